@@ -1,0 +1,14 @@
+export { ConfigError } from './config-error';
+export { interpolateEnv } from './interpolate-env';
+export { loadRoutingConfig, parseRoutingConfig } from './load-routing-config';
+export { ModelCatalog, type EnabledProvider } from './model-catalog';
+export {
+  routingConfigSchema,
+  PROVIDER_KINDS,
+  type ApiKeyConfig,
+  type ModelConfig,
+  type ProviderConfig,
+  type ProviderKind,
+  type RoutingConfig,
+} from './routing-config-schema';
+export { loadPlatformEnv, type PlatformEnv } from './platform-env';

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error';
+import { parseRoutingConfig } from './load-routing-config';
+import { ModelCatalog } from './model-catalog';
+
+const base = {
+  providers: { mock: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', requiresKey: false } },
+  models: [{ name: 'echo', provider: 'mock', model: 'echo', aliases: ['default'] }],
+  auth: { keys: [{ id: 'dev', key: 'sk-switchyard-dev-000000' }] },
+};
+
+function messageOf(document: unknown): string {
+  try {
+    parseRoutingConfig(document, {});
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected the config to be refused');
+}
+
+describe('parseRoutingConfig', () => {
+  it('applies defaults and interpolates the environment', () => {
+    const config = parseRoutingConfig(
+      { ...base, providers: { mock: { ...base.providers.mock, baseUrl: '${MOCK_URL:-http://127.0.0.1:2/v1}' } } },
+      { MOCK_URL: 'http://127.0.0.1:9/v1' },
+    );
+    expect(config.providers.mock?.baseUrl).toBe('http://127.0.0.1:9/v1');
+    expect(config.providers.mock?.timeoutMs).toBe(60_000);
+    expect(config.gateway.requestTimeoutMs).toBe(120_000);
+    expect(config.auth.keys[0]?.tenant).toBe('default');
+  });
+
+  it.each([
+    ['an unknown provider kind', { ...base, providers: { mock: { kind: 'carrier-pigeon' } } }, 'providers.mock.kind'],
+    ['a model on an unknown provider', { ...base, models: [{ name: 'x', provider: 'nope', model: 'x' }] }, "models[0].provider: unknown provider 'nope'"],
+    ['a key pasted where its variable name belongs', { ...base, providers: { mock: { kind: 'openai', apiKeyEnv: 'sk-abc' } } }, 'providers.mock.apiKeyEnv'],
+    ['a duplicate alias', { ...base, models: [...base.models, { name: 'default', provider: 'mock', model: 'y' }] }, "models[1].name: 'default' is already used"],
+    ['a misspelt top-level key', { ...base, modles: [] }, 'modles'],
+    ['a short API key', { ...base, auth: { keys: [{ id: 'a', key: 'short' }] } }, 'auth.keys[0].key'],
+    ['no models', { ...base, models: [] }, 'models: list at least one model'],
+  ])('refuses %s and names the key', (_label, document, expected) => {
+    expect(messageOf(document)).toContain(expected);
+  });
+});
+
+describe('ModelCatalog', () => {
+  it('resolves names and aliases, and hides providers whose key is not set', () => {
+    const config = parseRoutingConfig(
+      {
+        ...base,
+        providers: { ...base.providers, groq: { kind: 'openai-compatible', baseUrl: 'https://api.groq.com/openai/v1', apiKeyEnv: 'GROQ_API_KEY' } },
+        models: [...base.models, { name: 'llama', provider: 'groq', model: 'llama-3.1-8b-instant' }],
+      },
+      {},
+    );
+    const catalog = new ModelCatalog(config, {});
+    expect(catalog.resolve('default')).toStrictEqual({ publicModel: 'echo', provider: 'mock', model: 'echo' });
+    expect(() => catalog.resolve('llama')).toThrow(/does not exist/);
+    expect(new ModelCatalog(config, { GROQ_API_KEY: 'gsk_x' }).resolve('llama').provider).toBe('groq');
+  });
+});

@@ -1,0 +1,43 @@
+import { ModelNotFoundError, type ResolvedRoute } from '@switchyard/contracts';
+import type { ModelConfig, ProviderConfig, RoutingConfig } from './routing-config-schema';
+
+export interface EnabledProvider extends ProviderConfig {
+  name: string;
+  /** Resolved from `apiKeyEnv`; stays inside the worker that calls the provider. */
+  apiKey: string | undefined;
+}
+
+/**
+ * The models callers may use: those whose provider is usable here (its key
+ * variable is set, or it needs none). Lookups are one Map access, on the hot path.
+ */
+export class ModelCatalog {
+  private readonly routes = new Map<string, ResolvedRoute>();
+  readonly providers: ReadonlyMap<string, EnabledProvider>;
+  readonly models: readonly ModelConfig[];
+
+  constructor(config: RoutingConfig, env: NodeJS.ProcessEnv = process.env) {
+    const providers = new Map<string, EnabledProvider>();
+    for (const [name, provider] of Object.entries(config.providers)) {
+      const apiKey = provider.apiKeyEnv === undefined ? undefined : env[provider.apiKeyEnv] || undefined;
+      if (provider.requiresKey && apiKey === undefined) continue;
+      providers.set(name, { ...provider, name, apiKey });
+    }
+    this.providers = providers;
+    this.models = config.models.filter((model) => providers.has(model.provider));
+    for (const model of this.models) {
+      const route: ResolvedRoute = { publicModel: model.name, provider: model.provider, model: model.model };
+      for (const name of [model.name, ...model.aliases]) this.routes.set(name, route);
+    }
+  }
+
+  resolve(model: string): ResolvedRoute {
+    const route = this.routes.get(model);
+    if (route === undefined) throw new ModelNotFoundError(model);
+    return route;
+  }
+
+  publicNames(): string[] {
+    return [...this.routes.keys()];
+  }
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { ConfigError } from './config-error';
+
+const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every environment variable the apps read, validated once at start. */
+const platformEnvSchema = z.object({
+  SWITCHYARD_CONFIG: z.string().default('switchyard.yaml'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  DATABASE_URL: z.string().default('postgres://postgres:postgres@127.0.0.1:5432/switchyard'),
+  SWITCHYARD_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ".", "_" and "-" only').default('sy'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: intFromEnv(8080),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_CONCURRENCY: intFromEnv(64),
+  /** Comma-separated provider names this worker consumes; empty means every provider it can serve. */
+  WORKER_PROVIDERS: z.string().default(''),
+  /** How long a job lock lives without renewal: a crashed worker's job is picked up again after about this long. */
+  WORKER_LOCK_MS: intFromEnv(30_000),
+  WORKER_STALLED_CHECK_MS: intFromEnv(30_000),
+  /** Jobs a sync request makes are retried by BullMQ at most this many times in all. */
+  JOB_ATTEMPTS: intFromEnv(1),
+  USAGE_FLUSH_MS: intFromEnv(250),
+});
+
+export type PlatformEnv = z.infer<typeof platformEnvSchema>;
+
+export function loadPlatformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
+  const result = platformEnvSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,90 @@
+import { isValidProviderName } from '@switchyard/contracts';
+import { z } from 'zod';
+
+export const PROVIDER_KINDS = ['openai', 'openai-compatible'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+const providerSchema = z
+  .object({
+    kind: z.enum(PROVIDER_KINDS),
+    baseUrl: z.url().optional().describe('API base URL, including /v1 for OpenAI-style hosts.'),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be the NAME of an environment variable, not a key')
+      .optional()
+      .describe('Environment variable holding the API key. The key itself never goes in this file.'),
+    timeoutMs: z.number().int().positive().default(60_000),
+    /** A provider whose key variable is unset is skipped unless it needs no key. */
+    requiresKey: z.boolean().default(true),
+  })
+  .strict();
+
+const modelSchema = z
+  .object({
+    name: z.string().min(1).max(256).describe('Public name callers send as "model".'),
+    provider: z.string().min(1),
+    model: z.string().min(1).describe("The provider's own model id."),
+    aliases: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+const apiKeySchema = z
+  .object({
+    id: z.string().min(1).max(64).describe('Stable, non-secret id recorded in usage rows.'),
+    key: z.string().min(16, 'API keys must be at least 16 characters'),
+    tenant: z.string().min(1).default('default'),
+  })
+  .strict();
+
+export const routingConfigSchema = z
+  .object({
+    providers: z.record(
+      z.string().refine(isValidProviderName, 'provider names are lower-case letters, digits, "-" and "_"'),
+      providerSchema,
+    ),
+    models: z.array(modelSchema).min(1, 'list at least one model'),
+    auth: z.object({ keys: z.array(apiKeySchema).min(1, 'configure at least one API key') }).strict(),
+    gateway: z
+      .object({
+        requestTimeoutMs: z.number().int().positive().default(120_000),
+        maxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024),
+      })
+      .strict()
+      .default({ requestTimeoutMs: 120_000, maxBodyBytes: 4 * 1024 * 1024 }),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.models.forEach((model, index) => {
+      if (!(model.provider in config.providers)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', index, 'provider'],
+          message: `unknown provider '${model.provider}' (configured: ${Object.keys(config.providers).join(', ') || 'none'})`,
+        });
+      }
+      for (const name of [model.name, ...model.aliases]) {
+        const earlier = seen.get(name);
+        if (earlier !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', index, 'name'],
+            message: `'${name}' is already used by models[${earlier}]`,
+          });
+        }
+        seen.set(name, index);
+      }
+    });
+    const keyIds = new Set<string>();
+    config.auth.keys.forEach((key, index) => {
+      if (keyIds.has(key.id)) {
+        ctx.addIssue({ code: 'custom', path: ['auth', 'keys', index, 'id'], message: `duplicate key id '${key.id}'` });
+      }
+      keyIds.add(key.id);
+    });
+  });
+
+export type RoutingConfig = z.infer<typeof routingConfigSchema>;
+export type ProviderConfig = RoutingConfig['providers'][string];
+export type ModelConfig = RoutingConfig['models'][number];
+export type ApiKeyConfig = RoutingConfig['auth']['keys'][number];

@@ -1,0 +1,4 @@
+export * from './chat-message';
+export * from './chat-completion-request';
+export * from './chat-completion-response';
+export * from './parse-chat-completion-request';

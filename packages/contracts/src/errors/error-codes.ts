@@ -1,0 +1,35 @@
+/**
+ * Every failure Switchyard reports has one of these codes. The HTTP status and
+ * OpenAI error `type` for each live in one table (`http-error-map.ts`), so a
+ * code means the same thing on every surface: HTTP, job results, usage rows.
+ */
+export const ErrorCode = {
+  InvalidRequest: 'invalid_request',
+  InvalidJson: 'invalid_json',
+  UnsupportedMediaType: 'unsupported_media_type',
+  PayloadTooLarge: 'payload_too_large',
+  InvalidApiKey: 'invalid_api_key',
+  PermissionDenied: 'permission_denied',
+  ModelNotFound: 'model_not_found',
+  NotFound: 'not_found',
+  StreamingUnsupported: 'streaming_unsupported',
+  RateLimited: 'rate_limit_exceeded',
+  UpstreamRateLimited: 'upstream_rate_limited',
+  UpstreamAuth: 'upstream_auth_failed',
+  UpstreamBadRequest: 'upstream_bad_request',
+  UpstreamNotFound: 'upstream_not_found',
+  UpstreamContentFiltered: 'content_filtered',
+  UpstreamContextTooLong: 'context_length_exceeded',
+  UpstreamTimeout: 'upstream_timeout',
+  UpstreamOverloaded: 'upstream_overloaded',
+  UpstreamError: 'upstream_error',
+  UpstreamMalformed: 'upstream_malformed_response',
+  GatewayTimeout: 'gateway_timeout',
+  JobExpired: 'job_expired',
+  ServiceUnavailable: 'service_unavailable',
+  Internal: 'internal_error',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const ALL_ERROR_CODES: readonly ErrorCode[] = Object.values(ErrorCode);

@@ -1,0 +1,46 @@
+import { ErrorCode } from './error-codes';
+
+export type OpenAIErrorType =
+  | 'invalid_request_error'
+  | 'authentication_error'
+  | 'permission_error'
+  | 'not_found_error'
+  | 'rate_limit_error'
+  | 'upstream_error'
+  | 'timeout_error'
+  | 'service_unavailable_error'
+  | 'server_error';
+
+interface HttpMapping {
+  readonly status: number;
+  readonly type: OpenAIErrorType;
+}
+
+/** The one place an error code becomes an HTTP status and an OpenAI error type. */
+export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
+  [ErrorCode.InvalidRequest]: { status: 400, type: 'invalid_request_error' },
+  [ErrorCode.InvalidJson]: { status: 400, type: 'invalid_request_error' },
+  [ErrorCode.StreamingUnsupported]: { status: 400, type: 'invalid_request_error' },
+  [ErrorCode.UnsupportedMediaType]: { status: 415, type: 'invalid_request_error' },
+  [ErrorCode.PayloadTooLarge]: { status: 413, type: 'invalid_request_error' },
+  [ErrorCode.InvalidApiKey]: { status: 401, type: 'authentication_error' },
+  [ErrorCode.PermissionDenied]: { status: 403, type: 'permission_error' },
+  [ErrorCode.ModelNotFound]: { status: 404, type: 'invalid_request_error' },
+  [ErrorCode.NotFound]: { status: 404, type: 'not_found_error' },
+  [ErrorCode.RateLimited]: { status: 429, type: 'rate_limit_error' },
+  [ErrorCode.UpstreamRateLimited]: { status: 429, type: 'rate_limit_error' },
+  // The caller's credentials were fine; ours towards the provider were not.
+  [ErrorCode.UpstreamAuth]: { status: 502, type: 'upstream_error' },
+  [ErrorCode.UpstreamBadRequest]: { status: 400, type: 'invalid_request_error' },
+  [ErrorCode.UpstreamNotFound]: { status: 502, type: 'upstream_error' },
+  [ErrorCode.UpstreamContentFiltered]: { status: 400, type: 'invalid_request_error' },
+  [ErrorCode.UpstreamContextTooLong]: { status: 400, type: 'invalid_request_error' },
+  [ErrorCode.UpstreamTimeout]: { status: 504, type: 'timeout_error' },
+  [ErrorCode.UpstreamOverloaded]: { status: 503, type: 'service_unavailable_error' },
+  [ErrorCode.UpstreamError]: { status: 502, type: 'upstream_error' },
+  [ErrorCode.UpstreamMalformed]: { status: 502, type: 'upstream_error' },
+  [ErrorCode.GatewayTimeout]: { status: 504, type: 'timeout_error' },
+  [ErrorCode.JobExpired]: { status: 504, type: 'timeout_error' },
+  [ErrorCode.ServiceUnavailable]: { status: 503, type: 'service_unavailable_error' },
+  [ErrorCode.Internal]: { status: 500, type: 'server_error' },
+};

@@ -1,0 +1,34 @@
+import { ErrorCode } from './error-codes';
+import { SwitchyardError, type SwitchyardErrorOptions } from './switchyard-error';
+
+/** A synchronous caller stopped waiting; the job itself may still finish. */
+export class GatewayTimeoutError extends SwitchyardError {
+  constructor(jobId: string, timeoutMs: number) {
+    super(
+      ErrorCode.GatewayTimeout,
+      `The request did not complete within ${timeoutMs} ms (job ${jobId}). It was accepted and may still finish; look it up by its job id.`,
+      { details: { job_id: jobId, timeout_ms: timeoutMs } },
+    );
+  }
+}
+
+/** A job reached a worker after its caller's deadline, so it was not sent upstream. */
+export class JobExpiredError extends SwitchyardError {
+  constructor(jobId: string) {
+    super(ErrorCode.JobExpired, `Job ${jobId} passed its deadline before a worker could run it.`, {
+      details: { job_id: jobId },
+    });
+  }
+}
+
+export class ServiceUnavailableError extends SwitchyardError {
+  constructor(message: string, options: SwitchyardErrorOptions = {}) {
+    super(ErrorCode.ServiceUnavailable, message, { retryable: true, ...options });
+  }
+}
+
+export class InternalError extends SwitchyardError {
+  constructor(message = 'The server had an error while processing your request.', options: SwitchyardErrorOptions = {}) {
+    super(ErrorCode.Internal, message, options);
+  }
+}

@@ -1,0 +1,36 @@
+import { ErrorCode } from './error-codes';
+import { SwitchyardError, type SwitchyardErrorOptions } from './switchyard-error';
+
+type Options = Omit<SwitchyardErrorOptions, 'retryable'>;
+
+export class InvalidRequestError extends SwitchyardError {
+  constructor(message: string, options: Options & { code?: ErrorCode } = {}) {
+    super(options.code ?? ErrorCode.InvalidRequest, message, options);
+  }
+}
+
+export class AuthenticationError extends SwitchyardError {
+  constructor(message = 'Invalid API key. Send it as "Authorization: Bearer <key>".') {
+    super(ErrorCode.InvalidApiKey, message);
+  }
+}
+
+export class ModelNotFoundError extends SwitchyardError {
+  constructor(model: string) {
+    super(ErrorCode.ModelNotFound, `The model '${model}' does not exist or you do not have access to it.`, {
+      param: 'model',
+    });
+  }
+}
+
+export class NotFoundError extends SwitchyardError {
+  constructor(message: string) {
+    super(ErrorCode.NotFound, message);
+  }
+}
+
+export class RateLimitError extends SwitchyardError {
+  constructor(message: string, options: Options = {}) {
+    super(ErrorCode.RateLimited, message, { ...options, retryable: true });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './llm-job';
+export * from './queue-names';
