@@ -12,3 +12,5 @@ export {
   type RoutingConfig,
 } from './routing-config-schema';
 export { loadPlatformEnv, type PlatformEnv } from './platform-env';
+export { ApiKeyRegistry, extractApiKey } from './api-key-registry';
+export { resolveConfigPath } from './resolve-config-path';

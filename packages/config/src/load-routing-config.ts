@@ -3,6 +3,7 @@ import { parse } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './config-error';
 import { interpolateEnv } from './interpolate-env';
+import { resolveConfigPath } from './resolve-config-path';
 import { type RoutingConfig, routingConfigSchema } from './routing-config-schema';
 
 function describeIssues(source: string, error: z.ZodError): string {
@@ -20,7 +21,8 @@ export function parseRoutingConfig(document: unknown, env: NodeJS.ProcessEnv = p
   return result.data;
 }
 
-export function loadRoutingConfig(path: string, env: NodeJS.ProcessEnv = process.env): RoutingConfig {
+export function loadRoutingConfig(configPath: string, env: NodeJS.ProcessEnv = process.env): RoutingConfig {
+  const path = resolveConfigPath(configPath);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

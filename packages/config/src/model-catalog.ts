@@ -20,7 +20,7 @@ export class ModelCatalog {
     const providers = new Map<string, EnabledProvider>();
     for (const [name, provider] of Object.entries(config.providers)) {
       const apiKey = provider.apiKeyEnv === undefined ? undefined : env[provider.apiKeyEnv] || undefined;
-      if (provider.requiresKey && apiKey === undefined) continue;
+      if (!provider.enabled || (provider.requiresKey && apiKey === undefined)) continue;
       providers.set(name, { ...provider, name, apiKey });
     }
     this.providers = providers;

@@ -16,6 +16,8 @@ const providerSchema = z
     timeoutMs: z.number().int().positive().default(60_000),
     /** A provider whose key variable is unset is skipped unless it needs no key. */
     requiresKey: z.boolean().default(true),
+    /** Lets `${SOME_FLAG:-false}` switch a keyless provider (a local server) on from the environment. */
+    enabled: z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean()).default(true),
   })
   .strict();
 

@@ -1,0 +1,36 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { ChatCompletionsService } from './chat/chat-completions.service';
+import { OpenAIExceptionFilter } from './errors/openai-exception.filter';
+import type { GatewayContext } from './gateway-context';
+import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { ModelsController } from './models/models.controller';
+import { API_KEYS, CHAT_JOBS, DATABASE, LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG } from './tokens';
+
+@Module({})
+export class AppModule {
+  /** Wires an already-built context into Nest; no module creates connections of its own. */
+  static forContext(context: GatewayContext): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [ChatCompletionsController, ModelsController, HealthController, MetricsController],
+      providers: [
+        { provide: PLATFORM_ENV, useValue: context.env },
+        { provide: ROUTING_CONFIG, useValue: context.config },
+        { provide: MODEL_CATALOG, useValue: context.catalog },
+        { provide: API_KEYS, useValue: context.apiKeys },
+        { provide: REDIS, useValue: context.redis },
+        { provide: CHAT_JOBS, useValue: context.chatJobs },
+        { provide: DATABASE, useValue: context.database },
+        { provide: LOGGER, useValue: context.logger },
+        { provide: METRICS, useValue: context.metrics },
+        { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
+        ApiKeyGuard,
+        ChatCompletionsService,
+      ],
+    };
+  }
+}

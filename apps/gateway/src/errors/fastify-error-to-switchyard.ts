@@ -1,0 +1,39 @@
+import { ErrorCode, InvalidRequestError, NotFoundError, SwitchyardError } from '@switchyard/contracts';
+import { HttpException } from '@nestjs/common';
+
+interface FrameworkError {
+  code?: string;
+  statusCode?: number;
+  status?: number;
+  message?: string;
+}
+
+/**
+ * Errors raised by Fastify or Nest before our handlers run (body parsing,
+ * size limits, unknown routes) become the same typed errors as our own.
+ */
+export function frameworkErrorToSwitchyard(error: unknown, maxBodyBytes?: number): unknown {
+  if (SwitchyardError.isInstance(error)) return error;
+  const framework = (error ?? {}) as FrameworkError;
+  const status = error instanceof HttpException ? error.getStatus() : (framework.statusCode ?? framework.status);
+  switch (framework.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new InvalidRequestError(maxBodyBytes === undefined ? "The request body is too large." : `The request body exceeds the ${maxBodyBytes}-byte limit.`, { code: ErrorCode.PayloadTooLarge });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new InvalidRequestError('Send the request body as application/json.', { code: ErrorCode.UnsupportedMediaType });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new InvalidRequestError('The request body is empty; send a JSON object.', { code: ErrorCode.InvalidJson });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new InvalidRequestError('The Content-Length header does not match the body.');
+  }
+  if (error instanceof SyntaxError || framework.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new InvalidRequestError('We could not parse the JSON body of your request.', { code: ErrorCode.InvalidJson });
+  }
+  if (status === 404) return new NotFoundError('Unknown route. See /docs for the API.');
+  if (status === 413) return new InvalidRequestError('The request body is too large.', { code: ErrorCode.PayloadTooLarge });
+  if (status === 415) return new InvalidRequestError('Send the request body as application/json.', { code: ErrorCode.UnsupportedMediaType });
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new InvalidRequestError(framework.message ?? 'Bad request.');
+  }
+  return error;
+}

@@ -1,0 +1,18 @@
+import type { ApiKeyRegistry, ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
+import type { ChatJobSubmitter, Redis } from '@switchyard/jobs';
+import type { Logger } from '@switchyard/observability';
+import type { DataSource } from 'typeorm';
+import type { GatewayMetrics } from './metrics/gateway-metrics';
+
+/** Everything the gateway's modules need, built once at start (see `start-gateway.ts`). */
+export interface GatewayContext {
+  env: PlatformEnv;
+  config: RoutingConfig;
+  catalog: ModelCatalog;
+  apiKeys: ApiKeyRegistry;
+  redis: Redis;
+  chatJobs: ChatJobSubmitter;
+  database: DataSource;
+  logger: Logger;
+  metrics: GatewayMetrics;
+}

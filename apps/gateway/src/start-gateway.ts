@@ -1,0 +1,91 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { ApiKeyRegistry, loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
+import { ChatJobSubmitter, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
+import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
+import { createUsageDataSource } from '@switchyard/usage';
+import { AppModule } from './app.module';
+import { buildOpenApiDocument } from './docs/openapi-document';
+import type { GatewayContext } from './gateway-context';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  app: NestFastifyApplication;
+  close(): Promise<void>;
+}
+
+const VERSION = '0.1.0';
+
+export async function startGateway(source: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningGateway> {
+  const env = loadPlatformEnv(source);
+  const log = logger ?? createLogger({ service: 'gateway', level: env.LOG_LEVEL });
+  const config = loadRoutingConfig(env.SWITCHYARD_CONFIG, source);
+  const catalog = new ModelCatalog(config, source);
+
+  const redis = createRedis(env.REDIS_URL, { name: 'switchyard:gateway' });
+  const subscriber = createRedis(env.REDIS_URL, { name: 'switchyard:gateway:replies' });
+  const listener = await ReplyListener.start(subscriber, env.SWITCHYARD_KEY_PREFIX);
+  const producer = new LlmJobProducer(redis, env.SWITCHYARD_KEY_PREFIX);
+  const database = createUsageDataSource(env.DATABASE_URL, { poolSize: 2 });
+  await database.initialize();
+
+  const context: GatewayContext = {
+    env,
+    config,
+    catalog,
+    apiKeys: new ApiKeyRegistry(config.auth.keys),
+    redis,
+    chatJobs: new ChatJobSubmitter(producer, listener, env.JOB_ATTEMPTS),
+    database,
+    logger: log,
+    metrics: new GatewayMetrics(),
+  };
+
+  const adapter = new FastifyAdapter({ bodyLimit: config.gateway.maxBodyBytes, logger: false, keepAliveTimeout: 65_000 });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forContext(context), adapter, {
+    logger: ['error', 'warn'],
+    bodyParser: true,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    context.metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
+    context.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
+    if (route.startsWith('/v1/')) {
+      log.info(
+        { requestId: reply.getHeader('x-request-id'), jobId: reply.getHeader('x-switchyard-job-id'), route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+        'request completed',
+      );
+    }
+    done();
+  });
+
+  await app.register(fastifySwagger as never, { mode: 'static', specification: { document: buildOpenApiDocument(VERSION) } });
+  await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
+
+  await app.init();
+  await app.listen(env.PORT, env.HOST);
+  const address = fastify.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : env.PORT;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ url, redis: redactUrl(env.REDIS_URL), models: catalog.publicNames() }, 'gateway listening');
+
+  return {
+    url,
+    port,
+    app,
+    async close() {
+      await app.close();
+      await listener.close();
+      await producer.close();
+      await database.destroy();
+      await redis.quit().catch(() => undefined);
+      log.info('gateway stopped');
+    },
+  };
+}

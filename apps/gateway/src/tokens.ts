@@ -1,0 +1,10 @@
+/** Injection tokens for what the gateway is composed of; classes inject themselves. */
+export const PLATFORM_ENV = Symbol('PLATFORM_ENV');
+export const ROUTING_CONFIG = Symbol('ROUTING_CONFIG');
+export const MODEL_CATALOG = Symbol('MODEL_CATALOG');
+export const API_KEYS = Symbol('API_KEYS');
+export const REDIS = Symbol('REDIS');
+export const CHAT_JOBS = Symbol('CHAT_JOBS');
+export const DATABASE = Symbol('DATABASE');
+export const LOGGER = Symbol('LOGGER');
+export const METRICS = Symbol('METRICS');

@@ -1,0 +1,1 @@
+export { startWorkerCloud, type RunningWorker } from './worker-cloud';

@@ -1,0 +1,78 @@
+import {
+  type CallerIdentity,
+  type ChatCompletionRequest,
+  deserializeError,
+  LLM_JOB_VERSION,
+  type LlmJobPayload,
+  type ResolvedRoute,
+  type SerializedError,
+  ServiceUnavailableError,
+  SwitchyardError,
+} from '@switchyard/contracts';
+import type { LlmJobProducer } from './llm-job-producer';
+import type { ReplyListener } from './reply-listener';
+import type { ReplyMessage } from './reply-message';
+
+export interface SubmitChatJob {
+  jobId: string;
+  requestId: string;
+  route: ResolvedRoute;
+  request: ChatCompletionRequest;
+  caller: CallerIdentity;
+  timeoutMs: number;
+  trace?: Record<string, string>;
+}
+
+/**
+ * The synchronous way in: enqueue a chat job on its provider's queue and
+ * wait for the worker's reply. Both the gateway and in-process callers use it.
+ */
+export class ChatJobSubmitter {
+  constructor(
+    private readonly producer: LlmJobProducer,
+    private readonly listener: ReplyListener,
+    private readonly attempts: number = 1,
+  ) {}
+
+  /** Resolves with the successful reply; a failed job rejects with its typed error. */
+  async submitAndWait(job: SubmitChatJob): Promise<ReplyMessage> {
+    const enqueuedAt = Date.now();
+    const payload: LlmJobPayload = {
+      v: LLM_JOB_VERSION,
+      kind: 'chat.completion',
+      requestId: job.requestId,
+      route: job.route,
+      request: job.request,
+      caller: job.caller,
+      replyTo: this.listener.channel,
+      deadline: enqueuedAt + job.timeoutMs,
+      enqueuedAt,
+      ...(job.trace === undefined ? {} : { trace: job.trace }),
+    };
+    const reply = this.listener.wait(job.jobId, job.timeoutMs);
+    try {
+      await this.producer.enqueue(payload, { jobId: job.jobId, attempts: this.attempts });
+    } catch (cause) {
+      const error = new ServiceUnavailableError('The job queue is unavailable; the request was not accepted.', { cause });
+      this.listener.cancel(job.jobId, error);
+      reply.catch(() => undefined);
+      throw error;
+    }
+    const message = await reply;
+    if (!message.ok) throw toJobError(message.body);
+    return message;
+  }
+
+  /** The caller left: stop waiting. The job still runs and records its usage. */
+  abandon(jobId: string): void {
+    this.listener.cancel(jobId);
+  }
+}
+
+function toJobError(body: string): SwitchyardError {
+  try {
+    return deserializeError(JSON.parse(body) as SerializedError);
+  } catch {
+    return new SwitchyardError('internal_error', 'A worker returned an unreadable error.');
+  }
+}

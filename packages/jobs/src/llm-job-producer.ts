@@ -1,0 +1,55 @@
+import { LLM_JOB_NAME, type LlmJobPayload, llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
+import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export interface EnqueueOptions {
+  jobId: string;
+  attempts?: number;
+  priority?: number;
+  delayMs?: number;
+}
+
+const KEEP_COMPLETED = { age: 3600, count: 10_000 };
+const KEEP_FAILED = { age: 7 * 24 * 3600 };
+
+/**
+ * Adds LLM jobs to their provider's queue. One BullMQ `add` is one Lua call,
+ * so enqueueing costs a single Redis round trip.
+ */
+export class LlmJobProducer {
+  private readonly queues = new Map<string, Queue<LlmJobPayload>>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly keyPrefix: string,
+  ) {}
+
+  queueFor(provider: string): Queue<LlmJobPayload> {
+    let queue = this.queues.get(provider);
+    if (queue === undefined) {
+      queue = new Queue<LlmJobPayload>(llmQueueName(provider), {
+        connection: this.connection,
+        prefix: llmQueuePrefix(this.keyPrefix),
+      });
+      this.queues.set(provider, queue);
+    }
+    return queue;
+  }
+
+  async enqueue(payload: LlmJobPayload, options: EnqueueOptions): Promise<void> {
+    const jobOptions: JobsOptions = {
+      jobId: options.jobId,
+      attempts: options.attempts ?? 1,
+      backoff: { type: 'exponential', delay: 500, jitter: 1 },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+    };
+    if (options.priority !== undefined) jobOptions.priority = options.priority;
+    if (options.delayMs !== undefined) jobOptions.delay = options.delayMs;
+    await this.queueFor(payload.route.provider).add(LLM_JOB_NAME, payload, jobOptions);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+  }
+}

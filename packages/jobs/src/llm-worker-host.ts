@@ -1,0 +1,49 @@
+import { type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
+import type { Logger } from '@switchyard/observability';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export interface LlmWorkerHostOptions {
+  providers: readonly string[];
+  connection: Redis;
+  keyPrefix: string;
+  concurrency: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  logger: Logger;
+  processor: (job: import('bullmq').Job<LlmJobPayload>, token?: string, signal?: AbortSignal) => Promise<LlmJobResult>;
+}
+
+/** One BullMQ worker per provider queue this process serves. */
+export class LlmWorkerHost {
+  private readonly workers: Worker<LlmJobPayload, LlmJobResult>[];
+
+  constructor(private readonly options: LlmWorkerHostOptions) {
+    if (options.providers.length === 0) throw new Error('a worker needs at least one provider queue to consume');
+    this.workers = options.providers.map((provider) => {
+      const worker = new Worker<LlmJobPayload, LlmJobResult>(llmQueueName(provider), options.processor, {
+        connection: options.connection,
+        prefix: llmQueuePrefix(options.keyPrefix),
+        concurrency: options.concurrency,
+        lockDuration: options.lockDurationMs,
+        stalledInterval: options.stalledIntervalMs,
+        // A job whose worker died is retried this many times before it is failed for good.
+        maxStalledCount: 2,
+        autorun: false,
+      });
+      worker.on('error', (error) => options.logger.error({ err: error, provider }, 'worker error'));
+      return worker;
+    });
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+    for (const worker of this.workers) void worker.run();
+    this.options.logger.info({ providers: this.options.providers, concurrency: this.options.concurrency }, 'consuming provider queues');
+  }
+
+  /** Stops taking jobs and waits for those in flight; anything unfinished is left for another worker. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+  }
+}

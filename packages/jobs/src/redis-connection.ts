@@ -1,0 +1,20 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+export interface RedisConnectionOptions {
+  /** Shown in CLIENT LIST, so operators can tell gateway, worker and subscriber connections apart. */
+  name: string;
+  /** BullMQ workers block on Redis and must wait through outages instead of failing commands. */
+  blocking?: boolean;
+}
+
+export function createRedis(url: string, options: RedisConnectionOptions): Redis {
+  const settings: RedisOptions = {
+    connectionName: options.name,
+    maxRetriesPerRequest: options.blocking ? null : 3,
+    enableAutoPipelining: true,
+    lazyConnect: false,
+  };
+  return new Redis(url, settings);
+}
+
+export type { Redis };

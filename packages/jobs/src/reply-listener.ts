@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { GatewayTimeoutError, replyChannel } from '@switchyard/contracts';
+import type { Redis } from 'ioredis';
+import { decodeReply, type ReplyMessage } from './reply-message';
+
+interface Waiter {
+  resolve(reply: ReplyMessage): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Lets a gateway instance wait for its jobs without polling: one SUBSCRIBE
+ * per process, and each job names this instance's channel in `replyTo`.
+ * Waiting costs a Map entry and a timer, no Redis command.
+ */
+export class ReplyListener {
+  readonly instanceId = randomUUID();
+  readonly channel: string;
+  private readonly waiters = new Map<string, Waiter>();
+
+  private constructor(
+    private readonly subscriber: Redis,
+    prefix: string,
+  ) {
+    this.channel = replyChannel(prefix, this.instanceId);
+  }
+
+  static async start(subscriber: Redis, prefix: string): Promise<ReplyListener> {
+    const listener = new ReplyListener(subscriber, prefix);
+    subscriber.on('message', (_channel: string, message: string) => listener.deliver(message));
+    await subscriber.subscribe(listener.channel);
+    return listener;
+  }
+
+  /** Register before enqueueing, so a reply that arrives first is not missed. */
+  wait(jobId: string, timeoutMs: number): Promise<ReplyMessage> {
+    return new Promise<ReplyMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(jobId);
+        reject(new GatewayTimeoutError(jobId, timeoutMs));
+      }, timeoutMs);
+      this.waiters.set(jobId, { resolve, reject, timer });
+    });
+  }
+
+  /** Stops waiting (the caller went away, or enqueueing failed). */
+  cancel(jobId: string, reason?: Error): void {
+    const waiter = this.waiters.get(jobId);
+    if (waiter === undefined) return;
+    clearTimeout(waiter.timer);
+    this.waiters.delete(jobId);
+    if (reason !== undefined) waiter.reject(reason);
+  }
+
+  get pending(): number {
+    return this.waiters.size;
+  }
+
+  private deliver(message: string): void {
+    const reply = decodeReply(message);
+    if (reply === undefined) return;
+    const waiter = this.waiters.get(reply.jobId);
+    // A reply for a request that already timed out, or a stalled job's second run.
+    if (waiter === undefined) return;
+    clearTimeout(waiter.timer);
+    this.waiters.delete(reply.jobId);
+    waiter.resolve(reply);
+  }
+
+  async close(): Promise<void> {
+    for (const [jobId, waiter] of this.waiters) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new Error(`reply listener closed while waiting for job ${jobId}`));
+    }
+    this.waiters.clear();
+    await this.subscriber.quit().catch(() => undefined);
+  }
+}
