@@ -10,7 +10,7 @@ const platformEnvSchema = z.object({
   DATABASE_URL: z.string().default('postgres://postgres:postgres@127.0.0.1:5432/switchyard'),
   SWITCHYARD_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ".", "_" and "-" only').default('sy'),
   HOST: z.string().default('0.0.0.0'),
-  PORT: intFromEnv(8080),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: intFromEnv(64),
   /** Comma-separated provider names this worker consumes; empty means every provider it can serve. */

@@ -12,8 +12,10 @@ interface FrameworkError {
  * Errors raised by Fastify or Nest before our handlers run (body parsing,
  * size limits, unknown routes) become the same typed errors as our own.
  */
-export function frameworkErrorToSwitchyard(error: unknown, maxBodyBytes?: number): unknown {
-  if (SwitchyardError.isInstance(error)) return error;
+export function frameworkErrorToSwitchyard(thrown: unknown, maxBodyBytes?: number): unknown {
+  if (SwitchyardError.isInstance(thrown)) return thrown;
+  // Nest wraps Fastify's own errors (body parsing, limits) in an HttpException; the cause says what happened.
+  const error = thrown instanceof HttpException && thrown.cause !== undefined ? thrown.cause : thrown;
   const framework = (error ?? {}) as FrameworkError;
   const status = error instanceof HttpException ? error.getStatus() : (framework.statusCode ?? framework.status);
   switch (framework.code) {
@@ -35,5 +37,5 @@ export function frameworkErrorToSwitchyard(error: unknown, maxBodyBytes?: number
   if (status !== undefined && status >= 400 && status < 500) {
     return new InvalidRequestError(framework.message ?? 'Bad request.');
   }
-  return error;
+  return thrown;
 }

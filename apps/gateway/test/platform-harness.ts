@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRedis } from '@switchyard/jobs';
+import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
+import { createUsageDataSource, type LlmRequestRecord, UsageRepository } from '@switchyard/usage';
+import { type RunningWorker, startWorkerCloud } from '@switchyard/worker-cloud';
+import OpenAI from 'openai';
+import { type RunningGateway, startGateway } from '../src/start-gateway';
+
+export const TEST_API_KEY = 'sk-test-switchyard-0123456789';
+
+/** Public model names the tests use, each aimed at a mock behaviour. */
+const TEST_MODELS: Record<string, string> = {
+  'mock-echo': 'echo',
+  'fails-500': 'echo@status=500',
+  'rate-limited': 'echo@status=429;retry_after=3',
+  'bad-upstream-key': 'echo@status=401',
+  'hangs': 'echo@hang',
+  'malformed': 'echo@malformed',
+  'slow': 'echo@latency=600',
+  'very-slow': 'echo@latency=3000',
+};
+
+function writeConfig(mockUrl: string, requestTimeoutMs: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
+  const path = join(dir, 'switchyard.yaml');
+  const models = Object.entries(TEST_MODELS)
+    .map(([name, model]) => `  - name: ${name}\n    provider: mock\n    model: "${model}"${name === 'mock-echo' ? '\n    aliases: [default]' : ''}`)
+    .join('\n');
+  writeFileSync(
+    path,
+    `providers:\n  mock:\n    kind: openai-compatible\n    baseUrl: ${mockUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n` +
+      `models:\n${models}\n` +
+      `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n` +
+      `gateway:\n  requestTimeoutMs: ${requestTimeoutMs}\n  maxBodyBytes: 65536\n`,
+  );
+  return path;
+}
+
+export interface Platform {
+  mock: MockUpstream;
+  gateway: RunningGateway;
+  worker: RunningWorker | undefined;
+  env: NodeJS.ProcessEnv;
+  client: OpenAI;
+  usage: UsageRepository;
+  /** Polls PostgreSQL until the job's usage row is written (rows are batched off the request path). */
+  usageRow(jobId: string): Promise<LlmRequestRecord>;
+  startWorker(): Promise<RunningWorker>;
+  close(): Promise<void>;
+}
+
+export async function startPlatform(options: { worker?: boolean; requestTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Platform> {
+  const mock = await startMockUpstream();
+  const prefix = `sytest-${randomUUID().slice(0, 8)}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SWITCHYARD_CONFIG: writeConfig(mock.url, options.requestTimeoutMs ?? 10_000),
+    SWITCHYARD_KEY_PREFIX: prefix,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    USAGE_FLUSH_MS: '20',
+    WORKER_CONCURRENCY: '16',
+    ...options.env,
+  };
+  const gateway = await startGateway(env);
+  const workers: RunningWorker[] = [];
+  const startWorker = async () => {
+    const worker = await startWorkerCloud(env);
+    workers.push(worker);
+    return worker;
+  };
+  const worker = options.worker === false ? undefined : await startWorker();
+  const dataSource = createUsageDataSource(env.DATABASE_URL ?? '', { poolSize: 1 });
+  await dataSource.initialize();
+  const usage = new UsageRepository(dataSource);
+
+  return {
+    mock,
+    gateway,
+    worker,
+    env,
+    usage,
+    client: new OpenAI({ apiKey: TEST_API_KEY, baseURL: `${gateway.url}/v1`, maxRetries: 0 }),
+    startWorker,
+    async usageRow(jobId) {
+      for (let i = 0; i < 100; i++) {
+        const row = await usage.findByJobId(jobId);
+        if (row !== null) return row;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`no usage row for job ${jobId}`);
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await gateway.close();
+      await mock.close();
+      await dataSource.destroy();
+      const redis = createRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test-cleanup' });
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    },
+  };
+}
+
+/** A raw POST, for the bad inputs an SDK would never send. */
+export async function postChat(platform: Platform, body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${platform.gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', ...headers },
+    body,
+  });
+}

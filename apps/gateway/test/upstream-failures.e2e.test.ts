@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Platform, postChat, startPlatform } from './platform-harness';
+
+const ask = (model: string) => JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] });
+
+describe('upstream failures become typed errors', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it.each([
+    ['a 500', 'fails-500', 502, 'upstream_error', 'failed'],
+    ['a timeout', 'hangs', 504, 'upstream_timeout', 'failed'],
+    ['a malformed body', 'malformed', 502, 'upstream_malformed_response', 'failed'],
+    ['a rejected provider key', 'bad-upstream-key', 502, 'upstream_auth_failed', 'failed'],
+  ])('maps %s upstream to a %s status with code %s', async (_label, model, status, code, rowStatus) => {
+    const response = await postChat(platform, ask(model));
+    expect(response.status).toBe(status);
+    const body = (await response.json()) as { error: Record<string, unknown> };
+    const jobId = response.headers.get('x-switchyard-job-id') ?? '';
+    expect(body.error).toMatchObject({ code, provider: 'mock', job_id: jobId, attempts: 1 });
+    const row = await platform.usageRow(jobId);
+    expect(row).toMatchObject({ status: rowStatus, errorCode: code, provider: 'mock' });
+  });
+
+  it('passes an upstream 429 on with its Retry-After', async () => {
+    const response = await postChat(platform, ask('rate-limited'));
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('3');
+    expect(await response.json()).toMatchObject({ error: { code: 'upstream_rate_limited', type: 'rate_limit_error' } });
+  });
+
+  it('answers 504 naming the job id when the caller\'s timeout passes first', async () => {
+    const started = Date.now();
+    const response = await postChat(platform, ask('slow'), { 'x-switchyard-timeout-ms': '300' });
+    expect(Date.now() - started).toBeLessThan(550);
+    expect(response.status).toBe(504);
+    const jobId = response.headers.get('x-switchyard-job-id') ?? '';
+    const body = (await response.json()) as { error: { code: string; message: string; job_id: string } };
+    expect(body.error.code).toBe('gateway_timeout');
+    expect(body.error.job_id).toBe(jobId);
+    expect(body.error.message).toContain(jobId);
+    // The job was accepted, so it still runs to the end and is recorded.
+    expect((await platform.usageRow(jobId)).status).toBe('succeeded');
+  });
+});
+
+describe('jobs that wait longer than their caller', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ worker: false });
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('are expired by the worker that finds them, without calling upstream', async () => {
+    const response = await postChat(platform, ask('mock-echo'), { 'x-switchyard-timeout-ms': '200' });
+    expect(response.status).toBe(504);
+    const jobId = response.headers.get('x-switchyard-job-id') ?? '';
+    await platform.startWorker();
+    const row = await platform.usageRow(jobId);
+    expect(row).toMatchObject({ status: 'expired', errorCode: 'job_expired' });
+    expect(platform.mock.requests).toHaveLength(0);
+  });
+});

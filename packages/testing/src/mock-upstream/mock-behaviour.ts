@@ -1,0 +1,163 @@
+/** How the mock upstream answers one chat completion request. */
+export interface MockBehaviour {
+  /** Delay before the response headers are sent. */
+  latencyMs?: number;
+  /**
+   * Streaming: pace between content chunks (0/undefined = as fast as possible).
+   * Non-streaming: adds completionTokens / tokensPerSecond seconds to the delay.
+   */
+  tokensPerSecond?: number;
+  /** Answer with this HTTP error status (400-599) and an OpenAI error body. */
+  status?: number;
+  /** Adds a Retry-After header to the answer. */
+  retryAfterSeconds?: number;
+  /** Accept the request and never answer, as an upstream that timed out would. */
+  hang?: boolean;
+  /** 200 with content-type application/json but a body that is not valid JSON. */
+  malformed?: boolean;
+  /** Streaming only: destroy the socket after this many content chunks. */
+  breakStreamAfterChunks?: number;
+  /** Fixed reply text instead of echoing the last user message. */
+  reply?: string;
+}
+
+/** The model every directive hangs off; any other base name behaves the same. */
+export const MOCK_MODEL_ID = 'echo';
+
+export interface ParsedModel {
+  readonly baseModel: string;
+  readonly directives: Readonly<MockBehaviour>;
+}
+
+const EMPTY: MockBehaviour = Object.freeze({});
+
+// Models arrive as arbitrary client strings, so the cache is flushed rather than
+// allowed to grow without bound when someone sends unique model names.
+const CACHE_LIMIT = 512;
+const cache = new Map<string, ParsedModel>();
+
+/**
+ * Reads `echo@status=429;retry_after=1` style model ids. Values may be
+ * percent-encoded so that a `reply` can contain `;`, `=` or spaces.
+ * Unknown keys and values that do not make sense are ignored, because a typo in
+ * a test's model id should show up as "the directive had no effect" rather than
+ * as a mock crash.
+ */
+export function parseModelDirectives(model: string): ParsedModel {
+  const cached = cache.get(model);
+  if (cached !== undefined) return cached;
+  const parsed = parseUncached(model);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(model, parsed);
+  return parsed;
+}
+
+function parseUncached(model: string): ParsedModel {
+  const at = model.indexOf('@');
+  if (at === -1) return Object.freeze({ baseModel: model, directives: EMPTY });
+  const directives: MockBehaviour = {};
+  for (const part of model.slice(at + 1).split(';')) {
+    const eq = part.indexOf('=');
+    const key = (eq === -1 ? part : part.slice(0, eq)).trim();
+    const raw = eq === -1 ? undefined : decode(part.slice(eq + 1).trim());
+    applyDirective(directives, key, raw);
+  }
+  return Object.freeze({ baseModel: model.slice(0, at), directives: Object.freeze(directives) });
+}
+
+function applyDirective(into: MockBehaviour, key: string, raw: string | undefined): void {
+  switch (key) {
+    case 'latency': {
+      const v = nonNegative(raw);
+      if (v !== undefined) into.latencyMs = v;
+      return;
+    }
+    case 'tps': {
+      const v = nonNegative(raw);
+      if (v !== undefined) into.tokensPerSecond = v;
+      return;
+    }
+    case 'status': {
+      const v = integer(raw);
+      if (v !== undefined && v >= 400 && v <= 599) into.status = v;
+      return;
+    }
+    case 'retry_after': {
+      const v = nonNegative(raw);
+      if (v !== undefined) into.retryAfterSeconds = v;
+      return;
+    }
+    case 'break_after': {
+      const v = integer(raw);
+      if (v !== undefined && v >= 0) into.breakStreamAfterChunks = v;
+      return;
+    }
+    case 'hang': {
+      const v = flag(raw);
+      if (v !== undefined) into.hang = v;
+      return;
+    }
+    case 'malformed': {
+      const v = flag(raw);
+      if (v !== undefined) into.malformed = v;
+      return;
+    }
+    case 'reply':
+      if (raw !== undefined) into.reply = raw;
+      return;
+    default:
+      return;
+  }
+}
+
+function decode(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+function nonNegative(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+function integer(raw: string | undefined): number | undefined {
+  const n = nonNegative(raw);
+  return n !== undefined && Number.isInteger(n) ? n : undefined;
+}
+
+// A bare `@hang` means on; an explicit value lets a directive switch off a
+// default behaviour, e.g. `echo@hang=0` while the default hangs.
+function flag(raw: string | undefined): boolean | undefined {
+  if (raw === undefined || raw === '' || raw === '1' || raw === 'true') return true;
+  if (raw === '0' || raw === 'false') return false;
+  return undefined;
+}
+
+/** Directives in the model id win over the server's default behaviour. */
+export function resolveBehaviour(defaults: MockBehaviour, model: string): MockBehaviour {
+  const { directives } = parseModelDirectives(model);
+  if (directives === EMPTY) return defaults;
+  return { ...defaults, ...directives };
+}
+
+/**
+ * Builds the model id that asks the mock for `behaviour`, the inverse of
+ * {@link parseModelDirectives}, so tests need not spell directives by hand.
+ */
+export function mockModelId(behaviour: MockBehaviour = {}, baseModel: string = MOCK_MODEL_ID): string {
+  const parts: string[] = [];
+  if (behaviour.latencyMs !== undefined) parts.push(`latency=${behaviour.latencyMs}`);
+  if (behaviour.tokensPerSecond !== undefined) parts.push(`tps=${behaviour.tokensPerSecond}`);
+  if (behaviour.status !== undefined) parts.push(`status=${behaviour.status}`);
+  if (behaviour.retryAfterSeconds !== undefined) parts.push(`retry_after=${behaviour.retryAfterSeconds}`);
+  if (behaviour.hang !== undefined) parts.push(behaviour.hang ? 'hang' : 'hang=0');
+  if (behaviour.malformed !== undefined) parts.push(behaviour.malformed ? 'malformed' : 'malformed=0');
+  if (behaviour.breakStreamAfterChunks !== undefined) parts.push(`break_after=${behaviour.breakStreamAfterChunks}`);
+  if (behaviour.reply !== undefined) parts.push(`reply=${encodeURIComponent(behaviour.reply)}`);
+  return parts.length === 0 ? baseModel : `${baseModel}@${parts.join(';')}`;
+}
