@@ -1,0 +1,88 @@
+// Starts the mock upstream, worker-cloud and gateway as separate processes,
+// exactly as `npm start` does, on free ports and a private Redis key prefix.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BENCH_KEY = 'sk-bench-switchyard-000000000';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function launch(name, script, env) {
+  const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+  const child = spawn(process.execPath, [...flags, join(root, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    if (output.length < 100_000) output += chunk;
+  });
+  child.stderr.on('data', (chunk) => process.stderr.write(`[${name}] ${chunk}`));
+  return { name, child, output: () => output };
+}
+
+async function waitUntil(check, what, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not become ready`);
+}
+
+export async function startPlatformProcesses({ mockLatencyMs = 0, workerConcurrency = 64, logLevel = 'info' } = {}) {
+  const [mockPort, gatewayPort] = await Promise.all([freePort(), freePort()]);
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  const config = join(dir, 'switchyard.yaml');
+  writeFileSync(
+    config,
+    `providers:\n  mock:\n    kind: openai-compatible\n    baseUrl: http://127.0.0.1:${mockPort}/v1\n    requiresKey: false\n` +
+      `models:\n  - name: mock-echo\n    provider: mock\n    model: echo\n` +
+      `auth:\n  keys:\n    - id: bench\n      key: ${BENCH_KEY}\n`,
+  );
+  const prefix = `sybench-${randomUUID().slice(0, 8)}`;
+  const env = {
+    ...process.env,
+    SWITCHYARD_CONFIG: config,
+    SWITCHYARD_KEY_PREFIX: prefix,
+    LOG_LEVEL: logLevel,
+    HOST: '127.0.0.1',
+    PORT: String(gatewayPort),
+    WORKER_CONCURRENCY: String(workerConcurrency),
+    MOCK_PORT: String(mockPort),
+    MOCK_LATENCY_MS: String(mockLatencyMs),
+    MOCK_RECORD: '0',
+  };
+  const processes = [
+    launch('mock', 'packages/testing/dist/mock-upstream-cli.js', env),
+    launch('worker-cloud', 'apps/worker-cloud/dist/main.js', env),
+    launch('gateway', 'apps/gateway/dist/main.js', env),
+  ];
+  const mockUrl = `http://127.0.0.1:${mockPort}`;
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  await waitUntil(async () => (await fetch(`${mockUrl}/health`)).ok, 'mock upstream');
+  await waitUntil(async () => (await fetch(`${gatewayUrl}/readyz`)).ok, 'gateway');
+  await waitUntil(async () => processes[1].output().includes('worker-cloud ready'), 'worker-cloud');
+  return {
+    mockUrl,
+    gatewayUrl,
+    prefix,
+    pids: Object.fromEntries(processes.map((p) => [p.name, p.child.pid])),
+    async stop() {
+      for (const p of processes) p.child.kill('SIGTERM');
+      await Promise.all(processes.map((p) => new Promise((resolve) => (p.child.exitCode !== null ? resolve() : p.child.once('exit', resolve)))));
+    },
+  };
+}
