@@ -86,6 +86,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       await database.destroy();
       await redis.quit().catch(() => undefined);
       log.info('gateway stopped');
+      await new Promise<void>((resolve) => log.flush(() => resolve()));
     },
   };
 }

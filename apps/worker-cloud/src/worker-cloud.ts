@@ -66,6 +66,7 @@ export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, 
       await dataSource.destroy();
       await Promise.all([connection.quit(), publisher.quit()]).catch(() => undefined);
       log.info('worker-cloud stopped');
+      await new Promise<void>((resolve) => log.flush(() => resolve()));
     },
   };
 }

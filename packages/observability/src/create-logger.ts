@@ -40,7 +40,9 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? pino.destination({ sync: false }),
+    // Lines are written in 4 KiB batches, flushed at least every 250 ms: one syscall per
+    // request line was a measurable share of the gateway's CPU.
+    options.destination ?? pino.destination({ sync: false, minLength: 4096, periodicFlush: 250 }),
   );
 }
 
