@@ -1,5 +1,6 @@
 import { type ChatCompletion, ProviderError, ProviderErrorKind } from '@switchyard/contracts';
 import OpenAI from 'openai';
+import { createNodeHttpFetch } from '../http/node-http-fetch';
 import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
 import { mapOpenAIError } from './map-openai-error';
 import { OPENAI_DEFAULT_BASE_URL, type OpenAIAdapterSettings } from './openai-config';
@@ -22,6 +23,8 @@ export class OpenAIAdapter implements ProviderAdapter {
       timeout: settings.timeoutMs ?? 60_000,
       // Retries are decided by Switchyard, which knows the job's deadline and fallbacks.
       maxRetries: 0,
+      // A keep-alive pool of its own per provider, without the built-in fetch's per-call cost.
+      fetch: createNodeHttpFetch(),
     });
   }
 
