@@ -1,6 +1,6 @@
-import { context, propagation, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, propagation, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import { NodeSDK, tracing as tracingSdk, type tracing } from '@opentelemetry/sdk-node';
 
 let sdk: NodeSDK | undefined;
 
@@ -9,14 +9,22 @@ let sdk: NodeSDK | undefined;
  * or OTEL_TRACES_EXPORTER). Without one, the API stays a no-op, so tracing
  * costs the request path nothing until someone collects it.
  */
-export function initTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function initTelemetry(
+  serviceName: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { traceExporter?: tracing.SpanExporter } = {},
+): boolean {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const exporterConfigured =
+    options.traceExporter !== undefined ||
     (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? '') !== '' ||
     (env.OTEL_TRACES_EXPORTER ?? 'none') !== 'none';
-  if (sdk !== undefined || !exporterConfigured) return false;
-  env.OTEL_SERVICE_NAME ??= serviceName;
-  sdk = new NodeSDK({ serviceName, instrumentations: [] });
+  if (sdk !== undefined || !exporterConfigured) return sdk !== undefined;
+  sdk = new NodeSDK({
+    serviceName,
+    instrumentations: [],
+    ...(options.traceExporter ? { spanProcessors: [new tracingSdk.SimpleSpanProcessor(options.traceExporter)] } : {}),
+  });
   sdk.start();
   return true;
 }
@@ -35,13 +43,16 @@ export function injectTraceContext(): Record<string, string> | undefined {
   return carrier.traceparent === undefined ? undefined : carrier;
 }
 
-/** Runs `fn` inside a span that continues the trace carried by a job. */
+const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** Runs `fn` inside a span that continues the trace carried by a job; costs nothing while tracing is off. */
 export async function withSpanFromCarrier<T>(
   name: string,
   carrier: Record<string, string> | undefined,
   attributes: Record<string, string | number>,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
+  if (sdk === undefined) return fn(NOOP_SPAN);
   const parent = carrier === undefined ? context.active() : propagation.extract(context.active(), carrier);
   return tracer.startActiveSpan(name, { attributes }, parent, async (span) => {
     try {

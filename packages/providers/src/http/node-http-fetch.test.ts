@@ -1,0 +1,51 @@
+import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeHttpFetch } from './node-http-fetch';
+
+describe('createNodeHttpFetch', () => {
+  let mock: MockUpstream;
+  const fetchOverHttp = createNodeHttpFetch();
+  const post = (model: string, extra: Record<string, unknown> = {}, init: RequestInit = {}) =>
+    fetchOverHttp(`${mock.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'one two three' }], ...extra }),
+      ...init,
+    });
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+  });
+
+  afterAll(async () => {
+    await mock.close();
+  });
+
+  it('returns status, headers and a JSON body like fetch', async () => {
+    const response = await post('echo@status=429;retry_after=2');
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('2');
+    expect(await response.json()).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
+  });
+
+  it('passes an event stream through chunk by chunk', async () => {
+    const response = await post('echo@tps=200', { stream: true });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const text = await response.text();
+    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(text.match(/chat\.completion\.chunk/g)?.length).toBeGreaterThan(3);
+  });
+
+  it('rejects with an AbortError and closes the upstream connection when aborted', async () => {
+    const before = mock.abortedRequests;
+    const controller = new AbortController();
+    const pending = post('echo@hang', {}, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 30);
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    await expect.poll(() => mock.abortedRequests, { timeout: 1000 }).toBe(before + 1);
+  });
+
+  it('fails like fetch when nothing listens', async () => {
+    await expect(fetchOverHttp('http://127.0.0.1:1/v1/models')).rejects.toThrow(TypeError);
+  });
+});
