@@ -1,4 +1,5 @@
 import {
+  type ChatCompletion,
   InternalError,
   JobExpiredError,
   LLM_JOB_VERSION,
@@ -88,7 +89,7 @@ export function createLlmJobProcessor(deps: LlmJobProcessorDeps) {
       payload.trace,
       { 'gen_ai.system': payload.route.provider, 'gen_ai.request.model': payload.route.model, 'switchyard.job_id': jobId },
       async () => {
-        let completion;
+        let completion: ChatCompletion;
         const callStarted = performance.now();
         try {
           completion = await adapter.generate({ model: payload.route.model, request: payload.request, signal });
