@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { fmt, ratio, runLoad } from '../lib/load.mjs';
 import { runOpenLoop } from '../lib/open-loop.mjs';
 import { BENCH_KEY, startPlatformProcesses } from '../lib/platform-processes.mjs';
+import { startPortkey } from '../lib/portkey.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '200' },
     connections: { type: 'string', default: '64' },
     'log-level': { type: 'string', default: 'info' },
+    'no-portkey': { type: 'boolean', default: false },
   },
 });
 const duration = Number(values.duration);
@@ -51,6 +53,9 @@ function clientCommandsPerRequest(before, after, requests) {
 }
 
 const platform = await startPlatformProcesses({ logLevel: values['log-level'] });
+// Portkey (no queue) on the same mock, same run: a peer's figure beside ours.
+const portkey = values['no-portkey'] ? undefined : await startPortkey();
+const viaPortkey = (url) => ({ url: `${url}/v1/chat/completions`, body: JSON.stringify({ model: 'echo', messages }), headers: portkey.headersFor(`${platform.mockUrl}/v1`) });
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 try {
   process.stdout.write(`warming up (3 s)…\n`);
@@ -64,18 +69,24 @@ try {
   const callsBefore = await redisCalls(redis);
   const viaFixed = await runOpenLoop({ ...gateway(platform.gatewayUrl), rate, durationSeconds: duration });
   const callsAfter = await redisCalls(redis);
+  let portkeyFixed;
+  if (portkey) {
+    await runLoad({ ...viaPortkey(portkey.url), connections: 16, durationSeconds: 2 });
+    portkeyFixed = await runOpenLoop({ ...viaPortkey(portkey.url), rate, durationSeconds: duration });
+  }
 
   process.stdout.write(`saturation, ${saturation} connections for ${duration} s each…\n`);
   const directMax = await runLoad({ ...direct(platform.mockUrl), connections: saturation, durationSeconds: duration });
   const viaMax = await runLoad({ ...gateway(platform.gatewayUrl), connections: saturation, durationSeconds: duration });
+  const portkeyMax = portkey ? await runLoad({ ...viaPortkey(portkey.url), connections: saturation, durationSeconds: duration }) : undefined;
 
   const commandsPerRequest = clientCommandsPerRequest(callsBefore, callsAfter, Math.max(1, viaFixed.total));
   const summary = {
     date: new Date().toISOString(),
     node: process.version,
     cpus: (await import('node:os')).cpus().length,
-    fixedRate: { rate, direct: directFixed, switchyard: viaFixed },
-    saturation: { connections: saturation, direct: directMax, switchyard: viaMax },
+    fixedRate: { rate, direct: directFixed, switchyard: viaFixed, portkey: portkeyFixed },
+    saturation: { connections: saturation, direct: directMax, switchyard: viaMax, portkey: portkeyMax },
     added: { p50: viaFixed.p50 - directFixed.p50, p99: viaFixed.p99 - directFixed.p99 },
     throughputRatio: ratio(viaMax.rps, directMax.rps),
     redisCommandsPerRequest: commandsPerRequest,
@@ -91,10 +102,13 @@ try {
       `|---|---|---|---|---|---|`,
       row(`direct @ ${rate}/s`, directFixed),
       row(`Switchyard @ ${rate}/s`, viaFixed),
+      ...(portkeyFixed ? [row(`Portkey 1.15.2 (no queue) @ ${rate}/s`, portkeyFixed)] : []),
       row(`direct, c=${saturation}`, directMax),
       row(`Switchyard, c=${saturation}`, viaMax),
+      ...(portkeyMax ? [row(`Portkey, c=${saturation}`, portkeyMax)] : []),
       '',
       `added latency at ${rate} req/s: p50 +${fmt(summary.added.p50)} ms, p99 +${fmt(summary.added.p99)} ms (goal ≤ 2 / ≤ 5)`,
+      ...(portkeyFixed ? [`Portkey adds: p50 +${fmt(portkeyFixed.p50 - directFixed.p50)} ms, p99 +${fmt(portkeyFixed.p99 - directFixed.p99)} ms`] : []),
       `throughput ratio at saturation: ${fmt(summary.throughputRatio * 100, 1)}% of direct (${fmt(viaMax.rps, 0)} vs ${fmt(directMax.rps, 0)} req/s)`,
       `Redis round trips per request at ${rate}/s: ${Object.entries(commandsPerRequest).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}`,
       '',
@@ -105,5 +119,6 @@ try {
   writeFileSync(join(out, `sync-overhead-${Date.now()}.json`), `${JSON.stringify(summary, null, 2)}\n`);
 } finally {
   redis.disconnect();
+  await portkey?.stop();
   await platform.stop();
 }
