@@ -6,3 +6,4 @@ export { UsageRepository } from './usage-repository';
 export { UsageRecorder, type UsageRecorderOptions } from './usage-recorder';
 export { ensureDatabase } from './ensure-database';
 export { runMigrations } from './run-migrations';
+export type { DataSource } from 'typeorm';
