@@ -49,7 +49,7 @@ export class ChatJobSubmitter {
       enqueuedAt,
       ...(job.trace === undefined ? {} : { trace: job.trace }),
     };
-    const reply = this.listener.wait(job.jobId, job.timeoutMs);
+    const reply = this.listener.wait(job.jobId, job.timeoutMs, () => this.producer.finishedReply(job.route.provider, job.jobId));
     try {
       await this.producer.enqueue(payload, { jobId: job.jobId, attempts: this.attempts });
     } catch (cause) {
@@ -73,6 +73,7 @@ function toJobError(body: string): SwitchyardError {
   try {
     return deserializeError(JSON.parse(body) as SerializedError);
   } catch {
-    return new SwitchyardError('internal_error', 'A worker returned an unreadable error.');
+    // Not one of ours: BullMQ's own reasons (a job that stalled too often) are plain text.
+    return new SwitchyardError('internal_error', `The job failed: ${body.slice(0, 200)}`);
   }
 }

@@ -1,6 +1,6 @@
 export { createRedis, type RedisConnectionOptions, type Redis } from './redis-connection';
 export { encodeReply, decodeReply, type ReplyMessage } from './reply-message';
-export { ReplyListener } from './reply-listener';
+export { ReplyListener, type ReplyRecovery } from './reply-listener';
 export { LlmJobProducer, type EnqueueOptions } from './llm-job-producer';
 export { createLlmJobProcessor, type LlmJobProcessorDeps } from './llm-job-processor';
 export { LlmWorkerHost, type LlmWorkerHostOptions } from './llm-worker-host';

@@ -1,6 +1,7 @@
-import { LLM_JOB_NAME, type LlmJobPayload, llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
+import { LLM_JOB_NAME, type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { ReplyMessage } from './reply-message';
 
 export interface EnqueueOptions {
   jobId: string;
@@ -47,6 +48,18 @@ export class LlmJobProducer {
     if (options.priority !== undefined) jobOptions.priority = options.priority;
     if (options.delayMs !== undefined) jobOptions.delay = options.delayMs;
     await this.queueFor(payload.route.provider).add(LLM_JOB_NAME, payload, jobOptions);
+  }
+
+  /** The reply a finished job would have published, read back from its queue; undefined while it runs. */
+  async finishedReply(provider: string, jobId: string): Promise<ReplyMessage | undefined> {
+    const job = await this.queueFor(provider).getJob(jobId);
+    if (job === undefined || !job.finishedOn) return undefined;
+    const result = job.returnvalue as LlmJobResult | null | undefined;
+    if (result?.response !== undefined) {
+      return { jobId, ok: true, provider: result.provider, model: result.model, body: JSON.stringify(result.response) };
+    }
+    // A failed job's reason is the serialized typed error the worker also published.
+    return { jobId, ok: false, provider, model: job.data.route.model, body: job.failedReason };
   }
 
   async close(): Promise<void> {

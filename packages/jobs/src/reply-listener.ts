@@ -3,10 +3,14 @@ import { GatewayTimeoutError, replyChannel } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 import { decodeReply, type ReplyMessage } from './reply-message';
 
+/** Looks the job up in its queue: the answer, if it finished while the subscription was down. */
+export type ReplyRecovery = () => Promise<ReplyMessage | undefined>;
+
 interface Waiter {
   resolve(reply: ReplyMessage): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
+  recover?: ReplyRecovery;
 }
 
 /**
@@ -30,18 +34,30 @@ export class ReplyListener {
     const listener = new ReplyListener(subscriber, prefix);
     subscriber.on('message', (_channel: string, message: string) => listener.deliver(message));
     await subscriber.subscribe(listener.channel);
+    // Pub/sub keeps nothing for a disconnected subscriber: after ioredis reconnects and
+    // re-subscribes, ask the queue about every job still waited on.
+    subscriber.on('ready', () => void listener.recoverAll());
     return listener;
   }
 
   /** Register before enqueueing, so a reply that arrives first is not missed. */
-  wait(jobId: string, timeoutMs: number): Promise<ReplyMessage> {
+  wait(jobId: string, timeoutMs: number, recover?: ReplyRecovery): Promise<ReplyMessage> {
     return new Promise<ReplyMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(jobId);
         reject(new GatewayTimeoutError(jobId, timeoutMs));
       }, timeoutMs);
-      this.waiters.set(jobId, { resolve, reject, timer });
+      this.waiters.set(jobId, recover === undefined ? { resolve, reject, timer } : { resolve, reject, timer, recover });
     });
+  }
+
+  private async recoverAll(): Promise<void> {
+    await Promise.all(
+      [...this.waiters.values()].map(async (waiter) => {
+        const reply = await waiter.recover?.().catch(() => undefined);
+        if (reply !== undefined) this.settle(reply);
+      }),
+    );
   }
 
   /** Stops waiting (the caller went away, or enqueueing failed). */
@@ -59,7 +75,10 @@ export class ReplyListener {
 
   private deliver(message: string): void {
     const reply = decodeReply(message);
-    if (reply === undefined) return;
+    if (reply !== undefined) this.settle(reply);
+  }
+
+  private settle(reply: ReplyMessage): void {
     const waiter = this.waiters.get(reply.jobId);
     // A reply for a request that already timed out, or a stalled job's second run.
     if (waiter === undefined) return;

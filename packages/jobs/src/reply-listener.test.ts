@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReplyListener } from './reply-listener';
+import { encodeReply, type ReplyMessage } from './reply-message';
+
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const prefix = `sytest-${randomUUID().slice(0, 8)}`;
+
+describe(ReplyListener.name, () => {
+  let subscriber: Redis;
+  let publisher: Redis;
+  let listener: ReplyListener;
+  const name = `switchyard:test-replies:${prefix}`;
+
+  beforeAll(async () => {
+    // A slow reconnect leaves a window in which published replies are lost, as in a real outage.
+    subscriber = new Redis(url, { connectionName: name, retryStrategy: () => 400 });
+    publisher = new Redis(url);
+    listener = await ReplyListener.start(subscriber, prefix);
+  });
+
+  afterAll(async () => {
+    await listener.close();
+    publisher.disconnect();
+  });
+
+  const reply = (jobId: string): ReplyMessage => ({ jobId, ok: true, provider: 'mock', model: 'echo', body: '{"id":"x"}' });
+
+  it('hands each reply to the request waiting for that job', async () => {
+    const first = listener.wait('job-a', 2000);
+    const second = listener.wait('job-b', 2000);
+    await publisher.publish(listener.channel, encodeReply(reply('job-b')));
+    await publisher.publish(listener.channel, encodeReply({ ...reply('job-a'), body: '{"id":"a"}' }));
+    expect((await first).body).toBe('{"id":"a"}');
+    expect((await second).jobId).toBe('job-b');
+    expect(listener.pending).toBe(0);
+  });
+
+  it('times out with a 504 error naming the job', async () => {
+    await expect(listener.wait('job-slow', 50)).rejects.toMatchObject({ code: 'gateway_timeout', details: { job_id: 'job-slow' } });
+  });
+
+  it('recovers a reply published while its subscription was down, from the queue', async () => {
+    let finished: ReplyMessage | undefined;
+    const waiting = listener.wait('job-c', 5000, async () => finished);
+    const dropped = new Promise((resolve) => subscriber.once('end', resolve).once('close', resolve));
+    const clients = (await publisher.client('LIST')) as string;
+    const id = clients.split('\n').find((line) => line.includes(`name=${name}`))?.match(/id=(\d+)/)?.[1];
+    expect(id).toBeDefined();
+    await publisher.client('KILL', 'ID', id as string);
+    await dropped;
+    // Published into the void: nobody is subscribed during the reconnect delay.
+    finished = reply('job-c');
+    await publisher.publish(listener.channel, encodeReply(finished));
+    expect((await waiting).jobId).toBe('job-c');
+  });
+});
