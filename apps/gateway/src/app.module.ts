@@ -8,7 +8,7 @@ import type { GatewayContext } from './gateway-context';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
-import { API_KEYS, CHAT_JOBS, DATABASE, LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG } from './tokens';
+import { CHAT_JOBS, DATABASE, LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG } from './tokens';
 
 @Module({})
 export class AppModule {
@@ -21,7 +21,6 @@ export class AppModule {
         { provide: PLATFORM_ENV, useValue: context.env },
         { provide: ROUTING_CONFIG, useValue: context.config },
         { provide: MODEL_CATALOG, useValue: context.catalog },
-        { provide: API_KEYS, useValue: context.apiKeys },
         { provide: REDIS, useValue: context.redis },
         { provide: CHAT_JOBS, useValue: context.chatJobs },
         { provide: DATABASE, useValue: context.database },

@@ -7,6 +7,8 @@ import { ChatJobSubmitter, createRedis, LlmJobProducer, ReplyListener } from '@s
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createUsageDataSource } from '@switchyard/usage';
 import { AppModule } from './app.module';
+import { authenticateRequest } from './auth/api-key.guard';
+import { sendHttpError } from './errors/send-http-error';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import type { GatewayContext } from './gateway-context';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -51,6 +53,16 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     bodyParser: true,
   });
   const fastify = app.getHttpAdapter().getInstance();
+
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!request.url.startsWith('/v1/')) return done();
+    try {
+      authenticateRequest(request, context.apiKeys);
+      done();
+    } catch (error) {
+      sendHttpError(reply, error);
+    }
+  });
 
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -2,7 +2,6 @@
 export const PLATFORM_ENV = Symbol('PLATFORM_ENV');
 export const ROUTING_CONFIG = Symbol('ROUTING_CONFIG');
 export const MODEL_CATALOG = Symbol('MODEL_CATALOG');
-export const API_KEYS = Symbol('API_KEYS');
 export const REDIS = Symbol('REDIS');
 export const CHAT_JOBS = Symbol('CHAT_JOBS');
 export const DATABASE = Symbol('DATABASE');

@@ -107,6 +107,7 @@ describe('bad input gets an OpenAI-style error, never a 500', () => {
     ['an unknown model', JSON.stringify({ model: 'gpt-17', messages: user }), {}, 404, 'model_not_found', 'model'],
     ['an oversize body', JSON.stringify({ model: 'mock-echo', messages: [{ role: 'user', content: 'x'.repeat(70_000) }] }), {}, 413, 'payload_too_large', null],
     ['no API key', JSON.stringify({ model: 'mock-echo', messages: user }), { authorization: '' }, 401, 'invalid_api_key', null],
+    ['an oversize body without an API key (checked before the body is read)', 'x'.repeat(70_000), { authorization: '' }, 401, 'invalid_api_key', null],
     ['a wrong API key', JSON.stringify({ model: 'mock-echo', messages: user }), { authorization: 'Bearer sk-not-a-real-key-000000' }, 401, 'invalid_api_key', null],
     ['a bad timeout header', JSON.stringify({ model: 'mock-echo', messages: user }), { 'x-switchyard-timeout-ms': 'soon' }, 400, 'invalid_request', 'x-switchyard-timeout-ms'],
   ])('refuses %s', async (_label, body, headers, status, code, param) => {

@@ -19,7 +19,7 @@ describe('upstream failures become typed errors', () => {
     ['a timeout', 'hangs', 504, 'upstream_timeout', 'failed'],
     ['a malformed body', 'malformed', 502, 'upstream_malformed_response', 'failed'],
     ['a rejected provider key', 'bad-upstream-key', 502, 'upstream_auth_failed', 'failed'],
-  ])('maps %s upstream to a %s status with code %s', async (_label, model, status, code, rowStatus) => {
+  ])('maps %s upstream (model %s) to HTTP %s', async (_label, model, status, code, rowStatus) => {
     const response = await postChat(platform, ask(model));
     expect(response.status).toBe(status);
     const body = (await response.json()) as { error: Record<string, unknown> };
@@ -34,6 +34,15 @@ describe('upstream failures become typed errors', () => {
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('3');
     expect(await response.json()).toMatchObject({ error: { code: 'upstream_rate_limited', type: 'rate_limit_error' } });
+  });
+
+  it('survives a burst of requests whose timeout passes before the job is even queued', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 300 }, () => postChat(platform, ask('mock-echo'), { 'x-switchyard-timeout-ms': '1' })),
+    );
+    expect(new Set(responses.map((response) => response.status))).toStrictEqual(new Set([504]));
+    const alive = await fetch(`${platform.gateway.url}/healthz`);
+    expect(alive.status).toBe(200);
   });
 
   it('answers 504 naming the job id when the caller\'s timeout passes first', async () => {

@@ -54,3 +54,36 @@ describe('a worker process that dies or stops mid-job', () => {
     expect(worker.output()).toContain('draining in-flight jobs');
   });
 });
+
+describe('a job whose workers keep dying', () => {
+  let platform: Platform;
+  const spawned: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    // No second chances: the first lost worker fails the job.
+    platform = await startPlatform({ worker: false, env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500', WORKER_MAX_STALLED: '0' } });
+  });
+
+  afterAll(async () => {
+    for (const worker of spawned) worker.child.kill('SIGKILL');
+    await platform.close();
+  });
+
+  it('is failed as job_stalled: the caller gets a 503 at once, not a timeout, and the row says so', async () => {
+    const first = await spawnWorker(platform.env);
+    spawned.push(first);
+    const started = Date.now();
+    const answer = postChat(platform, ask('slow', 'doomed'));
+    await expect.poll(() => platform.mock.requests.length, { timeout: 5000, interval: 20 }).toBe(1);
+    first.child.kill('SIGKILL');
+    spawned.push(await spawnWorker(platform.env));
+
+    const response = await answer;
+    expect(response.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(8000);
+    const jobId = response.headers.get('x-switchyard-job-id') ?? '';
+    expect(await response.json()).toMatchObject({ error: { code: 'job_stalled', type: 'service_unavailable_error', job_id: jobId } });
+    expect(platform.mock.requests.length).toBe(1);
+    expect(await platform.usageRow(jobId)).toMatchObject({ status: 'failed', errorCode: 'job_stalled' });
+  });
+});

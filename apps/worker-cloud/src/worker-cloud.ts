@@ -1,5 +1,5 @@
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, type PlatformEnv } from '@switchyard/config';
-import { createLlmJobProcessor, createRedis, LlmWorkerHost } from '@switchyard/jobs';
+import { createLlmJobHandlers, createRedis, LlmWorkerHost } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
 import { createUsageDataSource, UsageRecorder, UsageRepository } from '@switchyard/usage';
@@ -23,6 +23,11 @@ function chooseProviders(env: PlatformEnv, catalog: ModelCatalog): string[] {
   return requested;
 }
 
+function databaseError(error: unknown): { code: unknown; error: string } {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return { code, error: String(message ?? error).slice(0, 300) };
+}
+
 export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningWorker> {
   const env = loadPlatformEnv(source);
   const log = logger ?? createLogger({ service: 'worker-cloud', level: env.LOG_LEVEL });
@@ -39,8 +44,10 @@ export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, 
   await dataSource.initialize();
   const usage = new UsageRecorder(new UsageRepository(dataSource), {
     flushIntervalMs: env.USAGE_FLUSH_MS,
-    onError: (error, pending) => log.error({ err: error, pending }, 'usage rows not written yet; will retry'),
+    // Only the database's code and message: a driver error also carries the batch's parameters.
+    onError: (error, pending) => log.error({ ...databaseError(error), pending }, 'usage rows not written yet; will retry'),
     onDrop: (dropped) => log.error({ dropped }, 'usage buffer full; oldest rows dropped'),
+    onRejected: (error, row) => log.error({ ...databaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
   });
 
   const connection = createRedis(env.REDIS_URL, { name: 'switchyard:worker-cloud', blocking: true });
@@ -52,8 +59,9 @@ export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, 
     concurrency: env.WORKER_CONCURRENCY,
     lockDurationMs: env.WORKER_LOCK_MS,
     stalledIntervalMs: env.WORKER_STALLED_CHECK_MS,
+    maxStalledCount: env.WORKER_MAX_STALLED,
     logger: log,
-    processor: createLlmJobProcessor({ adapters, usage, publisher, logger: log }),
+    handlers: createLlmJobHandlers({ adapters, usage, publisher, logger: log }),
   });
   await host.start();
   log.info({ redis: redactUrl(env.REDIS_URL), providers }, 'worker-cloud ready');

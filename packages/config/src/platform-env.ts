@@ -9,7 +9,8 @@ const platformEnvSchema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   DATABASE_URL: z.string().default('postgres://postgres:postgres@127.0.0.1:5432/switchyard'),
   SWITCHYARD_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ".", "_" and "-" only').default('sy'),
-  HOST: z.string().default('0.0.0.0'),
+  /** Loopback by default: the development key must not be reachable from the network. Containers set 0.0.0.0. */
+  HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: intFromEnv(64),
@@ -18,6 +19,8 @@ const platformEnvSchema = z.object({
   /** How long a job lock lives without renewal: a crashed worker's job is picked up again after about this long. */
   WORKER_LOCK_MS: intFromEnv(30_000),
   WORKER_STALLED_CHECK_MS: intFromEnv(30_000),
+  /** Times a job may lose its worker (crash, kill) and be run again before it is failed as `job_stalled`. */
+  WORKER_MAX_STALLED: z.coerce.number().int().min(0).max(100).default(2),
   /** Jobs a sync request makes are retried by BullMQ at most this many times in all. */
   JOB_ATTEMPTS: intFromEnv(1),
   USAGE_FLUSH_MS: intFromEnv(250),

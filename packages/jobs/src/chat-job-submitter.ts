@@ -50,12 +50,14 @@ export class ChatJobSubmitter {
       ...(job.trace === undefined ? {} : { trace: job.trace }),
     };
     const reply = this.listener.wait(job.jobId, job.timeoutMs, () => this.producer.finishedReply(job.route.provider, job.jobId));
+    // The wait may time out while `add` is still in flight; without a handler that
+    // rejection would be unhandled and end the process. It is awaited below.
+    reply.catch(() => undefined);
     try {
       await this.producer.enqueue(payload, { jobId: job.jobId, attempts: this.attempts });
     } catch (cause) {
       const error = new ServiceUnavailableError('The job queue is unavailable; the request was not accepted.', { cause });
       this.listener.cancel(job.jobId, error);
-      reply.catch(() => undefined);
       throw error;
     }
     const message = await reply;
@@ -69,11 +71,11 @@ export class ChatJobSubmitter {
   }
 }
 
-function toJobError(body: string): SwitchyardError {
+function toJobError(body: string | undefined): SwitchyardError {
   try {
-    return deserializeError(JSON.parse(body) as SerializedError);
+    return deserializeError(JSON.parse(body ?? '') as SerializedError);
   } catch {
-    // Not one of ours: BullMQ's own reasons (a job that stalled too often) are plain text.
-    return new SwitchyardError('internal_error', `The job failed: ${body.slice(0, 200)}`);
+    // Not one of ours (BullMQ's own plain-text reasons): the platform failed the job, not the request.
+    return new ServiceUnavailableError(`The job failed: ${(body ?? 'no reason given').slice(0, 200)}`);
   }
 }

@@ -2,7 +2,7 @@ export { createRedis, type RedisConnectionOptions, type Redis } from './redis-co
 export { encodeReply, decodeReply, type ReplyMessage } from './reply-message';
 export { ReplyListener, type ReplyRecovery } from './reply-listener';
 export { LlmJobProducer, type EnqueueOptions } from './llm-job-producer';
-export { createLlmJobProcessor, type LlmJobProcessorDeps } from './llm-job-processor';
+export { createLlmJobHandlers, type LlmJobHandlers, type LlmJobProcessorDeps } from './llm-job-processor';
 export { LlmWorkerHost, type LlmWorkerHostOptions } from './llm-worker-host';
 export { buildUsageRecord, type UsageFacts } from './build-usage-record';
 export { ChatJobSubmitter, type SubmitChatJob } from './chat-job-submitter';

@@ -1,10 +1,12 @@
 import {
   type ChatCompletion,
+  ErrorCode,
   InternalError,
   JobExpiredError,
-  LLM_JOB_VERSION,
+  JobStalledError,
   type LlmJobPayload,
   type LlmJobResult,
+  llmJobPayloadSchema,
   type SerializedError,
   serializeError,
   SwitchyardError,
@@ -26,17 +28,26 @@ export interface LlmJobProcessorDeps {
   logger: Logger;
 }
 
+export interface LlmJobHandlers {
+  process(job: Job<LlmJobPayload>, token?: string, signal?: AbortSignal): Promise<LlmJobResult>;
+  /** For BullMQ's `failed` event: answers jobs that BullMQ failed without running them. */
+  onFailed(job: Job<LlmJobPayload> | undefined): void;
+}
+
+/** Safe for a header and for the line-based reply: printable ASCII only. */
+const SAFE_MODEL = /^[\x20-\x7e]{1,256}$/;
+
 function isFinalAttempt(job: Job, error: SwitchyardError): boolean {
   return !error.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
 
 /**
- * Runs one LLM job: refuse it when its caller has given up, call the
- * provider, answer the waiting caller first, then hand the usage row to the
- * batch writer. The answer is published before BullMQ marks the job done,
- * so the caller never waits on queue bookkeeping.
+ * Runs LLM jobs: refuse one whose caller has given up, call the provider,
+ * answer the waiting caller first, then hand the usage row to the batch
+ * writer. The answer is published before BullMQ marks the job done, so the
+ * caller never waits on queue bookkeeping.
  */
-export function createLlmJobProcessor(deps: LlmJobProcessorDeps) {
+export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers {
   const { adapters, usage, publisher, logger } = deps;
 
   function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void {
@@ -46,18 +57,18 @@ export function createLlmJobProcessor(deps: LlmJobProcessorDeps) {
       .catch((error: unknown) => logger.error({ err: error, jobId }, 'could not publish reply'));
   }
 
-  function fail(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): never {
+  /** Answers the caller with a typed error and records the failed request. */
+  function answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): SerializedError {
     const payload = job.data;
+    const jobId = job.id ?? payload.requestId;
     const attempts = job.attemptsMade + 1;
-    if (!isFinalAttempt(job, error)) throw error;
-    const serialized: SerializedError = serializeError(error);
-    serialized.details = { ...serialized.details, job_id: job.id, attempts };
-    reply(payload, job.id ?? '', false, payload.route.model, JSON.stringify(serialized));
-    const status = error instanceof JobExpiredError ? 'expired' : 'failed';
+    const serialized = serializeError(error);
+    serialized.details = { ...serialized.details, job_id: jobId, attempts };
+    reply(payload, jobId, false, payload.route.model, JSON.stringify(serialized));
     usage.record(
       buildUsageRecord(payload, {
-        jobId: job.id ?? payload.requestId,
-        status,
+        jobId,
+        status: error.code === ErrorCode.JobExpired ? 'expired' : 'failed',
         errorCode: error.code,
         startedAt,
         upstreamMs,
@@ -65,18 +76,27 @@ export function createLlmJobProcessor(deps: LlmJobProcessorDeps) {
         attempts,
       }),
     );
-    logger.warn({ jobId: job.id, requestId: payload.requestId, provider: payload.route.provider, code: error.code, attempts }, 'job failed');
-    // The serialized error is kept as the failed reason so a later lookup can rebuild it.
-    throw new UnrecoverableError(JSON.stringify(serialized));
+    logger.warn({ jobId, requestId: payload.requestId, provider: payload.route.provider, code: error.code, attempts }, 'job failed');
+    return serialized;
   }
 
-  return async function processLlmJob(job: Job<LlmJobPayload>, _token?: string, signal?: AbortSignal): Promise<LlmJobResult> {
+  function fail(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): never {
+    if (!isFinalAttempt(job, error)) throw error;
+    // The serialized error is kept as the failed reason so a later lookup can rebuild it.
+    throw new UnrecoverableError(JSON.stringify(answerFailure(job, error, startedAt, upstreamMs)));
+  }
+
+  async function processJob(job: Job<LlmJobPayload>, _token?: string, signal?: AbortSignal): Promise<LlmJobResult> {
     const startedAt = Date.now();
-    const payload = job.data;
-    const jobId = job.id ?? payload.requestId;
-    if (payload?.v !== LLM_JOB_VERSION) {
-      throw new UnrecoverableError(`job ${jobId} has payload version ${String(payload?.v)}; this worker reads ${LLM_JOB_VERSION}`);
+    const jobId = job.id ?? 'unknown';
+    const parsed = llmJobPayloadSchema.safeParse(job.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      logger.error({ jobId, path: issue?.path.join('.'), problem: issue?.message }, 'job payload refused');
+      const error = new SwitchyardError(ErrorCode.InvalidJob, `Job ${jobId} has an invalid payload at '${issue?.path.join('.') ?? ''}'.`);
+      throw new UnrecoverableError(JSON.stringify(serializeError(error)));
     }
+    const payload = parsed.data;
     if (payload.deadline !== undefined && startedAt > payload.deadline) fail(job, new JobExpiredError(jobId), startedAt);
 
     const adapter = adapters.get(payload.route.provider);
@@ -99,25 +119,17 @@ export function createLlmJobProcessor(deps: LlmJobProcessorDeps) {
         }
         const upstreamMs = performance.now() - callStarted;
         const finishedAt = Date.now();
+        const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
         const usageCounts = completion.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-        reply(payload, jobId, true, completion.model, JSON.stringify(completion));
+        reply(payload, jobId, true, model, JSON.stringify(completion));
         const attempts = job.attemptsMade + 1;
         usage.record(
-          buildUsageRecord(payload, {
-            jobId,
-            status: 'succeeded',
-            usage: usageCounts,
-            upstreamModel: completion.model,
-            startedAt,
-            upstreamMs,
-            finishedAt,
-            attempts,
-          }),
+          buildUsageRecord(payload, { jobId, status: 'succeeded', usage: usageCounts, upstreamModel: model, startedAt, upstreamMs, finishedAt, attempts }),
         );
         return {
           requestId: payload.requestId,
           provider: payload.route.provider,
-          model: completion.model,
+          model,
           response: completion,
           usage: usageCounts,
           timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
@@ -125,5 +137,14 @@ export function createLlmJobProcessor(deps: LlmJobProcessorDeps) {
         };
       },
     );
-  };
+  }
+
+  function onFailed(job: Job<LlmJobPayload> | undefined): void {
+    // Only jobs BullMQ failed itself: a job whose workers kept dying carries a deferred failure
+    // and is failed without reaching `process`, so nobody has answered its caller yet.
+    if (job?.deferredFailure === undefined || !llmJobPayloadSchema.safeParse(job.data).success) return;
+    answerFailure(job, new JobStalledError(job.id ?? job.data.requestId), job.processedOn ?? Date.now());
+  }
+
+  return { process: processJob, onFailed };
 }

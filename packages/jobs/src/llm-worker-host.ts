@@ -1,6 +1,7 @@
 import { type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/observability';
 import { Worker } from 'bullmq';
+import type { LlmJobHandlers } from './llm-job-processor';
 import type { Redis } from 'ioredis';
 
 export interface LlmWorkerHostOptions {
@@ -10,8 +11,10 @@ export interface LlmWorkerHostOptions {
   concurrency: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** How many times a job may lose its worker before BullMQ fails it. */
+  maxStalledCount: number;
   logger: Logger;
-  processor: (job: import('bullmq').Job<LlmJobPayload>, token?: string, signal?: AbortSignal) => Promise<LlmJobResult>;
+  handlers: LlmJobHandlers;
 }
 
 /** One BullMQ worker per provider queue this process serves. */
@@ -21,17 +24,18 @@ export class LlmWorkerHost {
   constructor(private readonly options: LlmWorkerHostOptions) {
     if (options.providers.length === 0) throw new Error('a worker needs at least one provider queue to consume');
     this.workers = options.providers.map((provider) => {
-      const worker = new Worker<LlmJobPayload, LlmJobResult>(llmQueueName(provider), options.processor, {
+      const worker = new Worker<LlmJobPayload, LlmJobResult>(llmQueueName(provider), options.handlers.process, {
         connection: options.connection,
         prefix: llmQueuePrefix(options.keyPrefix),
         concurrency: options.concurrency,
         lockDuration: options.lockDurationMs,
         stalledInterval: options.stalledIntervalMs,
         // A job whose worker died is retried this many times before it is failed for good.
-        maxStalledCount: 2,
+        maxStalledCount: options.maxStalledCount,
         autorun: false,
       });
       worker.on('error', (error) => options.logger.error({ err: error, provider }, 'worker error'));
+      worker.on('failed', (job) => options.handlers.onFailed(job));
       return worker;
     });
   }

@@ -83,3 +83,23 @@ describe(UsageRecorder.name, () => {
     await expect(repository.insertMany([row({ status: 'exploded' as never })])).rejects.toThrow(/check constraint/);
   });
 });
+
+describe('a row the database refuses', () => {
+  it('is set aside so the rows around it are still written', async () => {
+    const dataSource = createUsageDataSource(databaseUrl, { poolSize: 1 });
+    await dataSource.initialize();
+    const repository = new UsageRepository(dataSource);
+    const rejected: LlmRequestRecord[] = [];
+    const recorder = new UsageRecorder(repository, { flushIntervalMs: 60_000, onRejected: (_error, bad) => rejected.push(bad) });
+    const before = row();
+    const bad = row({ userId: 'a\u0000b' });
+    const after = row();
+    for (const each of [before, bad, after]) recorder.record(each);
+    await recorder.close();
+    expect(await repository.findByJobId(before.jobId)).not.toBeNull();
+    expect(await repository.findByJobId(after.jobId)).not.toBeNull();
+    expect(rejected.map((r) => r.jobId)).toStrictEqual([bad.jobId]);
+    expect(recorder.pending).toBe(0);
+    await dataSource.destroy();
+  });
+});

@@ -8,6 +8,8 @@ export interface UsageRecorderOptions {
   maxBuffered?: number;
   onError?: (error: unknown, pending: number) => void;
   onDrop?: (dropped: number) => void;
+  /** A row the database refuses on its own (bad data, not an outage); it is set aside so the rest still land. */
+  onRejected?: (error: unknown, row: LlmRequestRecord) => void;
 }
 
 /**
@@ -59,15 +61,42 @@ export class UsageRecorder {
       try {
         await this.repository.insertMany(batch);
       } catch (error) {
-        this.buffer.unshift(...batch);
-        this.options.onError?.(error, this.buffer.length);
-        return;
+        const unwritten = isDataError(error) ? await this.insertOneByOne(batch) : batch;
+        if (unwritten.length > 0) {
+          this.buffer.unshift(...unwritten);
+          this.options.onError?.(error, this.buffer.length);
+          return;
+        }
       }
     }
+  }
+
+  /**
+   * After a batch the database refused: write row by row and set aside the rows
+   * it refuses on their own, so one bad row cannot hold back every other.
+   * Returns what is left unwritten when the database itself stops answering.
+   */
+  private async insertOneByOne(batch: LlmRequestRecord[]): Promise<LlmRequestRecord[]> {
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i] as LlmRequestRecord;
+      try {
+        await this.repository.insertMany([row]);
+      } catch (error) {
+        if (!isDataError(error)) return batch.slice(i);
+        this.options.onRejected?.(error, row);
+      }
+    }
+    return [];
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity): the row is at fault, not the connection. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
 }

@@ -26,6 +26,8 @@ export const ErrorCode = {
   UpstreamMalformed: 'upstream_malformed_response',
   GatewayTimeout: 'gateway_timeout',
   JobExpired: 'job_expired',
+  JobStalled: 'job_stalled',
+  InvalidJob: 'invalid_job',
   ServiceUnavailable: 'service_unavailable',
   Internal: 'internal_error',
 } as const;

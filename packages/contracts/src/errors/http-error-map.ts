@@ -41,6 +41,9 @@ export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.UpstreamMalformed]: { status: 502, type: 'upstream_error' },
   [ErrorCode.GatewayTimeout]: { status: 504, type: 'timeout_error' },
   [ErrorCode.JobExpired]: { status: 504, type: 'timeout_error' },
+  // Workers kept dying on this job; trying again later may well work.
+  [ErrorCode.JobStalled]: { status: 503, type: 'service_unavailable_error' },
+  [ErrorCode.InvalidJob]: { status: 500, type: 'server_error' },
   [ErrorCode.ServiceUnavailable]: { status: 503, type: 'service_unavailable_error' },
   [ErrorCode.Internal]: { status: 500, type: 'server_error' },
 };

@@ -21,6 +21,16 @@ export class JobExpiredError extends SwitchyardError {
   }
 }
 
+/** BullMQ gave up on a job whose workers kept stopping mid-way (its stall limit). */
+export class JobStalledError extends SwitchyardError {
+  constructor(jobId: string) {
+    super(ErrorCode.JobStalled, `Job ${jobId} was interrupted too many times (its workers stopped while running it).`, {
+      retryable: true,
+      details: { job_id: jobId },
+    });
+  }
+}
+
 export class ServiceUnavailableError extends SwitchyardError {
   constructor(message: string, options: SwitchyardErrorOptions = {}) {
     super(ErrorCode.ServiceUnavailable, message, { retryable: true, ...options });

@@ -1,4 +1,5 @@
-import type { ChatCompletion, ChatCompletionRequest, CompletionUsage } from '../chat';
+import { z } from 'zod';
+import { type ChatCompletion, type ChatCompletionRequest, type CompletionUsage, chatCompletionRequestSchema } from '../chat';
 import type { SerializedError } from '../errors';
 
 /** Who asked, as the gateway authenticated them. Never holds the key itself. */
@@ -55,6 +56,26 @@ export interface LlmJobResult {
 
 export const LLM_JOB_NAME = 'chat.completion';
 export const LLM_JOB_VERSION = 1;
+
+const label = z.string().min(1).max(256);
+
+/**
+ * The runtime check a worker makes on every job, whoever enqueued it (the
+ * gateway, the client package, another team's producer): a payload that does
+ * not match fails at once instead of midway through a provider call.
+ */
+export const llmJobPayloadSchema: z.ZodType<LlmJobPayload> = z.object({
+  v: z.literal(LLM_JOB_VERSION),
+  kind: z.literal('chat.completion'),
+  requestId: label,
+  route: z.object({ publicModel: label, provider: label, model: label }),
+  request: chatCompletionRequestSchema,
+  caller: z.object({ keyId: label, tenant: label, user: z.string().max(256).optional() }),
+  replyTo: label.optional(),
+  deadline: z.number().int().positive().optional(),
+  enqueuedAt: z.number().int().positive(),
+  trace: z.record(z.string(), z.string()).optional(),
+});
 
 export type LlmJobOutcome =
   | { ok: true; result: LlmJobResult }

@@ -10,6 +10,24 @@ function kindFromBody(error: InstanceType<typeof OpenAI.APIError>): ProviderErro
   return undefined;
 }
 
+/**
+ * Kinds whose upstream message helps the caller fix their own request. Other
+ * messages stay out of the answer: an auth failure's text can quote part of
+ * our provider key, and a 5xx's text is the provider's internals.
+ */
+const CALLER_FIXABLE = new Set<ProviderErrorKind>([
+  ProviderErrorKind.BadRequest,
+  ProviderErrorKind.ContextTooLong,
+  ProviderErrorKind.ContentFiltered,
+  ProviderErrorKind.NotFound,
+]);
+
+function upstreamMessage(error: InstanceType<typeof OpenAI.APIError>): string {
+  const body = error.error as { message?: unknown } | undefined;
+  const text = typeof body?.message === 'string' ? body.message : `HTTP ${error.status}`;
+  return text.replace(/\b(sk|gsk|key)[-_][A-Za-z0-9*_-]{4,}/g, '[redacted]').slice(0, 500);
+}
+
 /** Every way the OpenAI SDK can fail, as one typed `ProviderError`. */
 export function mapOpenAIError(provider: string, error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
@@ -24,10 +42,7 @@ export function mapOpenAIError(provider: string, error: unknown): ProviderError 
   }
   if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
     const kind = kindFromBody(error) ?? ProviderError.kindFromStatus(error.status);
-    // The upstream message helps the caller fix their request; it never holds our key.
-    const detail = typeof error.error === 'object' && error.error !== null && 'message' in error.error
-      ? String((error.error as { message: unknown }).message)
-      : `HTTP ${error.status}`;
+    const detail = CALLER_FIXABLE.has(kind) ? upstreamMessage(error) : `HTTP ${error.status}`;
     return new ProviderError({
       kind,
       provider,
