@@ -55,4 +55,20 @@ describe(ReplyListener.name, () => {
     await publisher.publish(listener.channel, encodeReply(finished));
     expect((await waiting).jobId).toBe('job-c');
   });
+
+  it('asks again when the job finishes only after the subscription is back', async () => {
+    let finished: ReplyMessage | undefined;
+    const waiting = listener.wait('job-d', 5000, async () => finished);
+    const clients = (await publisher.client('LIST')) as string;
+    const id = clients.split('\n').find((line) => line.includes(`name=${name}`))?.match(/id=(\d+)/)?.[1];
+    const back = new Promise((resolve) => subscriber.once('ready', resolve));
+    await publisher.client('KILL', 'ID', id as string);
+    await publisher.publish(listener.channel, encodeReply(reply('job-d')));
+    await back;
+    // The job is marked finished a little after the reconnect, as when BullMQ's bookkeeping trails the reply.
+    setTimeout(() => {
+      finished = reply('job-d');
+    }, 100);
+    expect((await waiting).jobId).toBe('job-d');
+  });
 });

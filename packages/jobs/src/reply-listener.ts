@@ -3,6 +3,9 @@ import { GatewayTimeoutError, replyChannel } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 import { decodeReply, type ReplyMessage } from './reply-message';
 
+const RECOVERY_ROUNDS = 4;
+const RECOVERY_DELAY_MS = 250;
+
 /** Looks the job up in its queue: the answer, if it finished while the subscription was down. */
 export type ReplyRecovery = () => Promise<ReplyMessage | undefined>;
 
@@ -51,13 +54,23 @@ export class ReplyListener {
     });
   }
 
-  private async recoverAll(): Promise<void> {
+  /**
+   * A job still running at reconnect may have published into the gap anyway
+   * (workers answer before BullMQ marks the job finished), so the jobs that
+   * were waited on during the outage are asked about again a few times.
+   */
+  private async recoverAll(jobIds = [...this.waiters.keys()], round = 0): Promise<void> {
+    const unanswered: string[] = [];
     await Promise.all(
-      [...this.waiters.values()].map(async (waiter) => {
-        const reply = await waiter.recover?.().catch(() => undefined);
+      jobIds.map(async (jobId) => {
+        const reply = await this.waiters.get(jobId)?.recover?.().catch(() => undefined);
         if (reply !== undefined) this.settle(reply);
+        else if (this.waiters.has(jobId)) unanswered.push(jobId);
       }),
     );
+    if (unanswered.length > 0 && round < RECOVERY_ROUNDS) {
+      setTimeout(() => void this.recoverAll(unanswered, round + 1), RECOVERY_DELAY_MS * 2 ** round).unref();
+    }
   }
 
   /** Stops waiting (the caller went away, or enqueueing failed). */

@@ -1,2 +1,2 @@
 export { createLogger, redactUrl, REDACTED_PATHS, type Logger, type LoggerOptions } from './create-logger';
-export { initTelemetry, shutdownTelemetry, injectTraceContext, withSpanFromCarrier, tracer } from './telemetry';
+export { initTelemetry, shutdownTelemetry, injectTraceContext, withServerSpan, withSpanFromCarrier, tracer } from './telemetry';

@@ -1,4 +1,4 @@
-import { context, INVALID_SPAN_CONTEXT, propagation, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, INVALID_SPAN_CONTEXT, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NodeSDK, tracing as tracingSdk, type tracing } from '@opentelemetry/sdk-node';
 
@@ -45,16 +45,18 @@ export function injectTraceContext(): Record<string, string> | undefined {
 
 const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
-/** Runs `fn` inside a span that continues the trace carried by a job; costs nothing while tracing is off. */
-export async function withSpanFromCarrier<T>(
+type Carrier = Record<string, string | string[] | undefined>;
+
+async function withSpan<T>(
   name: string,
-  carrier: Record<string, string> | undefined,
+  kind: SpanKind,
+  carrier: Carrier | undefined,
   attributes: Record<string, string | number>,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   if (sdk === undefined) return fn(NOOP_SPAN);
   const parent = carrier === undefined ? context.active() : propagation.extract(context.active(), carrier);
-  return tracer.startActiveSpan(name, { attributes }, parent, async (span) => {
+  return tracer.startActiveSpan(name, { kind, attributes }, parent, async (span) => {
     try {
       return await fn(span);
     } catch (error) {
@@ -64,4 +66,19 @@ export async function withSpanFromCarrier<T>(
       span.end();
     }
   });
+}
+
+/** Runs a request handler in a server span that continues the caller's `traceparent`, if any. */
+export function withServerSpan<T>(name: string, headers: Carrier, attributes: Record<string, string | number>, fn: (span: Span) => Promise<T>): Promise<T> {
+  return withSpan(name, SpanKind.SERVER, headers, attributes, fn);
+}
+
+/** Runs a job in a consumer span that continues the trace the job carries; costs nothing while tracing is off. */
+export function withSpanFromCarrier<T>(
+  name: string,
+  carrier: Record<string, string> | undefined,
+  attributes: Record<string, string | number>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  return withSpan(name, SpanKind.CONSUMER, carrier, attributes, fn);
 }

@@ -21,8 +21,7 @@ export class ChatCompletionsController {
     };
     reply.raw.once('close', onClose);
     try {
-      const timeout = request.headers['x-switchyard-timeout-ms'];
-      const done = await this.chat.complete(request.body, request.caller, { jobId, requestId }, typeof timeout === 'string' ? timeout : undefined);
+      const done = await this.chat.complete(request.body, request.caller, { jobId, requestId }, request.headers);
       // The worker's JSON goes out as it came: no parse, no re-serialise.
       reply
         .header('x-switchyard-provider', done.reply.provider)

@@ -7,7 +7,7 @@ import {
   parseChatCompletionRequest,
 } from '@switchyard/contracts';
 import type { ChatJobSubmitter, ReplyMessage } from '@switchyard/jobs';
-import { injectTraceContext } from '@switchyard/observability';
+import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CHAT_JOBS, METRICS, MODEL_CATALOG, ROUTING_CONFIG } from '../tokens';
 
@@ -28,7 +28,23 @@ export class ChatCompletionsService {
   ) {}
 
   /** Validate, route, enqueue on the provider's queue and wait for the worker's answer. */
-  async complete(body: unknown, caller: CallerIdentity, ids: { jobId: string; requestId: string }, timeoutHeader?: string): Promise<CompletedChat> {
+  async complete(
+    body: unknown,
+    caller: CallerIdentity,
+    ids: { jobId: string; requestId: string },
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<CompletedChat> {
+    return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId }, () =>
+      this.run(body, caller, ids, headers['x-switchyard-timeout-ms']),
+    );
+  }
+
+  private async run(
+    body: unknown,
+    caller: CallerIdentity,
+    ids: { jobId: string; requestId: string },
+    timeoutHeader: string | string[] | undefined,
+  ): Promise<CompletedChat> {
     const request = parseChatCompletionRequest(body);
     if (request.stream === true) {
       throw new InvalidRequestError('Streaming is not available on this deployment yet; send "stream": false.', {
@@ -62,7 +78,7 @@ export class ChatCompletionsService {
   }
 
   /** `x-switchyard-timeout-ms` may shorten the wait, never stretch it past the configured limit. */
-  private timeoutFor(header: string | undefined): number {
+  private timeoutFor(header: string | string[] | undefined): number {
     const configured = this.config.gateway.requestTimeoutMs;
     if (header === undefined) return configured;
     const requested = Number(header);
