@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,7 +28,7 @@ function has(command) {
 
 function output(command, args) {
   try {
-    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env }).trim();
   } catch {
     return '';
   }
@@ -68,8 +68,19 @@ function aptInstall(...packages) {
 function ensurePnpm() {
   const pinned = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
   if (output('pnpm', ['--version']) === pinned) return;
+  const localPrefix = join(root, '.switchyard', 'pnpm');
+  const localBin = join(localPrefix, 'node_modules', '.bin');
+  const useLocal = () => {
+    env.PATH = `${localBin}${delimiter}${env.PATH ?? ''}`;
+  };
+  if (output(join(localBin, 'pnpm'), ['--version']) === pinned) return useLocal();
   step(`installing pnpm ${pinned}`);
-  run('npm', ['install', '-g', '--silent', `pnpm@${pinned}`]);
+  const global = spawnSync('npm', ['install', '-g', '--silent', `pnpm@${pinned}`], { stdio: 'inherit', env });
+  if (global.status === 0 && output('pnpm', ['--version']) === pinned) return;
+  // No rights to npm's global folder (a normal user with a system Node): keep a copy in the checkout.
+  step(`installing pnpm ${pinned} into ${localPrefix}`);
+  run('npm', ['install', '--silent', '--no-save', '--no-package-lock', '--prefix', localPrefix, `pnpm@${pinned}`]);
+  useLocal();
 }
 
 function isLocal(host) {

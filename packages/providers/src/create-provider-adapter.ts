@@ -1,17 +1,25 @@
-import type { EnabledProvider } from '@switchyard/config';
 import { OpenAIAdapter } from './openai/openai-adapter';
 import type { ProviderAdapter } from './provider-adapter';
 
+/** What an adapter needs to know about one configured provider; the routing config's entries fit it. */
+export interface ProviderSettings {
+  name: string;
+  kind: 'openai' | 'openai-compatible';
+  baseUrl?: string;
+  apiKey?: string;
+  timeoutMs?: number;
+}
+
 /** Builds the adapter for one configured provider. */
-export function createProviderAdapter(provider: EnabledProvider): ProviderAdapter {
-  switch (provider.kind) {
+export function createProviderAdapter(settings: ProviderSettings): ProviderAdapter {
+  switch (settings.kind) {
     case 'openai':
     case 'openai-compatible':
       return new OpenAIAdapter({
-        provider: provider.name,
-        baseUrl: provider.baseUrl,
-        apiKey: provider.apiKey,
-        timeoutMs: provider.timeoutMs,
+        provider: settings.name,
+        baseUrl: settings.baseUrl,
+        apiKey: settings.apiKey,
+        timeoutMs: settings.timeoutMs,
       });
   }
 }
