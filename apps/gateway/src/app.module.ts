@@ -8,7 +8,7 @@ import type { GatewayContext } from './gateway-context';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
-import { CHAT_JOBS, DATABASE, LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG } from './tokens';
+import { CHAT_JOBS, DATABASE, LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
 
 @Module({})
 export class AppModule {
@@ -26,6 +26,7 @@ export class AppModule {
         { provide: DATABASE, useValue: context.database },
         { provide: LOGGER, useValue: context.logger },
         { provide: METRICS, useValue: context.metrics },
+        { provide: USAGE, useValue: context.usage },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ApiKeyGuard,
         ChatCompletionsService,

@@ -1,7 +1,7 @@
 import type { ApiKeyRegistry, ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
 import type { ChatJobSubmitter, Redis } from '@switchyard/jobs';
 import type { Logger } from '@switchyard/observability';
-import type { DataSource } from '@switchyard/usage';
+import type { DataSource, UsageRecorder } from '@switchyard/usage';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 
 /** Everything the gateway's modules need, built once at start (see `start-gateway.ts`). */
@@ -13,6 +13,8 @@ export interface GatewayContext {
   redis: Redis;
   chatJobs: ChatJobSubmitter;
   database: DataSource;
+  /** Rows for requests refused before they reached a queue. */
+  usage: UsageRecorder;
   logger: Logger;
   metrics: GatewayMetrics;
 }

@@ -5,7 +5,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { ApiKeyRegistry, loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
 import { ChatJobSubmitter, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
-import { createUsageDataSource } from '@switchyard/usage';
+import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
 import { AppModule } from './app.module';
 import { authenticateRequest } from './auth/api-key.guard';
 import { sendHttpError } from './errors/send-http-error';
@@ -43,6 +43,11 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     redis,
     chatJobs: new ChatJobSubmitter(producer, listener, env.JOB_ATTEMPTS),
     database,
+    usage: new UsageRecorder(new UsageRepository(database), {
+      flushIntervalMs: env.USAGE_FLUSH_MS,
+      onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
+      onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
+    }),
     logger: log,
     metrics: new GatewayMetrics(),
   };
@@ -95,6 +100,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       await app.close();
       await listener.close();
       await producer.close();
+      await context.usage.close();
       await database.destroy();
       await redis.quit().catch(() => undefined);
       log.info('gateway stopped');

@@ -7,3 +7,4 @@ export const CHAT_JOBS = Symbol('CHAT_JOBS');
 export const DATABASE = Symbol('DATABASE');
 export const LOGGER = Symbol('LOGGER');
 export const METRICS = Symbol('METRICS');
+export const USAGE = Symbol('USAGE');

@@ -1,4 +1,5 @@
 import { mockPromptTokenCount } from '@switchyard/testing';
+import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
@@ -131,14 +132,22 @@ describe('bad input gets an OpenAI-style error, never a 500', () => {
     await expect(platform.client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
 
-  it('leaves no job behind for a refused request', async () => {
-    const before = platform.mock.requests.length;
-    await postChat(platform, JSON.stringify({ model: 'mock-echo', messages: [] }));
-    expect(platform.mock.requests.length).toBe(before);
-  });
-
-  it('never leaks the API key in an error', async () => {
-    const response = await postChat(platform, '{"model": 1}', { authorization: `Bearer ${TEST_API_KEY}` });
-    expect(await response.text()).not.toContain(TEST_API_KEY);
+  it('queues nothing for a refused request, and records it as rejected', async () => {
+    const response = await postChat(platform, JSON.stringify({ model: 'gpt-17', messages: [{ role: 'user', content: 'x' }], user: 'u-9' }));
+    expect(response.status).toBe(404);
+    const jobId = response.headers.get('x-switchyard-job-id') ?? '';
+    const redis = new Redis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    const queued = await redis.keys(`${platform.env.SWITCHYARD_KEY_PREFIX}:llm:*:${jobId}`);
+    redis.disconnect();
+    expect(queued).toStrictEqual([]);
+    expect(await platform.usageRow(jobId)).toMatchObject({
+      status: 'rejected',
+      errorCode: 'model_not_found',
+      publicModel: 'gpt-17',
+      provider: null,
+      keyId: 'test-key',
+      tenant: 'acme',
+      promptTokens: 0,
+    });
   });
 });

@@ -29,6 +29,13 @@ describe('upstream failures become typed errors', () => {
     expect(row).toMatchObject({ status: rowStatus, errorCode: code, provider: 'mock' });
   });
 
+  it("keeps the provider's own words about our credentials from the caller", async () => {
+    const response = await postChat(platform, ask('bad-upstream-key'));
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toBe('mock: HTTP 401');
+    expect(JSON.stringify(body)).not.toMatch(/API key provided/i);
+  });
+
   it('passes an upstream 429 on with its Retry-After', async () => {
     const response = await postChat(platform, ask('rate-limited'));
     expect(response.status).toBe(429);

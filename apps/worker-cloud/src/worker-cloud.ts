@@ -2,7 +2,7 @@ import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, type PlatformEnv } fr
 import { createLlmJobHandlers, createRedis, LlmWorkerHost } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
-import { createUsageDataSource, UsageRecorder, UsageRepository } from '@switchyard/usage';
+import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
 
 /** The provider kinds this app serves; local backends run in worker-local on GPU nodes. */
 const CLOUD_KINDS = new Set(['openai', 'openai-compatible']);
@@ -23,11 +23,6 @@ function chooseProviders(env: PlatformEnv, catalog: ModelCatalog): string[] {
   return requested;
 }
 
-function databaseError(error: unknown): { code: unknown; error: string } {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return { code, error: String(message ?? error).slice(0, 300) };
-}
-
 export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningWorker> {
   const env = loadPlatformEnv(source);
   const log = logger ?? createLogger({ service: 'worker-cloud', level: env.LOG_LEVEL });
@@ -44,10 +39,9 @@ export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, 
   await dataSource.initialize();
   const usage = new UsageRecorder(new UsageRepository(dataSource), {
     flushIntervalMs: env.USAGE_FLUSH_MS,
-    // Only the database's code and message: a driver error also carries the batch's parameters.
-    onError: (error, pending) => log.error({ ...databaseError(error), pending }, 'usage rows not written yet; will retry'),
+    onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
     onDrop: (dropped) => log.error({ dropped }, 'usage buffer full; oldest rows dropped'),
-    onRejected: (error, row) => log.error({ ...databaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
+    onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
   });
 
   const connection = createRedis(env.REDIS_URL, { name: 'switchyard:worker-cloud', blocking: true });

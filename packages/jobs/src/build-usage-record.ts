@@ -1,4 +1,4 @@
-import type { CompletionUsage, LlmJobPayload } from '@switchyard/contracts';
+import type { CallerIdentity, CompletionUsage, LlmJobPayload } from '@switchyard/contracts';
 import type { LlmRequestRecord, RequestStatus } from '@switchyard/usage';
 
 export interface UsageFacts {
@@ -46,6 +46,44 @@ export function buildUsageRecord(payload: LlmJobPayload, facts: UsageFacts): Llm
     errorCode: facts.errorCode ?? null,
     cacheHit: false,
     attempts: facts.attempts,
+    promptVersion: null,
+  };
+}
+
+export interface RejectedRequest {
+  jobId: string;
+  requestId: string;
+  caller: CallerIdentity;
+  /** The model the caller asked for, when the body had one. */
+  requestedModel?: unknown;
+  provider?: string;
+  model?: string;
+  errorCode: string;
+  receivedAt: number;
+}
+
+/** The row for a request the gateway refused before it reached a queue. */
+export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord {
+  return {
+    requestId: label(rejected.requestId) ?? rejected.jobId,
+    jobId: rejected.jobId,
+    keyId: label(rejected.caller.keyId),
+    tenant: label(rejected.caller.tenant) ?? 'default',
+    userId: label(rejected.caller.user),
+    provider: rejected.provider ?? null,
+    model: rejected.model ?? null,
+    publicModel: typeof rejected.requestedModel === 'string' ? label(rejected.requestedModel) : null,
+    promptTokens: 0,
+    completionTokens: 0,
+    totalTokens: 0,
+    costUsd: null,
+    latencyMs: Math.max(0, Math.round(Date.now() - rejected.receivedAt)),
+    upstreamLatencyMs: null,
+    queueWaitMs: null,
+    status: 'rejected',
+    errorCode: rejected.errorCode,
+    cacheHit: false,
+    attempts: 0,
     promptVersion: null,
   };
 }

@@ -36,6 +36,16 @@ export class ChatJobSubmitter {
 
   /** Resolves with the successful reply; a failed job rejects with its typed error. */
   async submitAndWait(job: SubmitChatJob): Promise<ReplyMessage> {
+    const accepted = await this.submit(job);
+    return accepted.reply;
+  }
+
+  /**
+   * Enqueues and starts waiting. Resolves once the job is on its queue (from
+   * then on the worker records its outcome); rejects with a 503 when it could
+   * not be queued.
+   */
+  async submit(job: SubmitChatJob): Promise<{ reply: Promise<ReplyMessage> }> {
     const enqueuedAt = Date.now();
     const payload: LlmJobPayload = {
       v: LLM_JOB_VERSION,
@@ -60,9 +70,12 @@ export class ChatJobSubmitter {
       this.listener.cancel(job.jobId, error);
       throw error;
     }
-    const message = await reply;
-    if (!message.ok) throw toJobError(message.body);
-    return message;
+    return {
+      reply: reply.then((message) => {
+        if (!message.ok) throw toJobError(message.body);
+        return message;
+      }),
+    };
   }
 
   /** The caller left: stop waiting. The job still runs and records its usage. */

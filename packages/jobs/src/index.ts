@@ -4,5 +4,5 @@ export { ReplyListener, type ReplyRecovery } from './reply-listener';
 export { LlmJobProducer, type EnqueueOptions } from './llm-job-producer';
 export { createLlmJobHandlers, type LlmJobHandlers, type LlmJobProcessorDeps } from './llm-job-processor';
 export { LlmWorkerHost, type LlmWorkerHostOptions } from './llm-worker-host';
-export { buildUsageRecord, type UsageFacts } from './build-usage-record';
+export { buildRejectedRecord, buildUsageRecord, type RejectedRequest, type UsageFacts } from './build-usage-record';
 export { ChatJobSubmitter, type SubmitChatJob } from './chat-job-submitter';

@@ -7,3 +7,4 @@ export { UsageRecorder, type UsageRecorderOptions } from './usage-recorder';
 export { ensureDatabase } from './ensure-database';
 export { runMigrations } from './run-migrations';
 export type { DataSource } from 'typeorm';
+export { describeDatabaseError } from './describe-database-error';

@@ -1,4 +1,5 @@
-export const REQUEST_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled'] as const;
+/** `rejected`: refused by the gateway before it reached a queue (invalid body, unknown model, queue down). */
+export const REQUEST_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled', 'rejected'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** One row of `llm_requests`: what a request cost and how it went. Never holds a secret or message text. */
@@ -9,9 +10,10 @@ export interface LlmRequestRecord {
   keyId: string | null;
   tenant: string;
   userId: string | null;
-  provider: string;
-  model: string;
-  publicModel: string;
+  /** Null for a rejected request that never got as far as routing. */
+  provider: string | null;
+  model: string | null;
+  publicModel: string | null;
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;

@@ -5,11 +5,14 @@ import {
   ErrorCode,
   InvalidRequestError,
   parseChatCompletionRequest,
+  type ResolvedRoute,
+  SwitchyardError,
 } from '@switchyard/contracts';
-import type { ChatJobSubmitter, ReplyMessage } from '@switchyard/jobs';
+import { buildRejectedRecord, type ChatJobSubmitter, type ReplyMessage } from '@switchyard/jobs';
+import type { UsageRecorder } from '@switchyard/usage';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { CHAT_JOBS, METRICS, MODEL_CATALOG, ROUTING_CONFIG } from '../tokens';
+import { CHAT_JOBS, METRICS, MODEL_CATALOG, ROUTING_CONFIG, USAGE } from '../tokens';
 
 export interface CompletedChat {
   jobId: string;
@@ -25,6 +28,7 @@ export class ChatCompletionsService {
     @Inject(CHAT_JOBS) private readonly chatJobs: ChatJobSubmitter,
     @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
     @Inject(METRICS) private readonly metrics: GatewayMetrics,
+    @Inject(USAGE) private readonly usage: UsageRecorder,
   ) {}
 
   /** Validate, route, enqueue on the provider's queue and wait for the worker's answer. */
@@ -45,26 +49,38 @@ export class ChatCompletionsService {
     ids: { jobId: string; requestId: string },
     timeoutHeader: string | string[] | undefined,
   ): Promise<CompletedChat> {
-    const request = parseChatCompletionRequest(body);
-    if (request.stream === true) {
-      throw new InvalidRequestError('Streaming is not available on this deployment yet; send "stream": false.', {
-        param: 'stream',
-        code: ErrorCode.StreamingUnsupported,
-      });
-    }
-    const route = this.catalog.resolve(request.model);
-    const timeoutMs = this.timeoutFor(timeoutHeader);
-    const identity = request.user === undefined ? caller : { ...caller, user: request.user };
+    const receivedAt = Date.now();
+    let route: ResolvedRoute | undefined;
+    let accepted: { reply: Promise<ReplyMessage> };
     try {
-      const reply = await this.chatJobs.submitAndWait({
-        jobId: ids.jobId,
-        requestId: ids.requestId,
-        route,
-        request,
-        caller: identity,
-        timeoutMs,
-        trace: injectTraceContext(),
-      });
+      const request = parseChatCompletionRequest(body);
+      if (request.stream === true) {
+        throw new InvalidRequestError('Streaming is not available on this deployment yet; send "stream": false.', {
+          param: 'stream',
+          code: ErrorCode.StreamingUnsupported,
+        });
+      }
+      route = this.catalog.resolve(request.model);
+      const timeoutMs = this.timeoutFor(timeoutHeader);
+      const identity = request.user === undefined ? caller : { ...caller, user: request.user };
+      accepted = await this.chatJobs.submit({ ...ids, route, request, caller: identity, timeoutMs, trace: injectTraceContext() });
+    } catch (error) {
+      // Refused before any queue saw it: the gateway writes this request's row; after this point the worker does.
+      this.usage.record(
+        buildRejectedRecord({
+          ...ids,
+          caller,
+          requestedModel: (body as { model?: unknown } | null)?.model,
+          provider: route?.provider,
+          model: route?.model,
+          errorCode: SwitchyardError.isInstance(error) ? error.code : ErrorCode.Internal,
+          receivedAt,
+        }),
+      );
+      throw error;
+    }
+    try {
+      const reply = await accepted.reply;
       this.metrics.jobs.inc({ provider: route.provider, outcome: 'succeeded' });
       return { jobId: ids.jobId, reply };
     } catch (error) {

@@ -1,4 +1,5 @@
 import { CreateLlmRequests1732300000000 } from './1732300000000-create-llm-requests';
+import { RecordRejectedRequests1732400000000 } from './1732400000000-record-rejected-requests';
 
 /** Every migration, oldest first. Schema changes only ever happen through these. */
-export const USAGE_MIGRATIONS = [CreateLlmRequests1732300000000];
+export const USAGE_MIGRATIONS = [CreateLlmRequests1732300000000, RecordRejectedRequests1732400000000];
