@@ -88,3 +88,32 @@ describe('jobs that wait longer than their caller', () => {
     expect(platform.mock.requests).toHaveLength(0);
   });
 });
+
+describe('retryable upstream failures with JOB_ATTEMPTS', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ env: { JOB_ATTEMPTS: '3' } });
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('are tried again with backoff, and the answer and row count every attempt', async () => {
+    const response = await postChat(platform, ask('fails-500'));
+    expect(response.status).toBe(502);
+    const jobId = response.headers.get('x-switchyard-job-id') ?? '';
+    expect(await response.json()).toMatchObject({ error: { code: 'upstream_error', attempts: 3, job_id: jobId } });
+    expect(platform.mock.requests).toHaveLength(3);
+    expect(await platform.usageRow(jobId)).toMatchObject({ status: 'failed', attempts: 3, errorCode: 'upstream_error' });
+  });
+
+  it('are not tried again when the failure is not retryable', async () => {
+    const before = platform.mock.requests.length;
+    const response = await postChat(platform, ask('bad-upstream-key'));
+    expect(response.status).toBe(502);
+    expect(await response.json()).toMatchObject({ error: { code: 'upstream_auth_failed', attempts: 1 } });
+    expect(platform.mock.requests.length - before).toBe(1);
+  });
+});

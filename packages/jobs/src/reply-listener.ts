@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GatewayTimeoutError, replyChannel } from '@switchyard/contracts';
+import { GatewayTimeoutError, replyChannel, ServiceUnavailableError } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 import { decodeReply, type ReplyMessage } from './reply-message';
 
@@ -103,7 +103,7 @@ export class ReplyListener {
   async close(): Promise<void> {
     for (const [jobId, waiter] of this.waiters) {
       clearTimeout(waiter.timer);
-      waiter.reject(new Error(`reply listener closed while waiting for job ${jobId}`));
+      waiter.reject(new ServiceUnavailableError(`The gateway is shutting down; job ${jobId} was accepted and may still finish.`, { details: { job_id: jobId } }));
     }
     this.waiters.clear();
     await this.subscriber.quit().catch(() => undefined);
