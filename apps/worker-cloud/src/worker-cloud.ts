@@ -5,7 +5,7 @@ import { createProviderAdapter, type ProviderAdapter } from '@switchyard/provide
 import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
 
 /** The provider kinds this app serves; local backends run in worker-local on GPU nodes. */
-const CLOUD_KINDS = new Set(['openai', 'openai-compatible']);
+const CLOUD_KINDS = new Set(['openai', 'openai-compatible', 'groq', 'gemini']);
 
 export interface RunningWorker {
   providers: string[];

@@ -1,7 +1,7 @@
 import { isValidProviderName } from '@switchyard/contracts';
 import { z } from 'zod';
 
-export const PROVIDER_KINDS = ['openai', 'openai-compatible'] as const;
+export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'groq', 'gemini'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 const providerSchema = z

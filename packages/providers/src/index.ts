@@ -1,7 +1,10 @@
 export type { GenerateParams, ProviderAdapter, ProviderCapabilities } from './provider-adapter';
 export { createProviderAdapter, type ProviderSettings } from './create-provider-adapter';
 export { OpenAIAdapter } from './openai/openai-adapter';
-export { mapOpenAIError } from './openai/map-openai-error';
+export { mapSdkError, type SdkErrorClasses } from './map-sdk-error';
+export { GroqAdapter, GROQ_DEFAULT_BASE_URL, type GroqAdapterSettings } from './groq/groq-adapter';
 export { OPENAI_DEFAULT_BASE_URL, type OpenAIAdapterSettings } from './openai/openai-config';
 export { parseRetryAfter } from './parse-retry-after';
 export { createNodeHttpFetch, type NodeHttpFetchOptions } from './http/node-http-fetch';
+export { OllamaAdapter, OLLAMA_DEFAULT_HOST, type OllamaAdapterSettings } from './ollama/ollama-adapter';
+export { GeminiAdapter, type GeminiAdapterSettings } from './gemini/gemini-adapter';

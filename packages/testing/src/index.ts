@@ -17,3 +17,6 @@ export {
   mockTokenCount,
   type ChatMessageLike,
 } from './mock-upstream/openai-wire';
+export { GROQ_PATH_PREFIX } from './mock-upstream/openai-protocol';
+export { OLLAMA_MOCK_MODEL, OLLAMA_MOCK_VERSION, ollamaModelName } from './mock-upstream/ollama-protocol';
+export { geminiStatusName } from './mock-upstream/gemini-protocol';

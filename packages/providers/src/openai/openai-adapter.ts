@@ -1,14 +1,15 @@
-import { type ChatCompletion, ProviderError, ProviderErrorKind } from '@switchyard/contracts';
+import type { ChatCompletion } from '@switchyard/contracts';
 import OpenAI from 'openai';
+import { assertChatCompletion } from '../assert-chat-completion';
 import { createNodeHttpFetch } from '../http/node-http-fetch';
+import { mapSdkError } from '../map-sdk-error';
 import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
-import { mapOpenAIError } from './map-openai-error';
 import { OPENAI_DEFAULT_BASE_URL, type OpenAIAdapterSettings } from './openai-config';
 import { toOpenAIRequest } from './to-openai-request';
 
 const CAPABILITIES: ProviderCapabilities = { streaming: true, tools: true, jsonMode: true, jsonSchema: true, vision: true };
 
-/** OpenAI and every host that speaks its Chat Completions API (vLLM, Groq's and Gemini's compatible endpoints, Ollama's /v1). */
+/** OpenAI and every host that speaks its Chat Completions API (vLLM, Gemini's compatible endpoint, Ollama's /v1). */
 export class OpenAIAdapter implements ProviderAdapter {
   readonly provider: string;
   readonly capabilities = CAPABILITIES;
@@ -33,15 +34,8 @@ export class OpenAIAdapter implements ProviderAdapter {
     try {
       completion = await this.client.chat.completions.create(toOpenAIRequest(params), { signal: params.signal });
     } catch (error) {
-      throw mapOpenAIError(this.provider, error);
+      throw mapSdkError(this.provider, error, OpenAI);
     }
-    if (!isChatCompletion(completion)) {
-      throw new ProviderError({ kind: ProviderErrorKind.Malformed, provider: this.provider, message: 'response has no choices' });
-    }
-    return completion;
+    return assertChatCompletion(this.provider, completion);
   }
-}
-
-function isChatCompletion(value: unknown): value is ChatCompletion {
-  return typeof value === 'object' && value !== null && Array.isArray((value as { choices?: unknown }).choices);
 }

@@ -2,25 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type ChatRequest, checkChatRequest, INVALID_JSON_BODY } from './chat-request';
+import type { ChatRequest } from './chat-request';
+import { createGeminiWire } from './gemini-protocol';
 import { type MockBehaviour, resolveBehaviour } from './mock-behaviour';
-import {
-  ChunkWriter,
-  chatCompletionBody,
-  errorBody,
-  type FinishReason,
-  lastUserText,
-  MALFORMED_JSON_BODY,
-  MALFORMED_STREAM_BODY,
-  type MockUsage,
-  mockPromptTokenCount,
-  mockTokenCount,
-  modelsListBody,
-  STREAM_DONE,
-  splitIntoTokens,
-  statusErrorBody,
-  usageOf,
-} from './openai-wire';
+import { createOllamaWire } from './ollama-protocol';
+import { createOpenAIWire } from './openai-protocol';
+import { errorBody, type FinishReason, lastUserText, mockPromptTokenCount, mockTokenCount, splitIntoTokens, usageOf } from './openai-wire';
+import type { ChatRoute, CompletionPlan, MockWire, WireAnswer } from './wire';
 
 export interface RecordedRequest {
   path: string;
@@ -33,16 +21,19 @@ export interface RecordedRequest {
 }
 
 export interface MockUpstream {
-  /** e.g. http://127.0.0.1:PORT; the OpenAI SDK's base URL is `${url}/v1`. */
+  /**
+   * e.g. http://127.0.0.1:PORT. Base URLs: OpenAI SDK `${url}/v1`; groq-sdk,
+   * ollama (`host`) and @google/genai (`httpOptions.baseUrl`) take `url` itself.
+   */
   readonly url: string;
   readonly port: number;
-  /** Chat completion requests in arrival order; only the most recent 1000 are kept. */
+  /** Chat requests of every wire format in arrival order; only the most recent 1000 are kept. */
   readonly requests: RecordedRequest[];
-  /** Chat completion requests whose client went away before the response was complete. */
+  /** Chat requests of every wire format whose client went away before the response was complete. */
   readonly abortedRequests: number;
   /** Replaces the behaviour used where a model id carries no directive. */
   setDefaultBehaviour(behaviour: MockBehaviour): void;
-  /** Forgets recorded requests and counters, and restores the behaviour the server started with. */
+  /** Forgets recorded requests, counters and loaded Ollama models, and restores the behaviour the server started with. */
   reset(): void;
   /** Stops listening and destroys every open connection, hung requests included. */
   close(): Promise<void>;
@@ -59,7 +50,6 @@ export interface StartMockUpstreamOptions {
   recordRequests?: boolean;
 }
 
-const CHAT_PATH = '/v1/chat/completions';
 const MAX_RECORDED_REQUESTS = 1000;
 const MAX_BODY_CHARS = 32 * 1024 * 1024;
 // Longer than the idle timeout of common client pools, so a pooled socket is
@@ -67,7 +57,7 @@ const MAX_BODY_CHARS = 32 * 1024 * 1024;
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 const HEALTH_BODY = '{"status":"ok"}';
-const BODY_TOO_LARGE = errorBody({ message: 'Request body too large for the mock upstream.', type: 'invalid_request_error' });
+const NO_ROUTE: ChatRoute = Object.freeze({});
 
 /** State shared between a chat request's handlers and its `close` listener. */
 interface Exchange {
@@ -76,15 +66,9 @@ interface Exchange {
   brokenOnPurpose: boolean;
 }
 
-interface CompletionPlan {
-  id: string;
-  created: number;
-  request: ChatRequest;
-  pieces: string[];
-  content: string;
-  finishReason: FinishReason;
-  completionTokensPerChoice: number;
-  usage: MockUsage;
+interface ChatTarget {
+  wire: MockWire;
+  route: ChatRoute;
 }
 
 export async function startMockUpstream(options: StartMockUpstreamOptions = {}): Promise<MockUpstream> {
@@ -102,13 +86,19 @@ class MockUpstreamServer implements MockUpstream {
   private boundUrl = '';
   private boundPort = 0;
   private readonly server: Server;
-  private readonly modelsBody = modelsListBody(Math.floor(Date.now() / 1000));
+  private readonly wires: readonly MockWire[] = [createOpenAIWire(), createOllamaWire(), createGeminiWire()];
+  private readonly chatTargets = new Map<string, ChatTarget>();
+  private readonly getAnswers = new Map<string, () => WireAnswer>();
 
   constructor(
     private readonly initialDefaults: MockBehaviour,
     private readonly record: boolean,
   ) {
     this.defaults = initialDefaults;
+    for (const wire of this.wires) {
+      for (const path of wire.chatPaths ?? []) this.chatTargets.set(path, { wire, route: NO_ROUTE });
+      for (const [path, answer] of Object.entries(wire.getAnswers ?? {})) this.getAnswers.set(path, answer);
+    }
     this.server = createServer(this.handle);
     this.server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
     this.server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
@@ -134,6 +124,7 @@ class MockUpstreamServer implements MockUpstream {
     this.requests.length = 0;
     this.aborted = 0;
     this.defaults = this.initialDefaults;
+    for (const wire of this.wires) wire.reset?.();
   }
 
   listen(port: number, host: string): Promise<void> {
@@ -164,15 +155,18 @@ class MockUpstreamServer implements MockUpstream {
 
   private readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const rawUrl = req.url ?? '/';
-    const query = rawUrl.indexOf('?');
-    const path = query === -1 ? rawUrl : rawUrl.slice(0, query);
-    if (path === CHAT_PATH && req.method === 'POST') {
-      this.acceptChat(req, res, path);
-      return;
-    }
-    if (req.method === 'GET') {
-      if (path === '/v1/models') {
-        sendJson(res, 200, this.modelsBody);
+    const queryAt = rawUrl.indexOf('?');
+    const path = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+    if (req.method === 'POST') {
+      const target = this.chatTargets.get(path) ?? this.matchChatPath(path, queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
+      if (target !== undefined) {
+        this.acceptChat(req, res, path, target);
+        return;
+      }
+    } else if (req.method === 'GET') {
+      const answer = this.getAnswers.get(path);
+      if (answer !== undefined) {
+        send(res, answer());
         return;
       }
       if (path === '/health') {
@@ -191,7 +185,15 @@ class MockUpstreamServer implements MockUpstream {
     );
   };
 
-  private acceptChat(req: IncomingMessage, res: ServerResponse, path: string): void {
+  private matchChatPath(path: string, query: string): ChatTarget | undefined {
+    for (const wire of this.wires) {
+      const route = wire.matchChatPath?.(path, query);
+      if (route !== undefined) return { wire, route };
+    }
+    return undefined;
+  }
+
+  private acceptChat(req: IncomingMessage, res: ServerResponse, path: string, target: ChatTarget): void {
     const receivedAt = this.record ? Date.now() : 0;
     const exchange: Exchange = { timer: undefined, brokenOnPurpose: false };
     res.once('close', () => {
@@ -212,16 +214,17 @@ class MockUpstreamServer implements MockUpstream {
     });
     req.on('end', () => {
       if (tooLarge) {
-        sendJson(res, 413, BODY_TOO_LARGE);
+        send(res, target.wire.bodyTooLarge);
         return;
       }
-      this.answerChat(res, exchange, text, path, req.headers, receivedAt);
+      this.answerChat(res, exchange, target, text, path, req.headers, receivedAt);
     });
   }
 
   private answerChat(
     res: ServerResponse,
     exchange: Exchange,
+    { wire, route }: ChatTarget,
     text: string,
     path: string,
     headers: IncomingHttpHeaders,
@@ -237,13 +240,13 @@ class MockUpstreamServer implements MockUpstream {
     }
     if (this.record) this.remember({ path, method: 'POST', headers, body, receivedAt });
     if (!parsed) {
-      sendJson(res, 400, INVALID_JSON_BODY);
+      send(res, wire.invalidJson);
       return;
     }
 
-    const check = checkChatRequest(body);
+    const check = wire.parse(body, route);
     if (!check.ok) {
-      sendJson(res, 400, check.errorBody);
+      send(res, check.answer);
       return;
     }
     const request = check.request;
@@ -259,10 +262,10 @@ class MockUpstreamServer implements MockUpstream {
     if (delayMs > 0) {
       exchange.timer = setTimeout(() => {
         exchange.timer = undefined;
-        respond(res, exchange, request, behaviour, plan);
+        respond(res, exchange, wire, request, behaviour, plan);
       }, delayMs);
     } else {
-      respond(res, exchange, request, behaviour, plan);
+      respond(res, exchange, wire, request, behaviour, plan);
     }
   }
 
@@ -272,14 +275,20 @@ class MockUpstreamServer implements MockUpstream {
   }
 }
 
-function sendJson(res: ServerResponse, status: number, body: string, extraHeaders?: Record<string, string>): void {
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-  };
-  if (extraHeaders !== undefined) Object.assign(headers, extraHeaders);
-  res.writeHead(status, headers);
+function sendJson(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
+}
+
+function send(res: ServerResponse, answer: WireAnswer, extraHeaders?: Record<string, string>): void {
+  const headers: Record<string, string | number> = {
+    'content-type': answer.contentType ?? 'application/json',
+    'content-length': Buffer.byteLength(answer.body),
+  };
+  if (answer.headers !== undefined) Object.assign(headers, answer.headers);
+  if (extraHeaders !== undefined) Object.assign(headers, extraHeaders);
+  res.writeHead(answer.status, headers);
+  res.end(answer.body);
 }
 
 function planCompletion(request: ChatRequest, behaviour: MockBehaviour): CompletionPlan {
@@ -299,12 +308,13 @@ function planCompletion(request: ChatRequest, behaviour: MockBehaviour): Complet
   return {
     id,
     created: Math.floor(Date.now() / 1000),
+    startedAt: performance.now(),
     request,
     pieces,
     content,
     finishReason,
     completionTokensPerChoice,
-    // OpenAI bills every choice, so n choices cost n times the completion.
+    // Every choice is billed, so n choices cost n times the completion.
     usage: usageOf(mockPromptTokenCount(request.messages), completionTokensPerChoice * request.n),
   };
 }
@@ -312,6 +322,7 @@ function planCompletion(request: ChatRequest, behaviour: MockBehaviour): Complet
 function respond(
   res: ServerResponse,
   exchange: Exchange,
+  wire: MockWire,
   request: ChatRequest,
   behaviour: MockBehaviour,
   plan: CompletionPlan | undefined,
@@ -320,56 +331,33 @@ function respond(
     if (behaviour.status !== undefined) {
       const extra =
         behaviour.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(behaviour.retryAfterSeconds) };
-      sendJson(res, behaviour.status, statusErrorBody(behaviour.status), extra);
+      send(res, wire.statusError(behaviour.status, behaviour.retryAfterSeconds), extra);
       return;
     }
-    if (request.stream) {
-      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-      res.end(MALFORMED_STREAM_BODY);
-      return;
-    }
-    sendJson(res, 200, MALFORMED_JSON_BODY);
+    send(res, wire.malformed(request.stream));
     return;
   }
   if (!request.stream) {
-    sendJson(
-      res,
-      200,
-      chatCompletionBody({
-        id: plan.id,
-        created: plan.created,
-        model: request.model,
-        content: plan.content,
-        finishReason: plan.finishReason,
-        choices: request.n,
-        usage: plan.usage,
-      }),
-      { 'x-request-id': `req_${plan.id.slice(9)}` },
-    );
+    send(res, wire.completion(plan));
     return;
   }
-  stream(res, exchange, plan, behaviour);
+  stream(res, exchange, wire, plan, behaviour);
 }
 
 /**
- * Streams role, content, finish, optional usage and [DONE] events. With a
+ * Streams the wire's events at the pace the behaviour asks for. With a
  * `breakStreamAfterChunks` directive the connection is destroyed after that many
  * content chunks, or after the last one when the reply is shorter, so the
- * client never sees a finish_reason either way.
+ * client never sees the end of the stream either way.
  */
-function stream(res: ServerResponse, exchange: Exchange, plan: CompletionPlan, behaviour: MockBehaviour): void {
-  const { request, pieces } = plan;
-  const writer = new ChunkWriter(plan.id, plan.created, request.model, request.includeUsage);
+function stream(res: ServerResponse, exchange: Exchange, wire: MockWire, plan: CompletionPlan, behaviour: MockBehaviour): void {
+  const { pieces } = plan;
+  const encoder = wire.streamEncoder(plan);
   const breakAfter = behaviour.breakStreamAfterChunks;
   const limit = breakAfter === undefined ? pieces.length : Math.min(breakAfter, pieces.length);
   const tps = behaviour.tokensPerSecond ?? 0;
 
-  const contentAt = (index: number): string => {
-    const piece = pieces[index] ?? '';
-    let out = '';
-    for (let choice = 0; choice < request.n; choice++) out += writer.content(choice, piece);
-    return out;
-  };
+  const contentAt = (index: number): string => encoder.content(pieces[index] ?? '');
   const finishWith = (out: string): void => {
     if (breakAfter !== undefined) {
       exchange.brokenOnPurpose = true;
@@ -377,18 +365,11 @@ function stream(res: ServerResponse, exchange: Exchange, plan: CompletionPlan, b
       res.write(out, () => res.destroy());
       return;
     }
-    for (let choice = 0; choice < request.n; choice++) out += writer.finish(choice, plan.finishReason);
-    if (request.includeUsage) out += writer.usage(plan.usage);
-    res.end(out + STREAM_DONE);
+    res.end(out + encoder.finish());
   };
 
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    'x-request-id': `req_${plan.id.slice(9)}`,
-  });
-  let head = '';
-  for (let choice = 0; choice < request.n; choice++) head += writer.role(choice);
+  res.writeHead(200, encoder.headers);
+  let head = encoder.start();
 
   if (tps <= 0) {
     for (let i = 0; i < limit; i++) head += contentAt(i);

@@ -1,0 +1,50 @@
+import { GoogleGenAI } from '@google/genai';
+import type { ChatCompletion } from '@switchyard/contracts';
+import { createNodeHttpFetch } from '../http/node-http-fetch';
+import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
+import { fromGeminiResponse } from './from-gemini-response';
+import { mapGeminiError } from './map-gemini-error';
+import { toGeminiRequest } from './to-gemini-request';
+
+export interface GeminiAdapterSettings {
+  provider: string;
+  /** Google's API host by default; the SDK adds the API version. */
+  baseUrl?: string;
+  apiKey?: string;
+  timeoutMs?: number;
+}
+
+const CAPABILITIES: ProviderCapabilities = { streaming: true, tools: true, jsonMode: true, jsonSchema: true, vision: true };
+
+/** Gemini through `@google/genai` (the successor of `@google/generative-ai`). */
+export class GeminiAdapter implements ProviderAdapter {
+  readonly provider: string;
+  readonly capabilities = CAPABILITIES;
+  private readonly client: GoogleGenAI;
+  private readonly timeoutMs: number;
+
+  constructor(settings: GeminiAdapterSettings) {
+    this.provider = settings.provider;
+    this.timeoutMs = settings.timeoutMs ?? 60_000;
+    this.client = new GoogleGenAI({
+      apiKey: settings.apiKey ?? 'not-needed',
+      httpOptions: {
+        ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+        // Retries are Switchyard's decision; the SDK would otherwise try five times.
+        retryOptions: { attempts: 1 },
+        fetch: createNodeHttpFetch(),
+      },
+    });
+  }
+
+  async generate(params: GenerateParams): Promise<ChatCompletion> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = params.signal ? AbortSignal.any([params.signal, timeout]) : timeout;
+    try {
+      const response = await this.client.models.generateContent(toGeminiRequest({ ...params, signal }));
+      return fromGeminiResponse(this.provider, params.model, response);
+    } catch (error) {
+      throw mapGeminiError(this.provider, error, timeout.aborted);
+    }
+  }
+}

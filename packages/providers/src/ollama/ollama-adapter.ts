@@ -1,0 +1,46 @@
+import type { ChatCompletion } from '@switchyard/contracts';
+import { Ollama } from 'ollama';
+import { createNodeHttpFetch } from '../http/node-http-fetch';
+import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
+import { fromOllamaResponse } from './from-ollama-response';
+import { mapOllamaError } from './map-ollama-error';
+import { toOllamaRequest } from './to-ollama-request';
+
+export const OLLAMA_DEFAULT_HOST = 'http://127.0.0.1:11434';
+
+export interface OllamaAdapterSettings {
+  provider: string;
+  /** The server's address, without `/api` or `/v1`. */
+  host?: string;
+  timeoutMs?: number;
+}
+
+const CAPABILITIES: ProviderCapabilities = { streaming: true, tools: true, jsonMode: true, jsonSchema: true, vision: true };
+
+/** Ollama's native API through the `ollama` package. */
+export class OllamaAdapter implements ProviderAdapter {
+  readonly provider: string;
+  readonly capabilities = CAPABILITIES;
+  private readonly host: string;
+  private readonly timeoutMs: number;
+  private readonly fetch = createNodeHttpFetch();
+
+  constructor(settings: OllamaAdapterSettings) {
+    this.provider = settings.provider;
+    this.host = settings.host ?? OLLAMA_DEFAULT_HOST;
+    this.timeoutMs = settings.timeoutMs ?? 120_000;
+  }
+
+  async generate(params: GenerateParams): Promise<ChatCompletion> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = params.signal ? AbortSignal.any([params.signal, timeout]) : timeout;
+    // The package's own abort() cancels every request of a client; a client per call
+    // (it only holds its settings) gives each job its own cancellation.
+    const client = new Ollama({ host: this.host, fetch: ((input, init) => this.fetch(input, { ...init, signal })) as typeof fetch });
+    try {
+      return fromOllamaResponse(await client.chat(toOllamaRequest(params)));
+    } catch (error) {
+      throw mapOllamaError(this.provider, error, timeout.aborted);
+    }
+  }
+}
