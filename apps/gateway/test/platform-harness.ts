@@ -23,15 +23,29 @@ const TEST_MODELS: Record<string, string> = {
   'very-slow': 'echo@latency=3000',
 };
 
+/** Fallback chains: a second provider (`backup`, the same mock under another queue) behind the first. */
+const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?: string[] }[] = [
+  { name: 'backup-echo', provider: 'backup', model: 'echo' },
+  { name: 'backup-fails', provider: 'backup', model: 'echo@status=503' },
+  { name: 'chain-after-401', provider: 'mock', model: 'echo@status=401', fallbacks: ['backup-echo'] },
+  { name: 'chain-after-500', provider: 'mock', model: 'echo@status=500', fallbacks: ['backup-echo'] },
+  { name: 'chain-all-fail', provider: 'mock', model: 'echo@status=500', fallbacks: ['backup-fails'] },
+  { name: 'chain-bad-request', provider: 'mock', model: 'echo@status=400', fallbacks: ['backup-echo'] },
+];
+
 function writeConfig(mockUrl: string, requestTimeoutMs: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
-  const models = Object.entries(TEST_MODELS)
-    .map(([name, model]) => `  - name: ${name}\n    provider: mock\n    model: "${model}"${name === 'mock-echo' ? '\n    aliases: [default]' : ''}`)
-    .join('\n');
+  const models = [
+    ...Object.entries(TEST_MODELS).map(([name, model]) => `  - name: ${name}\n    provider: mock\n    model: "${model}"${name === 'mock-echo' ? '\n    aliases: [default]' : ''}`),
+    ...CHAIN_MODELS.map(
+      (m) => `  - name: ${m.name}\n    provider: ${m.provider}\n    model: "${m.model}"${m.fallbacks ? `\n    fallbacks: [${m.fallbacks.join(', ')}]` : ''}`,
+    ),
+  ].join('\n');
+  const provider = (name: string) => `  ${name}:\n    kind: openai-compatible\n    baseUrl: ${mockUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n`;
   writeFileSync(
     path,
-    `providers:\n  mock:\n    kind: openai-compatible\n    baseUrl: ${mockUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n` +
+    `providers:\n${provider('mock')}${provider('backup')}` +
       `models:\n${models}\n` +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n` +
       `gateway:\n  requestTimeoutMs: ${requestTimeoutMs}\n  maxBodyBytes: 65536\n`,

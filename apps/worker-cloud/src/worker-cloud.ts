@@ -1,5 +1,5 @@
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, type PlatformEnv } from '@switchyard/config';
-import { createLlmJobHandlers, createRedis, LlmWorkerHost } from '@switchyard/jobs';
+import { createLlmJobHandlers, createRedis, LlmJobProducer, LlmWorkerHost } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
 import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
@@ -46,6 +46,8 @@ export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, 
 
   const connection = createRedis(env.REDIS_URL, { name: 'switchyard:worker-cloud', blocking: true });
   const publisher = createRedis(env.REDIS_URL, { name: 'switchyard:worker-cloud:publish' });
+  // Fallbacks go on other providers' queues, which other workers (worker-local on GPU nodes) may serve.
+  const producer = new LlmJobProducer(publisher, env.SWITCHYARD_KEY_PREFIX);
   const host = new LlmWorkerHost({
     providers,
     connection,
@@ -55,7 +57,7 @@ export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, 
     stalledIntervalMs: env.WORKER_STALLED_CHECK_MS,
     maxStalledCount: env.WORKER_MAX_STALLED,
     logger: log,
-    handlers: createLlmJobHandlers({ adapters, usage, publisher, logger: log }),
+    handlers: createLlmJobHandlers({ adapters, usage, publisher, producer, logger: log }),
   });
   await host.start();
   log.info({ redis: redactUrl(env.REDIS_URL), providers }, 'worker-cloud ready');
@@ -64,6 +66,7 @@ export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, 
     providers,
     async close() {
       await host.close();
+      await producer.close();
       await usage.close();
       await dataSource.destroy();
       await Promise.all([connection.quit(), publisher.quit()]).catch(() => undefined);

@@ -39,6 +39,8 @@ describe('parseRoutingConfig', () => {
     ['a misspelt top-level key', { ...base, modles: [] }, 'modles'],
     ['a short API key', { ...base, auth: { keys: [{ id: 'a', key: 'short' }] } }, 'auth.keys[0].key'],
     ['no models', { ...base, models: [] }, 'models: list at least one model'],
+    ['a fallback to an unknown model', { ...base, models: [{ ...base.models[0], fallbacks: ['nope'] }] }, "models[0].fallbacks[0]: unknown model 'nope'"],
+    ['a model falling back to itself', { ...base, models: [{ ...base.models[0], fallbacks: ['default'] }] }, 'models[0].fallbacks[0]: a model cannot fall back to itself'],
   ])('refuses %s and names the key', (_label, document, expected) => {
     expect(messageOf(document)).toContain(expected);
   });
@@ -58,5 +60,22 @@ describe('ModelCatalog', () => {
     expect(catalog.resolve('default')).toStrictEqual({ publicModel: 'echo', provider: 'mock', model: 'echo' });
     expect(() => catalog.resolve('llama')).toThrow(/does not exist/);
     expect(new ModelCatalog(config, { GROQ_API_KEY: 'gsk_x' }).resolve('llama').provider).toBe('groq');
+  });
+
+  it('resolves fallback chains, leaving out fallbacks whose provider is not usable', () => {
+    const config = parseRoutingConfig(
+      {
+        ...base,
+        providers: { ...base.providers, groq: { kind: 'groq', apiKeyEnv: 'GROQ_API_KEY' } },
+        models: [
+          { name: 'llama', provider: 'groq', model: 'llama-3.1-8b-instant' },
+          { name: 'fast', provider: 'mock', model: 'echo', fallbacks: ['llama', 'slow'] },
+          { name: 'slow', provider: 'mock', model: 'echo@latency=100' },
+        ],
+      },
+      {},
+    );
+    expect(new ModelCatalog(config, {}).resolveChain('fast').fallbacks).toStrictEqual([{ publicModel: 'slow', provider: 'mock', model: 'echo@latency=100' }]);
+    expect(new ModelCatalog(config, { GROQ_API_KEY: 'k' }).resolveChain('fast').fallbacks.map((r) => r.provider)).toStrictEqual(['groq', 'mock']);
   });
 });

@@ -11,8 +11,15 @@ export interface EnabledProvider extends ProviderConfig {
  * The models callers may use: those whose provider is usable here (its key
  * variable is set, or it needs none). Lookups are one Map access, on the hot path.
  */
+export interface RouteChain {
+  route: ResolvedRoute;
+  /** Enabled fallbacks in order, each once; a fallback whose provider is not usable here is left out. */
+  fallbacks: ResolvedRoute[];
+}
+
 export class ModelCatalog {
   private readonly routes = new Map<string, ResolvedRoute>();
+  private readonly chains = new Map<string, RouteChain>();
   readonly providers: ReadonlyMap<string, EnabledProvider>;
   readonly models: readonly ModelConfig[];
 
@@ -29,6 +36,26 @@ export class ModelCatalog {
       const route: ResolvedRoute = { publicModel: model.name, provider: model.provider, model: model.model };
       for (const name of [model.name, ...model.aliases]) this.routes.set(name, route);
     }
+    for (const model of this.models) {
+      const route = this.routes.get(model.name) as ResolvedRoute;
+      const seen = new Set([`${route.provider}/${route.model}`]);
+      const fallbacks: ResolvedRoute[] = [];
+      for (const name of model.fallbacks) {
+        const next = this.routes.get(name);
+        if (next === undefined || seen.has(`${next.provider}/${next.model}`)) continue;
+        seen.add(`${next.provider}/${next.model}`);
+        fallbacks.push(next);
+      }
+      const chain: RouteChain = { route, fallbacks };
+      for (const name of [model.name, ...model.aliases]) this.chains.set(name, chain);
+    }
+  }
+
+  /** The route for a name and the fallbacks to try after it; one Map access. */
+  resolveChain(model: string): RouteChain {
+    const chain = this.chains.get(model);
+    if (chain === undefined) throw new ModelNotFoundError(model);
+    return chain;
   }
 
   resolve(model: string): ResolvedRoute {

@@ -27,6 +27,8 @@ const modelSchema = z
     provider: z.string().min(1),
     model: z.string().min(1).describe("The provider's own model id."),
     aliases: z.array(z.string().min(1)).default([]),
+    /** Other model names tried in order when this one fails for good (non-retryable, retries spent, circuit open). */
+    fallbacks: z.array(z.string().min(1)).max(8).default([]),
   })
   .strict();
 
@@ -76,6 +78,16 @@ export const routingConfigSchema = z
         }
         seen.set(name, index);
       }
+    });
+    const names = new Set(config.models.flatMap((model) => [model.name, ...model.aliases]));
+    config.models.forEach((model, index) => {
+      model.fallbacks.forEach((fallback, position) => {
+        if (!names.has(fallback)) {
+          ctx.addIssue({ code: 'custom', path: ['models', index, 'fallbacks', position], message: `unknown model '${fallback}'` });
+        } else if (fallback === model.name || model.aliases.includes(fallback)) {
+          ctx.addIssue({ code: 'custom', path: ['models', index, 'fallbacks', position], message: 'a model cannot fall back to itself' });
+        }
+      });
     });
     const keyIds = new Set<string>();
     config.auth.keys.forEach((key, index) => {

@@ -1,8 +1,10 @@
-import type { CallerIdentity, CompletionUsage, LlmJobPayload } from '@switchyard/contracts';
+import type { CallerIdentity, CompletionUsage, LlmJobPayload, RouteAttempt } from '@switchyard/contracts';
 import type { LlmRequestRecord, RequestStatus } from '@switchyard/usage';
 
 export interface UsageFacts {
   jobId: string;
+  /** Earlier routes of a fallback chain (and, for a failure, this one). */
+  tried?: readonly RouteAttempt[];
   status: RequestStatus;
   usage?: CompletionUsage;
   upstreamModel?: string;
@@ -47,6 +49,7 @@ export function buildUsageRecord(payload: LlmJobPayload, facts: UsageFacts): Llm
     cacheHit: false,
     attempts: facts.attempts,
     promptVersion: null,
+    routeAttempts: facts.tried !== undefined && facts.tried.length > 0 ? [...facts.tried] : null,
   };
 }
 
@@ -85,5 +88,6 @@ export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord
     cacheHit: false,
     attempts: 0,
     promptVersion: null,
+    routeAttempts: null,
   };
 }

@@ -17,6 +17,8 @@ export interface SubmitChatJob {
   jobId: string;
   requestId: string;
   route: ResolvedRoute;
+  /** Routes to try in order when `route` fails for good. */
+  fallbacks?: readonly ResolvedRoute[];
   request: ChatCompletionRequest;
   caller: CallerIdentity;
   timeoutMs: number;
@@ -58,6 +60,7 @@ export class ChatJobSubmitter {
       deadline: enqueuedAt + job.timeoutMs,
       enqueuedAt,
       ...(job.trace === undefined ? {} : { trace: job.trace }),
+      ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
     };
     const reply = this.listener.wait(job.jobId, job.timeoutMs, () => this.producer.finishedReply(job.route.provider, job.jobId));
     // The wait may time out while `add` is still in flight; without a handler that

@@ -5,6 +5,7 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createLlmJobHandlers } from './llm-job-processor';
+import type { LlmJobProducer } from './llm-job-producer';
 
 function handlers() {
   const calls: string[] = [];
@@ -21,7 +22,8 @@ function handlers() {
   const rows: unknown[] = [];
   const usage = { record: (row: unknown) => rows.push(row) } as unknown as UsageRecorder;
   const logger = createLogger({ service: 'test', level: 'silent' });
-  return { calls, published, rows, ...createLlmJobHandlers({ adapters: new Map([['mock', adapter]]), usage, publisher, logger }) };
+  const producer = { enqueue: async () => undefined } as unknown as LlmJobProducer;
+  return { calls, published, rows, ...createLlmJobHandlers({ adapters: new Map([['mock', adapter]]), usage, publisher, producer, logger }) };
 }
 
 const job = (data: unknown) => ({ id: 'job-1', data, attemptsMade: 0, opts: {} }) as unknown as Job;

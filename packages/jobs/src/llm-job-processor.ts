@@ -1,4 +1,5 @@
 import {
+  AllProvidersFailedError,
   type ChatCompletion,
   ErrorCode,
   InternalError,
@@ -7,6 +8,7 @@ import {
   type LlmJobPayload,
   type LlmJobResult,
   llmJobPayloadSchema,
+  type RouteAttempt,
   type SerializedError,
   serializeError,
   SwitchyardError,
@@ -18,6 +20,7 @@ import type { UsageRecorder } from '@switchyard/usage';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { buildUsageRecord } from './build-usage-record';
+import type { LlmJobProducer } from './llm-job-producer';
 import { encodeReply } from './reply-message';
 
 export interface LlmJobProcessorDeps {
@@ -25,6 +28,8 @@ export interface LlmJobProcessorDeps {
   usage: UsageRecorder;
   /** Connection used to PUBLISH replies; never a subscriber or blocking one. */
   publisher: Redis;
+  /** Puts a request on its next route's queue when the current one fails for good. */
+  producer: LlmJobProducer;
   logger: Logger;
 }
 
@@ -37,8 +42,19 @@ export interface LlmJobHandlers {
 /** Safe for a header and for the line-based reply: printable ASCII only. */
 const SAFE_MODEL = /^[\x20-\x7e]{1,256}$/;
 
-function isFinalAttempt(job: Job, error: SwitchyardError): boolean {
-  return !error.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+/** Failures that are the caller's request, not the provider: another provider would refuse it too. */
+const NOT_WORTH_A_FALLBACK = new Set<string>([ErrorCode.UpstreamBadRequest, ErrorCode.UpstreamContentFiltered, ErrorCode.JobExpired, ErrorCode.InvalidJob]);
+
+function isFinalAttempt(job: Job<LlmJobPayload>, error: SwitchyardError): boolean {
+  if (!error.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) return true;
+  // A retry that could only start after the caller stops waiting is no retry.
+  const deadline = job.data.deadline;
+  return deadline !== undefined && Date.now() + (error.retryAfterMs ?? 0) >= deadline;
+}
+
+/** The id replies and usage rows use: the first job's, however far down its fallback chain the request went. */
+function chainIdOf(job: Job<LlmJobPayload>): string {
+  return job.data.chainId ?? job.id ?? job.data.requestId;
 }
 
 /**
@@ -48,7 +64,7 @@ function isFinalAttempt(job: Job, error: SwitchyardError): boolean {
  * caller never waits on queue bookkeeping.
  */
 export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers {
-  const { adapters, usage, publisher, logger } = deps;
+  const { adapters, usage, publisher, producer, logger } = deps;
 
   function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void {
     if (payload.replyTo === undefined) return;
@@ -60,14 +76,15 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
   /** Answers the caller with a typed error and records the failed request. */
   function answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): SerializedError {
     const payload = job.data;
-    const jobId = job.id ?? payload.requestId;
-    const attempts = job.attemptsMade + 1;
+    const jobId = chainIdOf(job);
+    const attempts = totalAttempts(job);
     const serialized = serializeError(error);
     serialized.details = { ...serialized.details, job_id: jobId, attempts };
     reply(payload, jobId, false, payload.route.model, JSON.stringify(serialized));
     usage.record(
       buildUsageRecord(payload, {
         jobId,
+        tried: [...(payload.tried ?? []), attemptOf(job, error)],
         status: error.code === ErrorCode.JobExpired ? 'expired' : 'failed',
         errorCode: error.code,
         startedAt,
@@ -80,10 +97,59 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     return serialized;
   }
 
+  function totalAttempts(job: Job<LlmJobPayload>): number {
+    return (job.data.tried ?? []).reduce((sum, attempt) => sum + attempt.attempts, 0) + job.attemptsMade + 1;
+  }
+
   function fail(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): never {
     if (!isFinalAttempt(job, error)) throw error;
+    const tried = job.data.tried ?? [];
+    // A request the provider refused as such is the caller's to fix: its own error says how.
+    const final = tried.length > 0 && !NOT_WORTH_A_FALLBACK.has(error.code) ? new AllProvidersFailedError([...tried, attemptOf(job, error)], error) : error;
     // The serialized error is kept as the failed reason so a later lookup can rebuild it.
-    throw new UnrecoverableError(JSON.stringify(answerFailure(job, error, startedAt, upstreamMs)));
+    throw new UnrecoverableError(JSON.stringify(answerFailure(job, final, startedAt, upstreamMs)));
+  }
+
+  function attemptOf(job: Job<LlmJobPayload>, error: SwitchyardError): RouteAttempt {
+    const upstreamStatus = error.details?.upstream_status;
+    return {
+      provider: job.data.route.provider,
+      model: job.data.route.model,
+      code: error.code,
+      attempts: job.attemptsMade + 1,
+      ...(typeof upstreamStatus === 'number' ? { upstreamStatus } : {}),
+    };
+  }
+
+  /**
+   * Leaves the route for good: hands the request to the next route of its
+   * chain when there is one worth trying, otherwise answers the failure.
+   */
+  async function leaveRoute(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): Promise<LlmJobResult> {
+    const payload = job.data;
+    const [next, ...rest] = payload.fallbacks ?? [];
+    const waiting = payload.deadline === undefined || Date.now() < payload.deadline;
+    if (next === undefined || !isFinalAttempt(job, error) || NOT_WORTH_A_FALLBACK.has(error.code) || !waiting) {
+      fail(job, error, startedAt, upstreamMs);
+    }
+    const chainId = chainIdOf(job);
+    const tried = [...(payload.tried ?? []), attemptOf(job, error)];
+    const nextJobId = `${chainId}-${tried.length}`;
+    await producer.enqueue(
+      { ...payload, route: next, fallbacks: rest, tried, chainId },
+      { jobId: nextJobId, attempts: job.opts.attempts ?? 1 },
+    );
+    logger.info({ jobId: chainId, from: payload.route.provider, to: next.provider, code: error.code }, 'falling back');
+    return {
+      requestId: payload.requestId,
+      provider: payload.route.provider,
+      model: payload.route.model,
+      forwardedTo: { provider: next.provider, jobId: nextJobId },
+      response: { id: nextJobId, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: payload.route.model, choices: [] },
+      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+      timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs: upstreamMs ?? 0, totalMs: Date.now() - payload.enqueuedAt },
+      attempts: job.attemptsMade + 1,
+    };
   }
 
   async function processJob(job: Job<LlmJobPayload>, _token?: string, signal?: AbortSignal): Promise<LlmJobResult> {
@@ -115,16 +181,27 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
           completion = await adapter.generate({ model: payload.route.model, request: payload.request, signal });
         } catch (error) {
           const known = SwitchyardError.isInstance(error) ? error : new InternalError(undefined, { cause: error });
-          fail(job, known, startedAt, performance.now() - callStarted);
+          return leaveRoute(job, known, startedAt, performance.now() - callStarted);
         }
         const upstreamMs = performance.now() - callStarted;
         const finishedAt = Date.now();
         const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
         const usageCounts = completion.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-        reply(payload, jobId, true, model, JSON.stringify(completion));
-        const attempts = job.attemptsMade + 1;
+        const chainId = chainIdOf(job);
+        reply(payload, chainId, true, model, JSON.stringify(completion));
+        const attempts = totalAttempts(job);
         usage.record(
-          buildUsageRecord(payload, { jobId, status: 'succeeded', usage: usageCounts, upstreamModel: model, startedAt, upstreamMs, finishedAt, attempts }),
+          buildUsageRecord(payload, {
+            jobId: chainId,
+            tried: payload.tried ?? [],
+            status: 'succeeded',
+            usage: usageCounts,
+            upstreamModel: model,
+            startedAt,
+            upstreamMs,
+            finishedAt,
+            attempts,
+          }),
         );
         return {
           requestId: payload.requestId,
@@ -143,7 +220,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     // Only jobs BullMQ failed itself: a job whose workers kept dying carries a deferred failure
     // and is failed without reaching `process`, so nobody has answered its caller yet.
     if (job?.deferredFailure === undefined || !llmJobPayloadSchema.safeParse(job.data).success) return;
-    answerFailure(job, new JobStalledError(job.id ?? job.data.requestId), job.processedOn ?? Date.now());
+    answerFailure(job, new JobStalledError(chainIdOf(job)), job.processedOn ?? Date.now());
   }
 
   return { process: processJob, onFailed };

@@ -11,6 +11,8 @@ export interface EnqueueOptions {
 }
 
 const KEEP_COMPLETED = { age: 3600, count: 10_000 };
+
+export const RETRY_BACKOFF = 'switchyard';
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
 
 /**
@@ -41,7 +43,8 @@ export class LlmJobProducer {
     const jobOptions: JobsOptions = {
       jobId: options.jobId,
       attempts: options.attempts ?? 1,
-      backoff: { type: 'exponential', delay: 500, jitter: 1 },
+      // Computed by the worker's backoff strategy: exponential with full jitter, never sooner than Retry-After.
+      backoff: { type: RETRY_BACKOFF },
       removeOnComplete: KEEP_COMPLETED,
       removeOnFail: KEEP_FAILED,
     };
@@ -51,15 +54,17 @@ export class LlmJobProducer {
   }
 
   /** The reply a finished job would have published, read back from its queue; undefined while it runs. */
-  async finishedReply(provider: string, jobId: string): Promise<ReplyMessage | undefined> {
+  async finishedReply(provider: string, jobId: string, replyAs: string = jobId): Promise<ReplyMessage | undefined> {
     const job = await this.queueFor(provider).getJob(jobId);
     if (job === undefined || !job.finishedOn) return undefined;
     const result = job.returnvalue as LlmJobResult | null | undefined;
+    // A job that handed its request to a fallback answers through the next job of the chain.
+    if (result?.forwardedTo !== undefined) return this.finishedReply(result.forwardedTo.provider, result.forwardedTo.jobId, replyAs);
     if (result?.response !== undefined) {
-      return { jobId, ok: true, provider: result.provider, model: result.model, body: JSON.stringify(result.response) };
+      return { jobId: replyAs, ok: true, provider: result.provider, model: result.model, body: JSON.stringify(result.response) };
     }
     // A failed job's reason is the serialized typed error the worker also published.
-    return { jobId, ok: false, provider, model: job.data.route.model, body: job.failedReason };
+    return { jobId: replyAs, ok: false, provider, model: job.data.route.model, body: job.failedReason };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
+import { type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix, SwitchyardError } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/observability';
 import { Worker } from 'bullmq';
 import type { LlmJobHandlers } from './llm-job-processor';
@@ -17,6 +17,19 @@ export interface LlmWorkerHostOptions {
   handlers: LlmJobHandlers;
 }
 
+const RETRY_BASE_MS = 500;
+const RETRY_CAP_MS = 30_000;
+
+/**
+ * Exponential backoff with full jitter (a random delay up to base·2ⁿ, capped),
+ * and never sooner than the provider's Retry-After.
+ */
+export function retryDelay(attemptsMade: number, _type?: string, error?: Error): number {
+  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attemptsMade - 1));
+  const retryAfterMs = SwitchyardError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
+  return Math.max(Math.round(Math.random() * ceiling), retryAfterMs);
+}
+
 /** One BullMQ worker per provider queue this process serves. */
 export class LlmWorkerHost {
   private readonly workers: Worker<LlmJobPayload, LlmJobResult>[];
@@ -33,6 +46,7 @@ export class LlmWorkerHost {
         // A job whose worker died is retried this many times before it is failed for good.
         maxStalledCount: options.maxStalledCount,
         autorun: false,
+        settings: { backoffStrategy: retryDelay },
       });
       worker.on('error', (error) => options.logger.error({ err: error, provider }, 'worker error'));
       worker.on('failed', (job) => options.handlers.onFailed(job));

@@ -26,5 +26,7 @@ export interface LlmRequestRecord {
   cacheHit: boolean;
   attempts: number;
   promptVersion: string | null;
+  /** A fallback chain's routes and why each was left; null for a request served by its first route. */
+  routeAttempts: { provider: string; model: string; code: string; attempts: number; upstreamStatus?: number }[] | null;
   createdAt?: Date;
 }

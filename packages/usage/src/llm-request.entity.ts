@@ -30,6 +30,7 @@ export const LlmRequestEntity = new EntitySchema<LlmRequestRecord>({
     cacheHit: { name: 'cache_hit', type: 'boolean', default: false },
     attempts: { type: 'smallint', default: 1 },
     promptVersion: { name: 'prompt_version', type: 'text', nullable: true },
+    routeAttempts: { name: 'route_attempts', type: 'jsonb', nullable: true },
     createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
   },
 });

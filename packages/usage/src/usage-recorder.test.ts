@@ -32,6 +32,7 @@ function row(overrides: Partial<LlmRequestRecord> = {}): LlmRequestRecord {
     cacheHit: false,
     attempts: 1,
     promptVersion: null,
+    routeAttempts: null,
     ...overrides,
   };
 }

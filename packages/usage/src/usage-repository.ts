@@ -24,6 +24,7 @@ const INSERT_COLUMNS: readonly [string, string, (row: LlmRequestRecord) => unkno
   ['cache_hit', 'boolean', (r) => r.cacheHit],
   ['attempts', 'smallint', (r) => r.attempts],
   ['prompt_version', 'text', (r) => r.promptVersion],
+  ['route_attempts', 'jsonb', (r) => (r.routeAttempts === null ? null : JSON.stringify(r.routeAttempts))],
 ];
 
 // One parameter per column however many rows: the statement is built once and

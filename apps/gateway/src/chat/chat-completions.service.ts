@@ -60,10 +60,19 @@ export class ChatCompletionsService {
           code: ErrorCode.StreamingUnsupported,
         });
       }
-      route = this.catalog.resolve(request.model);
+      const chain = this.catalog.resolveChain(request.model);
+      route = chain.route;
       const timeoutMs = this.timeoutFor(timeoutHeader);
       const identity = request.user === undefined ? caller : { ...caller, user: request.user };
-      accepted = await this.chatJobs.submit({ ...ids, route, request, caller: identity, timeoutMs, trace: injectTraceContext() });
+      accepted = await this.chatJobs.submit({
+        ...ids,
+        route,
+        fallbacks: chain.fallbacks,
+        request,
+        caller: identity,
+        timeoutMs,
+        trace: injectTraceContext(),
+      });
     } catch (error) {
       // Refused before any queue saw it: the gateway writes this request's row; after this point the worker does.
       this.usage.record(

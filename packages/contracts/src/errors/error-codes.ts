@@ -24,6 +24,7 @@ export const ErrorCode = {
   UpstreamOverloaded: 'upstream_overloaded',
   UpstreamError: 'upstream_error',
   UpstreamMalformed: 'upstream_malformed_response',
+  AllProvidersFailed: 'all_providers_failed',
   GatewayTimeout: 'gateway_timeout',
   JobExpired: 'job_expired',
   JobStalled: 'job_stalled',

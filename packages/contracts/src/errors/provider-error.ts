@@ -72,3 +72,15 @@ export class ProviderError extends SwitchyardError {
     return ProviderErrorKind.BadRequest;
   }
 }
+
+/** Every route of a fallback chain failed; the message and details name each attempt. */
+export class AllProvidersFailedError extends SwitchyardError {
+  constructor(attempts: readonly { provider: string; model: string; code: string; attempts: number; upstreamStatus?: number }[], last: SwitchyardError) {
+    const listed = attempts.map((attempt) => `${attempt.provider}/${attempt.model} (${attempt.code})`).join(', ');
+    super(ErrorCode.AllProvidersFailed, `Every provider for this model failed: ${listed}.`, {
+      retryable: last.retryable,
+      retryAfterMs: last.retryAfterMs,
+      details: { providers_tried: attempts },
+    });
+  }
+}

@@ -16,6 +16,16 @@ export interface ResolvedRoute {
   model: string;
 }
 
+/** One route's outcome in a fallback chain: which provider, and why it was left. */
+export interface RouteAttempt {
+  provider: string;
+  model: string;
+  code: string;
+  /** Tries on this route, retries included. */
+  attempts: number;
+  upstreamStatus?: number;
+}
+
 /**
  * The one definition of an LLM job, written by the gateway (or the client
  * package) and read by every worker. `v` lets a worker refuse a payload it
@@ -36,6 +46,12 @@ export interface LlmJobPayload {
   enqueuedAt: number;
   /** W3C trace context, so one trace spans gateway → queue → worker → provider. */
   trace?: Record<string, string>;
+  /** The first job's id when this job continues a fallback chain: replies and the usage row use it. */
+  chainId?: string;
+  /** Routes still to try, in order, when this one fails for good. */
+  fallbacks?: ResolvedRoute[];
+  /** Earlier routes of the chain and why each was left. */
+  tried?: RouteAttempt[];
 }
 
 export interface JobTimings {
@@ -46,6 +62,8 @@ export interface JobTimings {
 
 export interface LlmJobResult {
   requestId: string;
+  /** Set when this job handed the request to the next route of its chain instead of answering it. */
+  forwardedTo?: { provider: string; jobId: string };
   provider: string;
   model: string;
   response: ChatCompletion;
@@ -75,6 +93,12 @@ export const llmJobPayloadSchema: z.ZodType<LlmJobPayload> = z.object({
   deadline: z.number().int().positive().optional(),
   enqueuedAt: z.number().int().positive(),
   trace: z.record(z.string(), z.string()).optional(),
+  chainId: label.optional(),
+  fallbacks: z.array(z.object({ publicModel: label, provider: label, model: label })).max(16).optional(),
+  tried: z
+    .array(z.object({ provider: label, model: label, code: label, attempts: z.number().int().min(1), upstreamStatus: z.number().int().optional() }))
+    .max(64)
+    .optional(),
 });
 
 export type LlmJobOutcome =
