@@ -31,9 +31,12 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   { name: 'chain-after-500', provider: 'mock', model: 'echo@status=500', fallbacks: ['backup-echo'] },
   { name: 'chain-all-fail', provider: 'mock', model: 'echo@status=500', fallbacks: ['backup-fails'] },
   { name: 'chain-bad-request', provider: 'mock', model: 'echo@status=400', fallbacks: ['backup-echo'] },
+  // `fragile` is a mock of its own, so a test can break and mend it while the others stay healthy.
+  { name: 'fragile-echo', provider: 'fragile', model: 'echo' },
+  { name: 'fragile-chain', provider: 'fragile', model: 'echo', fallbacks: ['backup-echo'] },
 ];
 
-function writeConfig(mockUrl: string, requestTimeoutMs: number): string {
+function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
   const models = [
@@ -46,6 +49,8 @@ function writeConfig(mockUrl: string, requestTimeoutMs: number): string {
   writeFileSync(
     path,
     `providers:\n${provider('mock')}${provider('backup')}` +
+      `  fragile:\n    kind: openai-compatible\n    baseUrl: ${fragileUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n` +
+      '    circuitBreaker: { failureThreshold: 2, windowMs: 10000, coolDownMs: 700, refreshMs: 50 }\n' +
       `models:\n${models}\n` +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n` +
       `gateway:\n  requestTimeoutMs: ${requestTimeoutMs}\n  maxBodyBytes: 65536\n`,
@@ -55,6 +60,8 @@ function writeConfig(mockUrl: string, requestTimeoutMs: number): string {
 
 export interface Platform {
   mock: MockUpstream;
+  /** Upstream of the `fragile` provider, whose circuit opens after two failures. */
+  fragile: MockUpstream;
   gateway: RunningGateway;
   worker: RunningWorker | undefined;
   env: NodeJS.ProcessEnv;
@@ -68,10 +75,11 @@ export interface Platform {
 
 export async function startPlatform(options: { worker?: boolean; requestTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Platform> {
   const mock = await startMockUpstream();
+  const fragile = await startMockUpstream();
   const prefix = `sytest-${randomUUID().slice(0, 8)}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    SWITCHYARD_CONFIG: writeConfig(mock.url, options.requestTimeoutMs ?? 10_000),
+    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000),
     SWITCHYARD_KEY_PREFIX: prefix,
     HOST: '127.0.0.1',
     PORT: '0',
@@ -94,6 +102,7 @@ export async function startPlatform(options: { worker?: boolean; requestTimeoutM
 
   return {
     mock,
+    fragile,
     gateway,
     worker,
     env,
@@ -112,6 +121,7 @@ export async function startPlatform(options: { worker?: boolean; requestTimeoutM
       await Promise.all(workers.map((w) => w.close()));
       await gateway.close();
       await mock.close();
+      await fragile.close();
       await dataSource.destroy();
       const redis = createRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test-cleanup' });
       const keys = await redis.keys(`${prefix}:*`);

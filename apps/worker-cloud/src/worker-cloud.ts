@@ -1,5 +1,5 @@
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, type PlatformEnv } from '@switchyard/config';
-import { createLlmJobHandlers, createRedis, LlmJobProducer, LlmWorkerHost } from '@switchyard/jobs';
+import { CircuitBreaker, createLlmJobHandlers, createRedis, LlmJobProducer, LlmWorkerHost } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
 import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
@@ -48,6 +48,11 @@ export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, 
   const publisher = createRedis(env.REDIS_URL, { name: 'switchyard:worker-cloud:publish' });
   // Fallbacks go on other providers' queues, which other workers (worker-local on GPU nodes) may serve.
   const producer = new LlmJobProducer(publisher, env.SWITCHYARD_KEY_PREFIX);
+  const circuits = new CircuitBreaker(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => {
+    const settings = catalog.providers.get(name)?.circuitBreaker;
+    if (settings === undefined) throw new Error(`no circuit settings for provider '${name}'`);
+    return settings;
+  });
   const host = new LlmWorkerHost({
     providers,
     connection,
@@ -57,7 +62,7 @@ export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, 
     stalledIntervalMs: env.WORKER_STALLED_CHECK_MS,
     maxStalledCount: env.WORKER_MAX_STALLED,
     logger: log,
-    handlers: createLlmJobHandlers({ adapters, usage, publisher, producer, logger: log }),
+    handlers: createLlmJobHandlers({ adapters, usage, publisher, producer, circuits, logger: log }),
   });
   await host.start();
   log.info({ redis: redactUrl(env.REDIS_URL), providers }, 'worker-cloud ready');

@@ -16,6 +16,16 @@ const providerSchema = z
     timeoutMs: z.number().int().positive().default(60_000),
     /** A provider whose key variable is unset is skipped unless it needs no key. */
     requiresKey: z.boolean().default(true),
+    /** Per provider+model: this many failures within the window open the circuit for the cool-down. */
+    circuitBreaker: z
+      .object({
+        failureThreshold: z.number().int().min(1).default(5),
+        windowMs: z.number().int().positive().default(30_000),
+        coolDownMs: z.number().int().positive().default(30_000),
+        refreshMs: z.number().int().positive().default(1_000),
+      })
+      .strict()
+      .default({ failureThreshold: 5, windowMs: 30_000, coolDownMs: 30_000, refreshMs: 1_000 }),
     /** Lets `${SOME_FLAG:-false}` switch a keyless provider (a local server) on from the environment. */
     enabled: z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean()).default(true),
   })

@@ -6,3 +6,4 @@ export { createLlmJobHandlers, type LlmJobHandlers, type LlmJobProcessorDeps } f
 export { LlmWorkerHost, type LlmWorkerHostOptions, retryDelay } from './llm-worker-host';
 export { buildRejectedRecord, buildUsageRecord, type RejectedRequest, type UsageFacts } from './build-usage-record';
 export { ChatJobSubmitter, type SubmitChatJob } from './chat-job-submitter';
+export { CircuitBreaker, type CircuitSettings, type CircuitState } from './circuit-breaker';

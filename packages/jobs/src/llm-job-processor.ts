@@ -1,6 +1,9 @@
 import {
   AllProvidersFailedError,
   type ChatCompletion,
+  CircuitOpenError,
+  ProviderError,
+  ProviderErrorKind,
   ErrorCode,
   InternalError,
   JobExpiredError,
@@ -20,6 +23,7 @@ import type { UsageRecorder } from '@switchyard/usage';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { buildUsageRecord } from './build-usage-record';
+import type { CircuitBreaker } from './circuit-breaker';
 import type { LlmJobProducer } from './llm-job-producer';
 import { encodeReply } from './reply-message';
 
@@ -30,6 +34,8 @@ export interface LlmJobProcessorDeps {
   publisher: Redis;
   /** Puts a request on its next route's queue when the current one fails for good. */
   producer: LlmJobProducer;
+  /** Shared per provider+model health; an open circuit sends the job on to its fallback without a call. */
+  circuits?: CircuitBreaker;
   logger: Logger;
 }
 
@@ -41,6 +47,9 @@ export interface LlmJobHandlers {
 
 /** Safe for a header and for the line-based reply: printable ASCII only. */
 const SAFE_MODEL = /^[\x20-\x7e]{1,256}$/;
+
+/** Failures that say a route is unhealthy (as opposed to busy, misconfigured or given a bad request). */
+const UNHEALTHY = new Set<string>([ProviderErrorKind.Server, ProviderErrorKind.Timeout, ProviderErrorKind.Overloaded, ProviderErrorKind.Malformed]);
 
 /** Failures that are the caller's request, not the provider: another provider would refuse it too. */
 const NOT_WORTH_A_FALLBACK = new Set<string>([ErrorCode.UpstreamBadRequest, ErrorCode.UpstreamContentFiltered, ErrorCode.JobExpired, ErrorCode.InvalidJob]);
@@ -64,7 +73,7 @@ function chainIdOf(job: Job<LlmJobPayload>): string {
  * caller never waits on queue bookkeeping.
  */
 export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers {
-  const { adapters, usage, publisher, producer, logger } = deps;
+  const { adapters, usage, publisher, producer, circuits, logger } = deps;
 
   function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void {
     if (payload.replyTo === undefined) return;
@@ -125,11 +134,19 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
    * Leaves the route for good: hands the request to the next route of its
    * chain when there is one worth trying, otherwise answers the failure.
    */
-  async function leaveRoute(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): Promise<LlmJobResult> {
+  async function leaveRoute(
+    job: Job<LlmJobPayload>,
+    error: SwitchyardError,
+    startedAt: number,
+    upstreamMs?: number,
+    skipped = false,
+  ): Promise<LlmJobResult> {
     const payload = job.data;
     const [next, ...rest] = payload.fallbacks ?? [];
     const waiting = payload.deadline === undefined || Date.now() < payload.deadline;
-    if (next === undefined || !isFinalAttempt(job, error) || NOT_WORTH_A_FALLBACK.has(error.code) || !waiting) {
+    // An open circuit is not an attempt worth repeating on the same route: it goes straight on.
+    const final = skipped || isFinalAttempt(job, error);
+    if (next === undefined || !final || NOT_WORTH_A_FALLBACK.has(error.code) || !waiting) {
       fail(job, error, startedAt, upstreamMs);
     }
     const chainId = chainIdOf(job);
@@ -170,6 +187,11 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       fail(job, new InternalError(`no adapter for provider '${payload.route.provider}' in this worker`), startedAt);
     }
 
+    const { provider, model: upstreamModel } = payload.route;
+    if (circuits !== undefined && (await circuits.state(provider, upstreamModel)) === 'open') {
+      return leaveRoute(job, new CircuitOpenError(provider, upstreamModel), startedAt, undefined, true);
+    }
+
     return withSpanFromCarrier(
       'chat.completion',
       payload.trace,
@@ -181,8 +203,12 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
           completion = await adapter.generate({ model: payload.route.model, request: payload.request, signal });
         } catch (error) {
           const known = SwitchyardError.isInstance(error) ? error : new InternalError(undefined, { cause: error });
+          if (circuits !== undefined && known instanceof ProviderError && UNHEALTHY.has(known.kind)) {
+            await circuits.recordFailure(provider, upstreamModel).catch((cause: unknown) => logger.warn({ err: cause }, 'circuit state not updated'));
+          }
           return leaveRoute(job, known, startedAt, performance.now() - callStarted);
         }
+        if (circuits !== undefined) await circuits.recordSuccess(provider, upstreamModel).catch(() => undefined);
         const upstreamMs = performance.now() - callStarted;
         const finishedAt = Date.now();
         const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;

@@ -25,6 +25,7 @@ export const ErrorCode = {
   UpstreamError: 'upstream_error',
   UpstreamMalformed: 'upstream_malformed_response',
   AllProvidersFailed: 'all_providers_failed',
+  CircuitOpen: 'circuit_open',
   GatewayTimeout: 'gateway_timeout',
   JobExpired: 'job_expired',
   JobStalled: 'job_stalled',

@@ -40,6 +40,7 @@ export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.UpstreamError]: { status: 502, type: 'upstream_error' },
   [ErrorCode.UpstreamMalformed]: { status: 502, type: 'upstream_error' },
   [ErrorCode.AllProvidersFailed]: { status: 502, type: 'upstream_error' },
+  [ErrorCode.CircuitOpen]: { status: 503, type: 'service_unavailable_error' },
   [ErrorCode.GatewayTimeout]: { status: 504, type: 'timeout_error' },
   [ErrorCode.JobExpired]: { status: 504, type: 'timeout_error' },
   // Workers kept dying on this job; trying again later may well work.

@@ -3,7 +3,7 @@ export { HTTP_ERROR_MAP, type OpenAIErrorType } from './http-error-map';
 export { SwitchyardError, type SwitchyardErrorOptions } from './switchyard-error';
 export { InvalidRequestError, AuthenticationError, ModelNotFoundError, NotFoundError, RateLimitError } from './request-errors';
 export { GatewayTimeoutError, JobExpiredError, JobStalledError, ServiceUnavailableError, InternalError } from './platform-errors';
-export { AllProvidersFailedError, ProviderError, ProviderErrorKind, type ProviderErrorInit } from './provider-error';
+export { AllProvidersFailedError, CircuitOpenError, ProviderError, ProviderErrorKind, type ProviderErrorInit } from './provider-error';
 export {
   toHttpError,
   serializeError,

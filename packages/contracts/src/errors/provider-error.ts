@@ -84,3 +84,12 @@ export class AllProvidersFailedError extends SwitchyardError {
     });
   }
 }
+
+/** The route's circuit is open after repeated failures: it is skipped until its cool-down ends. */
+export class CircuitOpenError extends SwitchyardError {
+  constructor(provider: string, model: string) {
+    super(ErrorCode.CircuitOpen, `${provider}/${model} is failing and is being skipped for a while.`, {
+      details: { provider, model },
+    });
+  }
+}

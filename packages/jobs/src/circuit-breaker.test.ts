@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CircuitBreaker } from './circuit-breaker';
+
+const settings = { failureThreshold: 2, windowMs: 5_000, coolDownMs: 150, refreshMs: 1 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe(CircuitBreaker.name, () => {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const prefix = `sytest-${randomUUID().slice(0, 8)}`;
+  // Two breakers on one Redis stand for two worker processes.
+  const workerA = new CircuitBreaker(redis, prefix, () => settings);
+  const workerB = new CircuitBreaker(redis, prefix, () => settings);
+
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('opens for every worker once failures from any of them reach the threshold', async () => {
+    expect(await workerA.recordFailure('p', 'm')).toBe(false);
+    expect(await workerB.recordFailure('p', 'm')).toBe(true);
+    expect(await workerA.state('p', 'm')).toBe('open');
+    expect(await workerA.state('p', 'other-model')).toBe('closed');
+  });
+
+  it('after the cool-down, one failure reopens it and one success closes it', async () => {
+    await sleep(200);
+    expect(await workerA.state('p', 'm')).toBe('half-open');
+    expect(await workerA.recordFailure('p', 'm')).toBe(true);
+    expect(await workerB.state('p', 'm')).toBe('open');
+    await sleep(200);
+    expect(await workerB.state('p', 'm')).toBe('half-open');
+    await workerB.recordSuccess('p', 'm');
+    expect(await workerA.state('p', 'm')).toBe('closed');
+    expect(await workerA.recordFailure('p', 'm')).toBe(false);
+  });
+});

@@ -1,0 +1,84 @@
+import type { Redis } from 'ioredis';
+
+export interface CircuitSettings {
+  /** Failures within `windowMs` that open the circuit. */
+  failureThreshold: number;
+  windowMs: number;
+  /** How long an open circuit refuses calls; then one failure reopens it, one success closes it. */
+  coolDownMs: number;
+  /** How stale this process's view of a circuit may be; the state itself lives in Redis. */
+  refreshMs: number;
+}
+
+export type CircuitState = 'closed' | 'open' | 'half-open';
+
+interface LocalView {
+  state: CircuitState;
+  fetchedAt: number;
+}
+
+// One script so that counting, opening and the half-open rule are atomic across workers.
+const RECORD_FAILURE = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
+local halfOpen = redis.call('EXISTS', KEYS[3])
+local failures = redis.call('INCR', KEYS[1])
+if failures == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if halfOpen == 1 or failures >= tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+  redis.call('SET', KEYS[3], '1', 'PX', tonumber(ARGV[3]) * 10)
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0
+`;
+
+/**
+ * A circuit breaker per provider and model whose state every worker shares
+ * through Redis. Checks read a local view refreshed at most every
+ * `refreshMs`, so a healthy route costs no Redis command per job; failures
+ * are written at once. (In-process breaker libraries keep their state in one
+ * process, which is exactly what a fleet of workers must not do.)
+ */
+export class CircuitBreaker {
+  private readonly views = new Map<string, LocalView>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly settingsFor: (provider: string) => CircuitSettings,
+  ) {}
+
+  private keys(provider: string, model: string): [string, string, string] {
+    const base = `${this.prefix}:circuit:${provider}:${model}`;
+    return [`${base}:failures`, `${base}:open`, `${base}:half-open`];
+  }
+
+  async state(provider: string, model: string): Promise<CircuitState> {
+    const id = `${provider}\u0000${model}`;
+    const view = this.views.get(id);
+    const now = Date.now();
+    if (view !== undefined && now - view.fetchedAt < this.settingsFor(provider).refreshMs) return view.state;
+    const [, open, halfOpen] = this.keys(provider, model);
+    const [isOpen, isHalfOpen] = await this.redis.mget(open, halfOpen);
+    const state: CircuitState = isOpen !== null ? 'open' : isHalfOpen !== null ? 'half-open' : 'closed';
+    this.views.set(id, { state, fetchedAt: now });
+    return state;
+  }
+
+  /** Counts a failure that says the route is unhealthy; returns true when the circuit is (now) open. */
+  async recordFailure(provider: string, model: string): Promise<boolean> {
+    const settings = this.settingsFor(provider);
+    const opened = (await this.redis.eval(RECORD_FAILURE, 3, ...this.keys(provider, model), settings.failureThreshold, settings.windowMs, settings.coolDownMs)) === 1;
+    if (opened) this.views.set(`${provider}\u0000${model}`, { state: 'open', fetchedAt: Date.now() });
+    return opened;
+  }
+
+  /** A success after the cool-down closes the circuit for every worker. */
+  async recordSuccess(provider: string, model: string): Promise<void> {
+    const id = `${provider}\u0000${model}`;
+    if (this.views.get(id)?.state !== 'half-open') return;
+    const [failures, , halfOpen] = this.keys(provider, model);
+    await this.redis.del(failures, halfOpen);
+    this.views.set(id, { state: 'closed', fetchedAt: Date.now() });
+  }
+}
