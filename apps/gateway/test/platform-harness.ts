@@ -36,7 +36,7 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   { name: 'fragile-chain', provider: 'fragile', model: 'echo', fallbacks: ['backup-echo'] },
 ];
 
-function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number): string {
+function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
   const models = [
@@ -51,6 +51,7 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
     `providers:\n${provider('mock')}${provider('backup')}` +
       `  fragile:\n    kind: openai-compatible\n    baseUrl: ${fragileUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n` +
       '    circuitBreaker: { failureThreshold: 2, windowMs: 10000, coolDownMs: 700, refreshMs: 50 }\n' +
+      (fragileLimits === undefined ? '' : `    limits: ${fragileLimits}\n`) +
       `models:\n${models}\n` +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n` +
       `gateway:\n  requestTimeoutMs: ${requestTimeoutMs}\n  maxBodyBytes: 65536\n`,
@@ -79,7 +80,7 @@ export async function startPlatform(options: { worker?: boolean; requestTimeoutM
   const prefix = `sytest-${randomUUID().slice(0, 8)}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000),
+    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS),
     SWITCHYARD_KEY_PREFIX: prefix,
     HOST: '127.0.0.1',
     PORT: '0',

@@ -1,5 +1,5 @@
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, type PlatformEnv } from '@switchyard/config';
-import { CircuitBreaker, createLlmJobHandlers, createRedis, LlmJobProducer, LlmWorkerHost } from '@switchyard/jobs';
+import { CircuitBreaker, createLlmJobHandlers, createRedis, LlmJobProducer, LlmWorkerHost, type ProviderQueueLimit } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
 import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
@@ -53,8 +53,16 @@ export async function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, 
     if (settings === undefined) throw new Error(`no circuit settings for provider '${name}'`);
     return settings;
   });
+  const limits = new Map<string, ProviderQueueLimit>();
+  for (const name of providers) {
+    const limit = catalog.providers.get(name)?.limits;
+    if (limit?.requestsPerMinute !== undefined) {
+      limits.set(name, { max: Math.max(1, Math.round((limit.requestsPerMinute * limit.windowMs) / 60_000)), durationMs: limit.windowMs });
+    }
+  }
   const host = new LlmWorkerHost({
     providers,
+    limits,
     connection,
     keyPrefix: env.SWITCHYARD_KEY_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,

@@ -16,6 +16,19 @@ const providerSchema = z
     timeoutMs: z.number().int().positive().default(60_000),
     /** A provider whose key variable is unset is skipped unless it needs no key. */
     requiresKey: z.boolean().default(true),
+    /**
+     * The provider's own limits, held across every worker process (the queue's
+     * BullMQ limiter lives in Redis): over them, jobs wait in the queue instead
+     * of failing. e.g. Gemini free tier 15 RPM, Groq 30 RPM.
+     */
+    limits: z
+      .object({
+        requestsPerMinute: z.number().int().positive().optional(),
+        /** The window the per-minute limit is counted over; shorter windows smooth bursts. */
+        windowMs: z.number().int().positive().default(60_000),
+      })
+      .strict()
+      .optional(),
     /** Per provider+model: this many failures within the window open the circuit for the cool-down. */
     circuitBreaker: z
       .object({

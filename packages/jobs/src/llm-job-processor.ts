@@ -20,7 +20,7 @@ import type { Logger } from '@switchyard/observability';
 import { withSpanFromCarrier } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
 import type { UsageRecorder } from '@switchyard/usage';
-import { type Job, UnrecoverableError } from 'bullmq';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { buildUsageRecord } from './build-usage-record';
 import type { CircuitBreaker } from './circuit-breaker';
@@ -104,6 +104,20 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     );
     logger.warn({ jobId, requestId: payload.requestId, provider: payload.route.provider, code: error.code, attempts }, 'job failed');
     return serialized;
+  }
+
+  /**
+   * A 429 with Retry-After pauses the provider's whole queue (every worker)
+   * for that long; the job goes back to wait without spending an attempt.
+   * Only while the caller will still be waiting when the pause ends.
+   */
+  async function pausedForRetryAfter(job: Job<LlmJobPayload>, error: SwitchyardError): Promise<boolean> {
+    if (!(error instanceof ProviderError) || error.kind !== ProviderErrorKind.RateLimited || error.retryAfterMs === undefined) return false;
+    const deadline = job.data.deadline;
+    if (deadline !== undefined && Date.now() + error.retryAfterMs >= deadline) return false;
+    await producer.queueFor(job.data.route.provider).rateLimit(error.retryAfterMs);
+    logger.warn({ provider: job.data.route.provider, pauseMs: error.retryAfterMs }, 'provider queue paused after a 429');
+    return true;
   }
 
   function totalAttempts(job: Job<LlmJobPayload>): number {
@@ -203,6 +217,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
           completion = await adapter.generate({ model: payload.route.model, request: payload.request, signal });
         } catch (error) {
           const known = SwitchyardError.isInstance(error) ? error : new InternalError(undefined, { cause: error });
+          if (await pausedForRetryAfter(job, known)) throw Worker.RateLimitError();
           if (circuits !== undefined && known instanceof ProviderError && UNHEALTHY.has(known.kind)) {
             await circuits.recordFailure(provider, upstreamModel).catch((cause: unknown) => logger.warn({ err: cause }, 'circuit state not updated'));
           }

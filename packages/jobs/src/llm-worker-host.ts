@@ -4,8 +4,15 @@ import { Worker } from 'bullmq';
 import type { LlmJobHandlers } from './llm-job-processor';
 import type { Redis } from 'ioredis';
 
+export interface ProviderQueueLimit {
+  max: number;
+  durationMs: number;
+}
+
 export interface LlmWorkerHostOptions {
   providers: readonly string[];
+  /** BullMQ's limiter per provider queue: global across workers because it is kept in Redis. */
+  limits?: ReadonlyMap<string, ProviderQueueLimit>;
   connection: Redis;
   keyPrefix: string;
   concurrency: number;
@@ -47,6 +54,7 @@ export class LlmWorkerHost {
         maxStalledCount: options.maxStalledCount,
         autorun: false,
         settings: { backoffStrategy: retryDelay },
+        ...(options.limits?.get(provider) ? { limiter: { max: options.limits.get(provider)?.max as number, duration: options.limits.get(provider)?.durationMs as number } } : {}),
       });
       worker.on('error', (error) => options.logger.error({ err: error, provider }, 'worker error'));
       worker.on('failed', (job) => options.handlers.onFailed(job));
