@@ -15,6 +15,8 @@ const services = [
     ? undefined
     : { name: 'mock', script: 'packages/testing/dist/mock-upstream-cli.js', env: { MOCK_PORT: mockPort } },
   { name: 'worker-cloud', script: 'apps/worker-cloud/dist/main.js', env: {} },
+  // Serves Ollama, llama.cpp, vLLM and TGI providers; exits at once when none is configured.
+  { name: 'worker-local', script: 'apps/worker-local/dist/main.js', env: {} },
   { name: 'gateway', script: 'apps/gateway/dist/main.js', env: { PORT: port } },
 ].filter(Boolean);
 
@@ -42,7 +44,7 @@ function launch(service, restarts = 0) {
   prefixLines(service.name, child.stderr, process.stderr);
   child.on('exit', (code, signal) => {
     children.delete(service.name);
-    if (stopping) return;
+    if (stopping || code === 0) return;
     const delay = Math.min(30_000, 500 * 2 ** restarts);
     process.stderr.write(`[start] ${service.name} exited (${code ?? signal}); restarting in ${delay} ms\n`);
     setTimeout(() => launch(service, restarts + 1), delay);

@@ -6,6 +6,7 @@ import { createRedis } from '@switchyard/jobs';
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
 import { createUsageDataSource, type LlmRequestRecord, UsageRepository } from '@switchyard/usage';
 import { type RunningWorker, startWorkerCloud } from '@switchyard/worker-cloud';
+import { startWorkerLocal } from '@switchyard/worker-local';
 import OpenAI from 'openai';
 import { type RunningGateway, startGateway } from '../src/start-gateway';
 
@@ -34,6 +35,8 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   // `fragile` is a mock of its own, so a test can break and mend it while the others stay healthy.
   { name: 'fragile-echo', provider: 'fragile', model: 'echo' },
   { name: 'fragile-chain', provider: 'fragile', model: 'echo', fallbacks: ['backup-echo'] },
+  // The mock also speaks Ollama's native API; worker-local serves this provider.
+  { name: 'local-echo', provider: 'local', model: 'echo' },
 ];
 
 function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits?: string): string {
@@ -52,6 +55,7 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
       `  fragile:\n    kind: openai-compatible\n    baseUrl: ${fragileUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n` +
       '    circuitBreaker: { failureThreshold: 2, windowMs: 10000, coolDownMs: 700, refreshMs: 50 }\n' +
       (fragileLimits === undefined ? '' : `    limits: ${fragileLimits}\n`) +
+      `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: 1000\n` +
       `models:\n${models}\n` +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n` +
       `gateway:\n  requestTimeoutMs: ${requestTimeoutMs}\n  maxBodyBytes: 65536\n`,
@@ -71,6 +75,8 @@ export interface Platform {
   /** Polls PostgreSQL until the job's usage row is written (rows are batched off the request path). */
   usageRow(jobId: string): Promise<LlmRequestRecord>;
   startWorker(): Promise<RunningWorker>;
+  /** worker-local, for the providers that run on the operator's own machines. */
+  startLocalWorker(): Promise<RunningWorker>;
   close(): Promise<void>;
 }
 
@@ -96,6 +102,11 @@ export async function startPlatform(options: { worker?: boolean; requestTimeoutM
     workers.push(worker);
     return worker;
   };
+  const startLocalWorker = async () => {
+    const worker = await startWorkerLocal(env);
+    workers.push(worker);
+    return worker;
+  };
   const worker = options.worker === false ? undefined : await startWorker();
   const dataSource = createUsageDataSource(env.DATABASE_URL ?? '', { poolSize: 1 });
   await dataSource.initialize();
@@ -110,6 +121,7 @@ export async function startPlatform(options: { worker?: boolean; requestTimeoutM
     usage,
     client: new OpenAI({ apiKey: TEST_API_KEY, baseURL: `${gateway.url}/v1`, maxRetries: 0 }),
     startWorker,
+    startLocalWorker,
     async usageRow(jobId) {
       for (let i = 0; i < 100; i++) {
         const row = await usage.findByJobId(jobId);

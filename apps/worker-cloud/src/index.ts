@@ -1,1 +1,1 @@
-export { startWorkerCloud, type RunningWorker } from './worker-cloud';
+export { CLOUD_KINDS, startWorkerCloud, type RunningWorker } from './worker-cloud';

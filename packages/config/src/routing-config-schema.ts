@@ -1,7 +1,7 @@
 import { isValidProviderName } from '@switchyard/contracts';
 import { z } from 'zod';
 
-export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'groq', 'gemini'] as const;
+export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'groq', 'gemini', 'ollama', 'llamacpp', 'vllm', 'tgi'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 const providerSchema = z
@@ -14,6 +14,8 @@ const providerSchema = z
       .optional()
       .describe('Environment variable holding the API key. The key itself never goes in this file.'),
     timeoutMs: z.number().int().positive().default(60_000),
+    /** TGI only: use its native `/generate` with a ChatML prompt instead of its Messages API. */
+    nativeGenerate: z.boolean().optional(),
     /** A provider whose key variable is unset is skipped unless it needs no key. */
     requiresKey: z.boolean().default(true),
     /**

@@ -7,3 +7,5 @@ export { LlmWorkerHost, type LlmWorkerHostOptions, type ProviderQueueLimit, retr
 export { buildRejectedRecord, buildUsageRecord, type RejectedRequest, type UsageFacts } from './build-usage-record';
 export { ChatJobSubmitter, type SubmitChatJob } from './chat-job-submitter';
 export { CircuitBreaker, type CircuitSettings, type CircuitState } from './circuit-breaker';
+export { startLlmWorker, type RunningWorker, type StartLlmWorkerOptions } from './start-llm-worker';
+export { runWorkerProcess } from './run-worker-process';

@@ -3,9 +3,12 @@ import { type MockUpstream, mockPromptTokenCount, type RecordedRequest, startMoc
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GeminiAdapter } from './gemini/gemini-adapter';
 import { GroqAdapter } from './groq/groq-adapter';
+import { LlamaCppAdapter } from './llamacpp/llamacpp-adapter';
 import { OllamaAdapter } from './ollama/ollama-adapter';
+import { createProviderAdapter } from './create-provider-adapter';
 import { OpenAIAdapter } from './openai/openai-adapter';
 import type { ProviderAdapter } from './provider-adapter';
+import { TgiAdapter } from './tgi/tgi-adapter';
 
 /**
  * One suite, every adapter: the same mock behaviours must come out of each as
@@ -33,6 +36,11 @@ const ADAPTERS: [string, AdapterCase][] = [
       modelSent: (request) => /\/models\/([^/:]+):/.exec(request.path)?.[1],
     },
   ],
+  ['llamacpp', { create: (url) => new LlamaCppAdapter({ provider: 'mock', host: url, timeoutMs: 300 }), readsRetryAfter: true }],
+  ['vllm', { create: (url) => createProviderAdapter({ name: 'mock', kind: 'vllm', baseUrl: `${url}/v1`, timeoutMs: 300 }), readsRetryAfter: true }],
+  ['tgi-messages', { create: (url) => new TgiAdapter({ provider: 'mock', host: url, timeoutMs: 300 }), readsRetryAfter: true }],
+  // TGI ignores the body's model field; the adapter sends it for routing proxies, and the mock reads it.
+  ['tgi-native', { create: (url) => new TgiAdapter({ provider: 'mock', host: url, timeoutMs: 300, nativeGenerate: true }), readsRetryAfter: true }],
 ];
 
 describe.each(ADAPTERS)('%s adapter conformance', (_name, { create, readsRetryAfter, modelSent = (request) => (request.body as { model?: unknown }).model }) => {

@@ -1,16 +1,24 @@
 import { GeminiAdapter } from './gemini/gemini-adapter';
 import { GroqAdapter } from './groq/groq-adapter';
+import { LlamaCppAdapter } from './llamacpp/llamacpp-adapter';
 import { OllamaAdapter } from './ollama/ollama-adapter';
 import { OpenAIAdapter } from './openai/openai-adapter';
 import type { ProviderAdapter } from './provider-adapter';
+import { TgiAdapter } from './tgi/tgi-adapter';
+
+/** `vllm serve`'s default address. */
+export const VLLM_DEFAULT_BASE_URL = 'http://127.0.0.1:8000/v1';
 
 /** What an adapter needs to know about one configured provider; the routing config's entries fit it. */
 export interface ProviderSettings {
   name: string;
-  kind: 'openai' | 'openai-compatible' | 'groq' | 'gemini' | 'ollama';
+  kind: 'openai' | 'openai-compatible' | 'groq' | 'gemini' | 'ollama' | 'llamacpp' | 'vllm' | 'tgi';
+  /** For ollama, llamacpp and tgi the server's address; for the other OpenAI-compatible kinds, up to and including `/v1`. */
   baseUrl?: string;
   apiKey?: string;
   timeoutMs?: number;
+  /** tgi only: its native `/generate` instead of the Messages API. */
+  nativeGenerate?: boolean;
 }
 
 /** Builds the adapter for one configured provider. */
@@ -24,11 +32,29 @@ export function createProviderAdapter(settings: ProviderSettings): ProviderAdapt
         apiKey: settings.apiKey,
         timeoutMs: settings.timeoutMs,
       });
+    // vLLM's server is the OpenAI API; without a base URL it must not fall back to OpenAI's own host.
+    case 'vllm':
+      return new OpenAIAdapter({
+        provider: settings.name,
+        baseUrl: settings.baseUrl ?? VLLM_DEFAULT_BASE_URL,
+        apiKey: settings.apiKey,
+        timeoutMs: settings.timeoutMs,
+      });
     case 'groq':
       return new GroqAdapter({ provider: settings.name, baseUrl: settings.baseUrl, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs });
     case 'gemini':
       return new GeminiAdapter({ provider: settings.name, baseUrl: settings.baseUrl, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs });
     case 'ollama':
       return new OllamaAdapter({ provider: settings.name, host: settings.baseUrl, timeoutMs: settings.timeoutMs });
+    case 'llamacpp':
+      return new LlamaCppAdapter({ provider: settings.name, host: settings.baseUrl, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs });
+    case 'tgi':
+      return new TgiAdapter({
+        provider: settings.name,
+        host: settings.baseUrl,
+        apiKey: settings.apiKey,
+        timeoutMs: settings.timeoutMs,
+        nativeGenerate: settings.nativeGenerate,
+      });
   }
 }

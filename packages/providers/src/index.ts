@@ -1,5 +1,5 @@
 export type { GenerateParams, ProviderAdapter, ProviderCapabilities } from './provider-adapter';
-export { createProviderAdapter, type ProviderSettings } from './create-provider-adapter';
+export { createProviderAdapter, type ProviderSettings, VLLM_DEFAULT_BASE_URL } from './create-provider-adapter';
 export { OpenAIAdapter } from './openai/openai-adapter';
 export { mapSdkError, type SdkErrorClasses } from './map-sdk-error';
 export { GroqAdapter, GROQ_DEFAULT_BASE_URL, type GroqAdapterSettings } from './groq/groq-adapter';
@@ -8,3 +8,6 @@ export { parseRetryAfter } from './parse-retry-after';
 export { createNodeHttpFetch, type NodeHttpFetchOptions } from './http/node-http-fetch';
 export { OllamaAdapter, OLLAMA_DEFAULT_HOST, type OllamaAdapterSettings } from './ollama/ollama-adapter';
 export { GeminiAdapter, type GeminiAdapterSettings } from './gemini/gemini-adapter';
+export { LlamaCppAdapter, LLAMACPP_DEFAULT_HOST, type LlamaCppAdapterSettings, type LlamaCppHealth } from './llamacpp/llamacpp-adapter';
+export { TgiAdapter, TGI_DEFAULT_HOST, TGI_MODEL_ID, type TgiAdapterSettings } from './tgi/tgi-adapter';
+export { chatMLPrompt, toTgiGenerateRequest, type TgiGenerateRequest } from './tgi/tgi-generate-request';

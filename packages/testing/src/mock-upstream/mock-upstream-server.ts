@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest } from './chat-request';
 import { createGeminiWire } from './gemini-protocol';
+import { withLlamaCppEndpoints } from './llamacpp-protocol';
 import { type MockBehaviour, resolveBehaviour } from './mock-behaviour';
 import { createOllamaWire } from './ollama-protocol';
 import { createOpenAIWire } from './openai-protocol';
+import { createTgiWire } from './tgi-protocol';
 import { errorBody, type FinishReason, lastUserText, mockPromptTokenCount, mockTokenCount, splitIntoTokens, usageOf } from './openai-wire';
 import type { ChatRoute, CompletionPlan, MockWire, WireAnswer } from './wire';
 
@@ -23,7 +25,8 @@ export interface RecordedRequest {
 export interface MockUpstream {
   /**
    * e.g. http://127.0.0.1:PORT. Base URLs: OpenAI SDK `${url}/v1`; groq-sdk,
-   * ollama (`host`) and @google/genai (`httpOptions.baseUrl`) take `url` itself.
+   * ollama (`host`), @google/genai (`httpOptions.baseUrl`), and the llama.cpp and
+   * TGI hosts (`/health`, `/props`, `/generate`, `/info`) take `url` itself.
    */
   readonly url: string;
   readonly port: number;
@@ -86,7 +89,8 @@ class MockUpstreamServer implements MockUpstream {
   private boundUrl = '';
   private boundPort = 0;
   private readonly server: Server;
-  private readonly wires: readonly MockWire[] = [createOpenAIWire(), createOllamaWire(), createGeminiWire()];
+  // llama-server and vLLM speak the OpenAI wire, and so does TGI's Messages API.
+  private readonly wires: readonly MockWire[] = [withLlamaCppEndpoints(createOpenAIWire()), createOllamaWire(), createGeminiWire(), createTgiWire()];
   private readonly chatTargets = new Map<string, ChatTarget>();
   private readonly getAnswers = new Map<string, () => WireAnswer>();
 

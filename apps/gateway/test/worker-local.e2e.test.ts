@@ -1,0 +1,28 @@
+import { mockPromptTokenCount } from '@switchyard/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Platform, postChat, startPlatform } from './platform-harness';
+
+describe('local model servers through worker-local', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    await platform.startLocalWorker();
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('answers from an Ollama server over its native API, with its token counts as usage', async () => {
+    const messages = [{ role: 'user', content: 'hello from the GPU node' }];
+    const response = await postChat(platform, JSON.stringify({ model: 'local-echo', messages }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-provider')).toBe('local');
+    const body = (await response.json()) as { choices: { message: { content: string } }[]; usage: { prompt_tokens: number } };
+    expect(body.choices[0]?.message.content).toBe('hello from the GPU node');
+    expect(body.usage.prompt_tokens).toBe(mockPromptTokenCount(messages));
+    expect(platform.mock.requests.at(-1)?.path).toBe('/api/chat');
+    expect(await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '')).toMatchObject({ status: 'succeeded', provider: 'local' });
+  });
+});

@@ -1,0 +1,4 @@
+import { runWorkerProcess } from '@switchyard/jobs';
+import { startWorkerLocal } from './worker-local';
+
+runWorkerProcess('worker-local', () => startWorkerLocal());

@@ -1,0 +1,109 @@
+import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, type PlatformEnv } from '@switchyard/config';
+import { CircuitBreaker } from './circuit-breaker';
+import { createLlmJobHandlers } from './llm-job-processor';
+import { LlmJobProducer } from './llm-job-producer';
+import { LlmWorkerHost, type ProviderQueueLimit } from './llm-worker-host';
+import { createRedis } from './redis-connection';
+import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
+import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
+import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
+
+export interface RunningWorker {
+  providers: string[];
+  close(): Promise<void>;
+}
+
+function chooseProviders(env: PlatformEnv, catalog: ModelCatalog, kinds: ReadonlySet<string>): string[] {
+  const requested = env.WORKER_PROVIDERS.split(',').map((name) => name.trim()).filter(Boolean);
+  const servable = [...catalog.providers.values()].filter((provider) => kinds.has(provider.kind)).map((p) => p.name);
+  if (requested.length === 0) return servable;
+  const unknown = requested.filter((name) => !servable.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`WORKER_PROVIDERS names providers this worker cannot serve: ${unknown.join(', ')} (servable: ${servable.join(', ') || 'none'})`);
+  }
+  return requested;
+}
+
+export interface StartLlmWorkerOptions {
+  /** Names this process in logs and Redis client names. */
+  service: string;
+  /** Provider kinds this process may serve. */
+  kinds: ReadonlySet<string>;
+  source?: NodeJS.ProcessEnv;
+  logger?: Logger;
+}
+
+/**
+ * Everything a worker process is: adapters for the providers it serves, one
+ * BullMQ worker per provider queue, the usage writer, the reply publisher.
+ * worker-cloud and worker-local differ only in the provider kinds they take.
+ */
+export async function startLlmWorker({ service, kinds, source = process.env, logger }: StartLlmWorkerOptions): Promise<RunningWorker> {
+  const env = loadPlatformEnv(source);
+  const log = logger ?? createLogger({ service, level: env.LOG_LEVEL });
+  const catalog = new ModelCatalog(loadRoutingConfig(env.SWITCHYARD_CONFIG, source), source);
+  const providers = chooseProviders(env, catalog, kinds);
+  if (providers.length === 0) {
+    log.info({ kinds: [...kinds] }, `${service}: no provider of these kinds is configured; nothing to consume`);
+    return { providers, close: async () => new Promise<void>((resolve) => log.flush(() => resolve())) };
+  }
+
+  const adapters = new Map<string, ProviderAdapter>();
+  for (const name of providers) {
+    const provider = catalog.providers.get(name);
+    if (provider !== undefined) adapters.set(name, createProviderAdapter(provider));
+  }
+
+  const dataSource = createUsageDataSource(env.DATABASE_URL);
+  await dataSource.initialize();
+  const usage = new UsageRecorder(new UsageRepository(dataSource), {
+    flushIntervalMs: env.USAGE_FLUSH_MS,
+    onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
+    onDrop: (dropped) => log.error({ dropped }, 'usage buffer full; oldest rows dropped'),
+    onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
+  });
+
+  const connection = createRedis(env.REDIS_URL, { name: `switchyard:${service}`, blocking: true });
+  const publisher = createRedis(env.REDIS_URL, { name: `switchyard:${service}:publish` });
+  // Fallbacks go on other providers' queues, which other workers (worker-local on GPU nodes) may serve.
+  const producer = new LlmJobProducer(publisher, env.SWITCHYARD_KEY_PREFIX);
+  const circuits = new CircuitBreaker(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => {
+    const settings = catalog.providers.get(name)?.circuitBreaker;
+    if (settings === undefined) throw new Error(`no circuit settings for provider '${name}'`);
+    return settings;
+  });
+  const limits = new Map<string, ProviderQueueLimit>();
+  for (const name of providers) {
+    const limit = catalog.providers.get(name)?.limits;
+    if (limit?.requestsPerMinute !== undefined) {
+      limits.set(name, { max: Math.max(1, Math.round((limit.requestsPerMinute * limit.windowMs) / 60_000)), durationMs: limit.windowMs });
+    }
+  }
+  const host = new LlmWorkerHost({
+    providers,
+    limits,
+    connection,
+    keyPrefix: env.SWITCHYARD_KEY_PREFIX,
+    concurrency: env.WORKER_CONCURRENCY,
+    lockDurationMs: env.WORKER_LOCK_MS,
+    stalledIntervalMs: env.WORKER_STALLED_CHECK_MS,
+    maxStalledCount: env.WORKER_MAX_STALLED,
+    logger: log,
+    handlers: createLlmJobHandlers({ adapters, usage, publisher, producer, circuits, logger: log }),
+  });
+  await host.start();
+  log.info({ redis: redactUrl(env.REDIS_URL), providers }, `${service} ready`);
+
+  return {
+    providers,
+    async close() {
+      await host.close();
+      await producer.close();
+      await usage.close();
+      await dataSource.destroy();
+      await Promise.all([connection.quit(), publisher.quit()]).catch(() => undefined);
+      log.info(`${service} stopped`);
+      await new Promise<void>((resolve) => log.flush(() => resolve()));
+    },
+  };
+}

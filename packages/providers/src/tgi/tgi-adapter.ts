@@ -1,0 +1,84 @@
+import type { ChatCompletion } from '@switchyard/contracts';
+import { createNodeHttpFetch } from '../http/node-http-fetch';
+import { OpenAIAdapter } from '../openai/openai-adapter';
+import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
+import { fromTgiResponse } from './from-tgi-response';
+import { mapTgiStatusError, mapTgiTransportError } from './map-tgi-error';
+import { toTgiGenerateRequest } from './tgi-generate-request';
+
+export const TGI_DEFAULT_HOST = 'http://127.0.0.1:8080';
+
+/** The model id TGI's documentation uses on its Messages API; TGI serves one model and ignores the id. */
+export const TGI_MODEL_ID = 'tgi';
+
+export interface TgiAdapterSettings {
+  provider: string;
+  /** The server's address, without `/v1`. */
+  host?: string;
+  /** A HuggingFace token, for Inference Endpoints; a bare TGI takes none. */
+  apiKey?: string;
+  timeoutMs?: number;
+  /**
+   * Use TGI's native `/generate` with a ChatML prompt instead of its Messages
+   * API, for models without a chat template or TGI builds older than 1.4.
+   */
+  nativeGenerate?: boolean;
+}
+
+// TGI applies the model's chat template and grammar on its Messages API; whether tools work depends on that template.
+const MESSAGES_CAPABILITIES: ProviderCapabilities = { streaming: true, tools: true, jsonMode: false, jsonSchema: false, vision: false };
+const NATIVE_CAPABILITIES: ProviderCapabilities = { streaming: false, tools: false, jsonMode: false, jsonSchema: false, vision: false };
+
+/** HuggingFace Text Generation Inference, through its Messages API or, when asked, its native `/generate`. */
+export class TgiAdapter implements ProviderAdapter {
+  readonly provider: string;
+  readonly capabilities: ProviderCapabilities;
+  private readonly host: string;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+  private readonly messages: OpenAIAdapter | undefined;
+  private readonly fetch: typeof fetch | undefined;
+
+  constructor(settings: TgiAdapterSettings) {
+    this.provider = settings.provider;
+    this.host = (settings.host ?? TGI_DEFAULT_HOST).replace(/\/+$/, '');
+    this.timeoutMs = settings.timeoutMs ?? 120_000;
+    this.headers = { 'content-type': 'application/json', accept: 'application/json' };
+    if (settings.apiKey !== undefined) this.headers.authorization = `Bearer ${settings.apiKey}`;
+    if (settings.nativeGenerate === true) {
+      this.capabilities = NATIVE_CAPABILITIES;
+      this.fetch = createNodeHttpFetch();
+    } else {
+      this.capabilities = MESSAGES_CAPABILITIES;
+      this.messages = new OpenAIAdapter({ provider: settings.provider, baseUrl: `${this.host}/v1`, apiKey: settings.apiKey, timeoutMs: this.timeoutMs });
+    }
+  }
+
+  generate(params: GenerateParams): Promise<ChatCompletion> {
+    return this.messages !== undefined ? this.messages.generate(params) : this.generateNative(params);
+  }
+
+  private async generateNative(params: GenerateParams): Promise<ChatCompletion> {
+    // Built outside the try: a request the template cannot express is the caller's error, not the provider's.
+    const body = toTgiGenerateRequest(params);
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = params.signal ? AbortSignal.any([params.signal, timeout]) : timeout;
+    const send = this.fetch as typeof fetch;
+    try {
+      const response = await send(`${this.host}/generate`, { method: 'POST', headers: this.headers, body: JSON.stringify(body), signal });
+      const text = await response.text();
+      if (!response.ok) throw mapTgiStatusError(this.provider, response.status, parseOrUndefined(text), response.headers);
+      return fromTgiResponse(this.provider, params.model, JSON.parse(text), body.parameters.stop);
+    } catch (error) {
+      throw mapTgiTransportError(this.provider, error, timeout.aborted);
+    }
+  }
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
