@@ -68,7 +68,8 @@ describe('POST /v1/chat/completions through the queue', () => {
   it('lists configured models and aliases on GET /v1/models', async () => {
     const ids = [];
     for await (const model of platform.client.models.list()) ids.push(model.id);
-    expect(ids).toEqual(expect.arrayContaining(['mock-echo', 'default', 'fails-500']));
+    expect(ids).toEqual(expect.arrayContaining(['mock-echo', 'default', 'fails-500', 'spread-echo']));
+    expect(ids.filter((id) => id === 'spread-echo')).toHaveLength(1);
   });
 
   it('serves concurrent requests each with its own answer', async () => {

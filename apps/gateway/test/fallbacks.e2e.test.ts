@@ -59,3 +59,29 @@ describe('fallback chains', () => {
     expect(upstreamModels(before)).toStrictEqual(['echo@status=400']);
   });
 });
+
+describe('deployments of one model', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('are all used, and x-switchyard-provider pins one', async () => {
+    const providers = new Set<string | null>();
+    for (let i = 0; i < 20; i++) providers.add((await postChat(platform, ask('spread-echo'))).headers.get('x-switchyard-provider'));
+    expect(providers).toStrictEqual(new Set(['mock', 'backup']));
+    const pinned = await Promise.all(Array.from({ length: 5 }, () => postChat(platform, ask('spread-echo'), { 'x-switchyard-provider': 'backup' })));
+    expect(pinned.map((response) => response.headers.get('x-switchyard-provider'))).toStrictEqual(Array(5).fill('backup'));
+  });
+
+  it('refuses a pin to a provider the model is not deployed on', async () => {
+    const response = await postChat(platform, ask('spread-echo'), { 'x-switchyard-provider': 'fragile' });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { param: 'x-switchyard-provider', code: 'invalid_request' } });
+  });
+});

@@ -37,6 +37,9 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   { name: 'fragile-chain', provider: 'fragile', model: 'echo', fallbacks: ['backup-echo'] },
   // The mock also speaks Ollama's native API; worker-local serves this provider.
   { name: 'local-echo', provider: 'local', model: 'echo' },
+  // One model, two deployments.
+  { name: 'spread-echo', provider: 'mock', model: 'echo' },
+  { name: 'spread-echo', provider: 'backup', model: 'echo' },
 ];
 
 function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits?: string): string {

@@ -35,7 +35,7 @@ describe('parseRoutingConfig', () => {
     ['an unknown provider kind', { ...base, providers: { mock: { kind: 'carrier-pigeon' } } }, 'providers.mock.kind'],
     ['a model on an unknown provider', { ...base, models: [{ name: 'x', provider: 'nope', model: 'x' }] }, "models[0].provider: unknown provider 'nope'"],
     ['a key pasted where its variable name belongs', { ...base, providers: { mock: { kind: 'openai', apiKeyEnv: 'sk-abc' } } }, 'providers.mock.apiKeyEnv'],
-    ['a duplicate alias', { ...base, models: [...base.models, { name: 'default', provider: 'mock', model: 'y' }] }, "models[1].name: 'default' is already used"],
+    ['a duplicate alias', { ...base, models: [...base.models, { name: 'default', provider: 'mock', model: 'y' }] }, "models[1].name: 'default' is already used by model 'echo'"],
     ['a misspelt top-level key', { ...base, modles: [] }, 'modles'],
     ['a short API key', { ...base, auth: { keys: [{ id: 'a', key: 'short' }] } }, 'auth.keys[0].key'],
     ['no models', { ...base, models: [] }, 'models: list at least one model'],
@@ -60,6 +60,28 @@ describe('ModelCatalog', () => {
     expect(catalog.resolve('default')).toStrictEqual({ publicModel: 'echo', provider: 'mock', model: 'echo' });
     expect(() => catalog.resolve('llama')).toThrow(/does not exist/);
     expect(new ModelCatalog(config, { GROQ_API_KEY: 'gsk_x' }).resolve('llama').provider).toBe('groq');
+  });
+
+  it('spreads a model over its deployments by weight, the others becoming its first fallbacks', () => {
+    const config = parseRoutingConfig(
+      {
+        ...base,
+        providers: { ...base.providers, other: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:2/v1', requiresKey: false } },
+        models: [
+          { name: 'llama', provider: 'mock', model: 'llama-a', weight: 3, aliases: ['fast'] },
+          { name: 'llama', provider: 'other', model: 'llama-b', weight: 1, aliases: ['fast'] },
+        ],
+      },
+      {},
+    );
+    const catalog = new ModelCatalog(config, {});
+    const picks = Array.from({ length: 4000 }, () => catalog.resolveChain('fast'));
+    const share = picks.filter((chain) => chain.route.provider === 'mock').length / picks.length;
+    expect(share).toBeGreaterThan(0.7);
+    expect(share).toBeLessThan(0.8);
+    expect(picks.find((chain) => chain.route.provider === 'other')?.fallbacks).toStrictEqual([{ publicModel: 'llama', provider: 'mock', model: 'llama-a' }]);
+    expect(catalog.resolveChain('llama', 'other').route.model).toBe('llama-b');
+    expect(() => catalog.resolveChain('llama', 'nowhere')).toThrow(/no deployment on provider 'nowhere'/);
   });
 
   it('resolves fallback chains, leaving out fallbacks whose provider is not usable', () => {

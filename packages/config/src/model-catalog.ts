@@ -1,4 +1,4 @@
-import { ModelNotFoundError, type ResolvedRoute } from '@switchyard/contracts';
+import { InvalidRequestError, ModelNotFoundError, type ResolvedRoute } from '@switchyard/contracts';
 import type { ModelConfig, ProviderConfig, RoutingConfig } from './routing-config-schema';
 
 export interface EnabledProvider extends ProviderConfig {
@@ -7,19 +7,34 @@ export interface EnabledProvider extends ProviderConfig {
   apiKey: string | undefined;
 }
 
-/**
- * The models callers may use: those whose provider is usable here (its key
- * variable is set, or it needs none). Lookups are one Map access, on the hot path.
- */
 export interface RouteChain {
   route: ResolvedRoute;
-  /** Enabled fallbacks in order, each once; a fallback whose provider is not usable here is left out. */
+  /** Routes to try after it, in order, each once: the model's other deployments, then its fallback models. */
   fallbacks: ResolvedRoute[];
 }
 
+interface Deployment {
+  route: ResolvedRoute;
+  weight: number;
+}
+
+interface CatalogModel {
+  deployments: Deployment[];
+  totalWeight: number;
+  fallbackNames: string[];
+  /** Precomputed for the common case of one deployment, so resolving allocates nothing. */
+  single?: RouteChain;
+}
+
+const routeKey = (route: ResolvedRoute) => `${route.provider}/${route.model}`;
+
+/**
+ * The models callers may use: those whose provider is usable here (its key
+ * variable is set, or it needs none). Entries sharing a name are deployments
+ * of one model, chosen by weight per request; resolving is a Map access.
+ */
 export class ModelCatalog {
-  private readonly routes = new Map<string, ResolvedRoute>();
-  private readonly chains = new Map<string, RouteChain>();
+  private readonly byName = new Map<string, CatalogModel>();
   readonly providers: ReadonlyMap<string, EnabledProvider>;
   readonly models: readonly ModelConfig[];
 
@@ -32,39 +47,72 @@ export class ModelCatalog {
     }
     this.providers = providers;
     this.models = config.models.filter((model) => providers.has(model.provider));
-    for (const model of this.models) {
-      const route: ResolvedRoute = { publicModel: model.name, provider: model.provider, model: model.model };
-      for (const name of [model.name, ...model.aliases]) this.routes.set(name, route);
+
+    const models = new Map<string, CatalogModel>();
+    for (const entry of this.models) {
+      const model = models.get(entry.name) ?? { deployments: [], totalWeight: 0, fallbackNames: [] };
+      model.deployments.push({ route: { publicModel: entry.name, provider: entry.provider, model: entry.model }, weight: entry.weight });
+      model.totalWeight += entry.weight;
+      for (const name of entry.fallbacks) if (!model.fallbackNames.includes(name)) model.fallbackNames.push(name);
+      models.set(entry.name, model);
+      for (const name of [entry.name, ...entry.aliases]) this.byName.set(name, model);
     }
-    for (const model of this.models) {
-      const route = this.routes.get(model.name) as ResolvedRoute;
-      const seen = new Set([`${route.provider}/${route.model}`]);
-      const fallbacks: ResolvedRoute[] = [];
-      for (const name of model.fallbacks) {
-        const next = this.routes.get(name);
-        if (next === undefined || seen.has(`${next.provider}/${next.model}`)) continue;
-        seen.add(`${next.provider}/${next.model}`);
-        fallbacks.push(next);
-      }
-      const chain: RouteChain = { route, fallbacks };
-      for (const name of [model.name, ...model.aliases]) this.chains.set(name, chain);
+    for (const model of models.values()) {
+      model.deployments.sort((a, b) => b.weight - a.weight);
+      if (model.deployments.length === 1) model.single = this.chainFrom(model, 0);
     }
   }
 
-  /** The route for a name and the fallbacks to try after it; one Map access. */
-  resolveChain(model: string): RouteChain {
-    const chain = this.chains.get(model);
-    if (chain === undefined) throw new ModelNotFoundError(model);
-    return chain;
+  /**
+   * The route for a name and what to try after it. `provider` pins the
+   * deployment on that provider (the `x-switchyard-provider` request header).
+   */
+  resolveChain(model: string, provider?: string): RouteChain {
+    const entry = this.byName.get(model);
+    if (entry === undefined) throw new ModelNotFoundError(model);
+    if (provider !== undefined) {
+      const index = entry.deployments.findIndex((deployment) => deployment.route.provider === provider);
+      if (index < 0) {
+        throw new InvalidRequestError(`The model '${model}' has no deployment on provider '${provider}'.`, { param: 'x-switchyard-provider' });
+      }
+      return this.chainFrom(entry, index);
+    }
+    return entry.single ?? this.chainFrom(entry, this.pickByWeight(entry));
   }
 
   resolve(model: string): ResolvedRoute {
-    const route = this.routes.get(model);
-    if (route === undefined) throw new ModelNotFoundError(model);
-    return route;
+    return this.resolveChain(model).route;
   }
 
   publicNames(): string[] {
-    return [...this.routes.keys()];
+    return [...this.byName.keys()];
+  }
+
+  private pickByWeight(model: CatalogModel): number {
+    let ticket = Math.random() * model.totalWeight;
+    for (let i = 0; i < model.deployments.length; i++) {
+      ticket -= (model.deployments[i] as Deployment).weight;
+      if (ticket < 0) return i;
+    }
+    return model.deployments.length - 1;
+  }
+
+  private chainFrom(model: CatalogModel, chosen: number): RouteChain {
+    const route = (model.deployments[chosen] as Deployment).route;
+    const seen = new Set([routeKey(route)]);
+    const fallbacks: ResolvedRoute[] = [];
+    const add = (next: ResolvedRoute) => {
+      if (seen.has(routeKey(next))) return;
+      seen.add(routeKey(next));
+      fallbacks.push(next);
+    };
+    model.deployments.forEach((deployment, index) => {
+      if (index !== chosen) add(deployment.route);
+    });
+    for (const name of model.fallbackNames) {
+      const next = this.byName.get(name)?.deployments[0];
+      if (next !== undefined) add(next.route);
+    }
+    return { route, fallbacks };
   }
 }

@@ -52,6 +52,11 @@ const modelSchema = z
     provider: z.string().min(1),
     model: z.string().min(1).describe("The provider's own model id."),
     aliases: z.array(z.string().min(1)).default([]),
+    /**
+     * Entries that share a `name` are deployments of one model (the same model
+     * on several providers or hosts); requests are spread over them by weight.
+     */
+    weight: z.number().positive().default(1),
     /** Other model names tried in order when this one fails for good (non-retryable, retries spent, circuit open). */
     fallbacks: z.array(z.string().min(1)).max(8).default([]),
   })
@@ -83,7 +88,8 @@ export const routingConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    const seen = new Map<string, number>();
+    // A name or alias belongs to one model; entries sharing a `name` are deployments of that model.
+    const owner = new Map<string, string>();
     config.models.forEach((model, index) => {
       if (!(model.provider in config.providers)) {
         ctx.addIssue({
@@ -93,15 +99,11 @@ export const routingConfigSchema = z
         });
       }
       for (const name of [model.name, ...model.aliases]) {
-        const earlier = seen.get(name);
-        if (earlier !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['models', index, 'name'],
-            message: `'${name}' is already used by models[${earlier}]`,
-          });
+        const claimedBy = owner.get(name);
+        if (claimedBy !== undefined && claimedBy !== model.name) {
+          ctx.addIssue({ code: 'custom', path: ['models', index, 'name'], message: `'${name}' is already used by model '${claimedBy}'` });
         }
-        seen.set(name, index);
+        owner.set(name, model.name);
       }
     });
     const names = new Set(config.models.flatMap((model) => [model.name, ...model.aliases]));

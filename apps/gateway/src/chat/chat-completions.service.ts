@@ -39,7 +39,7 @@ export class ChatCompletionsService {
     headers: Record<string, string | string[] | undefined>,
   ): Promise<CompletedChat> {
     return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId }, () =>
-      this.run(body, caller, ids, headers['x-switchyard-timeout-ms']),
+      this.run(body, caller, ids, headers['x-switchyard-timeout-ms'], headers['x-switchyard-provider']),
     );
   }
 
@@ -48,6 +48,7 @@ export class ChatCompletionsService {
     caller: CallerIdentity,
     ids: { jobId: string; requestId: string },
     timeoutHeader: string | string[] | undefined,
+    providerHeader: string | string[] | undefined,
   ): Promise<CompletedChat> {
     const receivedAt = Date.now();
     let route: ResolvedRoute | undefined;
@@ -60,7 +61,7 @@ export class ChatCompletionsService {
           code: ErrorCode.StreamingUnsupported,
         });
       }
-      const chain = this.catalog.resolveChain(request.model);
+      const chain = this.catalog.resolveChain(request.model, typeof providerHeader === 'string' && providerHeader !== '' ? providerHeader : undefined);
       route = chain.route;
       const timeoutMs = this.timeoutFor(timeoutHeader);
       const identity = request.user === undefined ? caller : { ...caller, user: request.user };

@@ -14,11 +14,13 @@ export class ModelsController {
   /** Every name a caller may send: models and their aliases, for providers usable here. */
   @Get()
   list(): ModelList {
-    return {
-      object: 'list',
-      data: this.catalog.models.flatMap((model) =>
-        [model.name, ...model.aliases].map((id) => ({ id, object: 'model' as const, created: this.created, owned_by: model.provider })),
-      ),
-    };
+    const listed = new Map<string, ModelList['data'][number]>();
+    for (const model of this.catalog.models) {
+      for (const id of [model.name, ...model.aliases]) {
+        // A model deployed on several providers is listed once, under the first.
+        if (!listed.has(id)) listed.set(id, { id, object: 'model', created: this.created, owned_by: model.provider });
+      }
+    }
+    return { object: 'list', data: [...listed.values()] };
   }
 }
