@@ -25,4 +25,21 @@ describe('local model servers through worker-local', () => {
     expect(platform.mock.requests.at(-1)?.path).toBe('/api/chat');
     expect(await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '')).toMatchObject({ status: 'succeeded', provider: 'local' });
   });
+
+  it("lists what the local server has, and routes '<provider>/<model>' to it without a routing entry", async () => {
+    const ids: string[] = [];
+    await expect
+      .poll(async () => {
+        ids.length = 0;
+        for await (const model of platform.client.models.list()) ids.push(model.id);
+        return ids;
+      }, { timeout: 3000 })
+      .toContain('local/echo:latest');
+    const response = await postChat(platform, JSON.stringify({ model: 'local/echo:latest', messages: [{ role: 'user', content: 'direct' }] }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-provider')).toBe('local');
+    expect(platform.mock.requests.at(-1)?.body).toMatchObject({ model: 'echo:latest' });
+    const hosted = await postChat(platform, JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'x' }] }));
+    expect(hosted.status).toBe(404);
+  });
 });

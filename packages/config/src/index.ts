@@ -1,7 +1,7 @@
 export { ConfigError } from './config-error';
 export { interpolateEnv } from './interpolate-env';
 export { loadRoutingConfig, parseRoutingConfig } from './load-routing-config';
-export { ModelCatalog, type EnabledProvider, type RouteChain } from './model-catalog';
+export { LOCAL_KINDS, ModelCatalog, type EnabledProvider, type RouteChain } from './model-catalog';
 export {
   routingConfigSchema,
   PROVIDER_KINDS,

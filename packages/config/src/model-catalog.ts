@@ -28,6 +28,9 @@ interface CatalogModel {
 
 const routeKey = (route: ResolvedRoute) => `${route.provider}/${route.model}`;
 
+/** Model servers the operator runs; any model they have may be named directly. */
+export const LOCAL_KINDS: ReadonlySet<string> = new Set(['ollama', 'llamacpp', 'vllm', 'tgi']);
+
 /**
  * The models callers may use: those whose provider is usable here (its key
  * variable is set, or it needs none). Entries sharing a name are deployments
@@ -69,7 +72,7 @@ export class ModelCatalog {
    */
   resolveChain(model: string, provider?: string): RouteChain {
     const entry = this.byName.get(model);
-    if (entry === undefined) throw new ModelNotFoundError(model);
+    if (entry === undefined) return this.directRoute(model);
     if (provider !== undefined) {
       const index = entry.deployments.findIndex((deployment) => deployment.route.provider === provider);
       if (index < 0) {
@@ -78,6 +81,17 @@ export class ModelCatalog {
       return this.chainFrom(entry, index);
     }
     return entry.single ?? this.chainFrom(entry, this.pickByWeight(entry));
+  }
+
+  /**
+   * `<provider>/<model>` reaches any model a local server has (as listed in
+   * GET /v1/models) without a routing entry; hosted providers need one.
+   */
+  private directRoute(name: string): RouteChain {
+    const slash = name.indexOf('/');
+    const provider = slash > 0 ? this.providers.get(name.slice(0, slash)) : undefined;
+    if (provider === undefined || !LOCAL_KINDS.has(provider.kind) || slash === name.length - 1) throw new ModelNotFoundError(name);
+    return { route: { publicModel: name, provider: provider.name, model: name.slice(slash + 1) }, fallbacks: [] };
   }
 
   resolve(model: string): ResolvedRoute {

@@ -9,3 +9,4 @@ export { ChatJobSubmitter, type SubmitChatJob } from './chat-job-submitter';
 export { CircuitBreaker, type CircuitSettings, type CircuitState } from './circuit-breaker';
 export { startLlmWorker, type RunningWorker, type StartLlmWorkerOptions } from './start-llm-worker';
 export { runWorkerProcess } from './run-worker-process';
+export { ModelInventoryPublisher, readModelInventories, type ProviderInventory } from './model-inventory';

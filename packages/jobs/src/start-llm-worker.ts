@@ -3,6 +3,7 @@ import { CircuitBreaker } from './circuit-breaker';
 import { createLlmJobHandlers } from './llm-job-processor';
 import { LlmJobProducer } from './llm-job-producer';
 import { LlmWorkerHost, type ProviderQueueLimit } from './llm-worker-host';
+import { ModelInventoryPublisher } from './model-inventory';
 import { createRedis } from './redis-connection';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
@@ -29,6 +30,8 @@ export interface StartLlmWorkerOptions {
   service: string;
   /** Provider kinds this process may serve. */
   kinds: ReadonlySet<string>;
+  /** Publish which models each backend has, for the gateway's model list (local servers). */
+  publishInventory?: boolean;
   source?: NodeJS.ProcessEnv;
   logger?: Logger;
 }
@@ -38,7 +41,7 @@ export interface StartLlmWorkerOptions {
  * BullMQ worker per provider queue, the usage writer, the reply publisher.
  * worker-cloud and worker-local differ only in the provider kinds they take.
  */
-export async function startLlmWorker({ service, kinds, source = process.env, logger }: StartLlmWorkerOptions): Promise<RunningWorker> {
+export async function startLlmWorker({ service, kinds, publishInventory = false, source = process.env, logger }: StartLlmWorkerOptions): Promise<RunningWorker> {
   const env = loadPlatformEnv(source);
   const log = logger ?? createLogger({ service, level: env.LOG_LEVEL });
   const catalog = new ModelCatalog(loadRoutingConfig(env.SWITCHYARD_CONFIG, source), source);
@@ -92,11 +95,14 @@ export async function startLlmWorker({ service, kinds, source = process.env, log
     handlers: createLlmJobHandlers({ adapters, usage, publisher, producer, circuits, logger: log }),
   });
   await host.start();
+  const inventory = publishInventory ? new ModelInventoryPublisher(publisher, env.SWITCHYARD_KEY_PREFIX, adapters, log) : undefined;
+  inventory?.start();
   log.info({ redis: redactUrl(env.REDIS_URL), providers }, `${service} ready`);
 
   return {
     providers,
     async close() {
+      inventory?.stop();
       await host.close();
       await producer.close();
       await usage.close();

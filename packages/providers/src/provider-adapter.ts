@@ -29,5 +29,7 @@ export interface ProviderAdapter {
   stream?(params: GenerateParams): AsyncIterable<unknown>;
   /** Provider-accurate prompt token count, where the provider offers one. */
   countTokens?(params: GenerateParams): Promise<number>;
+  /** The models the backend has right now (a local server's pulled or loaded models). */
+  listModels?(): Promise<string[]>;
   close?(): Promise<void>;
 }

@@ -1,24 +1,43 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import type { ModelCatalog } from '@switchyard/config';
+import { LOCAL_KINDS, type ModelCatalog, type PlatformEnv } from '@switchyard/config';
 import type { ModelList } from '@switchyard/contracts';
+import { type Redis, readModelInventories } from '@switchyard/jobs';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { MODEL_CATALOG } from '../tokens';
+import { MODEL_CATALOG, PLATFORM_ENV, REDIS } from '../tokens';
 
 @Controller('v1/models')
 @UseGuards(ApiKeyGuard)
 export class ModelsController {
   private readonly created = Math.floor(Date.now() / 1000);
+  private readonly localProviders: string[];
 
-  constructor(@Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog) {}
+  constructor(
+    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(PLATFORM_ENV) private readonly env: PlatformEnv,
+  ) {
+    this.localProviders = [...catalog.providers.values()].filter((provider) => LOCAL_KINDS.has(provider.kind)).map((p) => p.name);
+  }
 
-  /** Every name a caller may send: models and their aliases, for providers usable here. */
+  /**
+   * Every name a caller may send: configured models and their aliases, then
+   * whatever the local servers report having, as `<provider>/<model>` (their
+   * workers publish it; the gateway itself calls no provider).
+   */
   @Get()
-  list(): ModelList {
+  async list(): Promise<ModelList> {
     const listed = new Map<string, ModelList['data'][number]>();
     for (const model of this.catalog.models) {
       for (const id of [model.name, ...model.aliases]) {
         // A model deployed on several providers is listed once, under the first.
         if (!listed.has(id)) listed.set(id, { id, object: 'model', created: this.created, owned_by: model.provider });
+      }
+    }
+    const inventories = await readModelInventories(this.redis, this.env.SWITCHYARD_KEY_PREFIX, this.localProviders).catch(() => []);
+    for (const inventory of inventories) {
+      for (const model of inventory.models) {
+        const id = `${inventory.provider}/${model}`;
+        if (!listed.has(id)) listed.set(id, { id, object: 'model', created: Math.floor(inventory.at / 1000), owned_by: inventory.provider });
       }
     }
     return { object: 'list', data: [...listed.values()] };

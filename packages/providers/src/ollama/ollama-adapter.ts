@@ -31,6 +31,16 @@ export class OllamaAdapter implements ProviderAdapter {
     this.timeoutMs = settings.timeoutMs ?? 120_000;
   }
 
+  /** What the server has pulled (`/api/tags`). */
+  async listModels(): Promise<string[]> {
+    const client = new Ollama({ host: this.host, fetch: this.fetch });
+    try {
+      return (await client.list()).models.map((model) => model.name);
+    } catch (error) {
+      throw mapOllamaError(this.provider, error, false);
+    }
+  }
+
   async generate(params: GenerateParams): Promise<ChatCompletion> {
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = params.signal ? AbortSignal.any([params.signal, timeout]) : timeout;

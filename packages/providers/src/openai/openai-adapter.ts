@@ -38,4 +38,14 @@ export class OpenAIAdapter implements ProviderAdapter {
     }
     return assertChatCompletion(this.provider, completion);
   }
+
+  async listModels(): Promise<string[]> {
+    const ids: string[] = [];
+    try {
+      for await (const model of this.client.models.list()) ids.push(model.id);
+    } catch (error) {
+      throw mapSdkError(this.provider, error, OpenAI);
+    }
+    return ids;
+  }
 }

@@ -1,0 +1,68 @@
+import type { Logger } from '@switchyard/observability';
+import type { ProviderAdapter } from '@switchyard/providers';
+import type { Redis } from 'ioredis';
+
+/** What one backend reported, and when. */
+export interface ProviderInventory {
+  provider: string;
+  models: string[];
+  at: number;
+}
+
+const inventoryKey = (prefix: string, provider: string) => `${prefix}:inventory:${provider}`;
+
+/**
+ * Workers ask their backends which models they have and leave the answer in
+ * Redis, so the gateway can list them without calling a provider itself. An
+ * answer older than three rounds expires, and a backend that stopped
+ * answering drops out of the list.
+ */
+export class ModelInventoryPublisher {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly adapters: ReadonlyMap<string, ProviderAdapter>,
+    private readonly logger: Logger,
+    private readonly everyMs = 30_000,
+  ) {}
+
+  async publishOnce(): Promise<void> {
+    await Promise.all(
+      [...this.adapters.values()].map(async (adapter) => {
+        if (adapter.listModels === undefined) return;
+        try {
+          const inventory: ProviderInventory = { provider: adapter.provider, models: await adapter.listModels(), at: Date.now() };
+          await this.redis.set(inventoryKey(this.prefix, adapter.provider), JSON.stringify(inventory), 'PX', this.everyMs * 3);
+        } catch (error) {
+          this.logger.warn({ provider: adapter.provider, code: (error as { code?: unknown }).code }, 'could not list the backend models');
+        }
+      }),
+    );
+  }
+
+  start(): void {
+    void this.publishOnce();
+    this.timer = setInterval(() => void this.publishOnce(), this.everyMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** The gateway's side: the latest inventories of the given providers, skipping those with none. */
+export async function readModelInventories(redis: Redis, prefix: string, providers: readonly string[]): Promise<ProviderInventory[]> {
+  if (providers.length === 0) return [];
+  const values = await redis.mget(...providers.map((provider) => inventoryKey(prefix, provider)));
+  return values.flatMap((value) => {
+    if (value === null) return [];
+    try {
+      return [JSON.parse(value) as ProviderInventory];
+    } catch {
+      return [];
+    }
+  });
+}
