@@ -67,3 +67,23 @@ describe('a provider limit of N requests per window, two worker processes', () =
     expect(windows.map((window) => window.length)).toStrictEqual([3, 3, 3]);
   });
 });
+
+describe('a requests-per-day budget', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ env: { FRAGILE_LIMITS: '{ requestsPerDay: 2 }' } });
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('holds the request over it in the queue instead of sending it upstream', async () => {
+    const allowed = [await postChat(platform, ask('fragile-echo', 'one')), await postChat(platform, ask('fragile-echo', 'two'))];
+    expect(allowed.map((response) => response.status)).toStrictEqual([200, 200]);
+    const held = await postChat(platform, ask('fragile-echo', 'three'), { 'x-switchyard-timeout-ms': '600' });
+    expect(held.status).toBe(504);
+    expect(platform.fragile.requests).toHaveLength(2);
+  });
+});

@@ -26,6 +26,8 @@ const providerSchema = z
     limits: z
       .object({
         requestsPerMinute: z.number().int().positive().optional(),
+        tokensPerMinute: z.number().int().positive().optional(),
+        requestsPerDay: z.number().int().positive().optional(),
         /** The window the per-minute limit is counted over; shorter windows smooth bursts. */
         windowMs: z.number().int().positive().default(60_000),
       })

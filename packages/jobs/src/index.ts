@@ -10,3 +10,4 @@ export { CircuitBreaker, type CircuitSettings, type CircuitState } from './circu
 export { startLlmWorker, type RunningWorker, type StartLlmWorkerOptions } from './start-llm-worker';
 export { runWorkerProcess } from './run-worker-process';
 export { ModelInventoryPublisher, readModelInventories, type ProviderInventory } from './model-inventory';
+export { ProviderBudget, type BudgetLimits } from './provider-budget';

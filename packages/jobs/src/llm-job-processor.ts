@@ -25,6 +25,7 @@ import type { Redis } from 'ioredis';
 import { buildUsageRecord } from './build-usage-record';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { LlmJobProducer } from './llm-job-producer';
+import type { ProviderBudget } from './provider-budget';
 import { encodeReply } from './reply-message';
 
 export interface LlmJobProcessorDeps {
@@ -36,6 +37,8 @@ export interface LlmJobProcessorDeps {
   producer: LlmJobProducer;
   /** Shared per provider+model health; an open circuit sends the job on to its fallback without a call. */
   circuits?: CircuitBreaker;
+  /** Tokens-per-minute and requests-per-day budgets; an exhausted one pauses the provider's queue. */
+  budget?: ProviderBudget;
   logger: Logger;
 }
 
@@ -73,7 +76,7 @@ function chainIdOf(job: Job<LlmJobPayload>): string {
  * caller never waits on queue bookkeeping.
  */
 export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers {
-  const { adapters, usage, publisher, producer, circuits, logger } = deps;
+  const { adapters, usage, publisher, producer, circuits, budget, logger } = deps;
 
   function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void {
     if (payload.replyTo === undefined) return;
@@ -206,6 +209,16 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       return leaveRoute(job, new CircuitOpenError(provider, upstreamModel), startedAt, undefined, true);
     }
 
+    if (budget !== undefined) {
+      const waitMs = await budget.take(provider);
+      if (waitMs > 0) {
+        // Over budget: every worker stops taking this provider's jobs until it renews; this one waits in the queue.
+        await producer.queueFor(provider).rateLimit(waitMs);
+        logger.warn({ provider, pauseMs: waitMs }, 'provider budget spent; queue paused');
+        throw Worker.RateLimitError();
+      }
+    }
+
     return withSpanFromCarrier(
       'chat.completion',
       payload.trace,
@@ -228,6 +241,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
         const finishedAt = Date.now();
         const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
         const usageCounts = completion.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+        budget?.spend(provider, usageCounts.total_tokens).catch((cause: unknown) => logger.warn({ err: cause }, 'token budget not updated'));
         const chainId = chainIdOf(job);
         reply(payload, chainId, true, model, JSON.stringify(completion));
         const attempts = totalAttempts(job);

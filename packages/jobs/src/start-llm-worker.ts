@@ -1,5 +1,6 @@
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, type PlatformEnv } from '@switchyard/config';
 import { CircuitBreaker } from './circuit-breaker';
+import { ProviderBudget } from './provider-budget';
 import { createLlmJobHandlers } from './llm-job-processor';
 import { LlmJobProducer } from './llm-job-producer';
 import { LlmWorkerHost, type ProviderQueueLimit } from './llm-worker-host';
@@ -92,7 +93,15 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
     stalledIntervalMs: env.WORKER_STALLED_CHECK_MS,
     maxStalledCount: env.WORKER_MAX_STALLED,
     logger: log,
-    handlers: createLlmJobHandlers({ adapters, usage, publisher, producer, circuits, logger: log }),
+    handlers: createLlmJobHandlers({
+      adapters,
+      usage,
+      publisher,
+      producer,
+      circuits,
+      budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
+      logger: log,
+    }),
   });
   await host.start();
   const inventory = publishInventory ? new ModelInventoryPublisher(publisher, env.SWITCHYARD_KEY_PREFIX, adapters, log) : undefined;
