@@ -42,14 +42,34 @@ async function waitUntil(check, what, timeoutMs = 20_000) {
   throw new Error(`${what} did not become ready`);
 }
 
-export async function startPlatformProcesses({ mockLatencyMs = 0, workerConcurrency = 64, logLevel = 'info' } = {}) {
+/**
+ * Options beyond the defaults, all backward compatible:
+ * - `providers`: provider names, each an openai-compatible provider aimed at the
+ *   same mock (default `['mock']`); each gets its own queue.
+ * - `models`: extra routing-file models, `{ name, provider, model, fallbacks? }`,
+ *   appended after `mock-echo`.
+ * - `gateway`: false starts only the mock and worker-cloud.
+ * - `env`: extra environment for all three processes.
+ */
+export async function startPlatformProcesses({
+  mockLatencyMs = 0,
+  workerConcurrency = 64,
+  logLevel = 'info',
+  providers = ['mock'],
+  models = [],
+  gateway = true,
+  env: extraEnv = {},
+} = {}) {
   const [mockPort, gatewayPort] = await Promise.all([freePort(), freePort()]);
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   const config = join(dir, 'switchyard.yaml');
   writeFileSync(
     config,
-    `providers:\n  mock:\n    kind: openai-compatible\n    baseUrl: http://127.0.0.1:${mockPort}/v1\n    requiresKey: false\n` +
-      `models:\n  - name: mock-echo\n    provider: mock\n    model: echo\n` +
+    `providers:\n${[...new Set(providers)].map((name) => `  ${name}:\n    kind: openai-compatible\n    baseUrl: http://127.0.0.1:${mockPort}/v1\n    requiresKey: false\n`).join('')}` +
+      `models:\n  - name: mock-echo\n    provider: ${providers.includes('mock') ? 'mock' : providers[0]}\n    model: echo\n` +
+      models
+        .map((m) => `  - name: ${m.name}\n    provider: ${m.provider}\n    model: "${m.model}"\n${m.fallbacks?.length ? `    fallbacks: [${m.fallbacks.join(', ')}]\n` : ''}`)
+        .join('') +
       `auth:\n  keys:\n    - id: bench\n      key: ${BENCH_KEY}\n`,
   );
   const prefix = `sybench-${randomUUID().slice(0, 8)}`;
@@ -64,21 +84,23 @@ export async function startPlatformProcesses({ mockLatencyMs = 0, workerConcurre
     MOCK_PORT: String(mockPort),
     MOCK_LATENCY_MS: String(mockLatencyMs),
     MOCK_RECORD: '0',
+    ...extraEnv,
   };
   const processes = [
     launch('mock', 'packages/testing/dist/mock-upstream-cli.js', env),
     launch('worker-cloud', 'apps/worker-cloud/dist/main.js', env),
-    launch('gateway', 'apps/gateway/dist/main.js', env),
+    ...(gateway ? [launch('gateway', 'apps/gateway/dist/main.js', env)] : []),
   ];
   const mockUrl = `http://127.0.0.1:${mockPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   await waitUntil(async () => (await fetch(`${mockUrl}/health`)).ok, 'mock upstream');
-  await waitUntil(async () => (await fetch(`${gatewayUrl}/readyz`)).ok, 'gateway');
+  if (gateway) await waitUntil(async () => (await fetch(`${gatewayUrl}/readyz`)).ok, 'gateway');
   await waitUntil(async () => processes[1].output().includes('worker-cloud ready'), 'worker-cloud');
   return {
     mockUrl,
-    gatewayUrl,
+    gatewayUrl: gateway ? gatewayUrl : undefined,
     prefix,
+    config,
     pids: Object.fromEntries(processes.map((p) => [p.name, p.child.pid])),
     async stop() {
       for (const p of processes) p.child.kill('SIGTERM');

@@ -1,3 +1,5 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, postChat, startPlatform } from './platform-harness';
 import { spawnWorker, type WorkerProcess } from './worker-process';
@@ -21,8 +23,10 @@ describe('a 429 with Retry-After', () => {
     await expect.poll(() => platform.fragile.requests.length, { timeout: 3000, interval: 10 }).toBe(1);
     const limitedAt = platform.fragile.requests[0]?.receivedAt ?? 0;
     platform.fragile.setDefaultBehaviour({});
-    // Give the worker the moment it needs to read the 429 and pause the queue.
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Wait until the worker has read the 429 and paused the queue (BullMQ keeps the pause in Redis).
+    const redis = new Redis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    await expect.poll(() => redis.pttl(`${platform.env.SWITCHYARD_KEY_PREFIX}:llm:fragile:limiter`), { timeout: 3000, interval: 5 }).toBeGreaterThan(0);
+    redis.disconnect();
     const second = postChat(platform, ask('fragile-echo', 'second'));
 
     const responses = await Promise.all([first, second]);
@@ -54,14 +58,17 @@ describe('a provider limit of N requests per window, two worker processes', () =
   it('never lets more than N requests reach the provider in any window; the rest wait and succeed', async () => {
     const responses = await Promise.all(Array.from({ length: 9 }, (_, i) => postChat(platform, ask('fragile-echo', `burst ${i}`))));
     expect(responses.map((response) => response.status)).toStrictEqual(Array(9).fill(200));
-    const times = platform.fragile.requests.map((request) => request.receivedAt).sort((a, b) => a - b);
-    expect(times).toHaveLength(9);
-    // BullMQ's limiter counts fixed windows, each opened by the first job after the last one closed;
-    // 50 ms of slack covers the hop from the queue to the mock, which is not the same for every job.
+    expect(platform.fragile.requests).toHaveLength(9);
+    // When each job was let through, as BullMQ recorded it on moving the job to active.
+    const queue = new Queue('fragile', { connection: { url: platform.env.REDIS_URL }, prefix: `${platform.env.SWITCHYARD_KEY_PREFIX}:llm` });
+    const times = (await queue.getCompleted()).map((job) => job.processedOn ?? 0).sort((a, b) => a - b);
+    await queue.close();
+    // BullMQ's limiter counts fixed windows, each opened by the first job after the last one closed.
+    // processedOn is the worker's clock just before its call, so a job can read a few ms early.
     const windows: number[][] = [];
     for (const time of times) {
       const current = windows.at(-1);
-      if (current !== undefined && time - (current[0] as number) < 950) current.push(time);
+      if (current !== undefined && time - (current[0] as number) < 970) current.push(time);
       else windows.push([time]);
     }
     expect(windows.map((window) => window.length)).toStrictEqual([3, 3, 3]);

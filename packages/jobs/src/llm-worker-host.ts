@@ -37,6 +37,12 @@ export function retryDelay(attemptsMade: number, _type?: string, error?: Error):
   return Math.max(Math.round(Math.random() * ceiling), retryAfterMs);
 }
 
+const NO_LIMIT = { max: 1_000_000_000, duration: 1_000 };
+
+function limiterFor(limit: ProviderQueueLimit | undefined): { max: number; duration: number } {
+  return limit === undefined ? NO_LIMIT : { max: limit.max, duration: limit.durationMs };
+}
+
 /** One BullMQ worker per provider queue this process serves. */
 export class LlmWorkerHost {
   private readonly workers: Worker<LlmJobPayload, LlmJobResult>[];
@@ -54,7 +60,9 @@ export class LlmWorkerHost {
         maxStalledCount: options.maxStalledCount,
         autorun: false,
         settings: { backoffStrategy: retryDelay },
-        ...(options.limits?.get(provider) ? { limiter: { max: options.limits.get(provider)?.max as number, duration: options.limits.get(provider)?.durationMs as number } } : {}),
+        // Always a limiter: BullMQ honours a queue-wide pause (queue.rateLimit, used after a 429
+        // or a spent budget) only on workers that have one. Without a configured limit it never binds.
+        limiter: limiterFor(options.limits?.get(provider)),
       });
       worker.on('error', (error) => options.logger.error({ err: error, provider }, 'worker error'));
       worker.on('failed', (job) => options.handlers.onFailed(job));
