@@ -16,7 +16,6 @@ export const TEST_API_KEY = 'sk-test-switchyard-0123456789';
 const TEST_MODELS: Record<string, string> = {
   'mock-echo': 'echo',
   'fails-500': 'echo@status=500',
-  'rate-limited': 'echo@status=429;retry_after=3',
   'bad-upstream-key': 'echo@status=401',
   'hangs': 'echo@hang',
   'malformed': 'echo@malformed',
@@ -27,6 +26,8 @@ const TEST_MODELS: Record<string, string> = {
 /** Fallback chains: a second provider (`backup`, the same mock under another queue) behind the first. */
 const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?: string[] }[] = [
   { name: 'backup-echo', provider: 'backup', model: 'echo' },
+  // On `backup`, so the queue pause its 429 causes holds up no other test's provider.
+  { name: 'rate-limited', provider: 'backup', model: 'echo@status=429;retry_after=3' },
   { name: 'backup-fails', provider: 'backup', model: 'echo@status=503' },
   { name: 'chain-after-401', provider: 'mock', model: 'echo@status=401', fallbacks: ['backup-echo'] },
   { name: 'chain-after-500', provider: 'mock', model: 'echo@status=500', fallbacks: ['backup-echo'] },
@@ -58,7 +59,7 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
       `  fragile:\n    kind: openai-compatible\n    baseUrl: ${fragileUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n` +
       '    circuitBreaker: { failureThreshold: 2, windowMs: 10000, coolDownMs: 700, refreshMs: 50 }\n' +
       (fragileLimits === undefined ? '' : `    limits: ${fragileLimits}\n`) +
-      `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: 1000\n` +
+      `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: 1000\n    directModels: true\n` +
       `models:\n${models}\n` +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n` +
       `gateway:\n  requestTimeoutMs: ${requestTimeoutMs}\n  maxBodyBytes: 65536\n`,

@@ -86,11 +86,41 @@ describe('a requests-per-day budget', () => {
     await platform.close();
   });
 
-  it('holds the request over it in the queue instead of sending it upstream', async () => {
+  it('sends the request over it to its fallback, or answers 429 until the budget renews, never upstream', async () => {
     const allowed = [await postChat(platform, ask('fragile-echo', 'one')), await postChat(platform, ask('fragile-echo', 'two'))];
     expect(allowed.map((response) => response.status)).toStrictEqual([200, 200]);
-    const held = await postChat(platform, ask('fragile-echo', 'three'), { 'x-switchyard-timeout-ms': '600' });
-    expect(held.status).toBe(504);
+
+    const rerouted = await postChat(platform, ask('fragile-chain', 'three'));
+    expect(rerouted.status).toBe(200);
+    expect(rerouted.headers.get('x-switchyard-provider')).toBe('backup');
+
+    const refused = await postChat(platform, ask('fragile-echo', 'four'));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ error: { code: 'upstream_rate_limited' } });
     expect(platform.fragile.requests).toHaveLength(2);
+  });
+});
+
+describe('a 429 whose Retry-After is 0', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('is answered at once instead of failing the pause', async () => {
+    const started = Date.now();
+    const response = await postChat(platform, JSON.stringify({ model: 'fragile-echo', messages: [{ role: 'user', content: 'x' }] }), {});
+    expect(response.status).toBe(200);
+    platform.fragile.setDefaultBehaviour({ status: 429, retryAfterSeconds: 0 });
+    const limited = await postChat(platform, ask('fragile-echo', 'zero'));
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ error: { code: 'upstream_rate_limited' } });
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 });

@@ -28,7 +28,10 @@ interface CatalogModel {
 
 const routeKey = (route: ResolvedRoute) => `${route.provider}/${route.model}`;
 
-/** Model servers the operator runs; any model they have may be named directly. */
+/** What a local server's model may be called when named directly: no spaces, newlines or controls. */
+const DIRECT_MODEL_NAME = /^[A-Za-z0-9._:/@-]{1,128}$/;
+
+/** Model servers the operator runs; with `directModels`, any model they have may be named directly. */
 export const LOCAL_KINDS: ReadonlySet<string> = new Set(['ollama', 'llamacpp', 'vllm', 'tgi']);
 
 /**
@@ -90,7 +93,8 @@ export class ModelCatalog {
   private directRoute(name: string): RouteChain {
     const slash = name.indexOf('/');
     const provider = slash > 0 ? this.providers.get(name.slice(0, slash)) : undefined;
-    if (provider === undefined || !LOCAL_KINDS.has(provider.kind) || slash === name.length - 1) throw new ModelNotFoundError(name);
+    const servable = provider !== undefined && provider.directModels && LOCAL_KINDS.has(provider.kind);
+    if (!servable || !DIRECT_MODEL_NAME.test(name.slice(slash + 1))) throw new ModelNotFoundError(name);
     return { route: { publicModel: name, provider: provider.name, model: name.slice(slash + 1) }, fallbacks: [] };
   }
 

@@ -14,6 +14,12 @@ const providerSchema = z
       .optional()
       .describe('Environment variable holding the API key. The key itself never goes in this file.'),
     timeoutMs: z.number().int().positive().default(60_000),
+    /**
+     * Local servers only: let callers name any model the server has as
+     * `<provider>/<model>` (listed by GET /v1/models). Off by default, since
+     * it lets every key load any model the server holds.
+     */
+    directModels: z.boolean().default(false),
     /** TGI only: use its native `/generate` with a ChatML prompt instead of its Messages API. */
     nativeGenerate: z.boolean().optional(),
     /** A provider whose key variable is unset is skipped unless it needs no key. */
@@ -32,6 +38,10 @@ const providerSchema = z
         windowMs: z.number().int().positive().default(60_000),
       })
       .strict()
+      .refine((limits) => limits.requestsPerMinute === undefined || (limits.requestsPerMinute * limits.windowMs) / 60_000 >= 1, {
+        message: 'requestsPerMinute over windowMs allows less than one request per window; lengthen windowMs',
+        path: ['windowMs'],
+      })
       .optional(),
     /** Per provider+model: this many failures within the window open the circuit for the cool-down. */
     circuitBreaker: z

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { runScript } from './run-script';
 
 export interface CircuitSettings {
   /** Failures within `windowMs` that open the circuit. */
@@ -11,6 +12,8 @@ export interface CircuitSettings {
 }
 
 export type CircuitState = 'closed' | 'open' | 'half-open';
+
+const MAX_VIEWS = 10_000;
 
 interface LocalView {
   state: CircuitState;
@@ -61,6 +64,8 @@ export class CircuitBreaker {
     const [, open, halfOpen] = this.keys(provider, model);
     const [isOpen, isHalfOpen] = await this.redis.mget(open, halfOpen);
     const state: CircuitState = isOpen !== null ? 'open' : isHalfOpen !== null ? 'half-open' : 'closed';
+    // Bounded: routes named directly by callers must not grow this without end.
+    if (this.views.size >= MAX_VIEWS) this.views.clear();
     this.views.set(id, { state, fetchedAt: now });
     return state;
   }
@@ -68,7 +73,7 @@ export class CircuitBreaker {
   /** Counts a failure that says the route is unhealthy; returns true when the circuit is (now) open. */
   async recordFailure(provider: string, model: string): Promise<boolean> {
     const settings = this.settingsFor(provider);
-    const opened = (await this.redis.eval(RECORD_FAILURE, 3, ...this.keys(provider, model), settings.failureThreshold, settings.windowMs, settings.coolDownMs)) === 1;
+    const opened = (await runScript(this.redis, 'switchyardCircuitFailure', RECORD_FAILURE, 3, [...this.keys(provider, model), settings.failureThreshold, settings.windowMs, settings.coolDownMs])) === 1;
     if (opened) this.views.set(`${provider}\u0000${model}`, { state: 'open', fetchedAt: Date.now() });
     return opened;
   }

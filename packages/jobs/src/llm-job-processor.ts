@@ -12,6 +12,7 @@ import {
   type LlmJobResult,
   llmJobPayloadSchema,
   type RouteAttempt,
+  ServiceUnavailableError,
   type SerializedError,
   serializeError,
   SwitchyardError,
@@ -20,11 +21,12 @@ import type { Logger } from '@switchyard/observability';
 import { withSpanFromCarrier } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
 import type { UsageRecorder } from '@switchyard/usage';
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { buildUsageRecord } from './build-usage-record';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { LlmJobProducer } from './llm-job-producer';
+import { retryCeiling } from './llm-worker-host';
 import type { ProviderBudget } from './provider-budget';
 import { encodeReply } from './reply-message';
 
@@ -48,6 +50,8 @@ export interface LlmJobHandlers {
   onFailed(job: Job<LlmJobPayload> | undefined): void;
 }
 
+const MAX_QUEUE_PAUSE_MS = 60_000;
+
 /** Safe for a header and for the line-based reply: printable ASCII only. */
 const SAFE_MODEL = /^[\x20-\x7e]{1,256}$/;
 
@@ -59,9 +63,9 @@ const NOT_WORTH_A_FALLBACK = new Set<string>([ErrorCode.UpstreamBadRequest, Erro
 
 function isFinalAttempt(job: Job<LlmJobPayload>, error: SwitchyardError): boolean {
   if (!error.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) return true;
-  // A retry that could only start after the caller stops waiting is no retry.
+  // A retry that might only start after the caller stops waiting is no retry: move on instead.
   const deadline = job.data.deadline;
-  return deadline !== undefined && Date.now() + (error.retryAfterMs ?? 0) >= deadline;
+  return deadline !== undefined && Date.now() + Math.max(error.retryAfterMs ?? 0, retryCeiling(job.attemptsMade + 1)) >= deadline;
 }
 
 /** The id replies and usage rows use: the first job's, however far down its fallback chain the request went. */
@@ -116,11 +120,23 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
    */
   async function pausedForRetryAfter(job: Job<LlmJobPayload>, error: SwitchyardError): Promise<boolean> {
     if (!(error instanceof ProviderError) || error.kind !== ProviderErrorKind.RateLimited || error.retryAfterMs === undefined) return false;
+    return pauseProvider(job, error.retryAfterMs, 'provider queue paused after a 429');
+  }
+
+  /**
+   * Pauses the provider's queue for every worker (a whole number of ms, as
+   * Redis wants). The job is put back to wait only when the pause ends while
+   * its caller still waits and it has no fallback to go to instead.
+   */
+  async function pauseProvider(job: Job<LlmJobPayload>, pauseMs: number, reason: string): Promise<boolean> {
+    const ms = Math.ceil(pauseMs);
+    // A long wait (a day's budget) is not a pause: jobs keep flowing and are answered or sent on at once.
+    if (ms <= 0 || ms > MAX_QUEUE_PAUSE_MS) return false;
+    await producer.queueFor(job.data.route.provider).rateLimit(ms);
+    logger.warn({ provider: job.data.route.provider, pauseMs: ms }, reason);
     const deadline = job.data.deadline;
-    if (deadline !== undefined && Date.now() + error.retryAfterMs >= deadline) return false;
-    await producer.queueFor(job.data.route.provider).rateLimit(error.retryAfterMs);
-    logger.warn({ provider: job.data.route.provider, pauseMs: error.retryAfterMs }, 'provider queue paused after a 429');
-    return true;
+    const hasFallback = (job.data.fallbacks?.length ?? 0) > 0;
+    return !hasFallback && (deadline === undefined || Date.now() + ms < deadline);
   }
 
   function totalAttempts(job: Job<LlmJobPayload>): number {
@@ -186,6 +202,22 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     };
   }
 
+  /**
+   * Anything unplanned (Redis gone mid-job, a bug) still ends in an answer
+   * and a row on the last attempt, instead of a job that fails in silence.
+   */
+  async function processGuarded(job: Job<LlmJobPayload>, token?: string, signal?: AbortSignal): Promise<LlmJobResult> {
+    const startedAt = Date.now();
+    try {
+      return await processJob(job, token, signal);
+    } catch (error) {
+      if (error instanceof UnrecoverableError || error instanceof RateLimitError || SwitchyardError.isInstance(error)) throw error;
+      if (!llmJobPayloadSchema.safeParse(job.data).success) throw error;
+      logger.error({ err: error, jobId: job.id }, 'job failed unexpectedly');
+      fail(job, new ServiceUnavailableError('The job could not be completed; try again.', { cause: error }), startedAt);
+    }
+  }
+
   async function processJob(job: Job<LlmJobPayload>, _token?: string, signal?: AbortSignal): Promise<LlmJobResult> {
     const startedAt = Date.now();
     const jobId = job.id ?? 'unknown';
@@ -212,10 +244,11 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     if (budget !== undefined) {
       const waitMs = await budget.take(provider);
       if (waitMs > 0) {
-        // Over budget: every worker stops taking this provider's jobs until it renews; this one waits in the queue.
-        await producer.queueFor(provider).rateLimit(waitMs);
-        logger.warn({ provider, pauseMs: waitMs }, 'provider budget spent; queue paused');
-        throw Worker.RateLimitError();
+        // Over budget: every worker stops taking this provider's jobs until it renews. This job
+        // waits for that only if nothing else can serve it in time; otherwise it moves on.
+        if (await pauseProvider(job, waitMs, 'provider budget spent; queue paused')) throw Worker.RateLimitError();
+        const spent = new ProviderError({ kind: ProviderErrorKind.RateLimited, provider, message: 'request budget spent', retryAfterMs: waitMs });
+        return leaveRoute(job, spent, startedAt, undefined, true);
       }
     }
 
@@ -278,5 +311,5 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     answerFailure(job, new JobStalledError(chainIdOf(job)), job.processedOn ?? Date.now());
   }
 
-  return { process: processJob, onFailed };
+  return { process: processGuarded, onFailed };
 }

@@ -17,8 +17,19 @@ const inventoryKey = (prefix: string, provider: string) => `${prefix}:inventory:
  * answer older than three rounds expires, and a backend that stopped
  * answering drops out of the list.
  */
+const LIST_TIMEOUT_MS = 10_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export class ModelInventoryPublisher {
   private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -28,12 +39,21 @@ export class ModelInventoryPublisher {
     private readonly everyMs = 30_000,
   ) {}
 
-  async publishOnce(): Promise<void> {
+  /** One round at a time: a backend that hangs must not pile up requests every interval. */
+  publishOnce(): Promise<void> {
+    this.running ??= this.publishRound().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async publishRound(): Promise<void> {
     await Promise.all(
       [...this.adapters.values()].map(async (adapter) => {
         if (adapter.listModels === undefined) return;
         try {
-          const inventory: ProviderInventory = { provider: adapter.provider, models: await adapter.listModels(), at: Date.now() };
+          const models = await withTimeout(adapter.listModels(), LIST_TIMEOUT_MS);
+          const inventory: ProviderInventory = { provider: adapter.provider, models, at: Date.now() };
           await this.redis.set(inventoryKey(this.prefix, adapter.provider), JSON.stringify(inventory), 'PX', this.everyMs * 3);
         } catch (error) {
           this.logger.warn({ provider: adapter.provider, code: (error as { code?: unknown }).code }, 'could not list the backend models');

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { runScript } from './run-script';
 
 export interface BudgetLimits {
   tokensPerMinute?: number;
@@ -52,7 +53,13 @@ export class ProviderBudget {
     const untilNextMinute = 60_000 - (now % 60_000);
     const untilNextDay = 86_400_000 - (now % 86_400_000);
     return Number(
-      await this.redis.eval(TAKE, 2, ...this.keys(provider, now), limits.tokensPerMinute ?? 0, limits.requestsPerDay ?? 0, untilNextMinute, untilNextDay),
+      await runScript(this.redis, 'switchyardBudgetTake', TAKE, 2, [
+        ...this.keys(provider, now),
+        limits.tokensPerMinute ?? 0,
+        limits.requestsPerDay ?? 0,
+        untilNextMinute,
+        untilNextDay,
+      ]),
     );
   }
 

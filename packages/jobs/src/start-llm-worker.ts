@@ -80,7 +80,8 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
   for (const name of providers) {
     const limit = catalog.providers.get(name)?.limits;
     if (limit?.requestsPerMinute !== undefined) {
-      limits.set(name, { max: Math.max(1, Math.round((limit.requestsPerMinute * limit.windowMs) / 60_000)), durationMs: limit.windowMs });
+      // Rounded down: a limit may be undershot, never exceeded.
+      limits.set(name, { max: Math.floor((limit.requestsPerMinute * limit.windowMs) / 60_000), durationMs: limit.windowMs });
     }
   }
   const host = new LlmWorkerHost({

@@ -32,7 +32,8 @@ const ADAPTERS: [string, AdapterCase][] = [
     'gemini',
     {
       create: (url) => new GeminiAdapter({ provider: 'mock', baseUrl: url, timeoutMs: 300 }),
-      readsRetryAfter: false,
+      // Gemini's delay comes in the body's RetryInfo, not a header.
+      readsRetryAfter: true,
       modelSent: (request) => /\/models\/([^/:]+):/.exec(request.path)?.[1],
     },
   ],

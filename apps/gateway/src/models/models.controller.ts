@@ -16,13 +16,15 @@ export class ModelsController {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PLATFORM_ENV) private readonly env: PlatformEnv,
   ) {
-    this.localProviders = [...catalog.providers.values()].filter((provider) => LOCAL_KINDS.has(provider.kind)).map((p) => p.name);
+    this.localProviders = [...catalog.providers.values()]
+      .filter((provider) => LOCAL_KINDS.has(provider.kind) && provider.directModels)
+      .map((provider) => provider.name);
   }
 
   /**
    * Every name a caller may send: configured models and their aliases, then
-   * whatever the local servers report having, as `<provider>/<model>` (their
-   * workers publish it; the gateway itself calls no provider).
+   * whatever local servers with `directModels` report having, as
+   * `<provider>/<model>` (their workers publish it; the gateway calls no provider).
    */
   @Get()
   async list(): Promise<ModelList> {
