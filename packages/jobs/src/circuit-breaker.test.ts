@@ -26,13 +26,17 @@ describe(CircuitBreaker.name, () => {
     expect(await workerA.state('p', 'other-model')).toBe('closed');
   });
 
-  it('after the cool-down, one failure reopens it and one success closes it', async () => {
+  it('after the cool-down lets a single probe through; its failure reopens the circuit, its success closes it', async () => {
     await sleep(200);
     expect(await workerA.state('p', 'm')).toBe('half-open');
+    // The probe is taken: every other call, this worker's too, still sees the circuit open.
+    expect(await workerB.state('p', 'm')).toBe('open');
+    expect(await workerA.state('p', 'm')).toBe('open');
     expect(await workerA.recordFailure('p', 'm')).toBe(true);
     expect(await workerB.state('p', 'm')).toBe('open');
     await sleep(200);
     expect(await workerB.state('p', 'm')).toBe('half-open');
+    expect(await workerA.state('p', 'm')).toBe('open');
     await workerB.recordSuccess('p', 'm');
     expect(await workerA.state('p', 'm')).toBe('closed');
     expect(await workerA.recordFailure('p', 'm')).toBe(false);

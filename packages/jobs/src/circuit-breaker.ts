@@ -5,7 +5,7 @@ export interface CircuitSettings {
   /** Failures within `windowMs` that open the circuit. */
   failureThreshold: number;
   windowMs: number;
-  /** How long an open circuit refuses calls; then one failure reopens it, one success closes it. */
+  /** How long an open circuit refuses calls; then a single probe call: its failure reopens it, its success closes it. */
   coolDownMs: number;
   /** How stale this process's view of a circuit may be; the state itself lives in Redis. */
   refreshMs: number;
@@ -51,29 +51,40 @@ export class CircuitBreaker {
     private readonly settingsFor: (provider: string) => CircuitSettings,
   ) {}
 
-  private keys(provider: string, model: string): [string, string, string] {
+  private keys(provider: string, model: string): [string, string, string, string] {
     const base = `${this.prefix}:circuit:${provider}:${model}`;
-    return [`${base}:failures`, `${base}:open`, `${base}:half-open`];
+    return [`${base}:failures`, `${base}:open`, `${base}:half-open`, `${base}:probe`];
   }
 
   async state(provider: string, model: string): Promise<CircuitState> {
     const id = `${provider}\u0000${model}`;
     const view = this.views.get(id);
     const now = Date.now();
-    if (view !== undefined && now - view.fetchedAt < this.settingsFor(provider).refreshMs) return view.state;
+    if (view !== undefined && now - view.fetchedAt < this.settingsFor(provider).refreshMs) {
+      return view.state === 'half-open' ? this.probe(provider, model) : view.state;
+    }
     const [, open, halfOpen] = this.keys(provider, model);
     const [isOpen, isHalfOpen] = await this.redis.mget(open, halfOpen);
     const state: CircuitState = isOpen !== null ? 'open' : isHalfOpen !== null ? 'half-open' : 'closed';
     // Bounded: routes named directly by callers must not grow this without end.
     if (this.views.size >= MAX_VIEWS) this.views.clear();
     this.views.set(id, { state, fetchedAt: now });
-    return state;
+    return state === 'half-open' ? this.probe(provider, model) : state;
+  }
+
+  /** After the cool-down one call at a time, across all workers, tries the route; the rest wait as if open. */
+  private async probe(provider: string, model: string): Promise<CircuitState> {
+    const [, , , probe] = this.keys(provider, model);
+    const taken = await this.redis.set(probe, '1', 'PX', this.settingsFor(provider).coolDownMs, 'NX');
+    return taken === 'OK' ? 'half-open' : 'open';
   }
 
   /** Counts a failure that says the route is unhealthy; returns true when the circuit is (now) open. */
   async recordFailure(provider: string, model: string): Promise<boolean> {
     const settings = this.settingsFor(provider);
-    const opened = (await runScript(this.redis, 'switchyardCircuitFailure', RECORD_FAILURE, 3, [...this.keys(provider, model), settings.failureThreshold, settings.windowMs, settings.coolDownMs])) === 1;
+    const [failures, open, halfOpen] = this.keys(provider, model);
+    const opened =
+      (await runScript(this.redis, 'switchyardCircuitFailure', RECORD_FAILURE, 3, [failures, open, halfOpen, settings.failureThreshold, settings.windowMs, settings.coolDownMs])) === 1;
     if (opened) this.views.set(`${provider}\u0000${model}`, { state: 'open', fetchedAt: Date.now() });
     return opened;
   }
@@ -82,8 +93,8 @@ export class CircuitBreaker {
   async recordSuccess(provider: string, model: string): Promise<void> {
     const id = `${provider}\u0000${model}`;
     if (this.views.get(id)?.state !== 'half-open') return;
-    const [failures, , halfOpen] = this.keys(provider, model);
-    await this.redis.del(failures, halfOpen);
+    const [failures, , halfOpen, probe] = this.keys(provider, model);
+    await this.redis.del(failures, halfOpen, probe);
     this.views.set(id, { state: 'closed', fetchedAt: Date.now() });
   }
 }
