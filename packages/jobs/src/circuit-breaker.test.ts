@@ -38,6 +38,7 @@ describe(CircuitBreaker.name, () => {
     expect(await workerB.state('p', 'm')).toBe('half-open');
     expect(await workerA.state('p', 'm')).toBe('open');
     await workerB.recordSuccess('p', 'm');
+    await sleep(5); // past workerA's refreshMs, so it reads the closed circuit instead of its cached view
     expect(await workerA.state('p', 'm')).toBe('closed');
     expect(await workerA.recordFailure('p', 'm')).toBe(false);
   });
