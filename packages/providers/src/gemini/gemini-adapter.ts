@@ -1,5 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
 import type { ChatCompletion } from '@switchyard/contracts';
+import { deadlineSignal } from '../deadline-signal';
 import { createNodeHttpFetch } from '../http/node-http-fetch';
 import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
 import { fromGeminiResponse } from './from-gemini-response';
@@ -38,13 +39,12 @@ export class GeminiAdapter implements ProviderAdapter {
   }
 
   async generate(params: GenerateParams): Promise<ChatCompletion> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = params.signal ? AbortSignal.any([params.signal, timeout]) : timeout;
+    const { signal, timedOut } = deadlineSignal(this.timeoutMs, params.signal);
     try {
       const response = await this.client.models.generateContent(toGeminiRequest({ ...params, signal }));
       return fromGeminiResponse(this.provider, params.model, response);
     } catch (error) {
-      throw mapGeminiError(this.provider, error, timeout.aborted);
+      throw mapGeminiError(this.provider, error, timedOut());
     }
   }
 }

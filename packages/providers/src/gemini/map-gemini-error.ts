@@ -1,5 +1,6 @@
 import { ApiError } from '@google/genai';
 import { ProviderError, ProviderErrorKind } from '@switchyard/contracts';
+import { mapTransportError } from '../map-transport-error';
 
 const AUTH_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED', 'ACCESS_TOKEN_EXPIRED']);
 
@@ -29,12 +30,7 @@ function googleErrorBody(message: string): GoogleErrorFacts {
 
 /** `@google/genai` throws `ApiError` (HTTP status + Google's message) or fetch and abort errors. */
 export function mapGeminiError(provider: string, error: unknown, timedOut: boolean): ProviderError {
-  if (error instanceof ProviderError) return error;
-  if (timedOut) return new ProviderError({ kind: ProviderErrorKind.Timeout, provider, message: 'request timed out', cause: error });
-  if ((error as Error)?.name === 'AbortError') {
-    return new ProviderError({ kind: ProviderErrorKind.Timeout, provider, message: 'request aborted', cause: error });
-  }
-  if (error instanceof ApiError) {
+  if (!timedOut && error instanceof ApiError) {
     const body = googleErrorBody(error.message);
     // Google answers a bad or revoked key with 400 API_KEY_INVALID: ours to fix, not the caller's.
     const kind = body.reasons.some((reason) => AUTH_REASONS.has(reason)) ? ProviderErrorKind.Auth : ProviderError.kindFromStatus(error.status);
@@ -48,8 +44,5 @@ export function mapGeminiError(provider: string, error: unknown, timedOut: boole
       cause: error,
     });
   }
-  if (error instanceof SyntaxError) {
-    return new ProviderError({ kind: ProviderErrorKind.Malformed, provider, message: 'response body is not valid JSON', cause: error });
-  }
-  return new ProviderError({ kind: ProviderErrorKind.Server, provider, message: 'connection failed', cause: error });
+  return mapTransportError(provider, error, timedOut);
 }

@@ -1,7 +1,6 @@
 import Groq from 'groq-sdk';
-import { createNodeHttpFetch } from '../http/node-http-fetch';
 import type { ProviderCapabilities } from '../provider-adapter';
-import { type ChatSdkClient, SdkChatAdapter } from '../sdk-chat-adapter';
+import { type ChatSdkClient, SdkChatAdapter, sdkClientOptions } from '../sdk-chat-adapter';
 
 export const GROQ_DEFAULT_BASE_URL = 'https://api.groq.com';
 
@@ -20,13 +19,7 @@ export class GroqAdapter extends SdkChatAdapter {
   readonly capabilities: ProviderCapabilities = CAPABILITIES;
 
   constructor(settings: GroqAdapterSettings) {
-    const client = new Groq({
-      apiKey: settings.apiKey ?? 'not-needed',
-      baseURL: settings.baseUrl ?? GROQ_DEFAULT_BASE_URL,
-      timeout: settings.timeoutMs ?? 60_000,
-      maxRetries: 0,
-      fetch: createNodeHttpFetch(),
-    });
+    const client = new Groq(sdkClientOptions(settings, GROQ_DEFAULT_BASE_URL));
     super(settings.provider, client as unknown as ChatSdkClient, Groq);
   }
 }

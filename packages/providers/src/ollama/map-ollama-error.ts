@@ -1,4 +1,5 @@
 import { ProviderError, ProviderErrorKind } from '@switchyard/contracts';
+import { mapTransportError } from '../map-transport-error';
 
 interface OllamaResponseError {
   name: 'ResponseError';
@@ -12,11 +13,7 @@ function isResponseError(error: unknown): error is OllamaResponseError {
 
 /** The ollama package throws `ResponseError` (status + text), fetch errors, or JSON errors. */
 export function mapOllamaError(provider: string, error: unknown, timedOut: boolean): ProviderError {
-  if (timedOut) return new ProviderError({ kind: ProviderErrorKind.Timeout, provider, message: 'request timed out', cause: error });
-  if ((error as Error)?.name === 'AbortError') {
-    return new ProviderError({ kind: ProviderErrorKind.Timeout, provider, message: 'request aborted', cause: error });
-  }
-  if (isResponseError(error)) {
+  if (!timedOut && isResponseError(error)) {
     const kind = /model .*not found|try pulling it/i.test(error.error) ? ProviderErrorKind.NotFound : ProviderError.kindFromStatus(error.status_code);
     const fixable = kind === ProviderErrorKind.BadRequest || kind === ProviderErrorKind.NotFound;
     return new ProviderError({
@@ -27,8 +24,5 @@ export function mapOllamaError(provider: string, error: unknown, timedOut: boole
       cause: error,
     });
   }
-  if (error instanceof SyntaxError) {
-    return new ProviderError({ kind: ProviderErrorKind.Malformed, provider, message: 'response body is not valid JSON', cause: error });
-  }
-  return new ProviderError({ kind: ProviderErrorKind.Server, provider, message: 'connection failed', cause: error });
+  return mapTransportError(provider, error, timedOut);
 }

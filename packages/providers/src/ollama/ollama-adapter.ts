@@ -1,5 +1,6 @@
 import type { ChatCompletion } from '@switchyard/contracts';
 import { Ollama } from 'ollama';
+import { deadlineSignal } from '../deadline-signal';
 import { createNodeHttpFetch } from '../http/node-http-fetch';
 import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
 import { fromOllamaResponse } from './from-ollama-response';
@@ -42,15 +43,14 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   async generate(params: GenerateParams): Promise<ChatCompletion> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = params.signal ? AbortSignal.any([params.signal, timeout]) : timeout;
+    const { signal, timedOut } = deadlineSignal(this.timeoutMs, params.signal);
     // The package's own abort() cancels every request of a client; a client per call
     // (it only holds its settings) gives each job its own cancellation.
     const client = new Ollama({ host: this.host, fetch: ((input, init) => this.fetch(input, { ...init, signal })) as typeof fetch });
     try {
       return fromOllamaResponse(await client.chat(toOllamaRequest(params)));
     } catch (error) {
-      throw mapOllamaError(this.provider, error, timeout.aborted);
+      throw mapOllamaError(this.provider, error, timedOut());
     }
   }
 }

@@ -1,8 +1,7 @@
 import OpenAI from 'openai';
-import { createNodeHttpFetch } from '../http/node-http-fetch';
 import { mapSdkError } from '../map-sdk-error';
 import type { ProviderCapabilities } from '../provider-adapter';
-import { type ChatSdkClient, SdkChatAdapter } from '../sdk-chat-adapter';
+import { type ChatSdkClient, SdkChatAdapter, sdkClientOptions } from '../sdk-chat-adapter';
 import { OPENAI_DEFAULT_BASE_URL, type OpenAIAdapterSettings } from './openai-config';
 
 const CAPABILITIES: ProviderCapabilities = { streaming: true, tools: true, jsonMode: true, jsonSchema: true, vision: true };
@@ -13,16 +12,7 @@ export class OpenAIAdapter extends SdkChatAdapter {
   private readonly client: OpenAI;
 
   constructor(settings: OpenAIAdapterSettings) {
-    const client = new OpenAI({
-      // Local OpenAI-compatible servers accept any key; the SDK insists on one.
-      apiKey: settings.apiKey ?? 'not-needed',
-      baseURL: settings.baseUrl ?? OPENAI_DEFAULT_BASE_URL,
-      timeout: settings.timeoutMs ?? 60_000,
-      // Retries are decided by Switchyard, which knows the job's deadline and fallbacks.
-      maxRetries: 0,
-      // A keep-alive pool of its own per provider, without the built-in fetch's per-call cost.
-      fetch: createNodeHttpFetch(),
-    });
+    const client = new OpenAI(sdkClientOptions(settings, OPENAI_DEFAULT_BASE_URL));
     super(settings.provider, client as unknown as ChatSdkClient, OpenAI);
     this.client = client;
   }

@@ -31,16 +31,3 @@ export function mapTgiStatusError(
     retryAfterMs: parseRetryAfter(headers),
   });
 }
-
-/** A failure before any status arrived: the deadline, the caller's cancellation, or the connection. */
-export function mapTgiTransportError(provider: string, error: unknown, timedOut: boolean): ProviderError {
-  if (error instanceof ProviderError) return error;
-  if (timedOut) return new ProviderError({ kind: ProviderErrorKind.Timeout, provider, message: 'request timed out', cause: error });
-  if ((error as Error)?.name === 'AbortError') {
-    return new ProviderError({ kind: ProviderErrorKind.Timeout, provider, message: 'request aborted', cause: error });
-  }
-  if (error instanceof SyntaxError) {
-    return new ProviderError({ kind: ProviderErrorKind.Malformed, provider, message: 'response body is not valid JSON', cause: error });
-  }
-  return new ProviderError({ kind: ProviderErrorKind.Server, provider, message: 'connection failed', cause: error });
-}

@@ -3,7 +3,9 @@ import { createNodeHttpFetch } from '../http/node-http-fetch';
 import { OpenAIAdapter } from '../openai/openai-adapter';
 import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
 import { fromTgiResponse } from './from-tgi-response';
-import { mapTgiStatusError, mapTgiTransportError } from './map-tgi-error';
+import { deadlineSignal } from '../deadline-signal';
+import { mapTransportError } from '../map-transport-error';
+import { mapTgiStatusError } from './map-tgi-error';
 import { toTgiGenerateRequest } from './tgi-generate-request';
 
 export const TGI_DEFAULT_HOST = 'http://127.0.0.1:8080';
@@ -61,8 +63,7 @@ export class TgiAdapter implements ProviderAdapter {
   private async generateNative(params: GenerateParams): Promise<ChatCompletion> {
     // Built outside the try: a request the template cannot express is the caller's error, not the provider's.
     const body = toTgiGenerateRequest(params);
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = params.signal ? AbortSignal.any([params.signal, timeout]) : timeout;
+    const { signal, timedOut } = deadlineSignal(this.timeoutMs, params.signal);
     const send = this.fetch as typeof fetch;
     try {
       const response = await send(`${this.host}/generate`, { method: 'POST', headers: this.headers, body: JSON.stringify(body), signal });
@@ -70,7 +71,7 @@ export class TgiAdapter implements ProviderAdapter {
       if (!response.ok) throw mapTgiStatusError(this.provider, response.status, parseOrUndefined(text), response.headers);
       return fromTgiResponse(this.provider, params.model, JSON.parse(text), body.parameters.stop);
     } catch (error) {
-      throw mapTgiTransportError(this.provider, error, timeout.aborted);
+      throw mapTransportError(this.provider, error, timedOut());
     }
   }
 }
