@@ -36,16 +36,11 @@ export class ChatJobSubmitter {
     private readonly attempts: number = 1,
   ) {}
 
-  /** Resolves with the successful reply; a failed job rejects with its typed error. */
-  async submitAndWait(job: SubmitChatJob): Promise<ReplyMessage> {
-    const accepted = await this.submit(job);
-    return accepted.reply;
-  }
-
   /**
    * Enqueues and starts waiting. Resolves once the job is on its queue (from
    * then on the worker records its outcome); rejects with a 503 when it could
-   * not be queued.
+   * not be queued. `reply` resolves with the successful reply; a failed job
+   * rejects it with its typed error.
    */
   async submit(job: SubmitChatJob): Promise<{ reply: Promise<ReplyMessage> }> {
     const enqueuedAt = Date.now();

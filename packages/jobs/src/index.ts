@@ -11,3 +11,4 @@ export { startLlmWorker, type RunningWorker, type StartLlmWorkerOptions } from '
 export { runWorkerProcess } from './run-worker-process';
 export { ModelInventoryPublisher, readModelInventories, type ProviderInventory } from './model-inventory';
 export { ProviderBudget, type BudgetLimits } from './provider-budget';
+export { withTimeout } from './with-timeout';

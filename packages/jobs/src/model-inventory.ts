@@ -1,6 +1,7 @@
 import type { Logger } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
 import type { Redis } from 'ioredis';
+import { withTimeout } from './with-timeout';
 
 /** What one backend reported, and when. */
 export interface ProviderInventory {
@@ -18,14 +19,6 @@ const inventoryKey = (prefix: string, provider: string) => `${prefix}:inventory:
  * answering drops out of the list.
  */
 const LIST_TIMEOUT_MS = 10_000;
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 export class ModelInventoryPublisher {
   private timer: NodeJS.Timeout | undefined;

@@ -12,7 +12,7 @@ interface FrameworkError {
  * Errors raised by Fastify or Nest before our handlers run (body parsing,
  * size limits, unknown routes) become the same typed errors as our own.
  */
-export function frameworkErrorToSwitchyard(thrown: unknown, maxBodyBytes?: number): unknown {
+export function frameworkErrorToSwitchyard(thrown: unknown): unknown {
   if (SwitchyardError.isInstance(thrown)) return thrown;
   // Nest wraps Fastify's own errors (body parsing, limits) in an HttpException; the cause says what happened.
   const error = thrown instanceof HttpException && thrown.cause !== undefined ? thrown.cause : thrown;
@@ -20,7 +20,7 @@ export function frameworkErrorToSwitchyard(thrown: unknown, maxBodyBytes?: numbe
   const status = error instanceof HttpException ? error.getStatus() : (framework.statusCode ?? framework.status);
   switch (framework.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new InvalidRequestError(maxBodyBytes === undefined ? "The request body is too large." : `The request body exceeds the ${maxBodyBytes}-byte limit.`, { code: ErrorCode.PayloadTooLarge });
+      return new InvalidRequestError('The request body is too large.', { code: ErrorCode.PayloadTooLarge });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new InvalidRequestError('Send the request body as application/json.', { code: ErrorCode.UnsupportedMediaType });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

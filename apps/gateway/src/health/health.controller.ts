@@ -1,17 +1,10 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
-import type { Redis } from '@switchyard/jobs';
+import { type Redis, withTimeout } from '@switchyard/jobs';
 import type { FastifyReply } from 'fastify';
 import type { DataSource } from '@switchyard/usage';
 import { DATABASE, REDIS } from '../tokens';
 
 const CHECK_TIMEOUT_MS = 2000;
-
-function withTimeout<T>(work: Promise<T>): Promise<T> {
-  return Promise.race([
-    work,
-    new Promise<T>((_resolve, reject) => setTimeout(() => reject(new Error('timed out')), CHECK_TIMEOUT_MS).unref()),
-  ]);
-}
 
 @Controller()
 export class HealthController {
@@ -31,8 +24,8 @@ export class HealthController {
   @Get('readyz')
   async ready(@Res() reply: FastifyReply): Promise<void> {
     const [redis, postgres] = await Promise.allSettled([
-      withTimeout(this.redis.ping()),
-      withTimeout(this.database.query('SELECT 1')),
+      withTimeout(this.redis.ping(), CHECK_TIMEOUT_MS),
+      withTimeout(this.database.query('SELECT 1'), CHECK_TIMEOUT_MS),
     ]);
     const checks = {
       redis: redis.status === 'fulfilled' ? 'ok' : 'unreachable',
