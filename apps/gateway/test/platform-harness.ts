@@ -21,6 +21,8 @@ const TEST_MODELS: Record<string, string> = {
   'malformed': 'echo@malformed',
   'slow': 'echo@latency=600',
   'very-slow': 'echo@latency=3000',
+  'slow-stream': 'echo@tps=20',
+  'breaks-stream': 'echo@break_after=2',
 };
 
 /** Fallback chains: a second provider (`backup`, the same mock under another queue) behind the first. */
@@ -38,6 +40,8 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   { name: 'fragile-chain', provider: 'fragile', model: 'echo', fallbacks: ['backup-echo'] },
   // The mock also speaks Ollama's native API; worker-local serves this provider.
   { name: 'local-echo', provider: 'local', model: 'echo' },
+  // A llama.cpp server that is not up: its health check fails, so its jobs go to the fallback.
+  { name: 'asleep-echo', provider: 'asleep', model: 'echo', fallbacks: ['backup-echo'] },
   // One model, two deployments.
   { name: 'spread-echo', provider: 'mock', model: 'echo' },
   { name: 'spread-echo', provider: 'backup', model: 'echo' },
@@ -59,10 +63,11 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
       `  fragile:\n    kind: openai-compatible\n    baseUrl: ${fragileUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n` +
       '    circuitBreaker: { failureThreshold: 2, windowMs: 10000, coolDownMs: 700, refreshMs: 50 }\n' +
       (fragileLimits === undefined ? '' : `    limits: ${fragileLimits}\n`) +
-      `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: 1000\n    directModels: true\n` +
+      `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: 1000\n    directModels: true\n    keepAlive: 10m\n    preload: [echo]\n` +
+      '  asleep:\n    kind: llamacpp\n    baseUrl: http://127.0.0.1:1\n    requiresKey: false\n    timeoutMs: 1000\n' +
       `models:\n${models}\n` +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n` +
-      `gateway:\n  requestTimeoutMs: ${requestTimeoutMs}\n  maxBodyBytes: 65536\n`,
+      `gateway:\n  requestTimeoutMs: ${requestTimeoutMs}\n  maxBodyBytes: 65536\n  streamHeartbeatMs: 250\n`,
   );
   return path;
 }

@@ -42,4 +42,19 @@ describe('local model servers through worker-local', () => {
     const hosted = await postChat(platform, JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'x' }] }));
     expect(hosted.status).toBe(404);
   });
+
+  it('loads the configured models when it starts, and keeps them loaded as long as the config says', async () => {
+    const loads = platform.mock.requests.filter((request) => request.path === '/api/chat' && (request.body as { messages?: unknown[] }).messages?.length === 0);
+    expect(loads.map((request) => request.body)).toContainEqual(expect.objectContaining({ model: 'echo', keep_alive: '10m' }));
+    await postChat(platform, JSON.stringify({ model: 'local-echo', messages: [{ role: 'user', content: 'kept' }] }));
+    expect(platform.mock.requests.at(-1)?.body).toMatchObject({ keep_alive: '10m' });
+  });
+
+  it('sends the jobs of a llama.cpp server whose health check fails to their fallback, without trying it', async () => {
+    const response = await postChat(platform, JSON.stringify({ model: 'asleep-echo', messages: [{ role: 'user', content: 'anyone home?' }] }));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-provider')).toBe('backup');
+    const row = await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '');
+    expect(row.routeAttempts).toStrictEqual([{ provider: 'asleep', model: 'echo', code: 'upstream_overloaded', attempts: 1 }]);
+  });
 });

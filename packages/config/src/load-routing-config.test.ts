@@ -40,6 +40,8 @@ describe('parseRoutingConfig', () => {
     ['a short API key', { ...base, auth: { keys: [{ id: 'a', key: 'short' }] } }, 'auth.keys[0].key'],
     ['no models', { ...base, models: [] }, 'models: list at least one model'],
     ['a fallback to an unknown model', { ...base, models: [{ ...base.models[0], fallbacks: ['nope'] }] }, "models[0].fallbacks[0]: unknown model 'nope'"],
+    ['keep-alive on a server that has none', { ...base, providers: { mock: { ...base.providers.mock, keepAlive: '10m' } } }, 'providers.mock.keepAlive: only ollama providers'],
+    ['a keep-alive that is not a duration', { ...base, providers: { mock: { kind: 'ollama', keepAlive: 'soon' } } }, 'providers.mock.keepAlive'],
     ['a model falling back to itself', { ...base, models: [{ ...base.models[0], fallbacks: ['default'] }] }, 'models[0].fallbacks[0]: a model cannot fall back to itself'],
   ])('refuses %s and names the key', (_label, document, expected) => {
     expect(messageOf(document)).toContain(expected);

@@ -22,6 +22,10 @@ const providerSchema = z
     directModels: z.boolean().default(false),
     /** TGI only: use its native `/generate` with a ChatML prompt instead of its Messages API. */
     nativeGenerate: z.boolean().optional(),
+    /** Ollama only: how long the server keeps a model loaded after a call (`"10m"`, seconds, `-1` for ever, `0` to unload at once). */
+    keepAlive: z.union([z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'a duration such as "10m", "90s" or "-1"'), z.number().int()]).optional(),
+    /** Ollama only: models each worker asks the server to load when it starts, so the first request does not wait for the load. */
+    preload: z.array(z.string().min(1)).default([]),
     /** A provider whose key variable is unset is skipped unless it needs no key. */
     requiresKey: z.boolean().default(true),
     /**
@@ -94,9 +98,13 @@ export const routingConfigSchema = z
       .object({
         requestTimeoutMs: z.number().int().positive().default(120_000),
         maxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024),
+        /** A comment line on a stream with nothing else to send for this long, so proxies keep it open. */
+        streamHeartbeatMs: z.number().int().positive().default(15_000),
+        /** Bytes a stream may have waiting for a slow client before the gateway ends it and cancels the job. */
+        streamMaxBacklogBytes: z.number().int().positive().default(1024 * 1024),
       })
       .strict()
-      .default({ requestTimeoutMs: 120_000, maxBodyBytes: 4 * 1024 * 1024 }),
+      .default({ requestTimeoutMs: 120_000, maxBodyBytes: 4 * 1024 * 1024, streamHeartbeatMs: 15_000, streamMaxBacklogBytes: 1024 * 1024 }),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -128,6 +136,12 @@ export const routingConfigSchema = z
         }
       });
     });
+    for (const [name, provider] of Object.entries(config.providers)) {
+      // Another server would ignore these silently; an operator who set them expects them to act.
+      if (provider.kind !== 'ollama' && (provider.keepAlive !== undefined || provider.preload.length > 0)) {
+        ctx.addIssue({ code: 'custom', path: ['providers', name, provider.keepAlive === undefined ? 'preload' : 'keepAlive'], message: 'only ollama providers take keepAlive and preload' });
+      }
+    }
     const keyIds = new Set<string>();
     config.auth.keys.forEach((key, index) => {
       if (keyIds.has(key.id)) {

@@ -13,6 +13,8 @@ export interface UsageFacts {
   upstreamMs?: number;
   finishedAt: number;
   attempts: number;
+  /** Streams: when the first token was handed on (epoch ms). */
+  firstTokenAt?: number;
 }
 
 /** PostgreSQL text cannot hold NUL, and labels from callers or upstreams have no business being long. */
@@ -49,6 +51,8 @@ export function buildUsageRecord(payload: LlmJobPayload, facts: UsageFacts): Llm
     cacheHit: false,
     attempts: facts.attempts,
     promptVersion: null,
+    streamed: payload.request.stream === true,
+    firstTokenMs: facts.firstTokenAt === undefined ? null : Math.max(0, Math.round(facts.firstTokenAt - payload.enqueuedAt)),
     routeAttempts: facts.tried !== undefined && facts.tried.length > 0 ? [...facts.tried] : null,
   };
 }
@@ -88,6 +92,8 @@ export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord
     cacheHit: false,
     attempts: 0,
     promptVersion: null,
+    streamed: false,
+    firstTokenMs: null,
     routeAttempts: null,
   };
 }

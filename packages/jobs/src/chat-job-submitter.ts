@@ -10,7 +10,7 @@ import {
   SwitchyardError,
 } from '@switchyard/contracts';
 import type { LlmJobProducer } from './llm-job-producer';
-import type { ReplyListener } from './reply-listener';
+import type { ReplyListener, StreamSink } from './reply-listener';
 import type { ReplyMessage } from './reply-message';
 
 export interface SubmitChatJob {
@@ -43,8 +43,50 @@ export class ChatJobSubmitter {
    * rejects it with its typed error.
    */
   async submit(job: SubmitChatJob): Promise<{ reply: Promise<ReplyMessage> }> {
+    const payload = this.payloadOf(job);
+    const reply = this.listener.wait(job.jobId, job.timeoutMs, () => this.producer.finishedReply(job.route.provider, job.jobId));
+    // The wait may time out while `add` is still in flight; without a handler that
+    // rejection would be unhandled and end the process. It is awaited below.
+    reply.catch(() => undefined);
+    await this.enqueue(payload, job.jobId);
+    return {
+      reply: reply.then((message) => {
+        if (!message.ok) throw toJobError(message.body);
+        return message;
+      }),
+    };
+  }
+
+  /**
+   * Enqueues a streamed request and hands its messages to `sink` as they
+   * come: stream parts, or one failure if it failed before its first token.
+   * `timeoutMs` bounds the wait for each message, not the whole stream.
+   */
+  async submitStream(job: SubmitChatJob, sink: StreamSink): Promise<SubmittedStream> {
+    const payload = this.payloadOf(job);
+    this.listener.listen(job.jobId, job.timeoutMs, sink);
+    await this.enqueue(payload, job.jobId);
+    return {
+      cancel: () => {
+        this.listener.cancel(job.jobId);
+        // Fire and forget: a caller gone is not worth failing anything over.
+        this.producer.cancel(job.jobId).catch(() => undefined);
+      },
+    };
+  }
+
+  private async enqueue(payload: LlmJobPayload, jobId: string): Promise<void> {
+    try {
+      await this.producer.enqueue(payload, { jobId, attempts: this.attempts });
+    } catch (cause) {
+      this.listener.cancel(jobId);
+      throw new ServiceUnavailableError('The job queue is unavailable; the request was not accepted.', { cause });
+    }
+  }
+
+  private payloadOf(job: SubmitChatJob): LlmJobPayload {
     const enqueuedAt = Date.now();
-    const payload: LlmJobPayload = {
+    return {
       v: LLM_JOB_VERSION,
       kind: 'chat.completion',
       requestId: job.requestId,
@@ -57,23 +99,6 @@ export class ChatJobSubmitter {
       ...(job.trace === undefined ? {} : { trace: job.trace }),
       ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
     };
-    const reply = this.listener.wait(job.jobId, job.timeoutMs, () => this.producer.finishedReply(job.route.provider, job.jobId));
-    // The wait may time out while `add` is still in flight; without a handler that
-    // rejection would be unhandled and end the process. It is awaited below.
-    reply.catch(() => undefined);
-    try {
-      await this.producer.enqueue(payload, { jobId: job.jobId, attempts: this.attempts });
-    } catch (cause) {
-      const error = new ServiceUnavailableError('The job queue is unavailable; the request was not accepted.', { cause });
-      this.listener.cancel(job.jobId, error);
-      throw error;
-    }
-    return {
-      reply: reply.then((message) => {
-        if (!message.ok) throw toJobError(message.body);
-        return message;
-      }),
-    };
   }
 
   /** The caller left: stop waiting. The job still runs and records its usage. */
@@ -82,7 +107,13 @@ export class ChatJobSubmitter {
   }
 }
 
-function toJobError(body: string | undefined): SwitchyardError {
+export interface SubmittedStream {
+  /** The caller went away: stop listening and have the worker abort the upstream request. */
+  cancel(): void;
+}
+
+/** A failed job's reply as the typed error it carries. */
+export function toJobError(body: string | undefined): SwitchyardError {
   try {
     return deserializeError(JSON.parse(body ?? '') as SerializedError);
   } catch {

@@ -1,11 +1,13 @@
 export { createRedis, type RedisConnectionOptions, type Redis } from './redis-connection';
-export { encodeReply, decodeReply, type ReplyMessage } from './reply-message';
-export { ReplyListener, type ReplyRecovery } from './reply-listener';
+export { encodeReply, decodeReply, type ReplyMessage, type StreamPart } from './reply-message';
+export { ReplyListener, type ReplyRecovery, type StreamSink } from './reply-listener';
+export { JobCancellations } from './job-cancellations';
+export { BackendHealth } from './backend-health';
 export { LlmJobProducer, type EnqueueOptions } from './llm-job-producer';
 export { createLlmJobHandlers, type LlmJobHandlers, type LlmJobProcessorDeps } from './llm-job-processor';
 export { LlmWorkerHost, type LlmWorkerHostOptions, type ProviderQueueLimit, retryDelay } from './llm-worker-host';
 export { buildRejectedRecord, buildUsageRecord, type RejectedRequest, type UsageFacts } from './build-usage-record';
-export { ChatJobSubmitter, type SubmitChatJob } from './chat-job-submitter';
+export { ChatJobSubmitter, type SubmitChatJob, type SubmittedStream, toJobError } from './chat-job-submitter';
 export { CircuitBreaker, type CircuitSettings, type CircuitState } from './circuit-breaker';
 export { startLlmWorker, type RunningWorker, type StartLlmWorkerOptions } from './start-llm-worker';
 export { runWorkerProcess } from './run-worker-process';

@@ -2,6 +2,9 @@ import {
   AllProvidersFailedError,
   type ChatCompletion,
   CircuitOpenError,
+  type CompletionUsage,
+  StreamInterruptedError,
+  toHttpError,
   ProviderError,
   ProviderErrorKind,
   ErrorCode,
@@ -23,7 +26,10 @@ import type { ProviderAdapter } from '@switchyard/providers';
 import type { UsageRecorder } from '@switchyard/usage';
 import { type Job, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { BackendHealth } from './backend-health';
 import { buildUsageRecord } from './build-usage-record';
+import type { JobCancellations } from './job-cancellations';
+import { SSE_DONE, sseEvent, StreamPublisher } from './stream-publisher';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { LlmJobProducer } from './llm-job-producer';
 import { retryCeiling } from './llm-worker-host';
@@ -41,6 +47,10 @@ export interface LlmJobProcessorDeps {
   circuits?: CircuitBreaker;
   /** Tokens-per-minute and requests-per-day budgets; an exhausted one pauses the provider's queue. */
   budget?: ProviderBudget;
+  /** Cancels from gateways whose streaming caller went away. */
+  cancellations?: JobCancellations;
+  /** Backends whose health check fails; their jobs go on to the fallback without a call. */
+  health?: Pick<BackendHealth, 'isDown'>;
   logger: Logger;
 }
 
@@ -68,6 +78,10 @@ function isFinalAttempt(job: Job<LlmJobPayload>, error: SwitchyardError): boolea
   return deadline !== undefined && Date.now() + Math.max(error.retryAfterMs ?? 0, retryCeiling(job.attemptsMade + 1)) >= deadline;
 }
 
+function spanAttributes(payload: LlmJobPayload, jobId: string): Record<string, string> {
+  return { 'gen_ai.system': payload.route.provider, 'gen_ai.request.model': payload.route.model, 'switchyard.job_id': jobId };
+}
+
 /** The id replies and usage rows use: the first job's, however far down its fallback chain the request went. */
 function chainIdOf(job: Job<LlmJobPayload>): string {
   return job.data.chainId ?? job.id ?? job.data.requestId;
@@ -80,7 +94,7 @@ function chainIdOf(job: Job<LlmJobPayload>): string {
  * caller never waits on queue bookkeeping.
  */
 export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers {
-  const { adapters, usage, publisher, producer, circuits, budget, logger } = deps;
+  const { adapters, usage, publisher, producer, circuits, budget, health, cancellations, logger } = deps;
 
   function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void {
     if (payload.replyTo === undefined) return;
@@ -237,6 +251,10 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     }
 
     const { provider, model: upstreamModel } = payload.route;
+    if (health?.isDown(provider) === true) {
+      const down = new ProviderError({ kind: ProviderErrorKind.Overloaded, provider, message: 'the server is not ready (its health check fails)' });
+      return leaveRoute(job, down, startedAt, undefined, true);
+    }
     if (circuits !== undefined && (await circuits.state(provider, upstreamModel)) === 'open') {
       return leaveRoute(job, new CircuitOpenError(provider, upstreamModel), startedAt, undefined, true);
     }
@@ -252,22 +270,20 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       }
     }
 
+    if (payload.request.stream === true) {
+      return withSpanFromCarrier('chat.completion.stream', payload.trace, spanAttributes(payload, jobId), () => streamJob(job, adapter, startedAt, signal));
+    }
     return withSpanFromCarrier(
       'chat.completion',
       payload.trace,
-      { 'gen_ai.system': payload.route.provider, 'gen_ai.request.model': payload.route.model, 'switchyard.job_id': jobId },
+      spanAttributes(payload, jobId),
       async () => {
         let completion: ChatCompletion;
         const callStarted = performance.now();
         try {
           completion = await adapter.generate({ model: payload.route.model, request: payload.request, signal });
         } catch (error) {
-          const known = SwitchyardError.isInstance(error) ? error : new InternalError(undefined, { cause: error });
-          if (await pausedForRetryAfter(job, known)) throw Worker.RateLimitError();
-          if (circuits !== undefined && known instanceof ProviderError && UNHEALTHY.has(known.kind)) {
-            await circuits.recordFailure(provider, upstreamModel).catch((cause: unknown) => logger.warn({ err: cause }, 'circuit state not updated'));
-          }
-          return leaveRoute(job, known, startedAt, performance.now() - callStarted);
+          return callFailed(job, error, startedAt, callStarted);
         }
         if (circuits !== undefined) await circuits.recordSuccess(provider, upstreamModel).catch(() => undefined);
         const upstreamMs = performance.now() - callStarted;
@@ -301,6 +317,127 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
           attempts,
         };
       },
+    );
+  }
+
+  /** Before anything reached the caller: the same retries, pauses, circuit counts and fallbacks as a plain call. */
+  async function callFailed(job: Job<LlmJobPayload>, error: unknown, startedAt: number, callStarted: number): Promise<LlmJobResult> {
+    const known = SwitchyardError.isInstance(error) ? error : new InternalError(undefined, { cause: error });
+    if (await pausedForRetryAfter(job, known)) throw Worker.RateLimitError();
+    await countIfUnhealthy(job, known);
+    return leaveRoute(job, known, startedAt, performance.now() - callStarted);
+  }
+
+  async function countIfUnhealthy(job: Job<LlmJobPayload>, error: SwitchyardError): Promise<void> {
+    if (circuits === undefined || !(error instanceof ProviderError) || !UNHEALTHY.has(error.kind)) return;
+    const { provider, model } = job.data.route;
+    await circuits.recordFailure(provider, model).catch((cause: unknown) => logger.warn({ err: cause }, 'circuit state not updated'));
+  }
+
+  /**
+   * Streams the completion to the caller's gateway as it arrives. Until the
+   * first token nothing has reached the caller, so a failure is handled like
+   * a plain call's (retry, pause, fallback); after it, the stream ends with
+   * an error event. A cancel from the gateway aborts the upstream request.
+   */
+  async function streamJob(job: Job<LlmJobPayload>, adapter: ProviderAdapter, startedAt: number, jobSignal?: AbortSignal): Promise<LlmJobResult> {
+    const payload = job.data;
+    const chainId = chainIdOf(job);
+    const controller = cancellations?.track(chainId) ?? new AbortController();
+    const abortWithJob = () => controller.abort();
+    jobSignal?.addEventListener('abort', abortWithJob, { once: true });
+    const includeUsage = payload.request.stream_options?.include_usage === true;
+    const callStarted = performance.now();
+    let out: StreamPublisher | undefined;
+    let firstTokenAt: number | undefined;
+    let model = payload.route.model;
+    let usageCounts: CompletionUsage | undefined;
+    let contentChunks = 0;
+    const held: string[] = [];
+
+    const finish = (status: 'succeeded' | 'failed' | 'cancelled', errorCode?: string): LlmJobResult => {
+      const finishedAt = Date.now();
+      const upstreamMs = performance.now() - callStarted;
+      // Without the upstream's count (a cancel, a break), each content chunk stands for a token.
+      const counts = usageCounts ?? { prompt_tokens: 0, completion_tokens: contentChunks, total_tokens: contentChunks };
+      budget?.spend(payload.route.provider, counts.total_tokens).catch((cause: unknown) => logger.warn({ err: cause }, 'token budget not updated'));
+      const attempts = totalAttempts(job);
+      usage.record(
+        buildUsageRecord(payload, {
+          jobId: chainId,
+          tried: payload.tried ?? [],
+          status,
+          usage: counts,
+          upstreamModel: model,
+          startedAt,
+          upstreamMs,
+          finishedAt,
+          attempts,
+          ...(errorCode === undefined ? {} : { errorCode }),
+          ...(firstTokenAt === undefined ? {} : { firstTokenAt }),
+        }),
+      );
+      return {
+        requestId: payload.requestId,
+        provider: payload.route.provider,
+        model,
+        response: { id: chainId, object: 'chat.completion', created: Math.floor(finishedAt / 1000), model, choices: [] },
+        usage: counts,
+        timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
+        attempts,
+      };
+    };
+
+    try {
+      for await (const chunk of adapter.stream({ model: payload.route.model, request: payload.request, signal: controller.signal })) {
+        if (chunk.usage) usageCounts = chunk.usage;
+        if (chunk.choices.length === 0 && !includeUsage) continue;
+        if (out === undefined && typeof chunk.model === 'string' && SAFE_MODEL.test(chunk.model)) model = chunk.model;
+        const delta = chunk.choices[0]?.delta;
+        if (delta?.content) contentChunks++;
+        const event = sseEvent(chunk);
+        if (out !== undefined) {
+          out.push(event);
+          continue;
+        }
+        held.push(event);
+        // The role-only opening chunk is no token yet: a failure after it can still fall back.
+        if (chunk.choices.length > 0 && !delta?.content && delta?.tool_calls === undefined && chunk.choices[0]?.finish_reason == null) continue;
+        out = openStream(payload, chainId, model);
+        firstTokenAt = Date.now();
+        out.push(held.join(''));
+      }
+    } catch (error) {
+      if (controller.signal.aborted && cancellations?.isCancelled(chainId) === true) {
+        logger.info({ jobId: chainId, provider: payload.route.provider }, 'stream cancelled by its caller');
+        return finish('cancelled');
+      }
+      if (out === undefined) return callFailed(job, error, startedAt, callStarted);
+      const known = SwitchyardError.isInstance(error) ? error : new InternalError(undefined, { cause: error });
+      await countIfUnhealthy(job, known);
+      const broken = new StreamInterruptedError(chainId, known.message, { details: { upstream_code: known.code } });
+      out.end(sseEvent(toHttpError(broken).body));
+      logger.warn({ jobId: chainId, provider: payload.route.provider, code: known.code }, 'stream broke off after its first token');
+      return finish('failed', broken.code);
+    } finally {
+      jobSignal?.removeEventListener('abort', abortWithJob);
+      cancellations?.done(chainId);
+    }
+    if (circuits !== undefined) await circuits.recordSuccess(payload.route.provider, payload.route.model).catch(() => undefined);
+    if (out === undefined) {
+      // An answer with no token at all (an empty completion) still reaches its caller.
+      out = openStream(payload, chainId, model);
+      firstTokenAt = Date.now();
+      out.push(held.join(''));
+    }
+    out.end(SSE_DONE);
+    return finish('succeeded');
+  }
+
+  function openStream(payload: LlmJobPayload, chainId: string, model: string): StreamPublisher {
+    const channel = payload.replyTo ?? '';
+    return new StreamPublisher(publisher, channel, chainId, payload.route.provider, model, (error: unknown) =>
+      logger.error({ err: error, jobId: chainId }, 'could not publish a stream part'),
     );
   }
 

@@ -1,6 +1,7 @@
 import { LLM_JOB_NAME, type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { JobCancellations } from './job-cancellations';
 import type { ReplyMessage } from './reply-message';
 
 export interface EnqueueOptions {
@@ -51,6 +52,11 @@ export class LlmJobProducer {
     if (options.priority !== undefined) jobOptions.priority = options.priority;
     if (options.delayMs !== undefined) jobOptions.delay = options.delayMs;
     await this.queueFor(payload.route.provider).add(LLM_JOB_NAME, payload, jobOptions);
+  }
+
+  /** Asks every worker to stop the request (by its first job's id), wherever its chain has got to. */
+  async cancel(jobId: string): Promise<void> {
+    await JobCancellations.publish(this.connection, this.keyPrefix, jobId);
   }
 
   /** The reply a finished job would have published, read back from its queue; undefined while it runs. */

@@ -9,11 +9,20 @@ const RECOVERY_DELAY_MS = 250;
 /** Looks the job up in its queue: the answer, if it finished while the subscription was down. */
 export type ReplyRecovery = () => Promise<ReplyMessage | undefined>;
 
+/** Receives a stream's messages in arrival order; `error` ends it. */
+export interface StreamSink {
+  message(reply: ReplyMessage): void;
+  error(error: Error): void;
+}
+
 interface Waiter {
-  resolve(reply: ReplyMessage): void;
+  /** Returns true when the message ends the wait. */
+  deliver(reply: ReplyMessage): boolean;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
   recover?: ReplyRecovery;
+  /** Stream parts lost in a reconnect cannot be asked for again. */
+  streaming?: true;
 }
 
 /**
@@ -39,7 +48,10 @@ export class ReplyListener {
     await subscriber.subscribe(listener.channel);
     // Pub/sub keeps nothing for a disconnected subscriber: after ioredis reconnects and
     // re-subscribes, ask the queue about every job still waited on.
-    subscriber.on('ready', () => void listener.recoverAll());
+    subscriber.on('ready', () => {
+      listener.interruptStreams();
+      void listener.recoverAll();
+    });
     return listener;
   }
 
@@ -50,8 +62,39 @@ export class ReplyListener {
         this.waiters.delete(jobId);
         reject(new GatewayTimeoutError(jobId, timeoutMs));
       }, timeoutMs);
-      this.waiters.set(jobId, recover === undefined ? { resolve, reject, timer } : { resolve, reject, timer, recover });
+      const deliver = (reply: ReplyMessage) => {
+        resolve(reply);
+        return true;
+      };
+      this.waiters.set(jobId, recover === undefined ? { deliver, reject, timer } : { deliver, reject, timer, recover });
     });
+  }
+
+  /**
+   * Hands every message of a streamed job to `sink` until its last part (or
+   * a whole reply: a failure before the stream began). `idleMs` bounds the
+   * wait for each message, not the whole stream.
+   */
+  listen(jobId: string, idleMs: number, sink: StreamSink): void {
+    const timer = setTimeout(() => {
+      this.waiters.delete(jobId);
+      sink.error(new GatewayTimeoutError(jobId, idleMs));
+    }, idleMs);
+    const deliver = (reply: ReplyMessage) => {
+      sink.message(reply);
+      const done = reply.part === undefined || reply.part.last;
+      if (!done) timer.refresh();
+      return done;
+    };
+    this.waiters.set(jobId, { deliver, reject: (error) => sink.error(error), timer, streaming: true });
+  }
+
+  /** After a reconnect, parts published meanwhile are gone: those streams end with an error. */
+  private interruptStreams(): void {
+    for (const [jobId, waiter] of this.waiters) {
+      if (waiter.streaming !== true) continue;
+      this.cancel(jobId, new ServiceUnavailableError(`The stream of job ${jobId} was interrupted; retry the request.`, { details: { job_id: jobId } }));
+    }
   }
 
   /**
@@ -95,9 +138,9 @@ export class ReplyListener {
     const waiter = this.waiters.get(reply.jobId);
     // A reply for a request that already timed out, or a stalled job's second run.
     if (waiter === undefined) return;
+    if (!waiter.deliver(reply)) return;
     clearTimeout(waiter.timer);
     this.waiters.delete(reply.jobId);
-    waiter.resolve(reply);
   }
 
   async close(): Promise<void> {

@@ -1,19 +1,38 @@
 /**
- * A reply travels as `jobId \n ok \n provider \n model \n body`. The body is
- * the response JSON exactly as the worker serialised it, so the gateway
- * forwards it to the caller without parsing and re-serialising.
+ * A reply travels as `jobId \n kind \n provider \n model \n body`. The body is
+ * what the gateway writes to the caller exactly as the worker serialised it
+ * (a completion's JSON, or ready-made server-sent events), so the gateway
+ * forwards it without parsing and re-serialising.
+ *
+ * kind: `1` a completion, `0` a failure, `c<seq>` part of a stream with more
+ * to come, `d<seq>` the stream's last part. Parts are numbered from 0 so a
+ * gateway can tell a lost one (pub/sub keeps nothing) from a late one.
  */
 export interface ReplyMessage {
   jobId: string;
   ok: boolean;
   provider: string;
   model: string;
-  /** Success: the chat completion JSON. Failure: a `SerializedError` JSON. */
+  /** Success: the chat completion JSON. Failure: a `SerializedError` JSON. A stream part: SSE text. */
   body: string;
+  /** Set on stream parts. */
+  part?: StreamPart;
+}
+
+export interface StreamPart {
+  seq: number;
+  last: boolean;
+}
+
+const STREAM_KIND = /^[cd]\d{1,9}$/;
+
+function kindOf(reply: ReplyMessage): string {
+  if (reply.part !== undefined) return `${reply.part.last ? 'd' : 'c'}${reply.part.seq}`;
+  return reply.ok ? '1' : '0';
 }
 
 export function encodeReply(reply: ReplyMessage): string {
-  return `${reply.jobId}\n${reply.ok ? '1' : '0'}\n${reply.provider}\n${reply.model}\n${reply.body}`;
+  return `${reply.jobId}\n${kindOf(reply)}\n${reply.provider}\n${reply.model}\n${reply.body}`;
 }
 
 export function decodeReply(message: string): ReplyMessage | undefined {
@@ -22,11 +41,16 @@ export function decodeReply(message: string): ReplyMessage | undefined {
   const c = message.indexOf('\n', b + 1);
   const d = message.indexOf('\n', c + 1);
   if (a < 0 || b < 0 || c < 0 || d < 0) return undefined;
-  return {
+  const kind = message.slice(a + 1, b);
+  const reply: ReplyMessage = {
     jobId: message.slice(0, a),
-    ok: message.slice(a + 1, b) === '1',
+    ok: kind !== '0',
     provider: message.slice(b + 1, c),
     model: message.slice(c + 1, d),
     body: message.slice(d + 1),
   };
+  if (kind === '1' || kind === '0') return reply;
+  if (!STREAM_KIND.test(kind)) return undefined;
+  reply.part = { seq: Number(kind.slice(1)), last: kind[0] === 'd' };
+  return reply;
 }

@@ -1,5 +1,7 @@
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, type PlatformEnv } from '@switchyard/config';
+import { BackendHealth } from './backend-health';
 import { CircuitBreaker } from './circuit-breaker';
+import { JobCancellations } from './job-cancellations';
 import { ProviderBudget } from './provider-budget';
 import { createLlmJobHandlers } from './llm-job-processor';
 import { LlmJobProducer } from './llm-job-producer';
@@ -76,6 +78,13 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
     if (settings === undefined) throw new Error(`no circuit settings for provider '${name}'`);
     return settings;
   });
+  const cancellations = await JobCancellations.start(
+    createRedis(env.REDIS_URL, { name: `switchyard:${service}:cancels` }),
+    env.SWITCHYARD_KEY_PREFIX,
+  );
+  const health = new BackendHealth(adapters, log);
+  await health.start();
+  await preloadModels(adapters, catalog, log);
   const limits = new Map<string, ProviderQueueLimit>();
   for (const name of providers) {
     const limit = catalog.providers.get(name)?.limits;
@@ -100,6 +109,8 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       publisher,
       producer,
       circuits,
+      health,
+      cancellations,
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
       logger: log,
     }),
@@ -113,7 +124,9 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
     providers,
     async close() {
       inventory?.stop();
+      health.stop();
       await host.close();
+      await cancellations.close();
       await producer.close();
       await usage.close();
       await dataSource.destroy();
@@ -122,4 +135,24 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       await new Promise<void>((resolve) => log.flush(() => resolve()));
     },
   };
+}
+
+/**
+ * Asks local servers to load the models the config names, so the first
+ * request does not wait for a load. A failure is logged, not fatal: the
+ * server loads on first use anyway.
+ */
+async function preloadModels(adapters: ReadonlyMap<string, ProviderAdapter>, catalog: ModelCatalog, log: Logger): Promise<void> {
+  await Promise.all(
+    [...adapters.values()].flatMap((adapter) =>
+      (catalog.providers.get(adapter.provider)?.preload ?? []).map(async (model) => {
+        try {
+          await adapter.preload?.(model);
+          log.info({ provider: adapter.provider, model }, 'model preloaded');
+        } catch (error) {
+          log.warn({ provider: adapter.provider, model, code: (error as { code?: unknown }).code }, 'could not preload the model');
+        }
+      }),
+    ),
+  );
 }

@@ -1,13 +1,13 @@
-import { ProviderError } from '@switchyard/contracts';
-import { type MockUpstream, mockPromptTokenCount, type RecordedRequest, startMockUpstream } from '@switchyard/testing';
+import { type ChatCompletionChunk, type ChatMessage, chatCompletionChunkSchema, ProviderError } from '@switchyard/contracts';
+import { type MockUpstream, mockModelId, mockPromptTokenCount, type RecordedRequest, startMockUpstream } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProviderAdapter } from './create-provider-adapter';
 import { GeminiAdapter } from './gemini/gemini-adapter';
 import { GroqAdapter } from './groq/groq-adapter';
 import { LlamaCppAdapter } from './llamacpp/llamacpp-adapter';
 import { OllamaAdapter } from './ollama/ollama-adapter';
-import { createProviderAdapter } from './create-provider-adapter';
 import { OpenAIAdapter } from './openai/openai-adapter';
-import type { ProviderAdapter } from './provider-adapter';
+import type { GenerateParams, ProviderAdapter } from './provider-adapter';
 import { TgiAdapter } from './tgi/tgi-adapter';
 
 /**
@@ -23,26 +23,44 @@ interface AdapterCase {
   readsRetryAfter: boolean;
 }
 
+/** Every adapter case runs with this timeout. */
+const TIMEOUT_MS = 300;
+
 const ADAPTERS: [string, AdapterCase][] = [
-  ['openai', { create: (url) => new OpenAIAdapter({ provider: 'mock', baseUrl: `${url}/v1`, timeoutMs: 300 }), readsRetryAfter: true }],
-  ['groq', { create: (url) => new GroqAdapter({ provider: 'mock', baseUrl: url, timeoutMs: 300 }), readsRetryAfter: true }],
+  ['openai', { create: (url) => new OpenAIAdapter({ provider: 'mock', baseUrl: `${url}/v1`, timeoutMs: TIMEOUT_MS }), readsRetryAfter: true }],
+  ['groq', { create: (url) => new GroqAdapter({ provider: 'mock', baseUrl: url, timeoutMs: TIMEOUT_MS }), readsRetryAfter: true }],
   // The ollama and @google/genai errors carry status and text, not headers.
-  ['ollama', { create: (url) => new OllamaAdapter({ provider: 'mock', host: url, timeoutMs: 300 }), readsRetryAfter: false }],
+  ['ollama', { create: (url) => new OllamaAdapter({ provider: 'mock', host: url, timeoutMs: TIMEOUT_MS }), readsRetryAfter: false }],
   [
     'gemini',
     {
-      create: (url) => new GeminiAdapter({ provider: 'mock', baseUrl: url, timeoutMs: 300 }),
+      create: (url) => new GeminiAdapter({ provider: 'mock', baseUrl: url, timeoutMs: TIMEOUT_MS }),
       // Gemini's delay comes in the body's RetryInfo, not a header.
       readsRetryAfter: true,
       modelSent: (request) => /\/models\/([^/:]+):/.exec(request.path)?.[1],
     },
   ],
-  ['llamacpp', { create: (url) => new LlamaCppAdapter({ provider: 'mock', host: url, timeoutMs: 300 }), readsRetryAfter: true }],
-  ['vllm', { create: (url) => createProviderAdapter({ name: 'mock', kind: 'vllm', baseUrl: `${url}/v1`, timeoutMs: 300 }), readsRetryAfter: true }],
-  ['tgi-messages', { create: (url) => new TgiAdapter({ provider: 'mock', host: url, timeoutMs: 300 }), readsRetryAfter: true }],
+  ['llamacpp', { create: (url) => new LlamaCppAdapter({ provider: 'mock', host: url, timeoutMs: TIMEOUT_MS }), readsRetryAfter: true }],
+  ['vllm', { create: (url) => createProviderAdapter({ name: 'mock', kind: 'vllm', baseUrl: `${url}/v1`, timeoutMs: TIMEOUT_MS }), readsRetryAfter: true }],
+  ['tgi-messages', { create: (url) => new TgiAdapter({ provider: 'mock', host: url, timeoutMs: TIMEOUT_MS }), readsRetryAfter: true }],
   // TGI ignores the body's model field; the adapter sends it for routing proxies, and the mock reads it.
-  ['tgi-native', { create: (url) => new TgiAdapter({ provider: 'mock', host: url, timeoutMs: 300, nativeGenerate: true }), readsRetryAfter: true }],
+  ['tgi-native', { create: (url) => new TgiAdapter({ provider: 'mock', host: url, timeoutMs: TIMEOUT_MS, nativeGenerate: true }), readsRetryAfter: true }],
 ];
+
+/** Everything the stream yielded before it ended or failed, and how it ended. */
+async function consume(stream: AsyncIterable<ChatCompletionChunk>): Promise<{ chunks: ChatCompletionChunk[]; error: unknown }> {
+  const chunks: ChatCompletionChunk[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(chunk);
+  } catch (error) {
+    return { chunks, error };
+  }
+  return { chunks, error: undefined };
+}
+
+const textOf = (chunks: readonly ChatCompletionChunk[]) => chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
+const finishReasonsOf = (chunks: readonly ChatCompletionChunk[]) => chunks.flatMap((chunk) => chunk.choices.flatMap((choice) => choice.finish_reason ?? []));
+const said = (content: string): ChatMessage[] => [{ role: 'user', content }];
 
 describe.each(ADAPTERS)('%s adapter conformance', (_name, { create, readsRetryAfter, modelSent = (request) => (request.body as { model?: unknown }).model }) => {
   let mock: MockUpstream;
@@ -103,5 +121,133 @@ describe.each(ADAPTERS)('%s adapter conformance', (_name, { create, readsRetryAf
     setTimeout(() => controller.abort(), 50);
     await expect(call).rejects.toBeInstanceOf(ProviderError);
     await expect.poll(() => mock.abortedRequests, { timeout: 1000 }).toBe(before + 1);
+  });
+
+  describe('stream', () => {
+    const stream = (model: string, messages: ChatMessage[] = hi, extra: Partial<GenerateParams> = {}) =>
+      adapter.stream({ model, request: { model: 'public-name', messages }, ...extra });
+
+    it('streams the text, finish reason and usage that generate answers, role first and usage last', async () => {
+      const messages = said('the quick brown fox jumps over');
+      const completion = await adapter.generate({ model: 'echo', request: { model: 'public-name', messages } });
+      const { chunks, error } = await consume(stream('echo', messages));
+      expect(error).toBeUndefined();
+      for (const chunk of chunks) expect(chatCompletionChunkSchema.safeParse(chunk).success, JSON.stringify(chunk)).toBe(true);
+      expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
+      expect(textOf(chunks)).toBe('the quick brown fox jumps over');
+      expect(textOf(chunks)).toBe(completion.choices[0]?.message.content);
+      expect(finishReasonsOf(chunks)).toStrictEqual(['stop']);
+      // The caller did not ask for usage; it comes anyway, once, alone and last.
+      expect(chunks.filter((chunk) => chunk.usage != null)).toHaveLength(1);
+      expect(chunks.at(-1)?.choices).toStrictEqual([]);
+      expect(chunks.at(-1)?.usage).toStrictEqual(completion.usage);
+      expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: mockPromptTokenCount(messages), completion_tokens: 6 });
+      expect(modelSent(mock.requests.at(-1) as RecordedRequest)).toBe('echo');
+    });
+
+    it('finishes a truncated answer with length', async () => {
+      const { chunks, error } = await consume(
+        adapter.stream({ model: 'echo', request: { model: 'x', max_tokens: 2, messages: said('a b c d') } }),
+      );
+      expect(error).toBeUndefined();
+      expect(textOf(chunks)).toBe('a b');
+      expect(finishReasonsOf(chunks)).toStrictEqual(['length']);
+      expect(chunks.at(-1)?.usage?.completion_tokens).toBe(2);
+    });
+
+    it.each([
+      ['echo@status=429;retry_after=2', 'rate_limited'],
+      ['echo@status=401', 'auth'],
+      ['echo@status=500', 'server'],
+    ])('throws for %s, before any chunk, the %s ProviderError generate throws', async (model, kind) => {
+      const generated = await adapter.generate({ model, request: { model: 'x', messages: hi } }).catch((e: unknown) => e);
+      const { chunks, error } = await consume(stream(model));
+      expect(chunks).toStrictEqual([]);
+      expect(error).toBeInstanceOf(ProviderError);
+      const { retryable, upstreamStatus, retryAfterMs } = generated as ProviderError;
+      expect(error).toMatchObject({ kind, retryable, upstreamStatus, retryAfterMs, provider: 'mock' });
+    });
+
+    it('throws a retryable ProviderError, without hanging, when the connection is cut mid-stream', async () => {
+      const started = Date.now();
+      const { chunks, error } = await consume(stream(mockModelId({ breakStreamAfterChunks: 2 }), said('one two three four five')));
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ retryable: true });
+      expect(['server', 'malformed_response']).toContain((error as ProviderError).kind);
+      expect(textOf(chunks)).toBe('one two');
+      expect(finishReasonsOf(chunks)).toStrictEqual([]);
+      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS);
+    });
+
+    it('throws a retryable ProviderError for a stream whose events cannot be read', async () => {
+      const { error } = await consume(stream('echo@malformed'));
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ retryable: true });
+      expect(['server', 'malformed_response']).toContain((error as ProviderError).kind);
+    });
+
+    it('closes the upstream connection at once, and throws, when the caller aborts mid-stream', async () => {
+      const controller = new AbortController();
+      const before = mock.abortedRequests;
+      const chunks: ChatCompletionChunk[] = [];
+      let abortedAt = 0;
+      // A chunk every 200 ms: the abort lands while the adapter waits for the next one.
+      const slow = mockModelId({ tokensPerSecond: 5 });
+      const error = await (async () => {
+        for await (const chunk of stream(slow, said('one two three four five six'), { signal: controller.signal })) {
+          chunks.push(chunk);
+          if (abortedAt === 0 && textOf(chunks) !== '') {
+            setTimeout(() => {
+              abortedAt = Date.now();
+              controller.abort();
+            }, 50);
+          }
+        }
+      })().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(Date.now() - abortedAt).toBeLessThan(100);
+      expect(textOf(chunks)).toBe('one');
+      await expect.poll(() => mock.abortedRequests, { timeout: 200, interval: 5 }).toBe(before + 1);
+    });
+
+    it('closes the upstream connection when the consumer breaks out of its loop', async () => {
+      const before = mock.abortedRequests;
+      let text = '';
+      for await (const chunk of stream(mockModelId({ tokensPerSecond: 20 }), said('one two three four five six'))) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        if (text === 'one two') break;
+      }
+      expect(text).toBe('one two');
+      await expect.poll(() => mock.abortedRequests, { timeout: 200, interval: 5 }).toBe(before + 1);
+    });
+
+    it('lets a slow stream run longer than timeoutMs while every gap is shorter', async () => {
+      // One token every 100 ms: eight tokens take about 800 ms against a 300 ms timeout.
+      const started = Date.now();
+      const words = 'one two three four five six seven eight';
+      const { chunks, error } = await consume(stream(mockModelId({ tokensPerSecond: 10 }), said(words)));
+      expect(error).toBeUndefined();
+      expect(Date.now() - started).toBeGreaterThan(2 * TIMEOUT_MS);
+      expect(textOf(chunks)).toBe(words);
+      expect(finishReasonsOf(chunks)).toStrictEqual(['stop']);
+    });
+
+    it('times out, closing the connection, when a gap between chunks is longer than timeoutMs', async () => {
+      const before = mock.abortedRequests;
+      // One token every 500 ms.
+      const { error } = await consume(stream(mockModelId({ tokensPerSecond: 2 }), said('one two three')));
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+      await expect.poll(() => mock.abortedRequests, { timeout: 200, interval: 5 }).toBe(before + 1);
+    });
+
+    it('times out a stream that never starts', async () => {
+      const started = Date.now();
+      const { chunks, error } = await consume(stream('echo@hang'));
+      expect(chunks).toStrictEqual([]);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ kind: 'timeout', retryable: true, provider: 'mock' });
+      expect(Date.now() - started).toBeLessThan(3 * TIMEOUT_MS);
+    });
   });
 });

@@ -19,6 +19,8 @@ export interface ProviderSettings {
   timeoutMs?: number;
   /** tgi only: its native `/generate` instead of the Messages API. */
   nativeGenerate?: boolean;
+  /** ollama only: how long the server keeps a model loaded after a call. */
+  keepAlive?: string | number;
 }
 
 /** Builds the adapter for one configured provider. */
@@ -45,7 +47,7 @@ export function createProviderAdapter(settings: ProviderSettings): ProviderAdapt
     case 'gemini':
       return new GeminiAdapter({ provider: settings.name, baseUrl: settings.baseUrl, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs });
     case 'ollama':
-      return new OllamaAdapter({ provider: settings.name, host: settings.baseUrl, timeoutMs: settings.timeoutMs });
+      return new OllamaAdapter({ provider: settings.name, host: settings.baseUrl, timeoutMs: settings.timeoutMs, keepAlive: settings.keepAlive });
     case 'llamacpp':
       return new LlamaCppAdapter({ provider: settings.name, host: settings.baseUrl, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs });
     case 'tgi':

@@ -1,9 +1,13 @@
-import type { ChatCompletion } from '@switchyard/contracts';
+import type { ChatCompletion, ChatCompletionChunk } from '@switchyard/contracts';
 import { assertChatCompletion } from './assert-chat-completion';
 import { createNodeHttpFetch } from './http/node-http-fetch';
 import { mapSdkError, type SdkErrorClasses } from './map-sdk-error';
+import { openAIStreamChunks } from './openai/openai-stream-chunks';
 import { toOpenAIRequest } from './openai/to-openai-request';
 import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from './provider-adapter';
+import { upstreamEvents } from './upstream-events';
+
+export const SDK_DEFAULT_TIMEOUT_MS = 60_000;
 
 export interface SdkClientSettings {
   apiKey?: string;
@@ -17,7 +21,8 @@ export function sdkClientOptions(settings: SdkClientSettings, defaultBaseUrl: st
     // Local OpenAI-compatible servers accept any key; the SDKs insist on one.
     apiKey: settings.apiKey ?? 'not-needed',
     baseURL: settings.baseUrl ?? defaultBaseUrl,
-    timeout: settings.timeoutMs ?? 60_000,
+    // Both SDKs bound only the wait for the response headers with it, never a stream's body.
+    timeout: settings.timeoutMs ?? SDK_DEFAULT_TIMEOUT_MS,
     // Retries are decided by Switchyard, which knows the job's deadline and fallbacks.
     maxRetries: 0,
     // A keep-alive pool of its own per provider, without the built-in fetch's per-call cost.
@@ -41,6 +46,8 @@ export abstract class SdkChatAdapter implements ProviderAdapter {
     readonly provider: string,
     private readonly chatClient: ChatSdkClient,
     protected readonly errors: SdkErrorClasses,
+    /** The stream's idle deadline: the longest wait for its first chunk and between two chunks. */
+    private readonly timeoutMs: number = SDK_DEFAULT_TIMEOUT_MS,
   ) {}
 
   async generate(params: GenerateParams): Promise<ChatCompletion> {
@@ -51,5 +58,22 @@ export abstract class SdkChatAdapter implements ProviderAdapter {
       throw mapSdkError(this.provider, error, this.errors);
     }
     return assertChatCompletion(this.provider, completion);
+  }
+
+  /**
+   * Usage is always asked for, so that the worker can record tokens whether
+   * or not the caller wanted them in the stream.
+   */
+  async *stream(params: GenerateParams): AsyncGenerator<ChatCompletionChunk> {
+    const body = { ...toOpenAIRequest(params), stream: true, stream_options: { include_usage: true } };
+    const events = upstreamEvents<unknown>({
+      provider: this.provider,
+      idleTimeoutMs: this.timeoutMs,
+      signal: params.signal,
+      // The SDK's stream is an async iterable of parsed chunks; its request follows `signal`.
+      open: (signal) => this.chatClient.chat.completions.create(body as never, { signal }) as PromiseLike<AsyncIterable<unknown>>,
+      mapError: (error) => mapSdkError(this.provider, error, this.errors),
+    });
+    yield* openAIStreamChunks(this.provider, events);
   }
 }

@@ -26,6 +26,9 @@ export interface LlmRequestRecord {
   cacheHit: boolean;
   attempts: number;
   promptVersion: string | null;
+  streamed: boolean;
+  /** Streams only: from the request's arrival to its first token reaching the gateway's channel. */
+  firstTokenMs: number | null;
   /** A fallback chain's routes and why each was left; null for a request served by its first route. */
   routeAttempts: { provider: string; model: string; code: string; attempts: number; upstreamStatus?: number }[] | null;
   createdAt?: Date;

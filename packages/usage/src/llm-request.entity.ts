@@ -30,6 +30,8 @@ export const LlmRequestEntity = new EntitySchema<LlmRequestRecord>({
     cacheHit: { name: 'cache_hit', type: 'boolean', default: false },
     attempts: { type: 'smallint', default: 1 },
     promptVersion: { name: 'prompt_version', type: 'text', nullable: true },
+    streamed: { type: 'boolean', default: false },
+    firstTokenMs: { name: 'first_token_ms', type: 'int', nullable: true },
     routeAttempts: { name: 'route_attempts', type: 'jsonb', nullable: true },
     createdAt: { name: 'created_at', type: 'timestamptz', createDate: true },
   },

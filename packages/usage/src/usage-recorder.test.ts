@@ -32,6 +32,8 @@ function row(overrides: Partial<LlmRequestRecord> = {}): LlmRequestRecord {
     cacheHit: false,
     attempts: 1,
     promptVersion: null,
+    streamed: false,
+    firstTokenMs: null,
     routeAttempts: null,
     ...overrides,
   };

@@ -24,6 +24,8 @@ const INSERT_COLUMNS: readonly [string, string, (row: LlmRequestRecord) => unkno
   ['cache_hit', 'boolean', (r) => r.cacheHit],
   ['attempts', 'smallint', (r) => r.attempts],
   ['prompt_version', 'text', (r) => r.promptVersion],
+  ['streamed', 'boolean', (r) => r.streamed],
+  ['first_token_ms', 'int', (r) => r.firstTokenMs],
   ['route_attempts', 'jsonb', (r) => (r.routeAttempts === null ? null : JSON.stringify(r.routeAttempts))],
 ];
 

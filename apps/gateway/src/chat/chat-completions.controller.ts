@@ -4,6 +4,10 @@ import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
 import { ChatCompletionsService } from './chat-completions.service';
 import { callerRequestId, newJobId } from './request-id';
 
+function wantsStream(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
+}
+
 @Controller('v1/chat')
 @UseGuards(ApiKeyGuard)
 export class ChatCompletionsController {
@@ -15,6 +19,7 @@ export class ChatCompletionsController {
     const jobId = newJobId();
     const requestId = callerRequestId(request.headers['x-request-id'], jobId);
     reply.header('x-request-id', requestId).header('x-switchyard-job-id', jobId);
+    if (wantsStream(request.body)) return this.stream(request, reply, { jobId, requestId });
     // The response closing before it was written means the caller went away.
     const onClose = () => {
       if (!reply.raw.writableFinished) this.chat.abandon(jobId);
@@ -31,5 +36,25 @@ export class ChatCompletionsController {
     } finally {
       reply.raw.off('close', onClose);
     }
+  }
+
+  /**
+   * Server-sent events in OpenAI's chunk format. Headers go out with the
+   * first part (or a heartbeat), so a request that fails before its first
+   * token still gets its HTTP status.
+   */
+  private async stream(request: AuthenticatedRequest, reply: FastifyReply, ids: { jobId: string; requestId: string }): Promise<void> {
+    const { relay } = await this.chat.stream(request.body, request.caller, ids, request.headers);
+    // Attached before the first await on the stream, so a caller gone while queued cancels the job too.
+    reply.raw.once('close', () => relay.clientGone());
+    const route = await relay.opened;
+    reply
+      .header('x-switchyard-provider', route.provider)
+      .header('x-switchyard-model', route.model)
+      .header('content-type', 'text/event-stream; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      // Tells nginx-style proxies not to hold the events back.
+      .header('x-accel-buffering', 'no')
+      .send(relay.body);
   }
 }

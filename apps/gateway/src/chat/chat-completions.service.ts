@@ -8,15 +8,28 @@ import {
   type ResolvedRoute,
   SwitchyardError,
 } from '@switchyard/contracts';
-import { buildRejectedRecord, type ChatJobSubmitter, type ReplyMessage } from '@switchyard/jobs';
+import { buildRejectedRecord, type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/jobs';
 import type { UsageRecorder } from '@switchyard/usage';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CHAT_JOBS, METRICS, MODEL_CATALOG, ROUTING_CONFIG, USAGE } from '../tokens';
+import { SseRelay } from './sse-relay';
 
 export interface CompletedChat {
   jobId: string;
   reply: ReplyMessage;
+}
+
+export interface StartedStream {
+  relay: SseRelay;
+  submitted: SubmittedStream;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+interface RequestIds {
+  jobId: string;
+  requestId: string;
 }
 
 const TIMEOUT_HEADER_MAX_MS = 10 * 60 * 1000;
@@ -32,50 +45,79 @@ export class ChatCompletionsService {
   ) {}
 
   /** Validate, route, enqueue on the provider's queue and wait for the worker's answer. */
-  async complete(
-    body: unknown,
-    caller: CallerIdentity,
-    ids: { jobId: string; requestId: string },
-    headers: Record<string, string | string[] | undefined>,
-  ): Promise<CompletedChat> {
-    return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId }, () =>
-      this.run(body, caller, ids, headers['x-switchyard-timeout-ms'], headers['x-switchyard-provider']),
-    );
+  async complete(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers): Promise<CompletedChat> {
+    return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId }, async () => {
+      const { job, submitted } = await this.enqueue(body, caller, ids, headers, (accepted) => this.chatJobs.submit(accepted));
+      try {
+        const reply = await submitted.reply;
+        this.metrics.jobs.inc({ provider: job.route.provider, outcome: 'succeeded' });
+        return { jobId: ids.jobId, reply };
+      } catch (error) {
+        this.metrics.jobs.inc({ provider: job.route.provider, outcome: 'failed' });
+        throw error;
+      }
+    });
   }
 
-  private async run(
-    body: unknown,
-    caller: CallerIdentity,
-    ids: { jobId: string; requestId: string },
-    timeoutHeader: string | string[] | undefined,
-    providerHeader: string | string[] | undefined,
-  ): Promise<CompletedChat> {
+  /**
+   * Validate, route and enqueue a streamed request. The relay receives the
+   * worker's parts; the caller's response starts when `relay.opened` does.
+   */
+  async stream(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers): Promise<StartedStream> {
+    return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId, 'switchyard.stream': 'true' }, async () => {
+      let relay: SseRelay | undefined;
+      let cancel: (() => void) | undefined;
+      const { submitted } = await this.enqueue(body, caller, ids, headers, (job) => {
+        relay = new SseRelay({
+          jobId: ids.jobId,
+          provider: job.route.provider,
+          model: job.route.model,
+          heartbeatMs: this.config.gateway.streamHeartbeatMs,
+          maxBacklogBytes: this.config.gateway.streamMaxBacklogBytes,
+          onAbandon: () => cancel?.(),
+          onEnd: (outcome) => this.metrics.jobs.inc({ provider: job.route.provider, outcome }),
+        });
+        const opened = relay;
+        return this.chatJobs.submitStream(job, opened).catch((error: unknown) => {
+          // Not queued: the relay stops its heartbeat and nothing is left running.
+          opened.error(error as Error);
+          throw error;
+        });
+      });
+      cancel = submitted.cancel;
+      return { relay: relay as SseRelay, submitted };
+    });
+  }
+
+  abandon(jobId: string): void {
+    this.chatJobs.abandon(jobId);
+  }
+
+  /** Everything up to the queue: a refusal here is recorded by the gateway, after it by the worker. */
+  private accept(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers): SubmitChatJob {
+    const request = parseChatCompletionRequest(body);
+    const providerHeader = headers['x-switchyard-provider'];
+    const chain = this.catalog.resolveChain(request.model, typeof providerHeader === 'string' && providerHeader !== '' ? providerHeader : undefined);
+    return {
+      ...ids,
+      route: chain.route,
+      fallbacks: chain.fallbacks,
+      request,
+      caller: request.user === undefined ? caller : { ...caller, user: request.user },
+      timeoutMs: this.timeoutFor(headers['x-switchyard-timeout-ms']),
+      trace: injectTraceContext(),
+    };
+  }
+
+  /** Routes and enqueues; a request refused on the way is recorded here, since no worker will see it. */
+  private async enqueue<T>(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers, submit: (job: SubmitChatJob) => Promise<T>): Promise<{ job: SubmitChatJob; submitted: T }> {
     const receivedAt = Date.now();
     let route: ResolvedRoute | undefined;
-    let accepted: { reply: Promise<ReplyMessage> };
     try {
-      const request = parseChatCompletionRequest(body);
-      if (request.stream === true) {
-        throw new InvalidRequestError('Streaming is not available on this deployment yet; send "stream": false.', {
-          param: 'stream',
-          code: ErrorCode.StreamingUnsupported,
-        });
-      }
-      const chain = this.catalog.resolveChain(request.model, typeof providerHeader === 'string' && providerHeader !== '' ? providerHeader : undefined);
-      route = chain.route;
-      const timeoutMs = this.timeoutFor(timeoutHeader);
-      const identity = request.user === undefined ? caller : { ...caller, user: request.user };
-      accepted = await this.chatJobs.submit({
-        ...ids,
-        route,
-        fallbacks: chain.fallbacks,
-        request,
-        caller: identity,
-        timeoutMs,
-        trace: injectTraceContext(),
-      });
+      const job = this.accept(body, caller, ids, headers);
+      route = job.route;
+      return { job, submitted: await submit(job) };
     } catch (error) {
-      // Refused before any queue saw it: the gateway writes this request's row; after this point the worker does.
       this.usage.record(
         buildRejectedRecord({
           ...ids,
@@ -89,18 +131,6 @@ export class ChatCompletionsService {
       );
       throw error;
     }
-    try {
-      const reply = await accepted.reply;
-      this.metrics.jobs.inc({ provider: route.provider, outcome: 'succeeded' });
-      return { jobId: ids.jobId, reply };
-    } catch (error) {
-      this.metrics.jobs.inc({ provider: route.provider, outcome: 'failed' });
-      throw error;
-    }
-  }
-
-  abandon(jobId: string): void {
-    this.chatJobs.abandon(jobId);
   }
 
   /** `x-switchyard-timeout-ms` may shorten the wait, never stretch it past the configured limit. */

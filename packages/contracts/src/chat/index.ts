@@ -1,4 +1,5 @@
 export * from './chat-message';
 export * from './chat-completion-request';
 export * from './chat-completion-response';
+export * from './chat-completion-chunk';
 export * from './parse-chat-completion-request';

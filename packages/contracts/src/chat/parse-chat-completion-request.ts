@@ -31,5 +31,8 @@ export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest
   }
   const result = chatCompletionRequestSchema.safeParse(body);
   if (!result.success) throw toInvalidRequestError(result.error);
+  if (result.data.stream_options != null && result.data.stream !== true) {
+    throw new InvalidRequestError("The 'stream_options' parameter is only allowed when 'stream' is enabled.", { param: 'stream_options' });
+  }
   return result.data;
 }

@@ -20,7 +20,6 @@ interface HttpMapping {
 export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.InvalidRequest]: { status: 400, type: 'invalid_request_error' },
   [ErrorCode.InvalidJson]: { status: 400, type: 'invalid_request_error' },
-  [ErrorCode.StreamingUnsupported]: { status: 400, type: 'invalid_request_error' },
   [ErrorCode.UnsupportedMediaType]: { status: 415, type: 'invalid_request_error' },
   [ErrorCode.PayloadTooLarge]: { status: 413, type: 'invalid_request_error' },
   [ErrorCode.InvalidApiKey]: { status: 401, type: 'authentication_error' },
@@ -40,6 +39,8 @@ export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.UpstreamError]: { status: 502, type: 'upstream_error' },
   [ErrorCode.UpstreamMalformed]: { status: 502, type: 'upstream_error' },
   [ErrorCode.AllProvidersFailed]: { status: 502, type: 'upstream_error' },
+  // Only ever an event inside a stream whose 200 was already sent.
+  [ErrorCode.StreamInterrupted]: { status: 502, type: 'upstream_error' },
   [ErrorCode.CircuitOpen]: { status: 503, type: 'service_unavailable_error' },
   [ErrorCode.GatewayTimeout]: { status: 504, type: 'timeout_error' },
   [ErrorCode.JobExpired]: { status: 504, type: 'timeout_error' },

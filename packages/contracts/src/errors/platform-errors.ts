@@ -42,3 +42,17 @@ export class InternalError extends SwitchyardError {
     super(ErrorCode.Internal, message, options);
   }
 }
+
+/**
+ * A stream failed after its first token: too late to retry or fall back
+ * without sending the caller text twice, so the stream ends with this error.
+ */
+export class StreamInterruptedError extends SwitchyardError {
+  constructor(jobId: string, reason: string, options: SwitchyardErrorOptions = {}) {
+    super(ErrorCode.StreamInterrupted, `The stream of job ${jobId} broke off after it began: ${reason}. The text so far is incomplete; retry the request.`, {
+      retryable: true,
+      ...options,
+      details: { job_id: jobId, ...options.details },
+    });
+  }
+}

@@ -18,6 +18,11 @@ export function replyChannel(prefix: string, instanceId: string): string {
   return `${prefix}:reply:${instanceId}`;
 }
 
+/** Every worker listens here for requests whose caller went away; the message is the request's job id. */
+export function cancelChannel(prefix: string): string {
+  return `${prefix}:cancel`;
+}
+
 const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export function isValidProviderName(name: string): boolean {

@@ -1,9 +1,11 @@
 import { GoogleGenAI } from '@google/genai';
-import type { ChatCompletion } from '@switchyard/contracts';
+import type { ChatCompletion, ChatCompletionChunk } from '@switchyard/contracts';
 import { deadlineSignal } from '../deadline-signal';
 import { createNodeHttpFetch } from '../http/node-http-fetch';
 import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
+import { upstreamEvents } from '../upstream-events';
 import { fromGeminiResponse } from './from-gemini-response';
+import { geminiStreamChunks } from './gemini-stream-chunks';
 import { mapGeminiError } from './map-gemini-error';
 import { toGeminiRequest } from './to-gemini-request';
 
@@ -46,5 +48,23 @@ export class GeminiAdapter implements ProviderAdapter {
     } catch (error) {
       throw mapGeminiError(this.provider, error, timedOut());
     }
+  }
+
+  /**
+   * `timeoutMs` bounds the wait for the first response and between two, not
+   * the whole answer. The SDK is given no timeout of its own: it would bound
+   * the body too.
+   */
+  async *stream(params: GenerateParams): AsyncGenerator<ChatCompletionChunk> {
+    // Built before the call: a request Gemini cannot take is the caller's error, not the provider's.
+    const request = toGeminiRequest({ model: params.model, request: params.request });
+    const responses = upstreamEvents({
+      provider: this.provider,
+      idleTimeoutMs: this.timeoutMs,
+      signal: params.signal,
+      open: (signal) => this.client.models.generateContentStream({ ...request, config: { ...request.config, abortSignal: signal } }),
+      mapError: (error) => mapGeminiError(this.provider, error, false),
+    });
+    yield* geminiStreamChunks(this.provider, params.model, responses);
   }
 }

@@ -1,5 +1,5 @@
-import { type ChatMessage, InvalidRequestError } from '@switchyard/contracts';
 import type { Content, GenerateContentConfig, GenerateContentParameters, Part } from '@google/genai';
+import { type ChatMessage, InvalidRequestError } from '@switchyard/contracts';
 import type { GenerateParams } from '../provider-adapter';
 
 const DATA_URL = /^data:([a-z]+\/[a-z0-9+.-]+);base64,(.+)$/i;

@@ -20,6 +20,6 @@ export class GroqAdapter extends SdkChatAdapter {
 
   constructor(settings: GroqAdapterSettings) {
     const client = new Groq(sdkClientOptions(settings, GROQ_DEFAULT_BASE_URL));
-    super(settings.provider, client as unknown as ChatSdkClient, Groq);
+    super(settings.provider, client as unknown as ChatSdkClient, Groq, settings.timeoutMs);
   }
 }

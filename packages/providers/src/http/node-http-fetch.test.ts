@@ -36,6 +36,22 @@ describe('createNodeHttpFetch', () => {
     expect(text.match(/chat\.completion\.chunk/g)?.length).toBeGreaterThan(3);
   });
 
+  it('passes NDJSON (Ollama) through line by line instead of waiting for the end', async () => {
+    const started = Date.now();
+    // One line every 200 ms: the whole answer takes about 600 ms.
+    const response = await fetchOverHttp(`${mock.url}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'echo@tps=5', messages: [{ role: 'user', content: 'one two three' }] }),
+    });
+    expect(Date.now() - started).toBeLessThan(150);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(JSON.parse(new TextDecoder().decode(first.value))).toMatchObject({ message: { content: 'one' }, done: false });
+    expect(Date.now() - started).toBeLessThan(400);
+    await reader.cancel();
+  });
+
   it('rejects with an AbortError and closes the upstream connection when aborted', async () => {
     const before = mock.abortedRequests;
     const controller = new AbortController();

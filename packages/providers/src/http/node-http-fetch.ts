@@ -9,6 +9,8 @@ export interface NodeHttpFetchOptions {
 
 type FetchInput = string | URL | Request;
 
+const STREAMED_TYPES = /text\/event-stream|ndjson|jsonl/i;
+
 function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   if (reason instanceof Error && reason.name === 'AbortError') return reason;
@@ -77,8 +79,8 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
       request.once('response', (response) => {
         const init = { status: response.statusCode ?? 502, statusText: response.statusMessage ?? '', headers: responseHeaders(response.rawHeaders) };
         const type = response.headers['content-type'] ?? '';
-        if (type.includes('text/event-stream')) {
-          // Streams stay streams: chunks reach the SDK as they arrive.
+        if (STREAMED_TYPES.test(type)) {
+          // Streams stay streams (server-sent events, Ollama's NDJSON): chunks reach the SDK as they arrive.
           response.once('close', cleanup);
           resolve(new Response(Readable.toWeb(response) as ReadableStream<Uint8Array>, init));
           return;

@@ -13,7 +13,7 @@ export class OpenAIAdapter extends SdkChatAdapter {
 
   constructor(settings: OpenAIAdapterSettings) {
     const client = new OpenAI(sdkClientOptions(settings, OPENAI_DEFAULT_BASE_URL));
-    super(settings.provider, client as unknown as ChatSdkClient, OpenAI);
+    super(settings.provider, client as unknown as ChatSdkClient, OpenAI, settings.timeoutMs);
     this.client = client;
   }
 

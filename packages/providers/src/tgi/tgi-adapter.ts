@@ -1,12 +1,15 @@
-import type { ChatCompletion } from '@switchyard/contracts';
+import { type ChatCompletion, type ChatCompletionChunk, ProviderError, ProviderErrorKind } from '@switchyard/contracts';
+import { deadlineSignal } from '../deadline-signal';
 import { createNodeHttpFetch } from '../http/node-http-fetch';
+import { sseData } from '../http/sse-data';
+import { mapTransportError } from '../map-transport-error';
 import { OpenAIAdapter } from '../openai/openai-adapter';
 import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
+import { upstreamEvents } from '../upstream-events';
 import { fromTgiResponse } from './from-tgi-response';
-import { deadlineSignal } from '../deadline-signal';
-import { mapTransportError } from '../map-transport-error';
 import { mapTgiStatusError } from './map-tgi-error';
 import { toTgiGenerateRequest } from './tgi-generate-request';
+import { tgiStreamChunks } from './tgi-stream-chunks';
 
 export const TGI_DEFAULT_HOST = 'http://127.0.0.1:8080';
 
@@ -29,7 +32,7 @@ export interface TgiAdapterSettings {
 
 // TGI applies the model's chat template and grammar on its Messages API; whether tools work depends on that template.
 const MESSAGES_CAPABILITIES: ProviderCapabilities = { streaming: true, tools: true, jsonMode: false, jsonSchema: false, vision: false };
-const NATIVE_CAPABILITIES: ProviderCapabilities = { streaming: false, tools: false, jsonMode: false, jsonSchema: false, vision: false };
+const NATIVE_CAPABILITIES: ProviderCapabilities = { streaming: true, tools: false, jsonMode: false, jsonSchema: false, vision: false };
 
 /** HuggingFace Text Generation Inference, through its Messages API or, when asked, its native `/generate`. */
 export class TgiAdapter implements ProviderAdapter {
@@ -58,6 +61,34 @@ export class TgiAdapter implements ProviderAdapter {
 
   generate(params: GenerateParams): Promise<ChatCompletion> {
     return this.messages !== undefined ? this.messages.generate(params) : this.generateNative(params);
+  }
+
+  /** `timeoutMs` bounds the wait for the first event and between two, not the whole answer. */
+  stream(params: GenerateParams): AsyncIterable<ChatCompletionChunk> {
+    return this.messages !== undefined ? this.messages.stream(params) : this.streamNative(params);
+  }
+
+  /** `/generate_stream`: the same body as `/generate`, less the prompt's token list, which TGI refuses to stream. */
+  private async *streamNative(params: GenerateParams): AsyncGenerator<ChatCompletionChunk> {
+    // Built before the call: a request the template cannot express is the caller's error, not the provider's.
+    const request = toTgiGenerateRequest(params);
+    const { decoder_input_details: _prefill, ...parameters } = request.parameters;
+    const body = JSON.stringify({ ...request, parameters });
+    const headers = { ...this.headers, accept: 'text/event-stream' };
+    const send = this.fetch as typeof fetch;
+    const events = upstreamEvents({
+      provider: this.provider,
+      idleTimeoutMs: this.timeoutMs,
+      signal: params.signal,
+      open: async (signal) => {
+        const response = await send(`${this.host}/generate_stream`, { method: 'POST', headers, body, signal });
+        if (!response.ok) throw mapTgiStatusError(this.provider, response.status, parseOrUndefined(await response.text()), response.headers);
+        if (response.body === null) throw new ProviderError({ kind: ProviderErrorKind.Malformed, provider: this.provider, message: 'stream has no body' });
+        return sseData(response.body);
+      },
+      mapError: (error) => mapTransportError(this.provider, error, false),
+    });
+    yield* tgiStreamChunks(this.provider, params.model, events, parameters.stop);
   }
 
   private async generateNative(params: GenerateParams): Promise<ChatCompletion> {

@@ -1,6 +1,7 @@
 import { CreateLlmRequests1732300000000 } from './1732300000000-create-llm-requests';
 import { RecordRejectedRequests1732400000000 } from './1732400000000-record-rejected-requests';
 import { RecordRouteAttempts1732500000000 } from './1732500000000-record-route-attempts';
+import { RecordStreams1732600000000 } from './1732600000000-record-streams';
 
 /** Every migration, oldest first. Schema changes only ever happen through these. */
-export const USAGE_MIGRATIONS = [CreateLlmRequests1732300000000, RecordRejectedRequests1732400000000, RecordRouteAttempts1732500000000];
+export const USAGE_MIGRATIONS = [CreateLlmRequests1732300000000, RecordRejectedRequests1732400000000, RecordRouteAttempts1732500000000, RecordStreams1732600000000];
