@@ -18,7 +18,7 @@ const { values } = parseArgs({
     streams: { type: 'string', default: '1000' },
     words: { type: 'string', default: '40' },
     tps: { type: 'string', default: '20' },
-    'log-level': { type: 'string', default: 'warn' },
+    'log-level': { type: 'string', default: 'info' },
   },
 });
 const duration = Number(values.duration);

@@ -1,4 +1,4 @@
-import type { ChatCompletion, ChatCompletionChunk } from '@switchyard/contracts';
+import { type ChatCompletion, type ChatCompletionChunk, ProviderError, ProviderErrorKind } from '@switchyard/contracts';
 import { assertChatCompletion } from './assert-chat-completion';
 import { createNodeHttpFetch } from './http/node-http-fetch';
 import { mapSdkError, type SdkErrorClasses } from './map-sdk-error';
@@ -25,6 +25,8 @@ export function sdkClientOptions(settings: SdkClientSettings, defaultBaseUrl: st
     timeout: settings.timeoutMs ?? SDK_DEFAULT_TIMEOUT_MS,
     // Retries are decided by Switchyard, which knows the job's deadline and fallbacks.
     maxRetries: 0,
+    // The SDKs log an unparseable chunk's raw text, which is the user's content; our errors say what failed instead.
+    logLevel: 'off' as const,
     // A keep-alive pool of its own per provider, without the built-in fetch's per-call cost.
     fetch: createNodeHttpFetch(),
   };
@@ -72,8 +74,21 @@ export abstract class SdkChatAdapter implements ProviderAdapter {
       signal: params.signal,
       // The SDK's stream is an async iterable of parsed chunks; its request follows `signal`.
       open: (signal) => this.chatClient.chat.completions.create(body as never, { signal }) as PromiseLike<AsyncIterable<unknown>>,
-      mapError: (error) => mapSdkError(this.provider, error, this.errors),
+      mapError: (error) => this.streamError(error),
     });
     yield* openAIStreamChunks(this.provider, events);
+  }
+
+  /**
+   * As `generate` maps failures, except for what breaks a stream after it
+   * started: an error event (an `APIError` without a status, whose text is
+   * the provider's internals) or the socket's own error (`aborted`), which
+   * the SDK passes on as it is.
+   */
+  private streamError(error: unknown): ProviderError {
+    const mapped = mapSdkError(this.provider, error, this.errors);
+    if (mapped.kind !== ProviderErrorKind.Server || mapped.upstreamStatus !== undefined || error instanceof this.errors.APIConnectionError) return mapped;
+    const message = error instanceof this.errors.APIError ? 'upstream sent an error mid-stream' : 'connection lost mid-stream';
+    return new ProviderError({ kind: ProviderErrorKind.Server, provider: this.provider, message, cause: error });
   }
 }

@@ -51,6 +51,6 @@ export class ChunkWriter {
 }
 
 /** A stream that stopped before the upstream said it was done: a cut connection, which may be retried. */
-export function streamCutError(provider: string): ProviderError {
-  return new ProviderError({ kind: ProviderErrorKind.Server, provider, message: 'stream ended before the upstream finished it' });
+export function streamCutError(provider: string, cause?: unknown): ProviderError {
+  return new ProviderError({ kind: ProviderErrorKind.Server, provider, message: 'stream ended before the upstream finished it', cause });
 }

@@ -42,8 +42,10 @@ export class GeminiAdapter implements ProviderAdapter {
 
   async generate(params: GenerateParams): Promise<ChatCompletion> {
     const { signal, timedOut } = deadlineSignal(this.timeoutMs, params.signal);
+    // Built outside the try: a request we cannot map is the caller's error, not the provider's.
+    const request = toGeminiRequest({ ...params, signal });
     try {
-      const response = await this.client.models.generateContent(toGeminiRequest({ ...params, signal }));
+      const response = await this.client.models.generateContent(request);
       return fromGeminiResponse(this.provider, params.model, response);
     } catch (error) {
       throw mapGeminiError(this.provider, error, timedOut());

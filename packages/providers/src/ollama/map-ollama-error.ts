@@ -1,5 +1,6 @@
 import { ProviderError, ProviderErrorKind } from '@switchyard/contracts';
 import { mapTransportError } from '../map-transport-error';
+import { streamCutError } from '../stream-chunks';
 
 interface OllamaResponseError {
   name: 'ResponseError';
@@ -25,4 +26,13 @@ export function mapOllamaError(provider: string, error: unknown, timedOut: boole
     });
   }
   return mapTransportError(provider, error, timedOut);
+}
+
+// What the package throws when a stream ends without its `done` message; it skips lines that are not JSON, so a garbled stream ends this way too.
+const NO_DONE = 'Did not receive done or success response in stream.';
+
+/** A failure of a streamed chat: as `mapOllamaError`, but a stream that ended early is a cut stream, not a failed connection. */
+export function mapOllamaStreamError(provider: string, error: unknown): ProviderError {
+  if (error instanceof Error && error.message === NO_DONE) return streamCutError(provider, error);
+  return mapOllamaError(provider, error, false);
 }

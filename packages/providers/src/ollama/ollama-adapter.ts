@@ -5,7 +5,7 @@ import { createNodeHttpFetch } from '../http/node-http-fetch';
 import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
 import { upstreamEvents } from '../upstream-events';
 import { fromOllamaResponse } from './from-ollama-response';
-import { mapOllamaError } from './map-ollama-error';
+import { mapOllamaError, mapOllamaStreamError } from './map-ollama-error';
 import { ollamaStreamChunks } from './ollama-stream-chunks';
 import { toOllamaRequest } from './to-ollama-request';
 
@@ -54,8 +54,10 @@ export class OllamaAdapter implements ProviderAdapter {
 
   async generate(params: GenerateParams): Promise<ChatCompletion> {
     const { signal, timedOut } = deadlineSignal(this.timeoutMs, params.signal);
+    // Built outside the try: a request we cannot map is the caller's error, not the provider's.
+    const request = this.withKeepAlive(toOllamaRequest(params));
     try {
-      return fromOllamaResponse(await this.client(signal).chat(this.withKeepAlive(toOllamaRequest(params))));
+      return fromOllamaResponse(await this.client(signal).chat(request));
     } catch (error) {
       throw mapOllamaError(this.provider, error, timedOut());
     }
@@ -70,7 +72,7 @@ export class OllamaAdapter implements ProviderAdapter {
       idleTimeoutMs: this.timeoutMs,
       signal: params.signal,
       open: (signal) => this.client(signal).chat(request),
-      mapError: (error) => mapOllamaError(this.provider, error, false),
+      mapError: (error) => mapOllamaStreamError(this.provider, error),
     });
     yield* ollamaStreamChunks(this.provider, messages);
   }
