@@ -71,4 +71,51 @@ describe(ReplyListener.name, () => {
     }, 100);
     expect((await waiting).jobId).toBe('job-d');
   });
+
+  /** A sink that keeps what it was given. */
+  function collect() {
+    const parts: ReplyMessage[] = [];
+    const errors: Error[] = [];
+    return { parts, errors, sink: { message: (reply: ReplyMessage) => parts.push(reply), error: (error: Error) => errors.push(error) } };
+  }
+
+  const part = (jobId: string, seq: number, last: boolean, body: string): ReplyMessage => ({ ...reply(jobId), body, part: { seq, last } });
+
+  it('hands a stream its parts in order and lets go after the last', async () => {
+    const { parts, errors, sink } = collect();
+    listener.listen('job-s', 2000, sink);
+    await publisher.publish(listener.channel, encodeReply(part('job-s', 0, false, 'data: a\n\n')));
+    await publisher.publish(listener.channel, encodeReply(part('job-s', 1, true, 'data: [DONE]\n\n')));
+    await publisher.publish(listener.channel, encodeReply(part('job-s', 2, false, 'late')));
+    await expect.poll(() => parts.length).toBe(2);
+    expect(parts.map((p) => [p.part, p.body])).toStrictEqual([
+      [{ seq: 0, last: false }, 'data: a\n\n'],
+      [{ seq: 1, last: true }, 'data: [DONE]\n\n'],
+    ]);
+    expect(errors).toStrictEqual([]);
+    expect(listener.pending).toBe(0);
+  });
+
+  it('times a stream out on silence between parts, not on its length', async () => {
+    const { parts, errors, sink } = collect();
+    listener.listen('job-t', 150, sink);
+    for (let seq = 0; seq < 4; seq++) {
+      await publisher.publish(listener.channel, encodeReply(part('job-t', seq, false, 'x')));
+      await new Promise((resolve) => setTimeout(resolve, 80));
+    }
+    expect(errors).toStrictEqual([]);
+    await expect.poll(() => errors.length).toBe(1);
+    expect(parts).toHaveLength(4);
+    expect(errors[0]).toMatchObject({ code: 'gateway_timeout' });
+  });
+
+  it('ends a stream with an error when its subscription reconnects, since parts may have been lost', async () => {
+    const { errors, sink } = collect();
+    listener.listen('job-u', 5000, sink);
+    const clients = (await publisher.client('LIST')) as string;
+    const id = clients.split('\n').find((line) => line.includes(`name=${name}`))?.match(/id=(\d+)/)?.[1];
+    await publisher.client('KILL', 'ID', id as string);
+    await expect.poll(() => errors.length, { timeout: 3000 }).toBe(1);
+    expect(errors[0]).toMatchObject({ code: 'service_unavailable', details: { job_id: 'job-u' } });
+  });
 });
