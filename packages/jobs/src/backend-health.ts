@@ -1,5 +1,6 @@
 import type { Logger } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
+import { PeriodicRound } from './periodic-round';
 import { withTimeout } from './with-timeout';
 
 const CHECK_TIMEOUT_MS = 5_000;
@@ -13,25 +14,18 @@ const CHECK_TIMEOUT_MS = 5_000;
  */
 export class BackendHealth {
   private readonly down = new Set<string>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly rounds: PeriodicRound;
 
   constructor(
     private readonly adapters: ReadonlyMap<string, ProviderAdapter>,
     private readonly logger: Logger,
-    private readonly everyMs = 5_000,
-  ) {}
+    everyMs = 5_000,
+  ) {
+    this.rounds = new PeriodicRound(() => this.checkRound(), everyMs);
+  }
 
   isDown(provider: string): boolean {
     return this.down.has(provider);
-  }
-
-  /** One round at a time: a server that hangs must not pile up checks. */
-  checkOnce(): Promise<void> {
-    this.running ??= this.checkRound().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
   }
 
   private async checkRound(): Promise<void> {
@@ -57,12 +51,10 @@ export class BackendHealth {
   /** Resolves after the first round, so a worker does not start by sending jobs to a server that is down. */
   async start(): Promise<void> {
     if (![...this.adapters.values()].some((adapter) => adapter.health !== undefined)) return;
-    await this.checkOnce();
-    this.timer = setInterval(() => void this.checkOnce(), this.everyMs);
-    this.timer.unref();
+    await this.rounds.start();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.rounds.stop();
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
 import type { Redis } from 'ioredis';
+import { PeriodicRound } from './periodic-round';
 import { withTimeout } from './with-timeout';
 
 /** What one backend reported, and when. */
@@ -21,8 +22,7 @@ const inventoryKey = (prefix: string, provider: string) => `${prefix}:inventory:
 const LIST_TIMEOUT_MS = 10_000;
 
 export class ModelInventoryPublisher {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly rounds: PeriodicRound;
 
   constructor(
     private readonly redis: Redis,
@@ -30,14 +30,8 @@ export class ModelInventoryPublisher {
     private readonly adapters: ReadonlyMap<string, ProviderAdapter>,
     private readonly logger: Logger,
     private readonly everyMs = 30_000,
-  ) {}
-
-  /** One round at a time: a backend that hangs must not pile up requests every interval. */
-  publishOnce(): Promise<void> {
-    this.running ??= this.publishRound().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+  ) {
+    this.rounds = new PeriodicRound(() => this.publishRound(), everyMs);
   }
 
   private async publishRound(): Promise<void> {
@@ -56,13 +50,11 @@ export class ModelInventoryPublisher {
   }
 
   start(): void {
-    void this.publishOnce();
-    this.timer = setInterval(() => void this.publishOnce(), this.everyMs);
-    this.timer.unref();
+    void this.rounds.start();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.rounds.stop();
   }
 }
 
