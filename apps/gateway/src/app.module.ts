@@ -6,9 +6,11 @@ import { ChatCompletionsService } from './chat/chat-completions.service';
 import { OpenAIExceptionFilter } from './errors/openai-exception.filter';
 import type { GatewayContext } from './gateway-context';
 import { HealthController } from './health/health.controller';
+import { JobsController } from './jobs/jobs.controller';
+import { JobsService } from './jobs/jobs.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
-import { CHAT_JOBS, DATABASE, LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
+import { ASYNC_JOBS, CHAT_JOBS, DATABASE, LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
 
 @Module({})
 export class AppModule {
@@ -16,13 +18,14 @@ export class AppModule {
   static forContext(context: GatewayContext): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ChatCompletionsController, ModelsController, HealthController, MetricsController],
+      controllers: [ChatCompletionsController, JobsController, ModelsController, HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_ENV, useValue: context.env },
         { provide: ROUTING_CONFIG, useValue: context.config },
         { provide: MODEL_CATALOG, useValue: context.catalog },
         { provide: REDIS, useValue: context.redis },
         { provide: CHAT_JOBS, useValue: context.chatJobs },
+        { provide: ASYNC_JOBS, useValue: context.asyncJobs },
         { provide: DATABASE, useValue: context.database },
         { provide: LOGGER, useValue: context.logger },
         { provide: METRICS, useValue: context.metrics },
@@ -30,6 +33,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ApiKeyGuard,
         ChatCompletionsService,
+        JobsService,
       ],
     };
   }

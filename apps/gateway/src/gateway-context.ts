@@ -1,5 +1,5 @@
 import type { ApiKeyRegistry, ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
-import type { ChatJobSubmitter, Redis } from '@switchyard/jobs';
+import type { AsyncJobs, ChatJobSubmitter, Redis } from '@switchyard/jobs';
 import type { Logger } from '@switchyard/observability';
 import type { DataSource, UsageRecorder } from '@switchyard/usage';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
@@ -12,6 +12,7 @@ export interface GatewayContext {
   apiKeys: ApiKeyRegistry;
   redis: Redis;
   chatJobs: ChatJobSubmitter;
+  asyncJobs: AsyncJobs;
   database: DataSource;
   /** Rows for requests refused before they reached a queue. */
   usage: UsageRecorder;

@@ -3,7 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { ApiKeyRegistry, loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
-import { ChatJobSubmitter, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
+import { AsyncJobs, ChatJobSubmitter, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
 import { AppModule } from './app.module';
@@ -42,6 +42,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     apiKeys: new ApiKeyRegistry(config.auth.keys),
     redis,
     chatJobs: new ChatJobSubmitter(producer, listener, env.JOB_ATTEMPTS),
+    asyncJobs: new AsyncJobs(redis, producer, { prefix: env.SWITCHYARD_KEY_PREFIX, attempts: env.ASYNC_JOB_ATTEMPTS, retentionMs: env.ASYNC_JOB_RETENTION_MS }),
     database,
     usage: new UsageRecorder(new UsageRepository(database), {
       flushIntervalMs: env.USAGE_FLUSH_MS,

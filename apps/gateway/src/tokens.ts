@@ -8,3 +8,4 @@ export const DATABASE = Symbol('DATABASE');
 export const LOGGER = Symbol('LOGGER');
 export const METRICS = Symbol('METRICS');
 export const USAGE = Symbol('USAGE');
+export const ASYNC_JOBS = Symbol('ASYNC_JOBS');

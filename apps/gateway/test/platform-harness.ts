@@ -11,6 +11,8 @@ import OpenAI from 'openai';
 import { type RunningGateway, startGateway } from '../src/start-gateway';
 
 export const TEST_API_KEY = 'sk-test-switchyard-0123456789';
+/** A key of another tenant, for the tests that one tenant never sees another's data. */
+export const OTHER_TENANT_KEY = 'sk-test-switchyard-globex-0001';
 
 /** Public model names the tests use, each aimed at a mock behaviour. */
 const TEST_MODELS: Record<string, string> = {
@@ -66,7 +68,7 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
       `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: 1000\n    directModels: true\n    keepAlive: 10m\n    preload: [echo]\n` +
       '  asleep:\n    kind: llamacpp\n    baseUrl: http://127.0.0.1:1\n    requiresKey: false\n    timeoutMs: 1000\n' +
       `models:\n${models}\n` +
-      `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n` +
+      `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n    - id: other-key\n      key: ${OTHER_TENANT_KEY}\n      tenant: globex\n` +
       `gateway:\n  requestTimeoutMs: ${requestTimeoutMs}\n  maxBodyBytes: 65536\n  streamHeartbeatMs: 250\n`,
   );
   return path;

@@ -24,6 +24,10 @@ const platformEnvSchema = z.object({
   /** Jobs a sync request makes are retried by BullMQ at most this many times in all. */
   JOB_ATTEMPTS: intFromEnv(1),
   USAGE_FLUSH_MS: intFromEnv(250),
+  /** BullMQ attempts per route for async jobs (nobody waits on them, so retrying costs no caller time). */
+  ASYNC_JOB_ATTEMPTS: intFromEnv(3),
+  /** How long an async job, its result and its Idempotency-Key stay readable. */
+  ASYNC_JOB_RETENTION_MS: intFromEnv(24 * 3600 * 1000),
 });
 
 export type PlatformEnv = z.infer<typeof platformEnvSchema>;

@@ -26,8 +26,11 @@ import type { ProviderAdapter } from '@switchyard/providers';
 import type { UsageRecorder } from '@switchyard/usage';
 import { type Job, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { JobFacts } from './async-job-view';
 import type { BackendHealth } from './backend-health';
 import { buildUsageRecord } from './build-usage-record';
+import { asyncJobView, jobEndedEvent } from './async-job-view';
+import type { WebhookSink } from './async-jobs';
 import type { JobCancellations } from './job-cancellations';
 import { SSE_DONE, sseEvent, StreamPublisher } from './stream-publisher';
 import type { CircuitBreaker } from './circuit-breaker';
@@ -47,8 +50,10 @@ export interface LlmJobProcessorDeps {
   circuits?: CircuitBreaker;
   /** Tokens-per-minute and requests-per-day budgets; an exhausted one pauses the provider's queue. */
   budget?: ProviderBudget;
-  /** Cancels from gateways whose streaming caller went away. */
+  /** Cancels from gateways: a streaming caller gone, an async job deleted. */
   cancellations?: JobCancellations;
+  /** Async jobs with a webhook report how they ended through it. */
+  webhooks?: WebhookSink;
   /** Backends whose health check fails; their jobs go on to the fallback without a call. */
   health?: Pick<BackendHealth, 'isDown'>;
   logger: Logger;
@@ -94,7 +99,34 @@ function chainIdOf(job: Job<LlmJobPayload>): string {
  * caller never waits on queue bookkeeping.
  */
 export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers {
-  const { adapters, usage, publisher, producer, circuits, budget, health, cancellations, logger } = deps;
+  const { adapters, usage, publisher, producer, circuits, budget, health, cancellations, webhooks, logger } = deps;
+
+  /** An async job that ended tells its webhook; delivery is the dispatcher's, off this path. */
+  function reportEnd(job: Job<LlmJobPayload>, facts: Omit<JobFacts, 'payload' | 'createdAt'>): void {
+    const payload = job.data;
+    if (payload.webhook === undefined || webhooks === undefined) return;
+    const event = jobEndedEvent(asyncJobView(chainIdOf(job), { ...facts, payload, createdAt: payload.enqueuedAt }), payload);
+    if (event === undefined) return;
+    webhooks.deliver(event).catch((error: unknown) => logger.error({ err: error, jobId: chainIdOf(job) }, 'could not queue the webhook event'));
+  }
+
+  /**
+   * The job's abort signal: fires when its caller cancels it (through any
+   * worker) or BullMQ stops it. `cancelled()` tells a cancel from a failure.
+   */
+  function cancellable(chainId: string, jobSignal?: AbortSignal): { signal: AbortSignal; cancelled(): boolean; release(): void } {
+    const controller = cancellations?.track(chainId) ?? new AbortController();
+    const abortWithJob = () => controller.abort();
+    jobSignal?.addEventListener('abort', abortWithJob, { once: true });
+    return {
+      signal: controller.signal,
+      cancelled: () => controller.signal.aborted && cancellations?.isCancelled(chainId) === true,
+      release: () => {
+        jobSignal?.removeEventListener('abort', abortWithJob);
+        cancellations?.done(chainId);
+      },
+    };
+  }
 
   function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void {
     if (payload.replyTo === undefined) return;
@@ -124,6 +156,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       }),
     );
     logger.warn({ jobId, requestId: payload.requestId, provider: payload.route.provider, code: error.code, attempts }, 'job failed');
+    reportEnd(job, { status: 'failed', startedAt, finishedAt: Date.now(), attempts, error: serialized });
     return serialized;
   }
 
@@ -199,9 +232,17 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     const chainId = chainIdOf(job);
     const tried = [...(payload.tried ?? []), attemptOf(job, error)];
     const nextJobId = `${chainId}-${tried.length}`;
+    // The next job keeps the first one's priority and, for an async job, its retention.
+    const keep = job.opts.removeOnComplete;
+    const retainMs = typeof keep === 'object' && 'age' in keep && keep.age !== undefined && keep.count === undefined ? keep.age * 1000 : undefined;
     await producer.enqueue(
       { ...payload, route: next, fallbacks: rest, tried, chainId },
-      { jobId: nextJobId, attempts: job.opts.attempts ?? 1 },
+      {
+        jobId: nextJobId,
+        attempts: job.opts.attempts ?? 1,
+        ...(job.opts.priority ? { priority: job.opts.priority } : {}),
+        ...(retainMs === undefined ? {} : { retainMs }),
+      },
     );
     logger.info({ jobId: chainId, from: payload.route.provider, to: next.provider, code: error.code }, 'falling back');
     return {
@@ -280,10 +321,14 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       async () => {
         let completion: ChatCompletion;
         const callStarted = performance.now();
+        const cancel = cancellable(chainIdOf(job), signal);
         try {
-          completion = await adapter.generate({ model: payload.route.model, request: payload.request, signal });
+          completion = await adapter.generate({ model: payload.route.model, request: payload.request, signal: cancel.signal });
         } catch (error) {
+          if (cancel.cancelled()) return cancelledJob(job, startedAt, performance.now() - callStarted);
           return callFailed(job, error, startedAt, callStarted);
+        } finally {
+          cancel.release();
         }
         if (circuits !== undefined) await circuits.recordSuccess(provider, upstreamModel).catch(() => undefined);
         const upstreamMs = performance.now() - callStarted;
@@ -307,6 +352,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
             attempts,
           }),
         );
+        reportEnd(job, { status: 'succeeded', startedAt, finishedAt, attempts, result: completion });
         return {
           requestId: payload.requestId,
           provider: payload.route.provider,
@@ -318,6 +364,28 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
         };
       },
     );
+  }
+
+  /** A plain job its caller cancelled mid-call: nothing came back, so no tokens are counted. */
+  function cancelledJob(job: Job<LlmJobPayload>, startedAt: number, upstreamMs: number): LlmJobResult {
+    const payload = job.data;
+    const chainId = chainIdOf(job);
+    const finishedAt = Date.now();
+    const attempts = totalAttempts(job);
+    const counts = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    usage.record(buildUsageRecord(payload, { jobId: chainId, tried: payload.tried ?? [], status: 'cancelled', usage: counts, startedAt, upstreamMs, finishedAt, attempts }));
+    logger.info({ jobId: chainId, provider: payload.route.provider }, 'job cancelled by its caller');
+    reportEnd(job, { status: 'cancelled', startedAt, finishedAt, attempts });
+    return {
+      requestId: payload.requestId,
+      provider: payload.route.provider,
+      model: payload.route.model,
+      response: { id: chainId, object: 'chat.completion', created: Math.floor(finishedAt / 1000), model: payload.route.model, choices: [] },
+      usage: counts,
+      timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
+      attempts,
+      cancelled: true,
+    };
   }
 
   /** Before anything reached the caller: the same retries, pauses, circuit counts and fallbacks as a plain call. */
@@ -343,9 +411,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
   async function streamJob(job: Job<LlmJobPayload>, adapter: ProviderAdapter, startedAt: number, jobSignal?: AbortSignal): Promise<LlmJobResult> {
     const payload = job.data;
     const chainId = chainIdOf(job);
-    const controller = cancellations?.track(chainId) ?? new AbortController();
-    const abortWithJob = () => controller.abort();
-    jobSignal?.addEventListener('abort', abortWithJob, { once: true });
+    const cancel = cancellable(chainId, jobSignal);
     const includeUsage = payload.request.stream_options?.include_usage === true;
     const callStarted = performance.now();
     let out: StreamPublisher | undefined;
@@ -385,11 +451,12 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
         usage: counts,
         timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
         attempts,
+        ...(status === 'cancelled' ? { cancelled: true as const } : {}),
       };
     };
 
     try {
-      for await (const chunk of adapter.stream({ model: payload.route.model, request: payload.request, signal: controller.signal })) {
+      for await (const chunk of adapter.stream({ model: payload.route.model, request: payload.request, signal: cancel.signal })) {
         if (chunk.usage) usageCounts = chunk.usage;
         if (chunk.choices.length === 0 && !includeUsage) continue;
         if (out === undefined && typeof chunk.model === 'string' && SAFE_MODEL.test(chunk.model)) model = chunk.model;
@@ -408,7 +475,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
         out.push(held.join(''));
       }
     } catch (error) {
-      if (controller.signal.aborted && cancellations?.isCancelled(chainId) === true) {
+      if (cancel.cancelled()) {
         logger.info({ jobId: chainId, provider: payload.route.provider }, 'stream cancelled by its caller');
         return finish('cancelled');
       }
@@ -420,8 +487,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       logger.warn({ jobId: chainId, provider: payload.route.provider, code: known.code }, 'stream broke off after its first token');
       return finish('failed', broken.code);
     } finally {
-      jobSignal?.removeEventListener('abort', abortWithJob);
-      cancellations?.done(chainId);
+      cancel.release();
     }
     if (circuits !== undefined) await circuits.recordSuccess(payload.route.provider, payload.route.model).catch(() => undefined);
     if (out === undefined) {

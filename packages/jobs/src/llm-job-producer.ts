@@ -9,6 +9,8 @@ export interface EnqueueOptions {
   attempts?: number;
   priority?: number;
   delayMs?: number;
+  /** How long the finished job (and its result) stays readable; async jobs keep theirs for their retention. */
+  retainMs?: number;
 }
 
 const KEEP_COMPLETED = { age: 3600, count: 10_000 };
@@ -46,8 +48,8 @@ export class LlmJobProducer {
       attempts: options.attempts ?? 1,
       // Computed by the worker's backoff strategy: exponential with full jitter, never sooner than Retry-After.
       backoff: { type: RETRY_BACKOFF },
-      removeOnComplete: KEEP_COMPLETED,
-      removeOnFail: KEEP_FAILED,
+      removeOnComplete: options.retainMs === undefined ? KEEP_COMPLETED : { age: Math.ceil(options.retainMs / 1000) },
+      removeOnFail: options.retainMs === undefined ? KEEP_FAILED : { age: Math.ceil(options.retainMs / 1000) },
     };
     if (options.priority !== undefined) jobOptions.priority = options.priority;
     if (options.delayMs !== undefined) jobOptions.delay = options.delayMs;

@@ -2,17 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ModelCatalog, RoutingConfig } from '@switchyard/config';
 import {
   type CallerIdentity,
-  ErrorCode,
   InvalidRequestError,
   parseChatCompletionRequest,
   type ResolvedRoute,
-  SwitchyardError,
 } from '@switchyard/contracts';
-import { buildRejectedRecord, type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/jobs';
+import { type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/jobs';
 import type { UsageRecorder } from '@switchyard/usage';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CHAT_JOBS, METRICS, MODEL_CATALOG, ROUTING_CONFIG, USAGE } from '../tokens';
+import { rejectedRecord } from './rejected-record';
 import { SseRelay } from './sse-relay';
 
 export interface CompletedChat {
@@ -118,17 +117,7 @@ export class ChatCompletionsService {
       route = job.route;
       return { job, submitted: await submit(job) };
     } catch (error) {
-      this.usage.record(
-        buildRejectedRecord({
-          ...ids,
-          caller,
-          requestedModel: (body as { model?: unknown } | null)?.model,
-          provider: route?.provider,
-          model: route?.model,
-          errorCode: SwitchyardError.isInstance(error) ? error.code : ErrorCode.Internal,
-          receivedAt,
-        }),
-      );
+      this.usage.record(rejectedRecord(body, caller, ids, route, error, receivedAt));
       throw error;
     }
   }

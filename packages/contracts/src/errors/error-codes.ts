@@ -12,6 +12,7 @@ export const ErrorCode = {
   PermissionDenied: 'permission_denied',
   ModelNotFound: 'model_not_found',
   NotFound: 'not_found',
+  IdempotencyConflict: 'idempotency_key_reused',
   RateLimited: 'rate_limit_exceeded',
   UpstreamRateLimited: 'upstream_rate_limited',
   UpstreamAuth: 'upstream_auth_failed',

@@ -29,6 +29,16 @@ export class NotFoundError extends SwitchyardError {
   }
 }
 
+/** The same Idempotency-Key came with a different request. */
+export class IdempotencyConflictError extends SwitchyardError {
+  constructor(jobId: string) {
+    super(ErrorCode.IdempotencyConflict, `This Idempotency-Key was already used for job ${jobId} with a different request body.`, {
+      param: 'Idempotency-Key',
+      details: { job_id: jobId },
+    });
+  }
+}
+
 export class RateLimitError extends SwitchyardError {
   constructor(message: string, options: Options = {}) {
     super(ErrorCode.RateLimited, message, { ...options, retryable: true });

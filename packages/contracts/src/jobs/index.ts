@@ -1,2 +1,4 @@
 export * from './llm-job';
 export * from './queue-names';
+export * from './webhook-delivery';
+export * from './async-job';

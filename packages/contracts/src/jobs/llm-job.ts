@@ -52,6 +52,8 @@ export interface LlmJobPayload {
   fallbacks?: ResolvedRoute[];
   /** Earlier routes of the chain and why each was left. */
   tried?: RouteAttempt[];
+  /** Async jobs: where to report the outcome. */
+  webhook?: { url: string; secret?: string };
 }
 
 export interface JobTimings {
@@ -70,6 +72,8 @@ export interface LlmJobResult {
   usage: CompletionUsage;
   timings: JobTimings;
   attempts: number;
+  /** Set when the caller cancelled the job while it ran: `response` is then empty. */
+  cancelled?: true;
 }
 
 export const LLM_JOB_NAME = 'chat.completion';
@@ -99,6 +103,7 @@ export const llmJobPayloadSchema: z.ZodType<LlmJobPayload> = z.object({
     .array(z.object({ provider: label, model: label, code: label, attempts: z.number().int().min(1), upstreamStatus: z.number().int().optional() }))
     .max(64)
     .optional(),
+  webhook: z.object({ url: z.string().min(1).max(2048), secret: z.string().min(1).max(256).optional() }).optional(),
 });
 
 export type LlmJobOutcome =

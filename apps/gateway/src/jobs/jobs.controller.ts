@@ -1,0 +1,44 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { AsyncJobView } from '@switchyard/contracts';
+import type { AsyncJobPage } from '@switchyard/jobs';
+import type { FastifyReply } from 'fastify';
+import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
+import { callerRequestId, newJobId } from '../chat/request-id';
+import { type ListQuery, JobsService } from './jobs.service';
+
+/** The async way in: accepted at once, answered through the status URL or a webhook. */
+@Controller('v1/jobs')
+@UseGuards(ApiKeyGuard)
+export class JobsController {
+  constructor(private readonly jobs: JobsService) {}
+
+  @Post()
+  async create(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<void> {
+    const jobId = newJobId('job');
+    const requestId = callerRequestId(request.headers['x-request-id'], jobId);
+    const { view, replayed } = await this.jobs.create(request.body, request.caller, { jobId, requestId }, request.headers);
+    reply
+      .code(202)
+      .header('x-request-id', requestId)
+      .header('x-switchyard-job-id', view.id)
+      .header('location', `/v1/jobs/${view.id}`)
+      .header('idempotent-replayed', String(replayed))
+      .send({ ...view, status_url: `/v1/jobs/${view.id}` });
+  }
+
+  @Get()
+  list(@Req() request: AuthenticatedRequest, @Query() query: ListQuery): Promise<AsyncJobPage> {
+    return this.jobs.list(request.caller, query);
+  }
+
+  @Get(':id')
+  get(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<AsyncJobView> {
+    return this.jobs.get(id, request.caller);
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  cancel(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<AsyncJobView> {
+    return this.jobs.cancel(id, request.caller);
+  }
+}

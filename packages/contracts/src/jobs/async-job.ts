@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { type ChatCompletion, type ChatCompletionRequest, chatCompletionRequestSchema, toInvalidRequestError } from '../chat';
+import { InvalidRequestError, type OpenAIErrorBody } from '../errors';
+import type { RouteAttempt } from './llm-job';
+
+const MAX_DELAY_MS = 7 * 24 * 3600 * 1000;
+
+export const webhookTargetSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'Expected an http or https URL.' }).max(2048),
+    /** A Standard Webhooks secret (`whsec_` and base64) for this job alone; the platform's is used otherwise. */
+    secret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/]{24,}={0,2}$/, 'Expected a Standard Webhooks secret: "whsec_" followed by base64 (at least 18 bytes).')
+      .optional(),
+  })
+  .strict();
+
+export type WebhookTarget = z.infer<typeof webhookTargetSchema>;
+
+/**
+ * `POST /v1/jobs`: a chat completion request (its `metadata` is the job's)
+ * plus how to run and report it. Streaming makes no sense for a job nobody
+ * waits on.
+ */
+export const asyncJobRequestSchema = chatCompletionRequestSchema
+  .extend({
+    webhook: webhookTargetSchema.optional(),
+    /** 1 runs first; jobs without one run before any prioritised job. */
+    priority: z.number().int().min(1).max(1000).optional(),
+    /** Milliseconds to wait before the job may run. */
+    delay: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
+    stream: z.literal(false, { error: 'A job is not streamed; leave "stream" out.' }).nullish(),
+  })
+  .strict()
+  .describe('A chat completion request run as a job, answered through its status URL or a webhook.');
+
+export type AsyncJobRequest = z.infer<typeof asyncJobRequestSchema>;
+
+export const ASYNC_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type AsyncJobStatus = (typeof ASYNC_JOB_STATUSES)[number];
+
+/** What `GET /v1/jobs/{id}` answers, and what a webhook event carries as `data`. */
+export interface AsyncJobView {
+  id: string;
+  object: 'job';
+  status: AsyncJobStatus;
+  model: string;
+  /** Unix seconds, as OpenAI objects have them. */
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  attempts: number;
+  /** Routes left before the current one, and why. */
+  providers_tried: RouteAttempt[];
+  provider: string | null;
+  metadata: Record<string, string> | null;
+  result: ChatCompletion | null;
+  error: OpenAIErrorBody['error'] | null;
+}
+
+/** A validated job request, split into the chat request the worker runs and how to run it. */
+export interface ParsedAsyncJobRequest {
+  request: ChatCompletionRequest;
+  webhook?: WebhookTarget;
+  priority?: number;
+  delay?: number;
+}
+
+/** Validates an untrusted `POST /v1/jobs` body; throws `InvalidRequestError` naming the field at fault. */
+export function parseAsyncJobRequest(body: unknown): ParsedAsyncJobRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidRequestError('The request body must be a JSON object.');
+  }
+  const result = asyncJobRequestSchema.safeParse(body);
+  if (!result.success) throw toInvalidRequestError(result.error);
+  const { webhook, priority, delay, stream: _stream, ...request } = result.data;
+  if (request.stream_options != null) {
+    throw new InvalidRequestError("The 'stream_options' parameter is only allowed when 'stream' is enabled.", { param: 'stream_options' });
+  }
+  return {
+    request,
+    ...(webhook === undefined ? {} : { webhook }),
+    ...(priority === undefined ? {} : { priority }),
+    ...(delay === undefined ? {} : { delay }),
+  };
+}

@@ -1,0 +1,255 @@
+import { createHash } from 'node:crypto';
+import {
+  type AsyncJobStatus,
+  type AsyncJobView,
+  type CallerIdentity,
+  IdempotencyConflictError,
+  LLM_JOB_VERSION,
+  type LlmJobPayload,
+  type LlmJobResult,
+  NotFoundError,
+  type ParsedAsyncJobRequest,
+  type ResolvedRoute,
+  ServiceUnavailableError,
+  type WebhookDelivery,
+} from '@switchyard/contracts';
+import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { asyncJobView, jobEndedEvent, statusOfResult } from './async-job-view';
+import type { LlmJobProducer } from './llm-job-producer';
+
+/** Where an async job's outcome goes besides its status URL. */
+export interface WebhookSink {
+  deliver(delivery: WebhookDelivery): Promise<void>;
+}
+
+export interface AsyncJobsOptions {
+  prefix: string;
+  /** BullMQ attempts per route. */
+  attempts: number;
+  /** How long a job, its result and its idempotency key stay readable. */
+  retentionMs: number;
+}
+
+export interface SubmitAsyncJob extends ParsedAsyncJobRequest {
+  jobId: string;
+  requestId: string;
+  route: ResolvedRoute;
+  fallbacks?: readonly ResolvedRoute[];
+  caller: CallerIdentity;
+  idempotencyKey?: string;
+  trace?: Record<string, string>;
+}
+
+export interface AsyncJobPage {
+  object: 'list';
+  data: AsyncJobView[];
+  has_more: boolean;
+  /** Pass as `after` for the next page. */
+  last_id: string | null;
+}
+
+interface JobRecord {
+  provider: string;
+  createdAt: number;
+  cancelled: boolean;
+  /** Set when the job was taken off its queue before it ran. */
+  final?: AsyncJobView;
+}
+
+const QUEUED_STATES = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children', 'unknown']);
+const IDEMPOTENCY_MS = 24 * 3600 * 1000;
+const MAX_SCAN = 1_000;
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The async way in: a job is accepted with one Redis round trip for its
+ * record and one for its queue entry, answered at once, and looked up later
+ * by id. The record (tenant, provider, creation time) lets a lookup find the
+ * job's queue and refuse other tenants; the per-tenant index lists them.
+ * The job itself is the BullMQ job, followed along its fallback chain.
+ */
+export class AsyncJobs {
+  constructor(
+    private readonly redis: Redis,
+    private readonly producer: LlmJobProducer,
+    private readonly options: AsyncJobsOptions,
+    private readonly webhooks?: WebhookSink,
+  ) {}
+
+  private recordKey(jobId: string): string {
+    return `${this.options.prefix}:ajob:${jobId}`;
+  }
+
+  private indexKey(tenant: string): string {
+    return `${this.options.prefix}:ajobs:${tenant}`;
+  }
+
+  /** Accepts the job; with an Idempotency-Key seen before (same body), answers the earlier job's id instead. */
+  async submit(job: SubmitAsyncJob, body: string): Promise<{ view: AsyncJobView; replayed: boolean }> {
+    const { tenant } = job.caller;
+    let idempotencyKey: string | undefined;
+    if (job.idempotencyKey !== undefined) {
+      idempotencyKey = `${this.options.prefix}:idem:${tenant}:${sha256(job.idempotencyKey)}`;
+      const claim = `${job.jobId} ${sha256(body)}`;
+      const claimed = await this.redis.set(idempotencyKey, claim, 'PX', IDEMPOTENCY_MS, 'NX');
+      if (claimed === null) {
+        const [earlierJob, earlierBody] = (await this.redis.get(idempotencyKey))?.split(' ') ?? [];
+        if (earlierJob === undefined) throw new ServiceUnavailableError('The Idempotency-Key is being claimed by another request; retry.');
+        if (earlierBody !== sha256(body)) throw new IdempotencyConflictError(earlierJob);
+        return { view: await this.get(earlierJob, tenant), replayed: true };
+      }
+    }
+    const createdAt = Date.now();
+    const payload: LlmJobPayload = {
+      v: LLM_JOB_VERSION,
+      kind: 'chat.completion',
+      requestId: job.requestId,
+      route: job.route,
+      request: job.request,
+      caller: job.caller,
+      enqueuedAt: createdAt,
+      ...(job.trace === undefined ? {} : { trace: job.trace }),
+      ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
+      ...(job.webhook === undefined ? {} : { webhook: job.webhook }),
+    };
+    try {
+      // The record goes first, so a job that finishes at once is already findable.
+      await this.redis
+        .multi()
+        .hset(this.recordKey(job.jobId), 'tenant', tenant, 'provider', job.route.provider, 'created', String(createdAt))
+        .pexpire(this.recordKey(job.jobId), this.options.retentionMs)
+        .zadd(this.indexKey(tenant), createdAt, job.jobId)
+        .zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs)
+        .exec();
+      await this.producer.enqueue(payload, {
+        jobId: job.jobId,
+        attempts: this.options.attempts,
+        retainMs: this.options.retentionMs,
+        ...(job.priority === undefined ? {} : { priority: job.priority }),
+        ...(job.delay === undefined ? {} : { delayMs: job.delay }),
+      });
+    } catch (cause) {
+      const cleanup = this.redis.multi().del(this.recordKey(job.jobId)).zrem(this.indexKey(tenant), job.jobId);
+      if (idempotencyKey !== undefined) cleanup.del(idempotencyKey);
+      await cleanup.exec().catch(() => undefined);
+      throw new ServiceUnavailableError('The job queue is unavailable; the job was not accepted.', { cause });
+    }
+    return { view: asyncJobView(job.jobId, { status: 'queued', payload, createdAt, attempts: 0 }), replayed: false };
+  }
+
+  async get(jobId: string, tenant: string): Promise<AsyncJobView> {
+    const record = await this.record(jobId, tenant);
+    return (await this.locate(jobId, record)).view;
+  }
+
+  /**
+   * Cancels a queued job (taken off its queue, recorded and reported here)
+   * or aborts a running one (its worker stops the upstream call, records and
+   * reports it). A job that already ended is answered as it is.
+   */
+  async cancel(jobId: string, tenant: string, onDropped: (payload: LlmJobPayload) => void): Promise<AsyncJobView> {
+    const record = await this.record(jobId, tenant);
+    const found = await this.locate(jobId, record);
+    if (found.view.status !== 'queued' && found.view.status !== 'running') return found.view;
+    await this.redis.hset(this.recordKey(jobId), 'cancelled', '1');
+    // Every worker hears it: the one running the job aborts it, the others drop it if it reaches them.
+    await this.producer.cancel(jobId);
+    if (found.view.status === 'queued' && found.job !== undefined) {
+      // A job a worker took meanwhile is locked and stays; the cancel above reaches that worker.
+      const removed = await found.job.remove().then(
+        () => true,
+        () => false,
+      );
+      if (removed) {
+        const view = asyncJobView(jobId, { status: 'cancelled', payload: found.job.data, createdAt: record.createdAt, finishedAt: Date.now(), attempts: 0 });
+        onDropped(found.job.data);
+        // The queue no longer has it: the record keeps its final state for lookups.
+        await this.redis.hset(this.recordKey(jobId), 'final', JSON.stringify(view));
+        const event = jobEndedEvent(view, found.job.data);
+        if (event !== undefined) await this.webhooks?.deliver(event);
+        return view;
+      }
+    }
+    return (await this.locate(jobId, { ...record, cancelled: true })).view;
+  }
+
+  /** The tenant's jobs, newest first; `status` filters, `after` (a previous page's `last_id`) continues. */
+  async list(tenant: string, options: { limit: number; after?: string; status?: AsyncJobStatus }): Promise<AsyncJobPage> {
+    const index = this.indexKey(tenant);
+    let position = 0;
+    if (options.after !== undefined) {
+      const rank = await this.redis.zrevrank(index, options.after);
+      if (rank === null) throw new NotFoundError(`No job with id '${options.after}' to continue after.`);
+      position = rank + 1;
+    }
+    const data: AsyncJobView[] = [];
+    let lastId: string | null = null;
+    const end = position + MAX_SCAN;
+    // Filtering by status reads job states, so one request reads at most MAX_SCAN of them.
+    while (data.length < options.limit && position < end) {
+      const ids = await this.redis.zrevrange(index, position, position + options.limit - 1);
+      if (ids.length === 0) break;
+      const views = await Promise.all(ids.map((id) => this.get(id, tenant).catch(() => undefined)));
+      for (const [i, view] of views.entries()) {
+        position++;
+        lastId = ids[i] ?? lastId;
+        if (view !== undefined && (options.status === undefined || view.status === options.status)) data.push(view);
+        if (data.length === options.limit) break;
+      }
+    }
+    const total = await this.redis.zcard(index);
+    return { object: 'list', data, has_more: position < total, last_id: lastId };
+  }
+
+  private async record(jobId: string, tenant: string): Promise<JobRecord> {
+    const fields = await this.redis.hgetall(this.recordKey(jobId));
+    // Another tenant's job is as absent as one that never was.
+    if (fields.tenant !== tenant || fields.provider === undefined) throw new NotFoundError(`No job with id '${jobId}'.`);
+    return {
+      provider: fields.provider,
+      createdAt: Number(fields.created),
+      cancelled: fields.cancelled === '1',
+      ...(fields.final === undefined ? {} : { final: JSON.parse(fields.final) as AsyncJobView }),
+    };
+  }
+
+  /** Follows the job along its fallback chain to the job that has (or will have) the answer. */
+  private async locate(jobId: string, record: JobRecord): Promise<{ view: AsyncJobView; job?: Job<LlmJobPayload> }> {
+    if (record.final !== undefined) return { view: record.final };
+    let provider = record.provider;
+    let id = jobId;
+    for (let hop = 0; hop < 17; hop++) {
+      const job = (await this.producer.queueFor(provider).getJob(id)) as Job<LlmJobPayload> | undefined;
+      if (job === undefined) break;
+      const state = await job.getState();
+      const result = job.returnvalue as LlmJobResult | null;
+      if (state === 'completed' && result?.forwardedTo !== undefined) {
+        provider = result.forwardedTo.provider;
+        id = result.forwardedTo.jobId;
+        continue;
+      }
+      const base = { payload: job.data, createdAt: record.createdAt, ...(job.processedOn ? { startedAt: job.processedOn } : {}), ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}) };
+      const tried = (job.data.tried ?? []).reduce((sum, attempt) => sum + attempt.attempts, 0);
+      let status: AsyncJobStatus;
+      if (state === 'completed') status = statusOfResult(result);
+      else if (state === 'failed') status = 'failed';
+      else if (record.cancelled) status = 'cancelled';
+      else status = QUEUED_STATES.has(state) ? 'queued' : 'running';
+      const attempts = result?.attempts ?? tried + job.attemptsMade + (state === 'active' ? 1 : 0);
+      return {
+        view: asyncJobView(jobId, {
+          ...base,
+          status,
+          attempts,
+          ...(result?.response === undefined ? {} : { result: result.response }),
+          ...(state === 'failed' ? { error: job.failedReason } : {}),
+        }),
+        job,
+      };
+    }
+    // Its record is written just before its queue entry.
+    throw new NotFoundError(`No job with id '${jobId}'.`);
+  }
+}
