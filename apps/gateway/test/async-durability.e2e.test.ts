@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+/** A Redis of the test's own, with the persistence the deployment files set (AOF, fsync every second). */
+async function startRedis(port: number, dir: string): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--dir', dir], {
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.end();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (up) return child;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('redis-server did not start');
+}
+
+describe('an accepted job survives a Redis restart', () => {
+  let platform: Platform;
+  let redis: ChildProcess;
+  let port: number;
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-aof-'));
+
+  beforeAll(async () => {
+    port = await freePort();
+    redis = await startRedis(port, dir);
+    // No worker yet: the job waits in the queue through the restart.
+    platform = await startPlatform({ worker: false, env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+  });
+
+  afterAll(async () => {
+    await platform.close();
+    redis.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is still there after Redis is killed and restarted, and then completes', async () => {
+    const accepted = await fetch(`${platform.gateway.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-echo', messages: [{ role: 'user', content: 'kept through a crash' }] }),
+    });
+    expect(accepted.status).toBe(202);
+    const { id } = (await accepted.json()) as { id: string };
+
+    // A crash, not a shutdown: nothing gets a chance to save.
+    const exited = new Promise((resolve) => redis.once('exit', resolve));
+    redis.kill('SIGKILL');
+    await exited;
+    redis = await startRedis(port, dir);
+
+    await platform.startWorker();
+    await expect
+      .poll(
+        async () => {
+          const response = await fetch(`${platform.gateway.url}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+          return response.ok ? ((await response.json()) as { status: string }).status : `http ${response.status}`;
+        },
+        { timeout: 10_000, interval: 100 },
+      )
+      .toBe('succeeded');
+    expect(await platform.usageRow(id)).toMatchObject({ status: 'succeeded' });
+  }, 20_000);
+});
