@@ -44,11 +44,15 @@ export class ModelCatalog {
   readonly providers: ReadonlyMap<string, EnabledProvider>;
   readonly models: readonly ModelConfig[];
 
-  constructor(config: RoutingConfig, env: NodeJS.ProcessEnv = process.env) {
+  /**
+   * `keysHeldElsewhere`: route to keyed providers without holding their keys
+   * (a producer that only enqueues; the workers hold the keys).
+   */
+  constructor(config: RoutingConfig, env: NodeJS.ProcessEnv = process.env, options: { keysHeldElsewhere?: boolean } = {}) {
     const providers = new Map<string, EnabledProvider>();
     for (const [name, provider] of Object.entries(config.providers)) {
       const apiKey = provider.apiKeyEnv === undefined ? undefined : env[provider.apiKeyEnv] || undefined;
-      if (!provider.enabled || (provider.requiresKey && apiKey === undefined)) continue;
+      if (!provider.enabled || (provider.requiresKey && apiKey === undefined && options.keysHeldElsewhere !== true)) continue;
       providers.set(name, { ...provider, name, apiKey });
     }
     this.providers = providers;

@@ -14,9 +14,9 @@ import {
   type WebhookDelivery,
 } from '@switchyard/contracts';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { asyncJobView, jobEndedEvent, statusOfResult } from './async-job-view';
-import type { LlmJobProducer } from './llm-job-producer';
+import type { EnqueueOptions, LlmJobProducer } from './llm-job-producer';
 
 /** Where an async job's outcome goes besides its status URL. */
 export interface WebhookSink {
@@ -39,6 +39,8 @@ export interface SubmitAsyncJob extends ParsedAsyncJobRequest {
   caller: CallerIdentity;
   idempotencyKey?: string;
   trace?: Record<string, string>;
+  /** A reply channel to answer on as well (a client waiting for its job). */
+  replyTo?: string;
 }
 
 export interface AsyncJobPage {
@@ -102,34 +104,11 @@ export class AsyncJobs {
       }
     }
     const createdAt = Date.now();
-    const payload: LlmJobPayload = {
-      v: LLM_JOB_VERSION,
-      kind: 'chat.completion',
-      requestId: job.requestId,
-      route: job.route,
-      request: job.request,
-      caller: job.caller,
-      enqueuedAt: createdAt,
-      ...(job.trace === undefined ? {} : { trace: job.trace }),
-      ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
-      ...(job.webhook === undefined ? {} : { webhook: job.webhook }),
-    };
+    const payload = this.payloadOf(job, createdAt);
     try {
       // The record goes first, so a job that finishes at once is already findable.
-      await this.redis
-        .multi()
-        .hset(this.recordKey(job.jobId), 'tenant', tenant, 'provider', job.route.provider, 'created', String(createdAt))
-        .pexpire(this.recordKey(job.jobId), this.options.retentionMs)
-        .zadd(this.indexKey(tenant), createdAt, job.jobId)
-        .zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs)
-        .exec();
-      await this.producer.enqueue(payload, {
-        jobId: job.jobId,
-        attempts: this.options.attempts,
-        retainMs: this.options.retentionMs,
-        ...(job.priority === undefined ? {} : { priority: job.priority }),
-        ...(job.delay === undefined ? {} : { delayMs: job.delay }),
-      });
+      await this.recordCommands(this.redis.multi(), job, createdAt).exec();
+      await this.producer.enqueue(payload, this.enqueueOptions(job));
     } catch (cause) {
       const cleanup = this.redis.multi().del(this.recordKey(job.jobId)).zrem(this.indexKey(tenant), job.jobId);
       if (idempotencyKey !== undefined) cleanup.del(idempotencyKey);
@@ -137,6 +116,65 @@ export class AsyncJobs {
       throw new ServiceUnavailableError('The job queue is unavailable; the job was not accepted.', { cause });
     }
     return { view: asyncJobView(job.jobId, { status: 'queued', payload, createdAt, attempts: 0 }), replayed: false };
+  }
+
+  /**
+   * Accepts many jobs with one round trip for their records and one per
+   * provider queue for the jobs (no idempotency keys: the caller owns the ids).
+   */
+  async submitMany(jobs: readonly SubmitAsyncJob[]): Promise<AsyncJobView[]> {
+    const createdAt = Date.now();
+    const records = this.redis.multi();
+    const tenants = new Set<string>();
+    for (const job of jobs) {
+      this.recordCommands(records, job, createdAt, false);
+      tenants.add(job.caller.tenant);
+    }
+    for (const tenant of tenants) records.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs);
+    const payloads = jobs.map((job) => this.payloadOf(job, createdAt));
+    try {
+      await records.exec();
+      await this.producer.enqueueBulk(jobs.map((job, i) => ({ payload: payloads[i] as LlmJobPayload, options: this.enqueueOptions(job) })));
+    } catch (cause) {
+      throw new ServiceUnavailableError('The job queue is unavailable; the jobs were not accepted.', { cause });
+    }
+    return jobs.map((job, i) => asyncJobView(job.jobId, { status: 'queued', payload: payloads[i] as LlmJobPayload, createdAt, attempts: 0 }));
+  }
+
+  private payloadOf(job: SubmitAsyncJob, createdAt: number): LlmJobPayload {
+    return {
+      v: LLM_JOB_VERSION,
+      kind: 'chat.completion',
+      requestId: job.requestId,
+      route: job.route,
+      request: job.request,
+      caller: job.caller,
+      enqueuedAt: createdAt,
+      ...(job.replyTo === undefined ? {} : { replyTo: job.replyTo }),
+      ...(job.trace === undefined ? {} : { trace: job.trace }),
+      ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
+      ...(job.webhook === undefined ? {} : { webhook: job.webhook }),
+    };
+  }
+
+  /** The job's record and index entry; `trim` also drops index entries past the retention. */
+  private recordCommands(pipeline: ChainableCommander, job: SubmitAsyncJob, createdAt: number, trim = true): ChainableCommander {
+    const { tenant } = job.caller;
+    pipeline
+      .hset(this.recordKey(job.jobId), 'tenant', tenant, 'provider', job.route.provider, 'created', String(createdAt))
+      .pexpire(this.recordKey(job.jobId), this.options.retentionMs)
+      .zadd(this.indexKey(tenant), createdAt, job.jobId);
+    return trim ? pipeline.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs) : pipeline;
+  }
+
+  private enqueueOptions(job: SubmitAsyncJob): EnqueueOptions {
+    return {
+      jobId: job.jobId,
+      attempts: this.options.attempts,
+      retainMs: this.options.retentionMs,
+      ...(job.priority === undefined ? {} : { priority: job.priority }),
+      ...(job.delay === undefined ? {} : { delayMs: job.delay }),
+    };
   }
 
   async get(jobId: string, tenant: string): Promise<AsyncJobView> {

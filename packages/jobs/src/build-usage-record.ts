@@ -67,6 +67,7 @@ export interface RejectedRequest {
   model?: string;
   errorCode: string;
   receivedAt: number;
+  streamed?: boolean;
 }
 
 /** The row for a request the gateway refused before it reached a queue. */
@@ -92,7 +93,7 @@ export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord
     cacheHit: false,
     attempts: 0,
     promptVersion: null,
-    streamed: false,
+    streamed: rejected.streamed === true,
     firstTokenMs: null,
     routeAttempts: null,
   };

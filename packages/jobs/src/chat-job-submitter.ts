@@ -66,13 +66,14 @@ export class ChatJobSubmitter {
     const payload = this.payloadOf(job);
     this.listener.listen(job.jobId, job.timeoutMs, sink);
     await this.enqueue(payload, job.jobId);
-    return {
-      cancel: () => {
-        this.listener.cancel(job.jobId);
-        // Fire and forget: a caller gone is not worth failing anything over.
-        this.producer.cancel(job.jobId).catch(() => undefined);
-      },
-    };
+    return { cancel: () => this.cancelStream(job.jobId) };
+  }
+
+  /** The streaming caller went away: stop listening and have the worker abort the upstream request. */
+  cancelStream(jobId: string): void {
+    this.listener.cancel(jobId);
+    // Fire and forget: a caller gone is not worth failing anything over.
+    this.producer.cancel(jobId).catch(() => undefined);
   }
 
   private async enqueue(payload: LlmJobPayload, jobId: string): Promise<void> {
@@ -101,9 +102,9 @@ export class ChatJobSubmitter {
     };
   }
 
-  /** The caller left: stop waiting. The job still runs and records its usage. */
+  /** The caller left: stop waiting (the wait ends with an error nobody reads). The job still runs and records its usage. */
   abandon(jobId: string): void {
-    this.listener.cancel(jobId);
+    this.listener.cancel(jobId, new ServiceUnavailableError(`The caller of job ${jobId} went away.`, { details: { job_id: jobId } }));
   }
 }
 

@@ -1,6 +1,7 @@
 import {
   AllProvidersFailedError,
   type ChatCompletion,
+  type ChatCompletionChunk,
   CircuitOpenError,
   type CompletionUsage,
   StreamInterruptedError,
@@ -81,6 +82,21 @@ function isFinalAttempt(job: Job<LlmJobPayload>, error: SwitchyardError): boolea
   // A retry that might only start after the caller stops waiting is no retry: move on instead.
   const deadline = job.data.deadline;
   return deadline !== undefined && Date.now() + Math.max(error.retryAfterMs ?? 0, retryCeiling(job.attemptsMade + 1)) >= deadline;
+}
+
+/**
+ * Whether a chunk carries something the caller must see at once: text,
+ * reasoning, a tool call, a finish. Anything but the opening role-only delta.
+ */
+function usageChunk(id: string, model: string, usage: CompletionUsage): ChatCompletionChunk {
+  return { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: [], usage };
+}
+
+function opensAnswer(chunk: ChatCompletionChunk): boolean {
+  if (chunk.choices.length === 0) return true;
+  return chunk.choices.some(
+    (choice) => choice.finish_reason != null || Object.entries(choice.delta).some(([field, value]) => field !== 'role' && value != null && value !== ''),
+  );
 }
 
 function spanAttributes(payload: LlmJobPayload, jobId: string): Record<string, string> {
@@ -469,7 +485,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
         }
         held.push(event);
         // The role-only opening chunk is no token yet: a failure after it can still fall back.
-        if (chunk.choices.length > 0 && !delta?.content && delta?.tool_calls === undefined && chunk.choices[0]?.finish_reason == null) continue;
+        if (!opensAnswer(chunk)) continue;
         out = openStream(payload, chainId, model);
         firstTokenAt = Date.now();
         out.push(held.join(''));
@@ -489,14 +505,16 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     } finally {
       cancel.release();
     }
-    if (circuits !== undefined) await circuits.recordSuccess(payload.route.provider, payload.route.model).catch(() => undefined);
     if (out === undefined) {
       // An answer with no token at all (an empty completion) still reaches its caller.
       out = openStream(payload, chainId, model);
       firstTokenAt = Date.now();
       out.push(held.join(''));
     }
+    // OpenAI always ends with the usage chunk when asked; an upstream that reported none gets the chunk count.
+    if (includeUsage && usageCounts === undefined) out.push(sseEvent(usageChunk(chainId, model, { prompt_tokens: 0, completion_tokens: contentChunks, total_tokens: contentChunks })));
     out.end(SSE_DONE);
+    if (circuits !== undefined) await circuits.recordSuccess(payload.route.provider, payload.route.model).catch(() => undefined);
     return finish('succeeded');
   }
 

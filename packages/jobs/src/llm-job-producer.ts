@@ -18,6 +18,20 @@ const KEEP_COMPLETED = { age: 3600, count: 10_000 };
 export const RETRY_BACKOFF = 'switchyard';
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
 
+function jobOptionsOf(options: EnqueueOptions): JobsOptions {
+  const jobOptions: JobsOptions = {
+    jobId: options.jobId,
+    attempts: options.attempts ?? 1,
+    // Computed by the worker's backoff strategy: exponential with full jitter, never sooner than Retry-After.
+    backoff: { type: RETRY_BACKOFF },
+    removeOnComplete: options.retainMs === undefined ? KEEP_COMPLETED : { age: Math.ceil(options.retainMs / 1000) },
+    removeOnFail: options.retainMs === undefined ? KEEP_FAILED : { age: Math.ceil(options.retainMs / 1000) },
+  };
+  if (options.priority !== undefined) jobOptions.priority = options.priority;
+  if (options.delayMs !== undefined) jobOptions.delay = options.delayMs;
+  return jobOptions;
+}
+
 /**
  * Adds LLM jobs to their provider's queue. One BullMQ `add` is one Lua call,
  * so enqueueing costs a single Redis round trip.
@@ -43,17 +57,18 @@ export class LlmJobProducer {
   }
 
   async enqueue(payload: LlmJobPayload, options: EnqueueOptions): Promise<void> {
-    const jobOptions: JobsOptions = {
-      jobId: options.jobId,
-      attempts: options.attempts ?? 1,
-      // Computed by the worker's backoff strategy: exponential with full jitter, never sooner than Retry-After.
-      backoff: { type: RETRY_BACKOFF },
-      removeOnComplete: options.retainMs === undefined ? KEEP_COMPLETED : { age: Math.ceil(options.retainMs / 1000) },
-      removeOnFail: options.retainMs === undefined ? KEEP_FAILED : { age: Math.ceil(options.retainMs / 1000) },
-    };
-    if (options.priority !== undefined) jobOptions.priority = options.priority;
-    if (options.delayMs !== undefined) jobOptions.delay = options.delayMs;
-    await this.queueFor(payload.route.provider).add(LLM_JOB_NAME, payload, jobOptions);
+    await this.queueFor(payload.route.provider).add(LLM_JOB_NAME, payload, jobOptionsOf(options));
+  }
+
+  /** Many jobs, one `addBulk` (one round trip) per provider queue they go to. */
+  async enqueueBulk(jobs: readonly { payload: LlmJobPayload; options: EnqueueOptions }[]): Promise<void> {
+    const byProvider = new Map<string, { name: string; data: LlmJobPayload; opts: JobsOptions }[]>();
+    for (const { payload, options } of jobs) {
+      const batch = byProvider.get(payload.route.provider) ?? [];
+      batch.push({ name: LLM_JOB_NAME, data: payload, opts: jobOptionsOf(options) });
+      byProvider.set(payload.route.provider, batch);
+    }
+    await Promise.all([...byProvider].map(([provider, batch]) => this.queueFor(provider).addBulk(batch)));
   }
 
   /** Asks every worker to stop the request (by its first job's id), wherever its chain has got to. */

@@ -34,6 +34,7 @@ export class ReplyListener {
   readonly instanceId = randomUUID();
   readonly channel: string;
   private readonly waiters = new Map<string, Waiter>();
+  private observer: ((reply: ReplyMessage) => void) | undefined;
 
   private constructor(
     private readonly subscriber: Redis,
@@ -129,9 +130,16 @@ export class ReplyListener {
     return this.waiters.size;
   }
 
+  /** Sees every reply on this channel, waited for or not (a client's job events). */
+  observe(observer: (reply: ReplyMessage) => void): void {
+    this.observer = observer;
+  }
+
   private deliver(message: string): void {
     const reply = decodeReply(message);
-    if (reply !== undefined) this.settle(reply);
+    if (reply === undefined) return;
+    this.observer?.(reply);
+    this.settle(reply);
   }
 
   private settle(reply: ReplyMessage): void {

@@ -31,20 +31,32 @@ export async function* upstreamEvents<E>(options: UpstreamEventsOptions<E>): Asy
   let completed = false;
   let timer: NodeJS.Timeout | undefined;
 
-  const stopped = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-  });
-  // Only raced against; when nobody is waiting, an abort must not count as an unhandled rejection.
-  stopped.catch(() => undefined);
   const onCancel = () => controller.abort(new DOMException('The request was cancelled.', 'AbortError'));
 
   // The clock starts when a wait on the upstream starts and keeps running until an event arrives.
+  // Each wait has its own abort listener, removed when it settles: one long-lived promise raced
+  // against every step would keep a reaction, and with it every event, alive for the whole stream.
   const wait = <T>(step: PromiseLike<T>): Promise<T> => {
     timer ??= setTimeout(() => {
       timedOut = true;
       controller.abort(new DOMException(`No data from the upstream for ${idleTimeoutMs} ms.`, 'TimeoutError'));
     }, idleTimeoutMs);
-    return Promise.race([step, stopped]);
+    const { signal } = controller;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve(step).then(
+        (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      );
+    });
   };
   const rest = () => {
     clearTimeout(timer);

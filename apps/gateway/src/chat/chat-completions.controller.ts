@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
 import { ChatCompletionsService } from './chat-completions.service';
 import { callerRequestId, newJobId } from './request-id';
+import type { SseRelay } from './sse-relay';
 
 function wantsStream(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
@@ -44,9 +45,15 @@ export class ChatCompletionsController {
    * token still gets its HTTP status.
    */
   private async stream(request: AuthenticatedRequest, reply: FastifyReply, ids: { jobId: string; requestId: string }): Promise<void> {
-    const { relay } = await this.chat.stream(request.body, request.caller, ids, request.headers);
-    // Attached before the first await on the stream, so a caller gone while queued cancels the job too.
-    reply.raw.once('close', () => relay.clientGone());
+    // Attached before enqueueing, so a caller gone while the job is being queued cancels it too.
+    let relay: SseRelay | undefined;
+    let gone = false;
+    reply.raw.once('close', () => {
+      gone = true;
+      relay?.clientGone();
+    });
+    relay = (await this.chat.stream(request.body, request.caller, ids, request.headers)).relay;
+    if (gone) relay.clientGone();
     const route = await relay.opened;
     reply
       .header('x-switchyard-provider', route.provider)

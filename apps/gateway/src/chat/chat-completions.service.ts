@@ -65,7 +65,6 @@ export class ChatCompletionsService {
   async stream(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers): Promise<StartedStream> {
     return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId, 'switchyard.stream': 'true' }, async () => {
       let relay: SseRelay | undefined;
-      let cancel: (() => void) | undefined;
       const { submitted } = await this.enqueue(body, caller, ids, headers, (job) => {
         relay = new SseRelay({
           jobId: ids.jobId,
@@ -73,7 +72,8 @@ export class ChatCompletionsService {
           model: job.route.model,
           heartbeatMs: this.config.gateway.streamHeartbeatMs,
           maxBacklogBytes: this.config.gateway.streamMaxBacklogBytes,
-          onAbandon: () => cancel?.(),
+          // Works from the start, even while the job is still being queued.
+          onAbandon: () => this.chatJobs.cancelStream(ids.jobId),
           onEnd: (outcome) => this.metrics.jobs.inc({ provider: job.route.provider, outcome }),
         });
         const opened = relay;
@@ -83,7 +83,6 @@ export class ChatCompletionsService {
           throw error;
         });
       });
-      cancel = submitted.cancel;
       return { relay: relay as SseRelay, submitted };
     });
   }

@@ -19,5 +19,6 @@ export function rejectedRecord(
     model: route?.model,
     errorCode: SwitchyardError.isInstance(error) ? error.code : ErrorCode.Internal,
     receivedAt,
+    streamed: (body as { stream?: unknown } | null)?.stream === true,
   });
 }

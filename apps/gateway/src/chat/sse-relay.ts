@@ -47,6 +47,8 @@ export class SseRelay implements StreamSink {
     // Settled by the caller's await; never unhandled.
     this.opened.catch(() => undefined);
     this.heartbeat = setTimeout(() => this.beat(), options.heartbeatMs);
+    // The server destroys the body when the response closes early: the client is gone.
+    this.body.once('close', () => this.clientGone());
   }
 
   message(reply: ReplyMessage): void {

@@ -26,6 +26,8 @@ export const chatCompletionChunkSchema = z
         delta: z.object({
           role: z.literal('assistant').optional(),
           content: z.string().nullish(),
+          /** A reasoning model's thinking, as vLLM, llama.cpp and Ollama (mapped) stream it. */
+          reasoning_content: z.string().nullish(),
           refusal: z.string().nullish(),
           tool_calls: z.array(toolCallDeltaSchema).optional(),
         }),

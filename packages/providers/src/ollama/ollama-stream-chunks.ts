@@ -18,11 +18,17 @@ export async function* ollamaStreamChunks(provider: string, messages: AsyncItera
     if (done !== undefined) continue;
     writer ??= new ChunkWriter(newCompletionId(), message.model, ollamaCreated(message.created_at));
     const content = message.message?.content ?? '';
+    // A thinking model's reasoning, under the name OpenAI-compatible servers (vLLM, llama.cpp) give it.
+    const reasoning = message.message?.thinking ?? '';
     const calls = message.message?.tool_calls ?? [];
-    if (content !== '' || calls.length > 0) {
+    if (content !== '' || reasoning !== '' || calls.length > 0) {
       const toolCalls = openAIToolCalls(calls, toolCallCount).map((call, offset) => ({ index: toolCallCount + offset, ...call }));
       toolCallCount += calls.length;
-      yield writer.delta(0, { ...(content !== '' ? { content } : {}), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) });
+      yield writer.delta(0, {
+        ...(reasoning !== '' ? { reasoning_content: reasoning } : {}),
+        ...(content !== '' ? { content } : {}),
+        ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+      });
     }
     if (message.done) {
       done = message;
