@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Runs the whole platform on this machine: mock upstream (the stand-in
-// provider), worker-cloud and the gateway, each restarted if it dies.
+// provider), worker-cloud, worker-local, the webhook dispatcher and the
+// gateway, each restarted if it dies.
 // Ctrl-C stops them all, letting workers finish their in-flight jobs.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +20,24 @@ const services = [
   { name: 'worker-cloud', script: 'apps/worker-cloud/dist/main.js', env: {} },
   // Serves Ollama, llama.cpp, vLLM and TGI providers; exits at once when none is configured.
   { name: 'worker-local', script: 'apps/worker-local/dist/main.js', env: {} },
+  { name: 'webhook-dispatcher', script: 'apps/webhook-dispatcher/dist/main.js', env: {} },
   { name: 'gateway', script: 'apps/gateway/dist/main.js', env: { PORT: port } },
 ].filter(Boolean);
+
+/**
+ * Webhooks are signed with WEBHOOK_SECRET. On a development machine without
+ * one, a secret is made once and kept in .switchyard/webhook-secret (read it
+ * there to verify deliveries), never printed.
+ */
+function developmentWebhookSecret() {
+  const file = join(root, '.switchyard', 'webhook-secret');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `whsec_${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+if (!process.env.WEBHOOK_SECRET) process.env.WEBHOOK_SECRET = developmentWebhookSecret();
 
 const children = new Map();
 let stopping = false;

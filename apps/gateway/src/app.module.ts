@@ -8,9 +8,10 @@ import type { GatewayContext } from './gateway-context';
 import { HealthController } from './health/health.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
-import { ASYNC_JOBS, CHAT_JOBS, DATABASE, LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
+import { ASYNC_JOBS, CHAT_JOBS, WEBHOOK_QUEUE_TOKEN, DATABASE, LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
 
 @Module({})
 export class AppModule {
@@ -18,7 +19,7 @@ export class AppModule {
   static forContext(context: GatewayContext): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ChatCompletionsController, JobsController, ModelsController, HealthController, MetricsController],
+      controllers: [ChatCompletionsController, JobsController, WebhooksController, ModelsController, HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_ENV, useValue: context.env },
         { provide: ROUTING_CONFIG, useValue: context.config },
@@ -26,6 +27,7 @@ export class AppModule {
         { provide: REDIS, useValue: context.redis },
         { provide: CHAT_JOBS, useValue: context.chatJobs },
         { provide: ASYNC_JOBS, useValue: context.asyncJobs },
+        { provide: WEBHOOK_QUEUE_TOKEN, useValue: context.webhooks },
         { provide: DATABASE, useValue: context.database },
         { provide: LOGGER, useValue: context.logger },
         { provide: METRICS, useValue: context.metrics },

@@ -1,6 +1,7 @@
 import type { ApiKeyRegistry, ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
 import type { AsyncJobs, ChatJobSubmitter, Redis } from '@switchyard/jobs';
 import type { Logger } from '@switchyard/observability';
+import type { WebhookQueue } from '@switchyard/webhooks';
 import type { DataSource, UsageRecorder } from '@switchyard/usage';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 
@@ -13,6 +14,8 @@ export interface GatewayContext {
   redis: Redis;
   chatJobs: ChatJobSubmitter;
   asyncJobs: AsyncJobs;
+  /** The dispatcher's queue: its dead letters are listed and redelivered through the API. */
+  webhooks: WebhookQueue;
   database: DataSource;
   /** Rows for requests refused before they reached a queue. */
   usage: UsageRecorder;

@@ -5,6 +5,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { ApiKeyRegistry, loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
 import { AsyncJobs, ChatJobSubmitter, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
+import { WebhookProducer } from '@switchyard/webhooks';
 import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
 import { AppModule } from './app.module';
 import { authenticateRequest } from './auth/api-key.guard';
@@ -32,6 +33,8 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   const subscriber = createRedis(env.REDIS_URL, { name: 'switchyard:gateway:replies' });
   const listener = await ReplyListener.start(subscriber, env.SWITCHYARD_KEY_PREFIX);
   const producer = new LlmJobProducer(redis, env.SWITCHYARD_KEY_PREFIX);
+  // Events of jobs cancelled before they ran (the worker reports the rest), and dead-letter lookups.
+  const webhooks = new WebhookProducer(redis, env.SWITCHYARD_KEY_PREFIX);
   const database = createUsageDataSource(env.DATABASE_URL, { poolSize: 2 });
   await database.initialize();
 
@@ -42,7 +45,8 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     apiKeys: new ApiKeyRegistry(config.auth.keys),
     redis,
     chatJobs: new ChatJobSubmitter(producer, listener, env.JOB_ATTEMPTS),
-    asyncJobs: new AsyncJobs(redis, producer, { prefix: env.SWITCHYARD_KEY_PREFIX, attempts: env.ASYNC_JOB_ATTEMPTS, retentionMs: env.ASYNC_JOB_RETENTION_MS }),
+    asyncJobs: new AsyncJobs(redis, producer, { prefix: env.SWITCHYARD_KEY_PREFIX, attempts: env.ASYNC_JOB_ATTEMPTS, retentionMs: env.ASYNC_JOB_RETENTION_MS }, webhooks),
+    webhooks: webhooks.queue,
     database,
     usage: new UsageRecorder(new UsageRepository(database), {
       flushIntervalMs: env.USAGE_FLUSH_MS,
@@ -101,6 +105,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       await app.close();
       await listener.close();
       await producer.close();
+      await webhooks.close();
       await context.usage.close();
       await database.destroy();
       await redis.quit().catch(() => undefined);

@@ -9,3 +9,4 @@ export const LOGGER = Symbol('LOGGER');
 export const METRICS = Symbol('METRICS');
 export const USAGE = Symbol('USAGE');
 export const ASYNC_JOBS = Symbol('ASYNC_JOBS');
+export const WEBHOOK_QUEUE_TOKEN = Symbol('WEBHOOK_QUEUE');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   type AsyncJobStatus,
   type AsyncJobView,
@@ -51,12 +51,27 @@ export interface AsyncJobPage {
   last_id: string | null;
 }
 
-interface JobRecord {
-  provider: string;
-  createdAt: number;
+/** What a cancel leaves behind; a job never cancelled has no record at all. */
+interface CancelRecord {
+  tenant?: string;
   cancelled: boolean;
   /** Set when the job was taken off its queue before it ran. */
   final?: AsyncJobView;
+}
+
+const ASYNC_JOB_ID = /^job_[0-9a-f]{32}_([a-z0-9][a-z0-9_-]{0,62})$/;
+
+/**
+ * An async job's id names its first provider, so a lookup goes straight to
+ * the right queue and accepting a job writes nothing but the job and one
+ * index entry.
+ */
+export function newAsyncJobId(provider: string): string {
+  return `job_${randomUUID().replaceAll('-', '')}_${provider}`;
+}
+
+function providerOfJobId(jobId: string): string | undefined {
+  return ASYNC_JOB_ID.exec(jobId)?.[1];
 }
 
 const QUEUED_STATES = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children', 'unknown']);
@@ -66,11 +81,10 @@ const MAX_SCAN = 1_000;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
- * The async way in: a job is accepted with one Redis round trip for its
- * record and one for its queue entry, answered at once, and looked up later
- * by id. The record (tenant, provider, creation time) lets a lookup find the
- * job's queue and refuse other tenants; the per-tenant index lists them.
- * The job itself is the BullMQ job, followed along its fallback chain.
+ * The async way in: a job is accepted with one Redis round trip (its queue
+ * entry and its place in the tenant's index), answered at once, and looked
+ * up later by id. The job itself is the BullMQ job: its id names its queue,
+ * its payload its tenant, and a lookup follows it along its fallback chain.
  */
 export class AsyncJobs {
   constructor(
@@ -80,8 +94,8 @@ export class AsyncJobs {
     private readonly webhooks?: WebhookSink,
   ) {}
 
-  private recordKey(jobId: string): string {
-    return `${this.options.prefix}:ajob:${jobId}`;
+  private cancelKey(jobId: string): string {
+    return `${this.options.prefix}:ajob-cancel:${jobId}`;
   }
 
   private indexKey(tenant: string): string {
@@ -89,28 +103,29 @@ export class AsyncJobs {
   }
 
   /** Accepts the job; with an Idempotency-Key seen before (same body), answers the earlier job's id instead. */
-  async submit(job: SubmitAsyncJob, body: string): Promise<{ view: AsyncJobView; replayed: boolean }> {
+  /** `body` is read only with an Idempotency-Key: the same key must come with the same request. */
+  async submit(job: SubmitAsyncJob, body: () => string): Promise<{ view: AsyncJobView; replayed: boolean }> {
     const { tenant } = job.caller;
     let idempotencyKey: string | undefined;
     if (job.idempotencyKey !== undefined) {
       idempotencyKey = `${this.options.prefix}:idem:${tenant}:${sha256(job.idempotencyKey)}`;
-      const claim = `${job.jobId} ${sha256(body)}`;
+      const bodyHash = sha256(body());
+      const claim = `${job.jobId} ${bodyHash}`;
       const claimed = await this.redis.set(idempotencyKey, claim, 'PX', IDEMPOTENCY_MS, 'NX');
       if (claimed === null) {
         const [earlierJob, earlierBody] = (await this.redis.get(idempotencyKey))?.split(' ') ?? [];
         if (earlierJob === undefined) throw new ServiceUnavailableError('The Idempotency-Key is being claimed by another request; retry.');
-        if (earlierBody !== sha256(body)) throw new IdempotencyConflictError(earlierJob);
+        if (earlierBody !== bodyHash) throw new IdempotencyConflictError(earlierJob);
         return { view: await this.get(earlierJob, tenant), replayed: true };
       }
     }
     const createdAt = Date.now();
     const payload = this.payloadOf(job, createdAt);
     try {
-      // The record goes first, so a job that finishes at once is already findable.
-      await this.recordCommands(this.redis.multi(), job, createdAt).exec();
-      await this.producer.enqueue(payload, this.enqueueOptions(job));
+      // Both go out on the one connection back to back: one round trip.
+      await Promise.all([this.indexCommands(this.redis.multi(), job, createdAt).exec(), this.producer.enqueue(payload, this.enqueueOptions(job))]);
     } catch (cause) {
-      const cleanup = this.redis.multi().del(this.recordKey(job.jobId)).zrem(this.indexKey(tenant), job.jobId);
+      const cleanup = this.redis.multi().zrem(this.indexKey(tenant), job.jobId);
       if (idempotencyKey !== undefined) cleanup.del(idempotencyKey);
       await cleanup.exec().catch(() => undefined);
       throw new ServiceUnavailableError('The job queue is unavailable; the job was not accepted.', { cause });
@@ -119,22 +134,24 @@ export class AsyncJobs {
   }
 
   /**
-   * Accepts many jobs with one round trip for their records and one per
-   * provider queue for the jobs (no idempotency keys: the caller owns the ids).
+   * Accepts many jobs with one round trip for their index entries and one
+   * per provider queue for the jobs.
    */
   async submitMany(jobs: readonly SubmitAsyncJob[]): Promise<AsyncJobView[]> {
     const createdAt = Date.now();
     const records = this.redis.multi();
     const tenants = new Set<string>();
     for (const job of jobs) {
-      this.recordCommands(records, job, createdAt, false);
+      this.indexCommands(records, job, createdAt, false);
       tenants.add(job.caller.tenant);
     }
     for (const tenant of tenants) records.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs);
     const payloads = jobs.map((job) => this.payloadOf(job, createdAt));
     try {
-      await records.exec();
-      await this.producer.enqueueBulk(jobs.map((job, i) => ({ payload: payloads[i] as LlmJobPayload, options: this.enqueueOptions(job) })));
+      await Promise.all([
+        records.exec(),
+        this.producer.enqueueBulk(jobs.map((job, i) => ({ payload: payloads[i] as LlmJobPayload, options: this.enqueueOptions(job) }))),
+      ]);
     } catch (cause) {
       throw new ServiceUnavailableError('The job queue is unavailable; the jobs were not accepted.', { cause });
     }
@@ -157,13 +174,10 @@ export class AsyncJobs {
     };
   }
 
-  /** The job's record and index entry; `trim` also drops index entries past the retention. */
-  private recordCommands(pipeline: ChainableCommander, job: SubmitAsyncJob, createdAt: number, trim = true): ChainableCommander {
+  /** The job's index entry; `trim` also drops entries past the retention. */
+  private indexCommands(pipeline: ChainableCommander, job: SubmitAsyncJob, createdAt: number, trim = true): ChainableCommander {
     const { tenant } = job.caller;
-    pipeline
-      .hset(this.recordKey(job.jobId), 'tenant', tenant, 'provider', job.route.provider, 'created', String(createdAt))
-      .pexpire(this.recordKey(job.jobId), this.options.retentionMs)
-      .zadd(this.indexKey(tenant), createdAt, job.jobId);
+    pipeline.zadd(this.indexKey(tenant), createdAt, job.jobId);
     return trim ? pipeline.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs) : pipeline;
   }
 
@@ -178,8 +192,7 @@ export class AsyncJobs {
   }
 
   async get(jobId: string, tenant: string): Promise<AsyncJobView> {
-    const record = await this.record(jobId, tenant);
-    return (await this.locate(jobId, record)).view;
+    return (await this.locate(jobId, tenant)).view;
   }
 
   /**
@@ -188,10 +201,9 @@ export class AsyncJobs {
    * reports it). A job that already ended is answered as it is.
    */
   async cancel(jobId: string, tenant: string, onDropped: (payload: LlmJobPayload) => void): Promise<AsyncJobView> {
-    const record = await this.record(jobId, tenant);
-    const found = await this.locate(jobId, record);
+    const found = await this.locate(jobId, tenant);
     if (found.view.status !== 'queued' && found.view.status !== 'running') return found.view;
-    await this.redis.hset(this.recordKey(jobId), 'cancelled', '1');
+    await this.redis.multi().hset(this.cancelKey(jobId), 'cancelled', '1', 'tenant', tenant).pexpire(this.cancelKey(jobId), this.options.retentionMs).exec();
     // Every worker hears it: the one running the job aborts it, the others drop it if it reaches them.
     await this.producer.cancel(jobId);
     if (found.view.status === 'queued' && found.job !== undefined) {
@@ -201,16 +213,16 @@ export class AsyncJobs {
         () => false,
       );
       if (removed) {
-        const view = asyncJobView(jobId, { status: 'cancelled', payload: found.job.data, createdAt: record.createdAt, finishedAt: Date.now(), attempts: 0 });
+        const view = { ...found.view, status: 'cancelled' as const, finished_at: Math.floor(Date.now() / 1000) };
         onDropped(found.job.data);
-        // The queue no longer has it: the record keeps its final state for lookups.
-        await this.redis.hset(this.recordKey(jobId), 'final', JSON.stringify(view));
+        // The queue no longer has it: the cancel record keeps its final state for lookups.
+        await this.redis.hset(this.cancelKey(jobId), 'final', JSON.stringify(view));
         const event = jobEndedEvent(view, found.job.data);
         if (event !== undefined) await this.webhooks?.deliver(event);
         return view;
       }
     }
-    return (await this.locate(jobId, { ...record, cancelled: true })).view;
+    return (await this.locate(jobId, tenant)).view;
   }
 
   /** The tenant's jobs, newest first; `status` filters, `after` (a previous page's `last_id`) continues. */
@@ -241,53 +253,62 @@ export class AsyncJobs {
     return { object: 'list', data, has_more: position < total, last_id: lastId };
   }
 
-  private async record(jobId: string, tenant: string): Promise<JobRecord> {
-    const fields = await this.redis.hgetall(this.recordKey(jobId));
-    // Another tenant's job is as absent as one that never was.
-    if (fields.tenant !== tenant || fields.provider === undefined) throw new NotFoundError(`No job with id '${jobId}'.`);
+  private async cancelRecord(jobId: string): Promise<CancelRecord> {
+    const fields = await this.redis.hgetall(this.cancelKey(jobId));
     return {
-      provider: fields.provider,
-      createdAt: Number(fields.created),
       cancelled: fields.cancelled === '1',
+      ...(fields.tenant === undefined ? {} : { tenant: fields.tenant }),
       ...(fields.final === undefined ? {} : { final: JSON.parse(fields.final) as AsyncJobView }),
     };
   }
 
-  /** Follows the job along its fallback chain to the job that has (or will have) the answer. */
-  private async locate(jobId: string, record: JobRecord): Promise<{ view: AsyncJobView; job?: Job<LlmJobPayload> }> {
-    if (record.final !== undefined) return { view: record.final };
-    let provider = record.provider;
-    let id = jobId;
-    for (let hop = 0; hop < 17; hop++) {
-      const job = (await this.producer.queueFor(provider).getJob(id)) as Job<LlmJobPayload> | undefined;
-      if (job === undefined) break;
+  /**
+   * Finds the job and follows it along its fallback chain to the job that
+   * has (or will have) the answer. Another tenant's job is as absent as one
+   * that never was.
+   */
+  private async locate(jobId: string, tenant: string): Promise<{ view: AsyncJobView; job?: Job<LlmJobPayload> }> {
+    const notFound = new NotFoundError(`No job with id '${jobId}'.`);
+    let provider = providerOfJobId(jobId);
+    if (provider === undefined) throw notFound;
+    const [first, cancel] = await Promise.all([this.producer.queueFor(provider).getJob(jobId) as Promise<Job<LlmJobPayload> | undefined>, this.cancelRecord(jobId)]);
+    if (cancel.final !== undefined) {
+      if (cancel.tenant !== tenant) throw notFound;
+      return { view: cancel.final };
+    }
+    if (first === undefined || first.data.caller.tenant !== tenant) throw notFound;
+    const createdAt = first.data.enqueuedAt;
+    let job: Job<LlmJobPayload> | undefined = first;
+    for (let hop = 0; hop < 17 && job !== undefined; hop++) {
       const state = await job.getState();
       const result = job.returnvalue as LlmJobResult | null;
       if (state === 'completed' && result?.forwardedTo !== undefined) {
         provider = result.forwardedTo.provider;
-        id = result.forwardedTo.jobId;
+        job = (await this.producer.queueFor(provider).getJob(result.forwardedTo.jobId)) as Job<LlmJobPayload> | undefined;
         continue;
       }
-      const base = { payload: job.data, createdAt: record.createdAt, ...(job.processedOn ? { startedAt: job.processedOn } : {}), ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}) };
       const tried = (job.data.tried ?? []).reduce((sum, attempt) => sum + attempt.attempts, 0);
       let status: AsyncJobStatus;
       if (state === 'completed') status = statusOfResult(result);
       else if (state === 'failed') status = 'failed';
-      else if (record.cancelled) status = 'cancelled';
+      else if (cancel.cancelled) status = 'cancelled';
       else status = QUEUED_STATES.has(state) ? 'queued' : 'running';
       const attempts = result?.attempts ?? tried + job.attemptsMade + (state === 'active' ? 1 : 0);
       return {
         view: asyncJobView(jobId, {
-          ...base,
           status,
+          payload: job.data,
+          createdAt,
           attempts,
+          ...(job.processedOn ? { startedAt: job.processedOn } : {}),
+          ...(job.finishedOn ? { finishedAt: job.finishedOn } : {}),
           ...(result?.response === undefined ? {} : { result: result.response }),
           ...(state === 'failed' ? { error: job.failedReason } : {}),
         }),
         job,
       };
     }
-    // Its record is written just before its queue entry.
-    throw new NotFoundError(`No job with id '${jobId}'.`);
+    // A fallback job enqueued a moment after its predecessor finished: still on its way.
+    return { view: asyncJobView(jobId, { status: 'running', payload: first.data, createdAt, attempts: 0 }) };
   }
 }

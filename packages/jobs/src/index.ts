@@ -14,5 +14,5 @@ export { runWorkerProcess } from './run-worker-process';
 export { ModelInventoryPublisher, readModelInventories, type ProviderInventory } from './model-inventory';
 export { ProviderBudget, type BudgetLimits } from './provider-budget';
 export { withTimeout } from './with-timeout';
-export { AsyncJobs, type AsyncJobsOptions, type AsyncJobPage, type SubmitAsyncJob, type WebhookSink } from './async-jobs';
+export { AsyncJobs, newAsyncJobId, type AsyncJobsOptions, type AsyncJobPage, type SubmitAsyncJob, type WebhookSink } from './async-jobs';
 export { asyncJobView, jobEndedEvent, type JobFacts } from './async-job-view';

@@ -10,6 +10,7 @@ import { ModelInventoryPublisher } from './model-inventory';
 import { createRedis } from './redis-connection';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
+import { WebhookProducer } from '@switchyard/webhooks';
 import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
 
 export interface RunningWorker {
@@ -82,6 +83,8 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
     createRedis(env.REDIS_URL, { name: `switchyard:${service}:cancels` }),
     env.SWITCHYARD_KEY_PREFIX,
   );
+  // Async jobs that name a webhook report how they ended through the dispatcher's queue.
+  const webhooks = new WebhookProducer(publisher, env.SWITCHYARD_KEY_PREFIX);
   const health = new BackendHealth(adapters, log);
   await health.start();
   await preloadModels(adapters, catalog, log);
@@ -111,6 +114,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       circuits,
       health,
       cancellations,
+      webhooks,
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
       logger: log,
     }),
@@ -127,6 +131,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       health.stop();
       await host.close();
       await cancellations.close();
+      await webhooks.close();
       await producer.close();
       await usage.close();
       await dataSource.destroy();

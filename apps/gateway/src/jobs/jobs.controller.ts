@@ -14,12 +14,12 @@ export class JobsController {
 
   @Post()
   async create(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<void> {
-    const jobId = newJobId('job');
-    const requestId = callerRequestId(request.headers['x-request-id'], jobId);
-    const { view, replayed } = await this.jobs.create(request.body, request.caller, { jobId, requestId }, request.headers);
+    const refusalId = newJobId('req');
+    const requestId = callerRequestId(request.headers['x-request-id'], refusalId);
+    const { view, replayed } = await this.jobs.create(request.body, request.caller, { jobId: refusalId, requestId }, request.headers);
     reply
       .code(202)
-      .header('x-request-id', requestId)
+      .header('x-request-id', requestId === refusalId ? view.id : requestId)
       .header('x-switchyard-job-id', view.id)
       .header('location', `/v1/jobs/${view.id}`)
       .header('idempotent-replayed', String(replayed))

@@ -10,7 +10,7 @@ import {
   parseAsyncJobRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
-import { type AsyncJobPage, type AsyncJobs, buildUsageRecord } from '@switchyard/jobs';
+import { type AsyncJobPage, type AsyncJobs, buildUsageRecord, newAsyncJobId } from '@switchyard/jobs';
 import { injectTraceContext } from '@switchyard/observability';
 import type { UsageRecorder } from '@switchyard/usage';
 import { rejectedRecord } from '../chat/rejected-record';
@@ -32,7 +32,7 @@ export class JobsService {
     @Inject(USAGE) private readonly usage: UsageRecorder,
   ) {}
 
-  /** Validates, routes and queues the job; the answer does not wait for it to run. */
+  /** Validates, routes and queues the job; the answer does not wait for it to run. `ids.jobId` names a refused request's row. */
   async create(
     body: unknown,
     caller: CallerIdentity,
@@ -50,17 +50,19 @@ export class JobsService {
       const providerHeader = headers['x-switchyard-provider'];
       const chain = this.catalog.resolveChain(parsed.request.model, typeof providerHeader === 'string' && providerHeader !== '' ? providerHeader : undefined);
       route = chain.route;
+      const jobId = newAsyncJobId(chain.route.provider);
       return await this.jobs.submit(
         {
           ...parsed,
-          ...ids,
+          jobId,
+          requestId: ids.requestId === ids.jobId ? jobId : ids.requestId,
           route: chain.route,
           fallbacks: chain.fallbacks,
           caller: parsed.request.user === undefined ? caller : { ...caller, user: parsed.request.user },
           trace: injectTraceContext(),
           ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         },
-        JSON.stringify(body),
+        () => JSON.stringify(body),
       );
     } catch (error) {
       this.usage.record(rejectedRecord(body, caller, ids, route, error, receivedAt));

@@ -1,0 +1,1 @@
+export { startWebhookDispatcher, type RunningWebhookDispatcher } from './webhook-dispatcher';

@@ -1,0 +1,1 @@
+export { summarizeTickets, type Summary, type Ticket } from './summarize-tickets';

@@ -1,0 +1,140 @@
+import { EventEmitter } from 'node:events';
+import { loadRoutingConfig, ModelCatalog, type RoutingConfig } from '@switchyard/config';
+import {
+  type AsyncJobStatus,
+  type AsyncJobView,
+  type CallerIdentity,
+  type ChatCompletion,
+  type ChatCompletionRequest,
+  DEFAULT_KEY_PREFIX,
+  parseAsyncJobRequest,
+} from '@switchyard/contracts';
+import { AsyncJobs, createRedis, newAsyncJobId, LlmJobProducer, type Redis, ReplyListener, type ReplyMessage, type SubmitAsyncJob, toJobError } from '@switchyard/jobs';
+import type { EnqueueOptions, JobEnded, JobPage, SwitchyardClient, WaitOptions } from './switchyard-client';
+
+export interface DirectClientOptions {
+  /** The Redis the platform's queues live in. */
+  redisUrl?: string;
+  /** The platform's `SWITCHYARD_KEY_PREFIX`. */
+  prefix?: string;
+  /** The platform's routing file (or the parsed config), to route models exactly as the gateway does. */
+  configPath?: string;
+  config?: RoutingConfig;
+  /** Who the jobs run as: their usage rows, listing and tenancy. */
+  caller: CallerIdentity;
+  /** BullMQ attempts per route (default 3). */
+  attempts?: number;
+  /** How long results stay readable (default 24 h). */
+  retentionMs?: number;
+  defaultTimeoutMs?: number;
+}
+
+/**
+ * Adds jobs straight to the provider queues, the same jobs the gateway adds,
+ * so the same workers run them, the same usage rows record them and
+ * `GET /v1/jobs/{id}` finds them. Answers come back on this client's own
+ * reply channel.
+ */
+export class DirectClient implements SwitchyardClient {
+  private readonly events = new EventEmitter();
+
+  private constructor(
+    private readonly redis: Redis,
+    private readonly producer: LlmJobProducer,
+    private readonly listener: ReplyListener,
+    private readonly jobs: AsyncJobs,
+    private readonly catalog: ModelCatalog,
+    private readonly options: DirectClientOptions,
+  ) {
+    listener.observe((reply) => this.emitEnded(reply));
+  }
+
+  static async connect(options: DirectClientOptions): Promise<DirectClient> {
+    const url = options.redisUrl ?? 'redis://127.0.0.1:6379';
+    const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
+    const config = options.config ?? loadRoutingConfig(options.configPath ?? 'switchyard.yaml');
+    // Producers never hold provider keys: the workers do.
+    const catalog = new ModelCatalog(config, process.env, { keysHeldElsewhere: true });
+    const redis = createRedis(url, { name: 'switchyard:client' });
+    const listener = await ReplyListener.start(createRedis(url, { name: 'switchyard:client:replies' }), prefix);
+    const producer = new LlmJobProducer(redis, prefix);
+    const jobs = new AsyncJobs(redis, producer, { prefix, attempts: options.attempts ?? 3, retentionMs: options.retentionMs ?? 24 * 3600 * 1000 });
+    return new DirectClient(redis, producer, listener, jobs, catalog, options);
+  }
+
+  /** Validates like `POST /v1/jobs` and routes like the gateway. */
+  private prepare(request: ChatCompletionRequest, options: EnqueueOptions): SubmitAsyncJob {
+    const { provider, ...jobOptions } = options;
+    const parsed = parseAsyncJobRequest({ ...request, ...jobOptions });
+    const chain = this.catalog.resolveChain(parsed.request.model, provider);
+    const jobId = newAsyncJobId(chain.route.provider);
+    const caller = parsed.request.user === undefined ? this.options.caller : { ...this.options.caller, user: parsed.request.user };
+    return { ...parsed, jobId, requestId: jobId, route: chain.route, fallbacks: chain.fallbacks, caller, replyTo: this.listener.channel };
+  }
+
+  async enqueue(request: ChatCompletionRequest, options: EnqueueOptions = {}): Promise<AsyncJobView> {
+    return (await this.jobs.submit(this.prepare(request, options), () => '')).view;
+  }
+
+  async enqueueAndWait(request: ChatCompletionRequest, options: WaitOptions = {}): Promise<ChatCompletion> {
+    const { timeoutMs = this.options.defaultTimeoutMs ?? 120_000, ...enqueueOptions } = options;
+    const job = this.prepare(request, enqueueOptions);
+    // Listening before the job exists, so a fast answer is not missed.
+    const answer = this.listener.wait(job.jobId, timeoutMs);
+    answer.catch(() => undefined);
+    try {
+      await this.jobs.submit(job, () => '');
+    } catch (error) {
+      this.listener.cancel(job.jobId);
+      throw error;
+    }
+    const reply = await answer;
+    if (!reply.ok) throw toJobError(reply.body);
+    return JSON.parse(reply.body) as ChatCompletion;
+  }
+
+  async enqueueBulk(requests: readonly ChatCompletionRequest[], options: EnqueueOptions = {}): Promise<AsyncJobView[]> {
+    // Every request is checked before any is queued: a bad one refuses the batch, naming its index.
+    const jobs = requests.map((request, index) => {
+      try {
+        return this.prepare(request, options);
+      } catch (error) {
+        if (error instanceof Error) error.message = `requests[${index}]: ${error.message}`;
+        throw error;
+      }
+    });
+    return this.jobs.submitMany(jobs);
+  }
+
+  get(jobId: string): Promise<AsyncJobView> {
+    return this.jobs.get(jobId, this.options.caller.tenant);
+  }
+
+  cancel(jobId: string): Promise<AsyncJobView> {
+    // A queued job removed here gets no usage row from a worker; the gateway's DELETE writes one, this client has no database.
+    return this.jobs.cancel(jobId, this.options.caller.tenant, () => undefined);
+  }
+
+  list(options: { limit?: number; after?: string; status?: AsyncJobStatus } = {}): Promise<JobPage> {
+    return this.jobs.list(this.options.caller.tenant, { limit: options.limit ?? 20, ...options });
+  }
+
+  onJobEnded(listener: (event: JobEnded) => void): () => void {
+    this.events.on('ended', listener);
+    return () => this.events.off('ended', listener);
+  }
+
+  private emitEnded(reply: ReplyMessage): void {
+    if (reply.part !== undefined || this.events.listenerCount('ended') === 0) return;
+    const event: JobEnded = reply.ok
+      ? { jobId: reply.jobId, status: 'succeeded', completion: JSON.parse(reply.body) as ChatCompletion }
+      : { jobId: reply.jobId, status: 'failed', error: toJobError(reply.body) };
+    this.events.emit('ended', event);
+  }
+
+  async close(): Promise<void> {
+    await this.listener.close();
+    await this.producer.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+}

@@ -1,0 +1,45 @@
+import { WEBHOOK_QUEUE, type WebhookDelivery, webhookQueuePrefix } from '@switchyard/contracts';
+import type { Logger } from '@switchyard/observability';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { createDeliveryProcessor, type DeliveryReceipt, type DeliverySettings, webhookBackoff } from './delivery-processor';
+
+export interface WebhookDispatcherOptions {
+  /** Blocking connection (maxRetriesPerRequest: null), as BullMQ workers need. */
+  connection: Redis;
+  keyPrefix: string;
+  settings: DeliverySettings;
+  /** Deliveries in flight at once; they mostly wait on receivers. */
+  concurrency: number;
+  logger: Logger;
+}
+
+/** Consumes the webhook queue: one BullMQ worker whose jobs are single delivery attempts. */
+export class WebhookDispatcher {
+  private readonly worker: Worker<WebhookDelivery, DeliveryReceipt>;
+
+  constructor(private readonly options: WebhookDispatcherOptions) {
+    const { settings, logger } = options;
+    this.worker = new Worker<WebhookDelivery, DeliveryReceipt>(WEBHOOK_QUEUE, createDeliveryProcessor(settings, logger), {
+      connection: options.connection,
+      prefix: webhookQueuePrefix(options.keyPrefix),
+      concurrency: options.concurrency,
+      // An attempt lasts at most the request timeout; the lock must outlive it so no second worker sends the same attempt.
+      lockDuration: Math.max(30_000, 2 * settings.timeoutMs),
+      autorun: false,
+      settings: { backoffStrategy: webhookBackoff(settings.retry) },
+    });
+    this.worker.on('error', (error) => logger.error({ err: error }, 'webhook worker error'));
+  }
+
+  async start(): Promise<void> {
+    await this.worker.waitUntilReady();
+    void this.worker.run();
+    this.options.logger.info({ concurrency: this.options.concurrency }, 'consuming the webhook queue');
+  }
+
+  /** Takes no new deliveries and waits for those in flight (each bounded by the request timeout). */
+  async close(): Promise<void> {
+    await this.worker.close();
+  }
+}

@@ -1,0 +1,60 @@
+import { ConfigError } from '@switchyard/config';
+import { z } from 'zod';
+import type { DeliverySettings } from './delivery-processor';
+import { DestinationPolicy } from './destination-policy';
+import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_RETRY_DELAYS_MS } from './retry-policy';
+import { isValidWebhookSecret } from './standard-webhooks';
+
+// Compose files pass unset variables through as empty strings.
+const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
+const intFromEnv = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
+
+const webhookEnvSchema = z.object({
+  /** Signs events whose job gave no secret of its own. Without it such events are dead-lettered, never sent unsigned. */
+  WEBHOOK_SECRET: z.preprocess(unsetIfEmpty, z.string().refine(isValidWebhookSecret, 'must be whsec_ followed by base64').optional()),
+  /** Comma-separated CIDRs, addresses or exact host names that webhooks may reach although they are not public. */
+  WEBHOOK_ALLOWLIST: z.string().default(''),
+  /** For one attempt, redirects included, until the receiver's response headers. */
+  WEBHOOK_TIMEOUT_MS: intFromEnv(15_000),
+  WEBHOOK_CONNECT_TIMEOUT_MS: intFromEnv(5_000),
+  /** No retry is scheduled later than this after the event was made. */
+  WEBHOOK_MAX_AGE_MS: intFromEnv(DEFAULT_MAX_EVENT_AGE_MS),
+  /** Comma-separated waits before each retry, in ms; their count + 1 is the attempts an event gets. */
+  WEBHOOK_RETRY_DELAYS_MS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^\s*\d+(\s*,\s*\d+)*\s*$/, 'comma-separated milliseconds')
+      .transform((text) => text.split(',').map((part) => Number(part.trim())))
+      .pipe(z.array(z.number().int().min(0)).max(100))
+      .default([...DEFAULT_RETRY_DELAYS_MS]),
+  ),
+  WEBHOOK_CONCURRENCY: intFromEnv(32),
+});
+
+export type WebhookEnv = z.infer<typeof webhookEnvSchema>;
+
+export function loadWebhookEnv(source: NodeJS.ProcessEnv = process.env): WebhookEnv {
+  const result = webhookEnvSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+export function deliverySettingsFromEnv(env: WebhookEnv): DeliverySettings {
+  let policy: DestinationPolicy;
+  try {
+    policy = DestinationPolicy.fromList(env.WEBHOOK_ALLOWLIST.split(','));
+  } catch (error) {
+    throw new ConfigError(`Invalid environment:\n  WEBHOOK_ALLOWLIST: ${(error as Error).message}`);
+  }
+  return {
+    ...(env.WEBHOOK_SECRET === undefined ? {} : { defaultSecret: env.WEBHOOK_SECRET }),
+    policy,
+    connectTimeoutMs: env.WEBHOOK_CONNECT_TIMEOUT_MS,
+    timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+    retry: { delaysMs: env.WEBHOOK_RETRY_DELAYS_MS, maxAgeMs: env.WEBHOOK_MAX_AGE_MS },
+  };
+}

@@ -1,0 +1,60 @@
+import { WEBHOOK_QUEUE, type WebhookDelivery, webhookDeliverySchema, webhookQueuePrefix } from '@switchyard/contracts';
+import { type JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DeliveryReceipt } from './delivery-processor';
+
+export const WEBHOOK_JOB_NAME = 'deliver';
+/** The dispatcher's backoff strategy answers to this type; BullMQ's built-in ones would ignore the retry schedule. */
+export const WEBHOOK_BACKOFF = 'webhook';
+/**
+ * A backstop only: the dispatcher's retry schedule decides when an event is
+ * given up, and a redelivered dead letter needs attempts left to run at all.
+ */
+export const MAX_WEBHOOK_ATTEMPTS = 1000;
+
+// Completed jobs stay a day so an event queued twice under one id is sent once.
+const KEEP_DELIVERED = { age: 24 * 3600, count: 100_000 };
+// Dead letters stay a week for listing and redelivery; then BullMQ removes them.
+const KEEP_DEAD = { age: 7 * 24 * 3600 };
+const KEEP_ATTEMPT_LOG_LINES = 100;
+
+export type WebhookQueue = Queue<WebhookDelivery, DeliveryReceipt>;
+
+export function openWebhookQueue(connection: Redis, keyPrefix: string): WebhookQueue {
+  return new Queue<WebhookDelivery, DeliveryReceipt>(WEBHOOK_QUEUE, { connection, prefix: webhookQueuePrefix(keyPrefix) });
+}
+
+export function webhookJobOptions(eventId: string): JobsOptions {
+  return {
+    // One job per event: the id also makes a second enqueue of the same event a no-op.
+    jobId: eventId,
+    attempts: MAX_WEBHOOK_ATTEMPTS,
+    backoff: { type: WEBHOOK_BACKOFF },
+    removeOnComplete: KEEP_DELIVERED,
+    removeOnFail: KEEP_DEAD,
+    keepLogs: KEEP_ATTEMPT_LOG_LINES,
+  };
+}
+
+/** Checks the event against the contract here, so a bad one fails its producer rather than sitting in the queue. */
+export async function enqueueWebhook(queue: WebhookQueue, delivery: WebhookDelivery): Promise<void> {
+  const event = webhookDeliverySchema.parse(delivery);
+  await queue.add(WEBHOOK_JOB_NAME, event, webhookJobOptions(event.eventId));
+}
+
+/** What producers (the LLM workers) hold: one queue handle, `deliver` to hand an event to the dispatcher. */
+export class WebhookProducer {
+  readonly queue: WebhookQueue;
+
+  constructor(connection: Redis, keyPrefix: string) {
+    this.queue = openWebhookQueue(connection, keyPrefix);
+  }
+
+  deliver(delivery: WebhookDelivery): Promise<void> {
+    return enqueueWebhook(this.queue, delivery);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
