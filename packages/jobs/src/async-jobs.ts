@@ -14,7 +14,7 @@ import {
   type WebhookDelivery,
 } from '@switchyard/contracts';
 import type { Job } from 'bullmq';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { asyncJobView, jobEndedEvent, statusOfResult } from './async-job-view';
 import type { EnqueueOptions, LlmJobProducer } from './llm-job-producer';
 
@@ -76,6 +76,7 @@ function providerOfJobId(jobId: string): string | undefined {
 
 const QUEUED_STATES = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children', 'unknown']);
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
+const TRIM_EVERY = 256;
 const MAX_SCAN = 1_000;
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -87,6 +88,9 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * its payload its tenant, and a lookup follows it along its fallback chain.
  */
 export class AsyncJobs {
+  /** Index entries past the retention are dropped now and then, not on every submit. */
+  private sinceTrim = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly producer: LlmJobProducer,
@@ -122,8 +126,13 @@ export class AsyncJobs {
     const createdAt = Date.now();
     const payload = this.payloadOf(job, createdAt);
     try {
-      // Both go out on the one connection back to back: one round trip.
-      await Promise.all([this.indexCommands(this.redis.multi(), job, createdAt).exec(), this.producer.enqueue(payload, this.enqueueOptions(job))]);
+      // Both go out on the one connection back to back: one round trip. A plain command, not a
+      // MULTI: an ioredis pipeline copies every script BullMQ defined on the connection.
+      await Promise.all([this.redis.zadd(this.indexKey(tenant), createdAt, job.jobId), this.producer.enqueue(payload, this.enqueueOptions(job))]);
+      if (++this.sinceTrim >= TRIM_EVERY) {
+        this.sinceTrim = 0;
+        this.redis.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs).catch(() => undefined);
+      }
     } catch (cause) {
       const cleanup = this.redis.multi().zrem(this.indexKey(tenant), job.jobId);
       if (idempotencyKey !== undefined) cleanup.del(idempotencyKey);
@@ -142,7 +151,7 @@ export class AsyncJobs {
     const records = this.redis.multi();
     const tenants = new Set<string>();
     for (const job of jobs) {
-      this.indexCommands(records, job, createdAt, false);
+      records.zadd(this.indexKey(job.caller.tenant), createdAt, job.jobId);
       tenants.add(job.caller.tenant);
     }
     for (const tenant of tenants) records.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs);
@@ -172,13 +181,6 @@ export class AsyncJobs {
       ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
       ...(job.webhook === undefined ? {} : { webhook: job.webhook }),
     };
-  }
-
-  /** The job's index entry; `trim` also drops entries past the retention. */
-  private indexCommands(pipeline: ChainableCommander, job: SubmitAsyncJob, createdAt: number, trim = true): ChainableCommander {
-    const { tenant } = job.caller;
-    pipeline.zadd(this.indexKey(tenant), createdAt, job.jobId);
-    return trim ? pipeline.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs) : pipeline;
   }
 
   private enqueueOptions(job: SubmitAsyncJob): EnqueueOptions {
