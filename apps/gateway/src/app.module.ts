@@ -4,6 +4,9 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { ChatCompletionsService } from './chat/chat-completions.service';
 import { OpenAIExceptionFilter } from './errors/openai-exception.filter';
+import { BatchesController } from './batches/batches.controller';
+import { FilesController } from './files/files.controller';
+import { FilesService } from './files/files.service';
 import type { GatewayContext } from './gateway-context';
 import { HealthController } from './health/health.controller';
 import { JobsController } from './jobs/jobs.controller';
@@ -11,7 +14,7 @@ import { JobsService } from './jobs/jobs.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
-import { ASYNC_JOBS, CHAT_JOBS, WEBHOOK_QUEUE_TOKEN, DATABASE, LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
+import { ASYNC_JOBS, BATCHES, CHAT_JOBS, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
 
 @Module({})
 export class AppModule {
@@ -19,7 +22,7 @@ export class AppModule {
   static forContext(context: GatewayContext): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ChatCompletionsController, JobsController, WebhooksController, ModelsController, HealthController, MetricsController],
+      controllers: [ChatCompletionsController, JobsController, BatchesController, FilesController, WebhooksController, ModelsController, HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_ENV, useValue: context.env },
         { provide: ROUTING_CONFIG, useValue: context.config },
@@ -32,10 +35,14 @@ export class AppModule {
         { provide: LOGGER, useValue: context.logger },
         { provide: METRICS, useValue: context.metrics },
         { provide: USAGE, useValue: context.usage },
+        { provide: FILES, useValue: context.files },
+        { provide: BATCHES, useValue: context.batches },
+        { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ApiKeyGuard,
         ChatCompletionsService,
         JobsService,
+        FilesService,
       ],
     };
   }

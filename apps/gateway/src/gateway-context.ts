@@ -1,8 +1,8 @@
 import type { ApiKeyRegistry, ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
-import type { AsyncJobs, ChatJobSubmitter, Redis } from '@switchyard/jobs';
+import type { AsyncJobs, BatchRunner, ChatJobSubmitter, Redis } from '@switchyard/jobs';
 import type { Logger } from '@switchyard/observability';
 import type { WebhookQueue } from '@switchyard/webhooks';
-import type { DataSource, UsageRecorder } from '@switchyard/usage';
+import type { DataSource, FileRepository, UsageRecorder } from '@switchyard/usage';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 
 /** Everything the gateway's modules need, built once at start (see `start-gateway.ts`). */
@@ -19,6 +19,11 @@ export interface GatewayContext {
   database: DataSource;
   /** Rows for requests refused before they reached a queue. */
   usage: UsageRecorder;
+  /** Uploaded files (batch input) and the ones the gateway writes. */
+  files: FileRepository;
+  batches: BatchRunner;
+  /** The largest upload accepted, from `FILE_UPLOAD_MAX_BYTES`. */
+  maxFileBytes: number;
   logger: Logger;
   metrics: GatewayMetrics;
 }

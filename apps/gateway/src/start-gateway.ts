@@ -2,15 +2,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyMultipart from '@fastify/multipart';
 import { ApiKeyRegistry, loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
-import { AsyncJobs, ChatJobSubmitter, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
+import { AsyncJobs, BatchRunner, ChatJobSubmitter, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { WebhookProducer } from '@switchyard/webhooks';
-import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
+import { BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
 import { AppModule } from './app.module';
 import { authenticateRequest } from './auth/api-key.guard';
 import { sendHttpError } from './errors/send-http-error';
 import { buildOpenApiDocument } from './docs/openapi-document';
+import { readMaxFileBytes } from './files/file-upload-limit';
 import type { GatewayContext } from './gateway-context';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 
@@ -25,6 +27,7 @@ const VERSION = '0.1.0';
 
 export async function startGateway(source: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningGateway> {
   const env = loadPlatformEnv(source);
+  const maxFileBytes = readMaxFileBytes(source);
   const log = logger ?? createLogger({ service: 'gateway', level: env.LOG_LEVEL });
   const config = loadRoutingConfig(env.SWITCHYARD_CONFIG, source);
   const catalog = new ModelCatalog(config, source);
@@ -38,6 +41,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   const database = createUsageDataSource(env.DATABASE_URL, { poolSize: 2 });
   await database.initialize();
 
+  const files = new FileRepository(database);
   const context: GatewayContext = {
     env,
     config,
@@ -53,6 +57,9 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
       onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
     }),
+    files,
+    batches: new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log),
+    maxFileBytes,
     logger: log,
     metrics: new GatewayMetrics(),
   };
@@ -87,6 +94,10 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     done();
   });
 
+  // Only adds a parser for multipart/form-data that reads nothing: the files
+  // controller streams the parts itself, under its own limits (bodyLimit does
+  // not apply), and only after the onRequest auth hook has let the caller in.
+  await app.register(fastifyMultipart as never);
   await app.register(fastifySwagger as never, { mode: 'static', specification: { document: buildOpenApiDocument(VERSION) } });
   await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
 

@@ -10,3 +10,8 @@ export const METRICS = Symbol('METRICS');
 export const USAGE = Symbol('USAGE');
 export const ASYNC_JOBS = Symbol('ASYNC_JOBS');
 export const WEBHOOK_QUEUE_TOKEN = Symbol('WEBHOOK_QUEUE');
+/** The `FileRepository`: uploads, and the batch files that read and write them. */
+export const FILES = Symbol('FILES');
+/** The largest upload `POST /v1/files` accepts, in bytes. */
+export const MAX_FILE_BYTES = Symbol('MAX_FILE_BYTES');
+export const BATCHES = Symbol('BATCHES');

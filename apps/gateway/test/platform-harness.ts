@@ -49,7 +49,7 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   { name: 'spread-echo', provider: 'backup', model: 'echo' },
 ];
 
-function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits?: string): string {
+function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits?: string, upstreamTimeoutMs = 1000): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
   const models = [
@@ -58,7 +58,7 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
       (m) => `  - name: ${m.name}\n    provider: ${m.provider}\n    model: "${m.model}"${m.fallbacks ? `\n    fallbacks: [${m.fallbacks.join(', ')}]` : ''}`,
     ),
   ].join('\n');
-  const provider = (name: string) => `  ${name}:\n    kind: openai-compatible\n    baseUrl: ${mockUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n`;
+  const provider = (name: string) => `  ${name}:\n    kind: openai-compatible\n    baseUrl: ${mockUrl}/v1\n    requiresKey: false\n    timeoutMs: ${upstreamTimeoutMs}\n`;
   writeFileSync(
     path,
     `providers:\n${provider('mock')}${provider('backup')}` +
@@ -91,13 +91,14 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-export async function startPlatform(options: { worker?: boolean; requestTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Platform> {
+/** `upstreamTimeoutMs`: the `mock` and `backup` providers' timeout (1 s, so hang tests are quick); load tests raise it. */
+export async function startPlatform(options: { worker?: boolean; requestTimeoutMs?: number; upstreamTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Platform> {
   const mock = await startMockUpstream();
   const fragile = await startMockUpstream();
   const prefix = `sytest-${randomUUID().slice(0, 8)}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS),
+    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS, options.upstreamTimeoutMs),
     SWITCHYARD_KEY_PREFIX: prefix,
     HOST: '127.0.0.1',
     PORT: '0',

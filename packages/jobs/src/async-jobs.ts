@@ -41,6 +41,8 @@ export interface SubmitAsyncJob extends ParsedAsyncJobRequest {
   trace?: Record<string, string>;
   /** A reply channel to answer on as well (a client waiting for its job). */
   replyTo?: string;
+  /** Set on the lines of a batch. */
+  batch?: LlmJobPayload['batch'];
 }
 
 export interface AsyncJobPage {
@@ -180,6 +182,7 @@ export class AsyncJobs {
       ...(job.trace === undefined ? {} : { trace: job.trace }),
       ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
       ...(job.webhook === undefined ? {} : { webhook: job.webhook }),
+      ...(job.batch === undefined ? {} : { batch: job.batch }),
     };
   }
 

@@ -98,3 +98,9 @@ export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord
     routeAttempts: null,
   };
 }
+
+/** The row of a job cancelled before any worker ran it: whoever took it off its queue writes it. */
+export function buildDroppedRecord(payload: LlmJobPayload, jobId: string): LlmRequestRecord {
+  const now = Date.now();
+  return buildUsageRecord(payload, { jobId, status: 'cancelled', startedAt: now, finishedAt: now, attempts: 0, tried: payload.tried ?? [] });
+}

@@ -29,6 +29,7 @@ import { type Job, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobFacts } from './async-job-view';
 import type { BackendHealth } from './backend-health';
+import type { BatchRunner } from './batch-runner';
 import { buildUsageRecord } from './build-usage-record';
 import { asyncJobView, jobEndedEvent } from './async-job-view';
 import type { WebhookSink } from './async-jobs';
@@ -55,6 +56,8 @@ export interface LlmJobProcessorDeps {
   cancellations?: JobCancellations;
   /** Async jobs with a webhook report how they ended through it. */
   webhooks?: WebhookSink;
+  /** Batch lines report their outcome to their batch. */
+  batches?: Pick<BatchRunner, 'lineEnded'>;
   /** Backends whose health check fails; their jobs go on to the fallback without a call. */
   health?: Pick<BackendHealth, 'isDown'>;
   logger: Logger;
@@ -115,15 +118,22 @@ function chainIdOf(job: Job<LlmJobPayload>): string {
  * caller never waits on queue bookkeeping.
  */
 export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers {
-  const { adapters, usage, publisher, producer, circuits, budget, health, cancellations, webhooks, logger } = deps;
+  const { adapters, usage, publisher, producer, circuits, budget, health, cancellations, webhooks, batches, logger } = deps;
 
-  /** An async job that ended tells its webhook; delivery is the dispatcher's, off this path. */
+  /**
+   * An async job that ended tells its webhook (delivery is the dispatcher's,
+   * off this path), and a batch line tells its batch.
+   */
   function reportEnd(job: Job<LlmJobPayload>, facts: Omit<JobFacts, 'payload' | 'createdAt'>): void {
     const payload = job.data;
+    const jobId = chainIdOf(job);
+    if (payload.batch !== undefined && batches !== undefined) {
+      batches.lineEnded(payload, jobId, facts).catch((error: unknown) => logger.error({ err: error, jobId, batchId: payload.batch?.id }, 'batch line not recorded'));
+    }
     if (payload.webhook === undefined || webhooks === undefined) return;
-    const event = jobEndedEvent(asyncJobView(chainIdOf(job), { ...facts, payload, createdAt: payload.enqueuedAt }), payload);
+    const event = jobEndedEvent(asyncJobView(jobId, { ...facts, payload, createdAt: payload.enqueuedAt }), payload);
     if (event === undefined) return;
-    webhooks.deliver(event).catch((error: unknown) => logger.error({ err: error, jobId: chainIdOf(job) }, 'could not queue the webhook event'));
+    webhooks.deliver(event).catch((error: unknown) => logger.error({ err: error, jobId }, 'could not queue the webhook event'));
   }
 
   /**

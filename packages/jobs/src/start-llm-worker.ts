@@ -11,7 +11,8 @@ import { createRedis } from './redis-connection';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
 import { WebhookProducer } from '@switchyard/webhooks';
-import { createUsageDataSource, describeDatabaseError, UsageRecorder, UsageRepository } from '@switchyard/usage';
+import { BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
+import { BatchRunner } from './batch-runner';
 
 export interface RunningWorker {
   providers: string[];
@@ -115,6 +116,8 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       health,
       cancellations,
       webhooks,
+      // The worker that records a batch's last line writes its output files.
+      batches: new BatchRunner(publisher, env.SWITCHYARD_KEY_PREFIX, new FileRepository(dataSource), new BatchRepository(dataSource), log),
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
       logger: log,
     }),

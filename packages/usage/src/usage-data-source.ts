@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { FileEntity } from './file.entity';
 import { LlmRequestEntity } from './llm-request.entity';
 import { USAGE_MIGRATIONS } from './migrations';
 
@@ -6,7 +7,7 @@ export function createUsageDataSource(databaseUrl: string, options: { poolSize?:
   return new DataSource({
     type: 'postgres',
     url: databaseUrl,
-    entities: [LlmRequestEntity],
+    entities: [LlmRequestEntity, FileEntity],
     migrations: USAGE_MIGRATIONS,
     migrationsTableName: 'switchyard_migrations',
     synchronize: false,

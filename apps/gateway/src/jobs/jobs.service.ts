@@ -10,7 +10,7 @@ import {
   parseAsyncJobRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
-import { type AsyncJobPage, type AsyncJobs, buildUsageRecord, newAsyncJobId } from '@switchyard/jobs';
+import { type AsyncJobPage, type AsyncJobs, buildDroppedRecord, newAsyncJobId } from '@switchyard/jobs';
 import { injectTraceContext } from '@switchyard/observability';
 import type { UsageRecorder } from '@switchyard/usage';
 import { rejectedRecord } from '../chat/rejected-record';
@@ -76,10 +76,7 @@ export class JobsService {
 
   /** A job taken off its queue before it ran gets its row here, since no worker will see it. */
   cancel(jobId: string, caller: CallerIdentity): Promise<AsyncJobView> {
-    return this.jobs.cancel(jobId, caller.tenant, (payload: LlmJobPayload) => {
-      const now = Date.now();
-      this.usage.record(buildUsageRecord(payload, { jobId, status: 'cancelled', startedAt: now, finishedAt: now, attempts: 0, tried: payload.tried ?? [] }));
-    });
+    return this.jobs.cancel(jobId, caller.tenant, (payload: LlmJobPayload) => this.usage.record(buildDroppedRecord(payload, jobId)));
   }
 
   list(caller: CallerIdentity, query: ListQuery): Promise<AsyncJobPage> {

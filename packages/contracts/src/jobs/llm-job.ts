@@ -54,6 +54,8 @@ export interface LlmJobPayload {
   tried?: RouteAttempt[];
   /** Async jobs: where to report the outcome. */
   webhook?: { url: string; secret?: string };
+  /** Batch lines: the batch, the line's place in the input and its custom id. */
+  batch?: { id: string; line: number; customId: string };
 }
 
 export interface JobTimings {
@@ -104,6 +106,7 @@ export const llmJobPayloadSchema: z.ZodType<LlmJobPayload> = z.object({
     .max(64)
     .optional(),
   webhook: z.object({ url: z.string().min(1).max(2048), secret: z.string().min(1).max(256).optional() }).optional(),
+  batch: z.object({ id: label, line: z.number().int().nonnegative(), customId: z.string().min(1).max(512) }).optional(),
 });
 
 export type LlmJobOutcome =

@@ -2,6 +2,15 @@ import { CreateLlmRequests1732300000000 } from './1732300000000-create-llm-reque
 import { RecordRejectedRequests1732400000000 } from './1732400000000-record-rejected-requests';
 import { RecordRouteAttempts1732500000000 } from './1732500000000-record-route-attempts';
 import { RecordStreams1732600000000 } from './1732600000000-record-streams';
+import { CreateFiles1732700000000 } from './1732700000000-create-files';
+import { CreateBatches1732800000000 } from './1732800000000-create-batches';
 
 /** Every migration, oldest first. Schema changes only ever happen through these. */
-export const USAGE_MIGRATIONS = [CreateLlmRequests1732300000000, RecordRejectedRequests1732400000000, RecordRouteAttempts1732500000000, RecordStreams1732600000000];
+export const USAGE_MIGRATIONS = [
+  CreateLlmRequests1732300000000,
+  RecordRejectedRequests1732400000000,
+  RecordRouteAttempts1732500000000,
+  RecordStreams1732600000000,
+  CreateFiles1732700000000,
+  CreateBatches1732800000000,
+];

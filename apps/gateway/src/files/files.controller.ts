@@ -1,0 +1,40 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
+import type { FileList, FileObject } from './file-object';
+import { type FileListQuery, FilesService } from './files.service';
+
+/** OpenAI's Files API, for batch input: uploads are multipart/form-data, everything else JSON. */
+@Controller('v1/files')
+@UseGuards(ApiKeyGuard)
+export class FilesController {
+  constructor(private readonly files: FilesService) {}
+
+  @Post()
+  @HttpCode(200)
+  upload(@Req() request: AuthenticatedRequest): Promise<FileObject> {
+    return this.files.upload(request, request.caller);
+  }
+
+  @Get()
+  list(@Req() request: AuthenticatedRequest, @Query() query: FileListQuery): Promise<FileList> {
+    return this.files.list(request.caller, query);
+  }
+
+  @Get(':id')
+  get(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<FileObject> {
+    return this.files.get(id, request.caller);
+  }
+
+  @Get(':id/content')
+  async content(@Req() request: AuthenticatedRequest, @Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const { contentType, content } = await this.files.content(id, request.caller);
+    reply.header('content-type', contentType).send(content);
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  delete(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<{ id: string; object: 'file'; deleted: true }> {
+    return this.files.delete(id, request.caller);
+  }
+}

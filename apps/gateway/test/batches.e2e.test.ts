@@ -1,0 +1,131 @@
+import OpenAI, { toFile } from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
+
+interface OutputLine {
+  id: string;
+  custom_id: string;
+  response: { status_code: number; body: { choices?: { message: { content: string } }[]; error?: { code: string } } } | null;
+  error: { code: string } | null;
+}
+
+const line = (customId: string, model: string, content: string) =>
+  JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content }] } });
+
+describe("batches, in the shape of OpenAI's Batch API", () => {
+  let platform: Platform;
+  let client: OpenAI;
+
+  beforeAll(async () => {
+    // A thousand jobs at once on a loaded CI machine: a 1 s upstream timeout would trip the mock's circuit.
+    platform = await startPlatform({ upstreamTimeoutMs: 15_000, env: { WORKER_CONCURRENCY: '64' } });
+    client = platform.client;
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  async function upload(lines: string[]) {
+    return client.files.create({ file: await toFile(Buffer.from(`${lines.join('\n')}\n`), 'requests.jsonl'), purpose: 'batch' });
+  }
+
+  async function outputOf(fileId: string | null | undefined): Promise<OutputLine[]> {
+    if (!fileId) return [];
+    const text = await (await client.files.content(fileId)).text();
+    return text
+      .split('\n')
+      .filter((row) => row !== '')
+      .map((row) => JSON.parse(row) as OutputLine);
+  }
+
+  it('runs a 1,000-line batch to completion with correct counts, output in input order, failures in the error file', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => line(`req-${i}`, 'mock-echo', `line ${i}`));
+    // Every hundredth request goes to a provider that refuses our key: not retried, so it fails at once.
+    for (let i = 50; i < 1000; i += 100) lines[i] = line(`req-${i}`, 'bad-upstream-key', `line ${i}`);
+    const input = await upload(lines);
+    const batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { run: 'nightly' } });
+    expect(batch).toMatchObject({ object: 'batch', status: 'in_progress', request_counts: { total: 1000 }, metadata: { run: 'nightly' } });
+
+    let done = batch;
+    await expect
+      .poll(
+        async () => {
+          done = await client.batches.retrieve(batch.id);
+          return done.status;
+        },
+        { timeout: 60_000, interval: 200 },
+      )
+      .toBe('completed');
+    expect(done.request_counts).toStrictEqual({ total: 1000, completed: 990, failed: 10 });
+    expect(done.completed_at).toBeGreaterThanOrEqual(done.created_at);
+
+    const output = await outputOf(done.output_file_id);
+    const expectedOk = Array.from({ length: 1000 }, (_, i) => i).filter((i) => i % 100 !== 50);
+    expect(output.map((row) => row.custom_id)).toStrictEqual(expectedOk.map((i) => `req-${i}`));
+    for (const [n, row] of output.entries()) {
+      expect(row.response?.status_code).toBe(200);
+      expect(row.response?.body.choices?.[0]?.message.content).toBe(`line ${expectedOk[n]}`);
+    }
+    const errors = await outputOf(done.error_file_id);
+    expect(errors.map((row) => row.custom_id)).toStrictEqual(Array.from({ length: 10 }, (_, k) => `req-${50 + k * 100}`));
+    expect(errors.every((row) => row.response?.status_code === 502 && row.response.body.error?.code === 'upstream_auth_failed')).toBe(true);
+
+    // Another tenant sees neither the batch nor its files.
+    const other = new OpenAI({ apiKey: OTHER_TENANT_KEY, baseURL: `${platform.gateway.url}/v1`, maxRetries: 0 });
+    await expect(other.batches.retrieve(batch.id)).rejects.toMatchObject({ status: 404 });
+    await expect(other.files.content(done.output_file_id ?? '')).rejects.toMatchObject({ status: 404 });
+  }, 90_000);
+
+  it('fails a batch whose file has bad lines, naming each', async () => {
+    const wrongMethod = JSON.stringify({ custom_id: 'b', method: 'GET', url: '/v1/chat/completions', body: {} });
+    const input = await upload([line('a', 'mock-echo', 'fine'), wrongMethod, line('a', 'mock-echo', 'duplicate id'), line('c', 'no-such-model', 'x')]);
+    const batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    expect(batch.status).toBe('failed');
+    expect(batch.errors?.data?.map((error) => [error.line, error.code])).toStrictEqual([
+      [2, 'invalid_request'],
+      [3, 'duplicate_custom_id'],
+      [4, 'model_not_found'],
+    ]);
+  });
+
+  it('cancels a running batch: lines not yet run are dropped, finished ones keep their output', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => line(`slow-${i}`, 'slow', `slow ${i}`));
+    const input = await upload(lines);
+    const batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    const cancelling = await client.batches.cancel(batch.id);
+    expect(['cancelling', 'cancelled']).toContain(cancelling.status);
+    let done = cancelling;
+    await expect
+      .poll(
+        async () => {
+          done = await client.batches.retrieve(batch.id);
+          return done.status;
+        },
+        { timeout: 15_000, interval: 100 },
+      )
+      .toBe('cancelled');
+    expect(done.request_counts.total).toBe(300);
+    expect(done.request_counts.completed).toBeGreaterThan(0);
+    expect(done.request_counts.completed).toBeLessThan(300);
+    expect(done.request_counts.completed + done.request_counts.failed).toBe(300);
+    const dropped = await outputOf(done.error_file_id);
+    expect(dropped.length).toBe(done.request_counts.failed);
+    expect(dropped.every((row) => row.error?.code === 'batch_cancelled')).toBe(true);
+  }, 30_000);
+
+  it.each([
+    ['an unknown file', { input_file_id: 'file-nope', endpoint: '/v1/chat/completions', completion_window: '24h' }, 404, 'not_found'],
+    ['another endpoint', { input_file_id: 'file-x', endpoint: '/v1/embeddings', completion_window: '24h' }, 400, 'invalid_request'],
+    ['another window', { input_file_id: 'file-x', endpoint: '/v1/chat/completions', completion_window: '1h' }, 400, 'invalid_request'],
+  ])('refuses %s', async (_label, body, status, code) => {
+    const response = await fetch(`${platform.gateway.url}/v1/batches`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(status);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+  });
+});

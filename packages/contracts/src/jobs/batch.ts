@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { toInvalidRequestError } from '../chat';
+import { type ChatCompletionRequest, chatCompletionRequestSchema } from '../chat/chat-completion-request';
+import { InvalidRequestError } from '../errors';
+
+export const BATCH_ENDPOINT = '/v1/chat/completions';
+
+/** `POST /v1/batches`, as OpenAI's Batch API takes it. */
+export const batchCreateSchema = z
+  .object({
+    input_file_id: z.string().min(1).max(128),
+    endpoint: z.literal(BATCH_ENDPOINT, { error: `Only ${BATCH_ENDPOINT} is supported.` }),
+    completion_window: z.literal('24h', { error: 'Only "24h" is supported.' }),
+    metadata: z.record(z.string().max(64), z.string().max(512)).nullish(),
+  })
+  .strict();
+
+export type BatchCreateRequest = z.infer<typeof batchCreateSchema>;
+
+const batchLineSchema = z
+  .object({
+    custom_id: z.string().min(1).max(512),
+    method: z.literal('POST'),
+    url: z.literal(BATCH_ENDPOINT),
+    body: chatCompletionRequestSchema,
+  })
+  .strict();
+
+export interface BatchLine {
+  customId: string;
+  request: ChatCompletionRequest;
+  /** 1-based line in the input file. */
+  lineNumber: number;
+}
+
+export interface BatchLineError {
+  code: string;
+  message: string;
+  /** 1-based, as editors count. */
+  line: number;
+  param: string | null;
+}
+
+export const BATCH_STATUSES = ['validating', 'failed', 'in_progress', 'finalizing', 'completed', 'expired', 'cancelling', 'cancelled'] as const;
+export type BatchStatus = (typeof BATCH_STATUSES)[number];
+
+export const MAX_BATCH_LINES = 50_000;
+
+/**
+ * Reads a batch input file: one request per line, each checked as
+ * `POST /v1/chat/completions` would check it, custom ids unique. Every bad
+ * line is reported (up to a hundred), so a file is fixed in one go.
+ */
+export function parseBatchInput(content: string): { lines: BatchLine[]; errors: BatchLineError[] } {
+  const lines: BatchLine[] = [];
+  const errors: BatchLineError[] = [];
+  const seen = new Set<string>();
+  const texts = content.split('\n');
+  for (const [index, text] of texts.entries()) {
+    if (text.trim() === '') continue;
+    if (errors.length >= 100) break;
+    const line = index + 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      errors.push({ code: 'invalid_json_line', message: `Line ${line} is not valid JSON.`, line, param: null });
+      continue;
+    }
+    const parsed = batchLineSchema.safeParse(value);
+    if (!parsed.success) {
+      const error = toInvalidRequestError(parsed.error);
+      errors.push({ code: 'invalid_request', message: `Line ${line}: ${error.message}`, line, param: error.param });
+      continue;
+    }
+    if (parsed.data.body.stream === true) {
+      errors.push({ code: 'invalid_request', message: `Line ${line}: a batch request is not streamed.`, line, param: 'body.stream' });
+      continue;
+    }
+    if (seen.has(parsed.data.custom_id)) {
+      errors.push({ code: 'duplicate_custom_id', message: `Line ${line}: custom_id '${parsed.data.custom_id}' is used twice.`, line, param: 'custom_id' });
+      continue;
+    }
+    seen.add(parsed.data.custom_id);
+    lines.push({ customId: parsed.data.custom_id, request: parsed.data.body, lineNumber: line });
+  }
+  if (lines.length + errors.length === 0) errors.push({ code: 'empty_file', message: 'The input file has no requests.', line: 0, param: null });
+  if (lines.length > MAX_BATCH_LINES) {
+    throw new InvalidRequestError(`A batch holds at most ${MAX_BATCH_LINES} requests; this file has ${lines.length}.`, { param: 'input_file_id' });
+  }
+  return { lines, errors };
+}
+
+/** The OpenAI batch object `GET /v1/batches/{id}` answers. */
+export interface BatchView {
+  id: string;
+  object: 'batch';
+  endpoint: string;
+  errors: { object: 'list'; data: BatchLineError[] } | null;
+  input_file_id: string;
+  completion_window: string;
+  status: BatchStatus;
+  output_file_id: string | null;
+  error_file_id: string | null;
+  created_at: number;
+  in_progress_at: number | null;
+  expires_at: number;
+  finalizing_at: number | null;
+  completed_at: number | null;
+  failed_at: number | null;
+  expired_at: number | null;
+  cancelling_at: number | null;
+  cancelled_at: number | null;
+  request_counts: { total: number; completed: number; failed: number };
+  metadata: Record<string, string> | null;
+}
