@@ -14,7 +14,7 @@ import { JobsService } from './jobs/jobs.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
-import { ASYNC_JOBS, BATCHES, CHAT_JOBS, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
+import { ASYNC_JOBS, BATCHES, CHAT_JOBS, RESPONSE_CACHE, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
 
 @Module({})
 export class AppModule {
@@ -37,6 +37,7 @@ export class AppModule {
         { provide: USAGE, useValue: context.usage },
         { provide: FILES, useValue: context.files },
         { provide: BATCHES, useValue: context.batches },
+        { provide: RESPONSE_CACHE, useValue: context.responseCache },
         { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ApiKeyGuard,

@@ -1,5 +1,5 @@
 import type { ApiKeyRegistry, ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
-import type { AsyncJobs, BatchRunner, ChatJobSubmitter, Redis } from '@switchyard/jobs';
+import type { AsyncJobs, BatchRunner, ChatJobSubmitter, Redis, ResponseCache } from '@switchyard/jobs';
 import type { Logger } from '@switchyard/observability';
 import type { WebhookQueue } from '@switchyard/webhooks';
 import type { DataSource, FileRepository, UsageRecorder } from '@switchyard/usage';
@@ -22,6 +22,7 @@ export interface GatewayContext {
   /** Uploaded files (batch input) and the ones the gateway writes. */
   files: FileRepository;
   batches: BatchRunner;
+  responseCache: ResponseCache;
   /** The largest upload accepted, from `FILE_UPLOAD_MAX_BYTES`. */
   maxFileBytes: number;
   logger: Logger;

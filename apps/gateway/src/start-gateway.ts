@@ -4,7 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyMultipart from '@fastify/multipart';
 import { ApiKeyRegistry, loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
-import { AsyncJobs, BatchRunner, ChatJobSubmitter, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
+import { AsyncJobs, BatchRunner, ChatJobSubmitter, ResponseCache, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
@@ -58,6 +58,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
     }),
     files,
+    responseCache: new ResponseCache(redis, env.SWITCHYARD_KEY_PREFIX, config.gateway.cacheTtlSeconds),
     batches: new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log),
     maxFileBytes,
     logger: log,

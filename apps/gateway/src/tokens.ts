@@ -15,3 +15,4 @@ export const FILES = Symbol('FILES');
 /** The largest upload `POST /v1/files` accepts, in bytes. */
 export const MAX_FILE_BYTES = Symbol('MAX_FILE_BYTES');
 export const BATCHES = Symbol('BATCHES');
+export const RESPONSE_CACHE = Symbol('RESPONSE_CACHE');

@@ -75,6 +75,11 @@ const modelSchema = z
     weight: z.number().positive().default(1),
     /** Other model names tried in order when this one fails for good (non-retryable, retries spent, circuit open). */
     fallbacks: z.array(z.string().min(1)).max(8).default([]),
+    /**
+     * Which answers the response cache keeps: `deterministic` (temperature 0
+     * or a seed; the default), `always`, or `never`.
+     */
+    cache: z.enum(['deterministic', 'always', 'never']).default('deterministic'),
   })
   .strict();
 
@@ -98,13 +103,15 @@ export const routingConfigSchema = z
       .object({
         requestTimeoutMs: z.number().int().positive().default(120_000),
         maxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024),
+        /** How long the response cache keeps an answer; 0 turns the cache off. */
+        cacheTtlSeconds: z.number().int().min(0).default(3600),
         /** A comment line on a stream with nothing else to send for this long, so proxies keep it open. */
         streamHeartbeatMs: z.number().int().positive().default(15_000),
         /** Bytes a stream may have waiting for a slow client before the gateway ends it and cancels the job. */
         streamMaxBacklogBytes: z.number().int().positive().default(1024 * 1024),
       })
       .strict()
-      .default({ requestTimeoutMs: 120_000, maxBodyBytes: 4 * 1024 * 1024, streamHeartbeatMs: 15_000, streamMaxBacklogBytes: 1024 * 1024 }),
+      .default({ requestTimeoutMs: 120_000, maxBodyBytes: 4 * 1024 * 1024, cacheTtlSeconds: 3600, streamHeartbeatMs: 15_000, streamMaxBacklogBytes: 1024 * 1024 }),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -104,3 +104,43 @@ export function buildDroppedRecord(payload: LlmJobPayload, jobId: string): LlmRe
   const now = Date.now();
   return buildUsageRecord(payload, { jobId, status: 'cancelled', startedAt: now, finishedAt: now, attempts: 0, tried: payload.tried ?? [] });
 }
+
+export interface CacheHit {
+  jobId: string;
+  requestId: string;
+  caller: CallerIdentity;
+  route: { publicModel: string; provider: string; model: string };
+  upstreamModel: string;
+  usage: CompletionUsage;
+  receivedAt: number;
+  streamed?: boolean;
+}
+
+/** The row of a request answered from the response cache: the tokens it would have cost, at no cost. */
+export function buildCacheHitRecord(hit: CacheHit): LlmRequestRecord {
+  return {
+    requestId: label(hit.requestId) ?? hit.jobId,
+    jobId: hit.jobId,
+    keyId: label(hit.caller.keyId),
+    tenant: label(hit.caller.tenant) ?? 'default',
+    userId: label(hit.caller.user),
+    provider: hit.route.provider,
+    model: label(hit.upstreamModel) ?? hit.route.model,
+    publicModel: label(hit.route.publicModel),
+    promptTokens: count(hit.usage.prompt_tokens),
+    completionTokens: count(hit.usage.completion_tokens),
+    totalTokens: count(hit.usage.total_tokens),
+    costUsd: '0',
+    latencyMs: Math.max(0, Math.round(Date.now() - hit.receivedAt)),
+    upstreamLatencyMs: null,
+    queueWaitMs: null,
+    status: 'succeeded',
+    errorCode: null,
+    cacheHit: true,
+    attempts: 0,
+    promptVersion: null,
+    streamed: hit.streamed === true,
+    firstTokenMs: null,
+    routeAttempts: null,
+  };
+}

@@ -98,14 +98,15 @@ describe(ReplyListener.name, () => {
 
   it('times a stream out on silence between parts, not on its length', async () => {
     const { parts, errors, sink } = collect();
-    listener.listen('job-t', 150, sink);
-    for (let seq = 0; seq < 4; seq++) {
+    // Parts every 100 ms for 600 ms against a 400 ms idle limit: the stream outlives the limit, no gap reaches it.
+    listener.listen('job-t', 400, sink);
+    for (let seq = 0; seq < 6; seq++) {
       await publisher.publish(listener.channel, encodeReply(part('job-t', seq, false, 'x')));
-      await new Promise((resolve) => setTimeout(resolve, 80));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(errors).toStrictEqual([]);
     await expect.poll(() => errors.length).toBe(1);
-    expect(parts).toHaveLength(4);
+    expect(parts).toHaveLength(6);
     expect(errors[0]).toMatchObject({ code: 'gateway_timeout' });
   });
 

@@ -32,6 +32,7 @@ export class ChatCompletionsController {
       reply
         .header('x-switchyard-provider', done.reply.provider)
         .header('x-switchyard-model', done.reply.model)
+        .header('x-switchyard-cache', done.cache)
         .header('content-type', 'application/json')
         .send(done.reply.body);
     } finally {
@@ -58,6 +59,7 @@ export class ChatCompletionsController {
     reply
       .header('x-switchyard-provider', route.provider)
       .header('x-switchyard-model', route.model)
+      .header('x-switchyard-cache', 'bypass')
       .header('content-type', 'text/event-stream; charset=utf-8')
       .header('cache-control', 'no-cache')
       // Tells nginx-style proxies not to hold the events back.

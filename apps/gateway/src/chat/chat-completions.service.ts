@@ -2,21 +2,32 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ModelCatalog, RoutingConfig } from '@switchyard/config';
 import {
   type CallerIdentity,
+  type CompletionUsage,
   InvalidRequestError,
   parseChatCompletionRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
-import { type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/jobs';
+import {
+  buildCacheHitRecord,
+  type CachePolicy,
+  type ChatJobSubmitter,
+  type ReplyMessage,
+  type ResponseCache,
+  type SubmitChatJob,
+  type SubmittedStream,
+} from '@switchyard/jobs';
 import type { UsageRecorder } from '@switchyard/usage';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { CHAT_JOBS, METRICS, MODEL_CATALOG, ROUTING_CONFIG, USAGE } from '../tokens';
+import { CHAT_JOBS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
 import { rejectedRecord } from './rejected-record';
 import { SseRelay } from './sse-relay';
 
 export interface CompletedChat {
   jobId: string;
   reply: ReplyMessage;
+  /** What the response cache did: answered it, will keep it, or stayed out of it. */
+  cache: 'hit' | 'miss' | 'bypass';
 }
 
 export interface StartedStream {
@@ -41,21 +52,65 @@ export class ChatCompletionsService {
     @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
     @Inject(METRICS) private readonly metrics: GatewayMetrics,
     @Inject(USAGE) private readonly usage: UsageRecorder,
-  ) {}
+    @Inject(RESPONSE_CACHE) private readonly cache: ResponseCache,
+  ) {
+    this.cachePolicies = new Map(config.models.map((model) => [model.name, model.cache]));
+  }
 
-  /** Validate, route, enqueue on the provider's queue and wait for the worker's answer. */
+  private readonly cachePolicies: ReadonlyMap<string, CachePolicy>;
+
+  /**
+   * Validate, route, answer from the cache when it may, otherwise enqueue on
+   * the provider's queue and wait for the worker's answer.
+   */
   async complete(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers): Promise<CompletedChat> {
     return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId }, async () => {
-      const { job, submitted } = await this.enqueue(body, caller, ids, headers, (accepted) => this.chatJobs.submit(accepted));
+      const receivedAt = Date.now();
+      const { job, submitted } = await this.enqueue(body, caller, ids, headers, async (accepted) => {
+        const cacheKey = this.cacheKeyFor(accepted, headers);
+        // The cache only ever saves work: when Redis cannot answer, the request goes to the queue.
+        const hit = cacheKey === undefined ? undefined : await this.cache.lookup(cacheKey).catch(() => undefined);
+        if (hit !== undefined) return { hit, cacheKey };
+        return { pending: await this.chatJobs.submit(accepted), cacheKey };
+      });
+      if (submitted.hit !== undefined) {
+        const { hit } = submitted;
+        this.metrics.cache.inc({ outcome: 'hit' });
+        this.usage.record(buildCacheHitRecord({ ...ids, caller: job.caller, route: job.route, upstreamModel: hit.model, usage: hit.usage, receivedAt }));
+        return { jobId: ids.jobId, reply: { jobId: ids.jobId, ok: true, provider: hit.provider, model: hit.model, body: hit.body }, cache: 'hit' };
+      }
+      this.metrics.cache.inc({ outcome: submitted.cacheKey === undefined ? 'bypass' : 'miss' });
       try {
-        const reply = await submitted.reply;
+        const reply = await submitted.pending?.reply;
+        if (reply === undefined) throw new Error('no reply');
         this.metrics.jobs.inc({ provider: job.route.provider, outcome: 'succeeded' });
-        return { jobId: ids.jobId, reply };
+        if (submitted.cacheKey !== undefined) this.remember(submitted.cacheKey, reply);
+        return { jobId: ids.jobId, reply, cache: submitted.cacheKey === undefined ? 'bypass' : 'miss' };
       } catch (error) {
         this.metrics.jobs.inc({ provider: job.route.provider, outcome: 'failed' });
         throw error;
       }
     });
+  }
+
+  /** The cache key, or undefined when this request must not use the cache (asked not to, or not repeatable). */
+  private cacheKeyFor(job: SubmitChatJob, headers: Headers): string | undefined {
+    const asked = headers['x-switchyard-cache'];
+    const control = headers['cache-control'];
+    if (asked === 'bypass' || (typeof control === 'string' && /no-(cache|store)/i.test(control))) return undefined;
+    const policy = this.cachePolicies.get(job.route.publicModel) ?? 'deterministic';
+    return this.cache.cacheable(job.request, policy) ? this.cache.keyOf(job.caller.tenant, job.route, job.request) : undefined;
+  }
+
+  /** Stored after the answer went out; a failed write only costs a later miss. */
+  private remember(key: string, reply: ReplyMessage): void {
+    let usage: CompletionUsage | undefined;
+    try {
+      usage = (JSON.parse(reply.body) as { usage?: CompletionUsage }).usage;
+    } catch {
+      return;
+    }
+    void this.cache.store(key, { body: reply.body, provider: reply.provider, model: reply.model, usage: usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } }).catch(() => undefined);
   }
 
   /**

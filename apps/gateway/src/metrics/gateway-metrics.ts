@@ -23,6 +23,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly cache = new Counter({
+    name: 'switchyard_cache_requests_total',
+    help: 'Chat completions by what the response cache did: hit, miss (answered and kept) or bypass.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_gateway_' });
   }
