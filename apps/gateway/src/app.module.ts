@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminKeyGuard } from './admin/admin-key.guard';
+import { AdminController } from './admin/admin.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { ChatCompletionsService } from './chat/chat-completions.service';
@@ -14,7 +16,7 @@ import { JobsService } from './jobs/jobs.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
-import { ASYNC_JOBS, BATCHES, CHAT_JOBS, RESPONSE_CACHE, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
+import { ASYNC_JOBS, BATCHES, CHAT_JOBS, KEY_STORE, RESPONSE_CACHE, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
 
 @Module({})
 export class AppModule {
@@ -22,7 +24,7 @@ export class AppModule {
   static forContext(context: GatewayContext): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ChatCompletionsController, JobsController, BatchesController, FilesController, WebhooksController, ModelsController, HealthController, MetricsController],
+      controllers: [AdminController, ChatCompletionsController, JobsController, BatchesController, FilesController, WebhooksController, ModelsController, HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_ENV, useValue: context.env },
         { provide: ROUTING_CONFIG, useValue: context.config },
@@ -37,10 +39,12 @@ export class AppModule {
         { provide: USAGE, useValue: context.usage },
         { provide: FILES, useValue: context.files },
         { provide: BATCHES, useValue: context.batches },
+        { provide: KEY_STORE, useValue: context.keyStore },
         { provide: RESPONSE_CACHE, useValue: context.responseCache },
         { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ApiKeyGuard,
+        AdminKeyGuard,
         ChatCompletionsService,
         JobsService,
         FilesService,

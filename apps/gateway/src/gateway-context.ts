@@ -1,8 +1,8 @@
-import type { ApiKeyRegistry, ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
-import type { AsyncJobs, BatchRunner, ChatJobSubmitter, Redis, ResponseCache } from '@switchyard/jobs';
+import type { ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
+import type { AsyncJobs, BatchRunner, ChatJobSubmitter, KeyDirectory, KeyRateLimiter, Redis, ResponseCache } from '@switchyard/jobs';
 import type { Logger } from '@switchyard/observability';
 import type { WebhookQueue } from '@switchyard/webhooks';
-import type { DataSource, FileRepository, UsageRecorder } from '@switchyard/usage';
+import type { ApiKeyStore, DataSource, FileRepository, UsageRecorder } from '@switchyard/usage';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 
 /** Everything the gateway's modules need, built once at start (see `start-gateway.ts`). */
@@ -10,7 +10,10 @@ export interface GatewayContext {
   env: PlatformEnv;
   config: RoutingConfig;
   catalog: ModelCatalog;
-  apiKeys: ApiKeyRegistry;
+  keys: KeyDirectory;
+  keyLimits: KeyRateLimiter;
+  /** Tenants and keys in PostgreSQL, for the admin API. */
+  keyStore: ApiKeyStore;
   redis: Redis;
   chatJobs: ChatJobSubmitter;
   asyncJobs: AsyncJobs;

@@ -3,11 +3,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyMultipart from '@fastify/multipart';
-import { ApiKeyRegistry, loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
-import { AsyncJobs, BatchRunner, ChatJobSubmitter, ResponseCache, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
+import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
+import { AsyncJobs, BatchRunner, ChatJobSubmitter, KeyDirectory, KeyRateLimiter, ResponseCache, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { WebhookProducer } from '@switchyard/webhooks';
-import { BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
+import { ApiKeyStore, BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
 import { AppModule } from './app.module';
 import { authenticateRequest } from './auth/api-key.guard';
 import { sendHttpError } from './errors/send-http-error';
@@ -24,6 +24,7 @@ export interface RunningGateway {
 }
 
 const VERSION = '0.1.0';
+const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startGateway(source: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningGateway> {
   const env = loadPlatformEnv(source);
@@ -42,11 +43,17 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   await database.initialize();
 
   const files = new FileRepository(database);
+  const keyStore = new ApiKeyStore(database);
+  // The routing file's keys are the first keys of their tenants; the admin API makes the rest.
+  for (const key of config.auth.keys) await keyStore.ensureKey({ id: key.id, tenant: key.tenant, name: key.id, key: key.key });
+  const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX);
   const context: GatewayContext = {
     env,
     config,
     catalog,
-    apiKeys: new ApiKeyRegistry(config.auth.keys),
+    keys,
+    keyLimits: new KeyRateLimiter(redis, env.SWITCHYARD_KEY_PREFIX),
+    keyStore,
     redis,
     chatJobs: new ChatJobSubmitter(producer, listener, env.JOB_ATTEMPTS),
     asyncJobs: new AsyncJobs(redis, producer, { prefix: env.SWITCHYARD_KEY_PREFIX, attempts: env.ASYNC_JOB_ATTEMPTS, retentionMs: env.ASYNC_JOB_RETENTION_MS }, webhooks),
@@ -72,13 +79,13 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   });
   const fastify = app.getHttpAdapter().getInstance();
 
-  fastify.addHook('onRequest', (request, reply, done) => {
-    if (!request.url.startsWith('/v1/')) return done();
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v1/')) return;
     try {
-      authenticateRequest(request, context.apiKeys);
-      done();
+      await authenticateRequest(request, reply, context.keys, context.keyLimits);
     } catch (error) {
       sendHttpError(reply, error);
+      return reply;
     }
   });
 
@@ -114,8 +121,14 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     port,
     app,
     async close() {
+      // Requests in flight get a grace period to finish; after it, what is left (a long stream,
+      // a client holding a connection) is cut, so a shutdown never waits without end.
+      const cut = setTimeout(() => fastify.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      cut.unref();
       await app.close();
+      clearTimeout(cut);
       await listener.close();
+      await keys.close();
       await producer.close();
       await webhooks.close();
       await context.usage.close();

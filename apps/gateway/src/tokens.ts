@@ -16,3 +16,4 @@ export const FILES = Symbol('FILES');
 export const MAX_FILE_BYTES = Symbol('MAX_FILE_BYTES');
 export const BATCHES = Symbol('BATCHES');
 export const RESPONSE_CACHE = Symbol('RESPONSE_CACHE');
+export const KEY_STORE = Symbol('KEY_STORE');

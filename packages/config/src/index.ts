@@ -7,10 +7,11 @@ export {
   PROVIDER_KINDS,
   type ApiKeyConfig,
   type ModelConfig,
+  type ModelPrice,
   type ProviderConfig,
   type ProviderKind,
   type RoutingConfig,
 } from './routing-config-schema';
 export { loadPlatformEnv, type PlatformEnv } from './platform-env';
-export { ApiKeyRegistry, extractApiKey } from './api-key-registry';
+export { extractApiKey } from './extract-api-key';
 export { resolveConfigPath } from './resolve-config-path';

@@ -1,5 +1,5 @@
 import { InvalidRequestError, ModelNotFoundError, type ResolvedRoute } from '@switchyard/contracts';
-import type { ModelConfig, ProviderConfig, RoutingConfig } from './routing-config-schema';
+import type { ModelConfig, ModelPrice, ProviderConfig, RoutingConfig } from './routing-config-schema';
 
 export interface EnabledProvider extends ProviderConfig {
   name: string;
@@ -27,6 +27,11 @@ interface CatalogModel {
 }
 
 const routeKey = (route: ResolvedRoute) => `${route.provider}/${route.model}`;
+/** One config entry: two names may share a provider's model at different prices. */
+const deploymentKey = (route: ResolvedRoute) => `${route.publicModel}\u0000${route.provider}/${route.model}`;
+
+/** The operator's own hardware: no per-token bill unless the config sets one. */
+const NO_CHARGE: ModelPrice = Object.freeze({ inputPerMillion: 0, outputPerMillion: 0 });
 
 /** What a local server's model may be called when named directly: no spaces, newlines or controls. */
 const DIRECT_MODEL_NAME = /^[A-Za-z0-9._:/@-]{1,128}$/;
@@ -41,6 +46,7 @@ export const LOCAL_KINDS: ReadonlySet<string> = new Set(['ollama', 'llamacpp', '
  */
 export class ModelCatalog {
   private readonly byName = new Map<string, CatalogModel>();
+  private readonly prices = new Map<string, ModelPrice>();
   readonly providers: ReadonlyMap<string, EnabledProvider>;
   readonly models: readonly ModelConfig[];
 
@@ -61,7 +67,12 @@ export class ModelCatalog {
     const models = new Map<string, CatalogModel>();
     for (const entry of this.models) {
       const model = models.get(entry.name) ?? { deployments: [], totalWeight: 0, fallbackNames: [] };
-      model.deployments.push({ route: { publicModel: entry.name, provider: entry.provider, model: entry.model }, weight: entry.weight });
+      const route = { publicModel: entry.name, provider: entry.provider, model: entry.model };
+      model.deployments.push({ route, weight: entry.weight });
+      if (entry.price !== undefined) {
+        this.prices.set(deploymentKey(route), entry.price);
+        if (!this.prices.has(routeKey(route))) this.prices.set(routeKey(route), entry.price);
+      }
       model.totalWeight += entry.weight;
       for (const name of entry.fallbacks) if (!model.fallbackNames.includes(name)) model.fallbackNames.push(name);
       models.set(entry.name, model);
@@ -100,6 +111,18 @@ export class ModelCatalog {
     const servable = provider !== undefined && provider.directModels && LOCAL_KINDS.has(provider.kind);
     if (!servable || !DIRECT_MODEL_NAME.test(name.slice(slash + 1))) throw new ModelNotFoundError(name);
     return { route: { publicModel: name, provider: provider.name, model: name.slice(slash + 1) }, fallbacks: [] };
+  }
+
+  /**
+   * What a route's deployment charges: its entry's price, else the first
+   * price given for the same provider and model (a direct route has no
+   * entry), else 0 on a local server; undefined when unknown.
+   */
+  priceOf(route: ResolvedRoute): ModelPrice | undefined {
+    const price = this.prices.get(deploymentKey(route)) ?? this.prices.get(routeKey(route));
+    if (price !== undefined) return price;
+    const kind = this.providers.get(route.provider)?.kind;
+    return kind !== undefined && LOCAL_KINDS.has(kind) ? NO_CHARGE : undefined;
   }
 
   resolve(model: string): ResolvedRoute {

@@ -62,6 +62,22 @@ const providerSchema = z
   })
   .strict();
 
+/** US dollars per million tokens, as providers publish them; over a million is taken for a typo. */
+const perMillion = z.number().nonnegative().max(1_000_000);
+
+/**
+ * Without one, a model on a local server (ollama, llamacpp, vllm, tgi) costs
+ * 0 and any other model's cost is unknown: its usage rows leave it null.
+ */
+const priceSchema = z
+  .object({
+    inputPerMillion: perMillion,
+    outputPerMillion: perMillion,
+    /** Prompt tokens the provider served from its prompt cache; billed at the input price when unset. */
+    cachedInputPerMillion: perMillion.optional(),
+  })
+  .strict();
+
 const modelSchema = z
   .object({
     name: z.string().min(1).max(256).describe('Public name callers send as "model".'),
@@ -80,6 +96,8 @@ const modelSchema = z
      * or a seed; the default), `always`, or `never`.
      */
     cache: z.enum(['deterministic', 'always', 'never']).default('deterministic'),
+    /** What this deployment charges; the cost recorded on its usage rows and quoted by POST /v1/estimate. */
+    price: priceSchema.optional(),
   })
   .strict();
 
@@ -161,4 +179,5 @@ export const routingConfigSchema = z
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 export type ProviderConfig = RoutingConfig['providers'][string];
 export type ModelConfig = RoutingConfig['models'][number];
+export type ModelPrice = z.infer<typeof priceSchema>;
 export type ApiKeyConfig = RoutingConfig['auth']['keys'][number];

@@ -18,3 +18,5 @@ export { AsyncJobs, newAsyncJobId, type AsyncJobsOptions, type AsyncJobPage, typ
 export { asyncJobView, jobEndedEvent, type JobFacts } from './async-job-view';
 export { BATCH_PRIORITY, type BatchFiles, BatchRunner, batchView } from './batch-runner';
 export { type CachedAnswer, type CachePolicy, ResponseCache } from './response-cache';
+export { KeyDirectory, type KeyIdentity } from './key-directory';
+export { KeyRateLimiter, type RateDecision } from './key-rate-limiter';

@@ -12,3 +12,4 @@ export { runMigrations } from './run-migrations';
 export type { DataSource } from 'typeorm';
 export { describeDatabaseError } from './describe-database-error';
 export { BatchRepository, type BatchRow, type BatchRowStatus } from './batch-repository';
+export { ApiKeyStore, type ApiKeyRecord, hashApiKey, type KeyLimits, type TenantRecord } from './api-key-store';

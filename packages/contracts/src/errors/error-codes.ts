@@ -13,6 +13,7 @@ export const ErrorCode = {
   ModelNotFound: 'model_not_found',
   NotFound: 'not_found',
   IdempotencyConflict: 'idempotency_key_reused',
+  AlreadyExists: 'already_exists',
   RateLimited: 'rate_limit_exceeded',
   UpstreamRateLimited: 'upstream_rate_limited',
   UpstreamAuth: 'upstream_auth_failed',

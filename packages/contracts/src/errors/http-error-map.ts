@@ -27,6 +27,7 @@ export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.ModelNotFound]: { status: 404, type: 'invalid_request_error' },
   [ErrorCode.NotFound]: { status: 404, type: 'not_found_error' },
   [ErrorCode.IdempotencyConflict]: { status: 409, type: 'invalid_request_error' },
+  [ErrorCode.AlreadyExists]: { status: 409, type: 'invalid_request_error' },
   [ErrorCode.RateLimited]: { status: 429, type: 'rate_limit_error' },
   [ErrorCode.UpstreamRateLimited]: { status: 429, type: 'rate_limit_error' },
   // The caller's credentials were fine; ours towards the provider were not.

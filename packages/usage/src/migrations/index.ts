@@ -4,6 +4,7 @@ import { RecordRouteAttempts1732500000000 } from './1732500000000-record-route-a
 import { RecordStreams1732600000000 } from './1732600000000-record-streams';
 import { CreateFiles1732700000000 } from './1732700000000-create-files';
 import { CreateBatches1732800000000 } from './1732800000000-create-batches';
+import { CreateTenantsAndKeys1732900000000 } from './1732900000000-create-tenants-and-keys';
 
 /** Every migration, oldest first. Schema changes only ever happen through these. */
 export const USAGE_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const USAGE_MIGRATIONS = [
   RecordStreams1732600000000,
   CreateFiles1732700000000,
   CreateBatches1732800000000,
+  CreateTenantsAndKeys1732900000000,
 ];

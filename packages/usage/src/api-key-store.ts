@@ -1,0 +1,113 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+
+/** Per-key limits; each is optional (absent: no limit of that kind). */
+export interface KeyLimits {
+  requestsPerMinute?: number;
+  requestsPerDay?: number;
+}
+
+export interface ApiKeyRecord {
+  id: string;
+  tenant: string;
+  name: string;
+  /** The key's first characters, shown to tell keys apart; never enough to use it. */
+  prefix: string;
+  limits: KeyLimits;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface TenantRecord {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+const KEY_FIELDS = `id, tenant_id AS "tenant", name, prefix, limits, created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
+const VISIBLE_PREFIX = 12;
+
+/** The only code that reads or writes `tenants` and `api_keys`. Raw keys are never stored, only their SHA-256. */
+export class ApiKeyStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async createTenant(id: string, name: string): Promise<TenantRecord> {
+    const [row] = (await this.dataSource.query('INSERT INTO tenants (id, name) VALUES ($1, $2) RETURNING id, name, created_at AS "createdAt"', [id, name])) as TenantRecord[];
+    return row as TenantRecord;
+  }
+
+  async tenant(id: string): Promise<TenantRecord | undefined> {
+    const [row] = (await this.dataSource.query('SELECT id, name, created_at AS "createdAt" FROM tenants WHERE id = $1', [id])) as TenantRecord[];
+    return row;
+  }
+
+  async tenants(): Promise<TenantRecord[]> {
+    return (await this.dataSource.query('SELECT id, name, created_at AS "createdAt" FROM tenants ORDER BY created_at')) as TenantRecord[];
+  }
+
+  /** Makes a key; the raw key is returned here and nowhere else, ever. */
+  async createKey(input: { tenant: string; name: string; expiresAt?: Date | null; limits?: KeyLimits }): Promise<{ record: ApiKeyRecord; key: string }> {
+    const key = `sk-sy-${randomBytes(24).toString('base64url')}`;
+    const record = await this.insertKey({ ...input, key });
+    return { record, key };
+  }
+
+  /**
+   * Registers a key whose raw value the operator holds (the keys of the
+   * routing file, seeded at start). A changed value replaces the old one under
+   * the same id; a revoked key stays revoked.
+   */
+  async ensureKey(input: { id: string; tenant: string; name: string; key: string }): Promise<void> {
+    await this.dataSource.query('INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING', [input.tenant]);
+    await this.dataSource.query(
+      `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, prefix = EXCLUDED.prefix, key_hash = EXCLUDED.key_hash`,
+      [input.id, input.tenant, input.name, input.key.slice(0, VISIBLE_PREFIX), hashApiKey(input.key)],
+    );
+  }
+
+  private async insertKey(input: { tenant: string; name: string; key: string; expiresAt?: Date | null; limits?: KeyLimits }): Promise<ApiKeyRecord> {
+    const id = `key_${randomBytes(12).toString('hex')}`;
+    const [row] = (await this.dataSource.query(
+      `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, limits, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${KEY_FIELDS}`,
+      [id, input.tenant, input.name, input.key.slice(0, VISIBLE_PREFIX), hashApiKey(input.key), JSON.stringify(input.limits ?? {}), input.expiresAt ?? null],
+    )) as ApiKeyRecord[];
+    return row as ApiKeyRecord;
+  }
+
+  async findByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const [row] = (await this.dataSource.query(`SELECT ${KEY_FIELDS} FROM api_keys WHERE key_hash = $1`, [keyHash])) as ApiKeyRecord[];
+    return row;
+  }
+
+  async key(id: string): Promise<ApiKeyRecord | undefined> {
+    const [row] = (await this.dataSource.query(`SELECT ${KEY_FIELDS} FROM api_keys WHERE id = $1`, [id])) as ApiKeyRecord[];
+    return row;
+  }
+
+  async keys(tenant: string): Promise<ApiKeyRecord[]> {
+    return (await this.dataSource.query(`SELECT ${KEY_FIELDS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [tenant])) as ApiKeyRecord[];
+  }
+
+  /** Returns the key's hash so callers can tell every gateway to forget it. */
+  async revoke(id: string): Promise<string | undefined> {
+    const [rows] = (await this.dataSource.query('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING key_hash AS "keyHash"', [id])) as [{ keyHash: string }[], number];
+    return rows[0]?.keyHash;
+  }
+
+  async setLimits(id: string, limits: KeyLimits): Promise<{ record: ApiKeyRecord; keyHash: string } | undefined> {
+    const [rows] = (await this.dataSource.query(`UPDATE api_keys SET limits = $2 WHERE id = $1 RETURNING ${KEY_FIELDS}, key_hash AS "keyHash"`, [id, JSON.stringify(limits)])) as [
+      (ApiKeyRecord & { keyHash: string })[],
+      number,
+    ];
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    const { keyHash, ...record } = row;
+    return { record, keyHash };
+  }
+}
