@@ -16,6 +16,7 @@ import { JobsService } from './jobs/jobs.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
+import { EstimateController } from './estimate/estimate.controller';
 import { ASYNC_JOBS, BATCHES, CHAT_JOBS, KEY_STORE, RESPONSE_CACHE, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
 
 @Module({})
@@ -24,7 +25,7 @@ export class AppModule {
   static forContext(context: GatewayContext): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AdminController, ChatCompletionsController, JobsController, BatchesController, FilesController, WebhooksController, ModelsController, HealthController, MetricsController],
+      controllers: [AdminController, ChatCompletionsController, JobsController, BatchesController, FilesController, WebhooksController, ModelsController, EstimateController, HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_ENV, useValue: context.env },
         { provide: ROUTING_CONFIG, useValue: context.config },

@@ -56,7 +56,12 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     keyStore,
     redis,
     chatJobs: new ChatJobSubmitter(producer, listener, env.JOB_ATTEMPTS),
-    asyncJobs: new AsyncJobs(redis, producer, { prefix: env.SWITCHYARD_KEY_PREFIX, attempts: env.ASYNC_JOB_ATTEMPTS, retentionMs: env.ASYNC_JOB_RETENTION_MS }, webhooks),
+    asyncJobs: new AsyncJobs(
+      redis,
+      producer,
+      { prefix: env.SWITCHYARD_KEY_PREFIX, attempts: env.ASYNC_JOB_ATTEMPTS, retentionMs: env.ASYNC_JOB_RETENTION_MS, isKnownProvider: (name) => catalog.providers.has(name) },
+      webhooks,
+    ),
     webhooks: webhooks.queue,
     database,
     usage: new UsageRecorder(new UsageRepository(database), {

@@ -130,6 +130,7 @@ describe('async jobs over HTTP', () => {
     ['a stream', { stream: true }, 'stream'],
     ['a webhook that is not http', { webhook: { url: 'ftp://example.com/hook' } }, 'webhook.url'],
     ['a webhook secret that is not one', { webhook: { url: 'https://example.com/hook', secret: 'hunter2' } }, 'webhook.secret'],
+    ['a webhook secret the signer would refuse (base64 without padding)', { webhook: { url: 'https://example.com/hook', secret: `whsec_${'A'.repeat(25)}` } }, 'webhook.secret'],
     ['priority 0', { priority: 0 }, 'priority'],
     ['a negative delay', { delay: -1 }, 'delay'],
     ['an unknown field', { callback: 'x' }, 'callback'],
@@ -150,6 +151,8 @@ describe('async jobs over HTTP', () => {
 
   it('answers 404 for a job that does not exist, and 401 without a key', async () => {
     expect((await call('GET', '/v1/jobs/job_nope')).status).toBe(404);
+    // A well-formed id naming a provider that does not exist: refused without touching any queue.
+    expect((await call('GET', `/v1/jobs/job_${'0'.repeat(32)}_no-such-provider`)).status).toBe(404);
     expect((await call('GET', '/v1/jobs/job_nope', undefined, {}, 'sk-wrong-key-000000000000')).status).toBe(401);
     expect((await call('POST', '/v1/jobs', '{"model":', {})).status).toBe(400);
   });

@@ -71,9 +71,11 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     expect(errors.map((row) => row.custom_id)).toStrictEqual(Array.from({ length: 10 }, (_, k) => `req-${50 + k * 100}`));
     expect(errors.every((row) => row.response?.status_code === 502 && row.response.body.error?.code === 'upstream_auth_failed')).toBe(true);
 
-    // Another tenant sees neither the batch nor its files.
+    // Another tenant sees neither the batch nor its files, and cannot cancel it.
     const other = new OpenAI({ apiKey: OTHER_TENANT_KEY, baseURL: `${platform.gateway.url}/v1`, maxRetries: 0 });
     await expect(other.batches.retrieve(batch.id)).rejects.toMatchObject({ status: 404 });
+    await expect(other.batches.cancel(batch.id)).rejects.toMatchObject({ status: 404 });
+    expect((await client.batches.retrieve(batch.id)).status).toBe('completed');
     await expect(other.files.content(done.output_file_id ?? '')).rejects.toMatchObject({ status: 404 });
   }, 90_000);
 
@@ -113,6 +115,22 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     const dropped = await outputOf(done.error_file_id);
     expect(dropped.length).toBe(done.request_counts.failed);
     expect(dropped.every((row) => row.error?.code === 'batch_cancelled')).toBe(true);
+  }, 30_000);
+
+  it('still completes a batch when one of its lines is cancelled through /v1/jobs', async () => {
+    // More lines than the worker runs at once, so some are still queued.
+    const lines = Array.from({ length: 100 }, (_, i) => line(`one-${i}`, 'slow', `one ${i}`));
+    const batch = await client.batches.create({ input_file_id: (await upload(lines)).id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    const jobs = (await (await fetch(`${platform.gateway.url}/v1/jobs?status=queued&limit=100`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as {
+      data: { id: string }[];
+    };
+    const lineJob = jobs.data[0]?.id ?? '';
+    expect(lineJob).toMatch(/^job_/);
+    const cancelled = await fetch(`${platform.gateway.url}/v1/jobs/${lineJob}`, { method: 'DELETE', headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    expect(cancelled.status).toBe(200);
+    await expect.poll(async () => (await client.batches.retrieve(batch.id)).status, { timeout: 15_000, interval: 100 }).toBe('completed');
+    const done = await client.batches.retrieve(batch.id);
+    expect(done.request_counts).toStrictEqual({ total: 100, completed: 99, failed: 1 });
   }, 30_000);
 
   it.each([

@@ -14,6 +14,9 @@ export const TEST_API_KEY = 'sk-test-switchyard-0123456789';
 /** A key of another tenant, for the tests that one tenant never sees another's data. */
 export const OTHER_TENANT_KEY = 'sk-test-switchyard-globex-0001';
 
+/** What `mock-echo` costs in the tests' routing config (USD per million tokens): round figures for the cost checks. */
+export const MOCK_ECHO_PRICE = { inputPerMillion: 2.5, outputPerMillion: 10 };
+
 /** Public model names the tests use, each aimed at a mock behaviour. */
 const TEST_MODELS: Record<string, string> = {
   'mock-echo': 'echo',
@@ -53,7 +56,7 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
   const models = [
-    ...Object.entries(TEST_MODELS).map(([name, model]) => `  - name: ${name}\n    provider: mock\n    model: "${model}"${name === 'mock-echo' ? '\n    aliases: [default]' : ''}`),
+    ...Object.entries(TEST_MODELS).map(([name, model]) => `  - name: ${name}\n    provider: mock\n    model: "${model}"${name === 'mock-echo' ? `\n    aliases: [default]\n    price: ${JSON.stringify(MOCK_ECHO_PRICE)}` : ''}`),
     ...CHAIN_MODELS.map(
       (m) => `  - name: ${m.name}\n    provider: ${m.provider}\n    model: "${m.model}"${m.fallbacks ? `\n    fallbacks: [${m.fallbacks.join(', ')}]` : ''}`,
     ),

@@ -58,7 +58,12 @@ export class DirectClient implements SwitchyardClient {
     const redis = createRedis(url, { name: 'switchyard:client' });
     const listener = await ReplyListener.start(createRedis(url, { name: 'switchyard:client:replies' }), prefix);
     const producer = new LlmJobProducer(redis, prefix);
-    const jobs = new AsyncJobs(redis, producer, { prefix, attempts: options.attempts ?? 3, retentionMs: options.retentionMs ?? 24 * 3600 * 1000 });
+    const jobs = new AsyncJobs(redis, producer, {
+      prefix,
+      attempts: options.attempts ?? 3,
+      retentionMs: options.retentionMs ?? 24 * 3600 * 1000,
+      isKnownProvider: (name) => catalog.providers.has(name),
+    });
     return new DirectClient(redis, producer, listener, jobs, catalog, options);
   }
 

@@ -30,6 +30,7 @@ export class HttpClient implements SwitchyardClient {
   private readonly watched = new Set<string>();
   private readonly pollMs: number;
   private timer: NodeJS.Timeout | undefined;
+  private polling = false;
 
   constructor(private readonly options: HttpClientOptions) {
     this.pollMs = options.pollMs ?? 500;
@@ -71,13 +72,19 @@ export class HttpClient implements SwitchyardClient {
   async enqueueBulk(requests: readonly ChatCompletionRequest[], options: EnqueueOptions = {}): Promise<AsyncJobView[]> {
     const views: AsyncJobView[] = new Array(requests.length);
     let next = 0;
+    let failed = false;
     const lane = async () => {
-      while (next < requests.length) {
+      // After one refusal no lane starts another request: the caller hears of every job it did not get an id for.
+      while (next < requests.length && !failed) {
         const index = next++;
         try {
           views[index] = await this.enqueue(requests[index] as ChatCompletionRequest, options);
         } catch (error) {
-          if (error instanceof Error) error.message = `requests[${index}]: ${error.message}`;
+          failed = true;
+          if (error instanceof Error) {
+            const accepted = views.filter(Boolean).map((view) => view.id);
+            error.message = `requests[${index}]: ${error.message} (already accepted: ${accepted.length > 0 ? accepted.join(', ') : 'none'})`;
+          }
           throw error;
         }
       }
@@ -115,10 +122,24 @@ export class HttpClient implements SwitchyardClient {
   }
 
   private async pollWatched(): Promise<void> {
+    // One poll at a time: a slow gateway must not pile up lookups.
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      await this.pollOnce();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async pollOnce(): Promise<void> {
     await Promise.all(
       [...this.watched].map(async (jobId) => {
-        const view = await this.get(jobId).catch(() => undefined);
-        // Polls may overlap; whichever sees the end first reports it.
+        const view = await this.get(jobId).catch((error: unknown) => {
+          // Gone (expired, or never this tenant's): nothing more will be heard of it.
+          if (error instanceof SwitchyardError && error.code === ErrorCode.NotFound) this.watched.delete(jobId);
+          return undefined;
+        });
         if (view === undefined || !FINAL.has(view.status) || !this.watched.delete(jobId)) return;
         const event: JobEnded | undefined =
           view.status === 'succeeded' && view.result !== null

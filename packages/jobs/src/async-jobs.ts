@@ -29,6 +29,8 @@ export interface AsyncJobsOptions {
   attempts: number;
   /** How long a job, its result and its idempotency key stay readable. */
   retentionMs: number;
+  /** Providers whose queues exist: an id naming any other is refused before a queue object is made for it. */
+  isKnownProvider: (provider: string) => boolean;
 }
 
 export interface SubmitAsyncJob extends ParsedAsyncJobRequest {
@@ -212,11 +214,16 @@ export class AsyncJobs {
     // Every worker hears it: the one running the job aborts it, the others drop it if it reaches them.
     await this.producer.cancel(jobId);
     if (found.view.status === 'queued' && found.job !== undefined) {
-      // A job a worker took meanwhile is locked and stays; the cancel above reaches that worker.
-      const removed = await found.job.remove().then(
-        () => true,
-        () => false,
-      );
+      // A job a worker took meanwhile is locked and stays (the cancel above reaches that worker); one that
+      // finished meanwhile keeps its outcome: the state is read again right before removing.
+      const job = found.job;
+      const stillQueued = QUEUED_STATES.has(await job.getState());
+      const removed =
+        stillQueued &&
+        (await job.remove().then(
+          () => true,
+          () => false,
+        ));
       if (removed) {
         const view = { ...found.view, status: 'cancelled' as const, finished_at: Math.floor(Date.now() / 1000) };
         onDropped(found.job.data);
@@ -275,7 +282,7 @@ export class AsyncJobs {
   private async locate(jobId: string, tenant: string): Promise<{ view: AsyncJobView; job?: Job<LlmJobPayload> }> {
     const notFound = new NotFoundError(`No job with id '${jobId}'.`);
     let provider = providerOfJobId(jobId);
-    if (provider === undefined) throw notFound;
+    if (provider === undefined || !this.options.isKnownProvider(provider)) throw notFound;
     const [first, cancel] = await Promise.all([this.producer.queueFor(provider).getJob(jobId) as Promise<Job<LlmJobPayload> | undefined>, this.cancelRecord(jobId)]);
     if (cancel.final !== undefined) {
       if (cancel.tenant !== tenant) throw notFound;

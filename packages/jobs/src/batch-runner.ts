@@ -134,10 +134,20 @@ export class BatchRunner {
       .pexpire(keys.progress, WINDOW_MS * 2)
       .exec();
     const row = await this.batches.insert({ ...base, status: 'in_progress', total: routed.length, errors: null, failedAt: null, inProgressAt: now });
-    for (let start = 0; start < routed.length; start += SUBMIT_CHUNK) {
-      const chunk = routed.slice(start, start + SUBMIT_CHUNK);
-      await jobs.submitMany(chunk);
-      await this.redis.rpush(keys.jobs, ...chunk.map((job) => job.jobId));
+    let queued = 0;
+    try {
+      for (let start = 0; start < routed.length; start += SUBMIT_CHUNK) {
+        const chunk = routed.slice(start, start + SUBMIT_CHUNK);
+        await jobs.submitMany(chunk);
+        await this.redis.rpush(keys.jobs, ...chunk.map((job) => job.jobId));
+        queued += chunk.length;
+      }
+    } catch (error) {
+      // The lines already queued still run and end the batch; the rest never will, so they leave the count.
+      const failure = { code: 'enqueue_failed', message: `Only ${queued} of ${routed.length} requests could be queued; the rest were not run.`, line: 0, param: null };
+      await this.redis.hset(keys.progress, 'total', String(queued)).catch(() => undefined);
+      await this.batches.transition(id, caller.tenant, ['in_progress'], { total: queued, errors: [failure], ...(queued === 0 ? { status: 'failed' as const, failedAt: new Date() } : {}) });
+      throw error;
     }
     await this.redis.pexpire(keys.jobs, WINDOW_MS * 2);
     return batchView(row);
@@ -164,7 +174,7 @@ export class BatchRunner {
    * finished keep their output; the batch ends `cancelled` with both files.
    */
   async cancel(batchId: string, tenant: string, jobs: AsyncJobs, onDropped: (payload: LlmJobPayload) => void): Promise<BatchView> {
-    const row = await this.batches.transition(batchId, ['in_progress'], { status: 'cancelling', cancellingAt: new Date() });
+    const row = await this.batches.transition(batchId, tenant, ['in_progress'], { status: 'cancelling', cancellingAt: new Date() });
     if (row === undefined) return this.get(batchId, tenant);
     const jobIds = await this.redis.lrange(this.keys(batchId).jobs, 0, -1);
     for (let start = 0; start < jobIds.length; start += 100) {
@@ -173,7 +183,9 @@ export class BatchRunner {
           jobs
             .cancel(jobId, tenant, (payload) => {
               onDropped(payload);
-              void this.lineEnded(payload, jobId, { status: 'cancelled', attempts: 0 });
+              this.lineEnded(payload, jobId, { status: 'cancelled', attempts: 0 }).catch((error: unknown) =>
+                this.logger.error({ err: error, batchId, jobId }, 'cancelled batch line not recorded'),
+              );
             })
             .catch((error: unknown) => this.logger.warn({ err: error, batchId, jobId }, 'batch line not cancelled')),
         ),
@@ -196,7 +208,7 @@ export class BatchRunner {
   /** Writes the output and error files, in input order, and ends the batch. */
   private async finish(batchId: string, tenant: string): Promise<void> {
     const keys = this.keys(batchId);
-    const finalizing = await this.batches.transition(batchId, ['in_progress', 'cancelling'], { finalizingAt: new Date() });
+    const finalizing = await this.batches.transition(batchId, tenant, ['in_progress', 'cancelling'], { finalizingAt: new Date() });
     if (finalizing === undefined) return;
     const recorded = await this.redis.hgetall(keys.lines);
     const ordered = Object.entries(recorded).sort(([a], [b]) => Number(a) - Number(b));
@@ -207,7 +219,7 @@ export class BatchRunner {
     const [outputFileId, errorFileId] = await Promise.all([write(outputs, 'output'), write(failures, 'error')]);
     const now = new Date();
     const cancelled = finalizing.status === 'cancelling';
-    await this.batches.transition(batchId, ['in_progress', 'cancelling'], {
+    await this.batches.transition(batchId, tenant, ['in_progress', 'cancelling'], {
       status: cancelled ? 'cancelled' : 'completed',
       outputFileId,
       errorFileId,

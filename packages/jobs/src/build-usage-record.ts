@@ -15,6 +15,8 @@ export interface UsageFacts {
   attempts: number;
   /** Streams: when the first token was handed on (epoch ms). */
   firstTokenAt?: number;
+  /** US dollars at the route's price; unset or null when the price is unknown. */
+  costUsd?: number | null;
 }
 
 /** PostgreSQL text cannot hold NUL, and labels from callers or upstreams have no business being long. */
@@ -26,6 +28,14 @@ function label(value: string | undefined | null, max = 256): string | null {
 /** Token counts come from the upstream: anything but a sane whole number is recorded as 0. */
 function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 2 ** 31 ? Math.round(value) : 0;
+}
+
+/**
+ * The `numeric(14, 8)` column as text: 8 decimals, and null for anything it
+ * cannot hold (a cost of a million dollars is a bad price, not a bill).
+ */
+function dollars(value: number | null | undefined): string | null {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 1_000_000 ? value.toFixed(8) : null;
 }
 
 /** The usage row for one job outcome. Holds counts and timings only, never message text or keys. */
@@ -42,7 +52,7 @@ export function buildUsageRecord(payload: LlmJobPayload, facts: UsageFacts): Llm
     promptTokens: count(facts.usage?.prompt_tokens),
     completionTokens: count(facts.usage?.completion_tokens),
     totalTokens: count(facts.usage?.total_tokens),
-    costUsd: null,
+    costUsd: dollars(facts.costUsd),
     latencyMs: Math.max(0, Math.round(facts.finishedAt - payload.enqueuedAt)),
     upstreamLatencyMs: facts.upstreamMs === undefined ? null : Math.round(facts.upstreamMs),
     queueWaitMs: Math.max(0, Math.round(facts.startedAt - payload.enqueuedAt)),

@@ -24,6 +24,7 @@ import {
 import type { Logger } from '@switchyard/observability';
 import { withSpanFromCarrier } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
+import { costUsd, countPromptTokens, type Price } from '@switchyard/tokens';
 import type { UsageRecorder } from '@switchyard/usage';
 import { type Job, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -60,6 +61,8 @@ export interface LlmJobProcessorDeps {
   batches?: Pick<BatchRunner, 'lineEnded'>;
   /** Backends whose health check fails; their jobs go on to the fallback without a call. */
   health?: Pick<BackendHealth, 'isDown'>;
+  /** The route's price, for the cost on its usage rows; without it (or a price) the cost is left null. */
+  priceOf?: (route: LlmJobPayload['route']) => Price | undefined;
   logger: Logger;
 }
 
@@ -119,6 +122,27 @@ function chainIdOf(job: Job<LlmJobPayload>): string {
  */
 export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers {
   const { adapters, usage, publisher, producer, circuits, budget, health, cancellations, webhooks, batches, logger } = deps;
+
+  /** What these counts cost at the route's price; null when it has none. */
+  function costOf(payload: LlmJobPayload, counts: CompletionUsage): number | null {
+    const price = deps.priceOf?.(payload.route);
+    return price === undefined ? null : costUsd(counts, price);
+  }
+
+  /**
+   * Counts for an upstream that reported none (a stream cut short, a server
+   * that never sends usage): the prompt by our own tokenizer, the completion
+   * as the caller measured it.
+   */
+  function countedUsage(payload: LlmJobPayload, completionTokens: number): CompletionUsage {
+    let promptTokens = 0;
+    try {
+      promptTokens = countPromptTokens(payload.request, payload.route.model).tokens;
+    } catch (error) {
+      logger.warn({ err: error, provider: payload.route.provider }, 'prompt tokens not counted');
+    }
+    return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  }
 
   /**
    * An async job that ended tells its webhook (delivery is the dispatcher's,
@@ -360,7 +384,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
         const upstreamMs = performance.now() - callStarted;
         const finishedAt = Date.now();
         const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
-        const usageCounts = completion.usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+        const usageCounts = completion.usage ?? countedUsage(payload, 0);
         budget?.spend(provider, usageCounts.total_tokens).catch((cause: unknown) => logger.warn({ err: cause }, 'token budget not updated'));
         const chainId = chainIdOf(job);
         reply(payload, chainId, true, model, JSON.stringify(completion));
@@ -376,6 +400,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
             upstreamMs,
             finishedAt,
             attempts,
+            costUsd: costOf(payload, usageCounts),
           }),
         );
         reportEnd(job, { status: 'succeeded', startedAt, finishedAt, attempts, result: completion });
@@ -450,8 +475,8 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     const finish = (status: 'succeeded' | 'failed' | 'cancelled', errorCode?: string): LlmJobResult => {
       const finishedAt = Date.now();
       const upstreamMs = performance.now() - callStarted;
-      // Without the upstream's count (a cancel, a break), each content chunk stands for a token.
-      const counts = usageCounts ?? { prompt_tokens: 0, completion_tokens: contentChunks, total_tokens: contentChunks };
+      // Without the upstream's count (a cancel, a break), each content chunk stands for a token and the prompt is counted here.
+      const counts = usageCounts ?? countedUsage(payload, contentChunks);
       budget?.spend(payload.route.provider, counts.total_tokens).catch((cause: unknown) => logger.warn({ err: cause }, 'token budget not updated'));
       const attempts = totalAttempts(job);
       usage.record(
@@ -465,6 +490,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
           upstreamMs,
           finishedAt,
           attempts,
+          costUsd: costOf(payload, counts),
           ...(errorCode === undefined ? {} : { errorCode }),
           ...(firstTokenAt === undefined ? {} : { firstTokenAt }),
         }),
@@ -522,7 +548,11 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       out.push(held.join(''));
     }
     // OpenAI always ends with the usage chunk when asked; an upstream that reported none gets the chunk count.
-    if (includeUsage && usageCounts === undefined) out.push(sseEvent(usageChunk(chainId, model, { prompt_tokens: 0, completion_tokens: contentChunks, total_tokens: contentChunks })));
+    if (includeUsage && usageCounts === undefined) {
+      // Counted once: the caller is told the same figures the usage row keeps.
+      usageCounts = countedUsage(payload, contentChunks);
+      out.push(sseEvent(usageChunk(chainId, model, usageCounts)));
+    }
     out.end(SSE_DONE);
     if (circuits !== undefined) await circuits.recordSuccess(payload.route.provider, payload.route.model).catch(() => undefined);
     return finish('succeeded');

@@ -116,6 +116,8 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       health,
       cancellations,
       webhooks,
+      // Each usage row carries its cost at the price the routing config gives its deployment.
+      priceOf: (route) => catalog.priceOf(route),
       // The worker that records a batch's last line writes its output files.
       batches: new BatchRunner(publisher, env.SWITCHYARD_KEY_PREFIX, new FileRepository(dataSource), new BatchRepository(dataSource), log),
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),

@@ -74,13 +74,13 @@ export class BatchRepository {
     return row;
   }
 
-  /** Changes a batch only while it is in one of `from`: the state machine's guard against two writers. */
-  async transition(id: string, from: readonly BatchRowStatus[], changes: Partial<BatchRow>): Promise<BatchRow | undefined> {
+  /** Changes a tenant's batch only while it is in one of `from`: the state machine's guard against two writers. */
+  async transition(id: string, tenant: string, from: readonly BatchRowStatus[], changes: Partial<BatchRow>): Promise<BatchRow | undefined> {
     const fields = Object.keys(changes) as (keyof BatchRow)[];
     const values = fields.map((field) => (JSON_COLUMNS.has(field) && changes[field] !== null ? JSON.stringify(changes[field]) : changes[field]));
     const [rows] = (await this.dataSource.query(
-      `UPDATE batches SET ${fields.map((field, i) => `${COLUMNS[field]} = $${i + 3}`).join(', ')} WHERE id = $1 AND status = ANY($2) RETURNING ${SELECT}`,
-      [id, from, ...values],
+      `UPDATE batches SET ${fields.map((field, i) => `${COLUMNS[field]} = $${i + 4}`).join(', ')} WHERE id = $1 AND tenant = $2 AND status = ANY($3) RETURNING ${SELECT}`,
+      [id, tenant, from, ...values],
     )) as [BatchRow[], number];
     return rows[0];
   }

@@ -35,6 +35,8 @@ export class FilesService {
       throw new InvalidRequestError(`purpose must be one of: ${UPLOAD_PURPOSES.join(', ')}.`, { param: 'purpose' });
     }
     if (file === undefined) throw new InvalidRequestError("Missing required file part 'file'.", { param: 'file' });
+    // PostgreSQL text cannot hold NUL, and no real file name has one.
+    if (file.filename.includes('\u0000')) throw new InvalidRequestError('The filename must not contain NUL characters.', { param: 'file' });
     if (file.filename.length > MAX_FILENAME_LENGTH) {
       throw new InvalidRequestError(`The filename is longer than ${MAX_FILENAME_LENGTH} characters.`, { param: 'file' });
     }

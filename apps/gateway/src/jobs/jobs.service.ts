@@ -10,11 +10,11 @@ import {
   parseAsyncJobRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
-import { type AsyncJobPage, type AsyncJobs, buildDroppedRecord, newAsyncJobId } from '@switchyard/jobs';
+import { type AsyncJobPage, type AsyncJobs, type BatchRunner, buildDroppedRecord, newAsyncJobId } from '@switchyard/jobs';
 import { injectTraceContext } from '@switchyard/observability';
 import type { UsageRecorder } from '@switchyard/usage';
 import { rejectedRecord } from '../chat/rejected-record';
-import { ASYNC_JOBS, MODEL_CATALOG, USAGE } from '../tokens';
+import { ASYNC_JOBS, BATCHES, MODEL_CATALOG, USAGE } from '../tokens';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -30,6 +30,7 @@ export class JobsService {
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(ASYNC_JOBS) private readonly jobs: AsyncJobs,
     @Inject(USAGE) private readonly usage: UsageRecorder,
+    @Inject(BATCHES) private readonly batches: BatchRunner,
   ) {}
 
   /** Validates, routes and queues the job; the answer does not wait for it to run. `ids.jobId` names a refused request's row. */
@@ -76,7 +77,11 @@ export class JobsService {
 
   /** A job taken off its queue before it ran gets its row here, since no worker will see it. */
   cancel(jobId: string, caller: CallerIdentity): Promise<AsyncJobView> {
-    return this.jobs.cancel(jobId, caller.tenant, (payload: LlmJobPayload) => this.usage.record(buildDroppedRecord(payload, jobId)));
+    return this.jobs.cancel(jobId, caller.tenant, (payload: LlmJobPayload) => {
+      this.usage.record(buildDroppedRecord(payload, jobId));
+      // A batch line cancelled on its own still counts towards its batch, or the batch would never end.
+      if (payload.batch !== undefined) void this.batches.lineEnded(payload, jobId, { status: 'cancelled', attempts: 0 }).catch(() => undefined);
+    });
   }
 
   list(caller: CallerIdentity, query: ListQuery): Promise<AsyncJobPage> {

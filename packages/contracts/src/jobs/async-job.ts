@@ -11,7 +11,8 @@ export const webhookTargetSchema = z
     /** A Standard Webhooks secret (`whsec_` and base64) for this job alone; the platform's is used otherwise. */
     secret: z
       .string()
-      .regex(/^whsec_[A-Za-z0-9+/]{24,}={0,2}$/, 'Expected a Standard Webhooks secret: "whsec_" followed by base64 (at least 18 bytes).')
+      // Padded base64 of at least 18 bytes, exactly what the dispatcher's signer accepts.
+      .regex(/^whsec_(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'Expected a Standard Webhooks secret: "whsec_" followed by base64 (at least 18 bytes).')
       .optional(),
   })
   .strict();

@@ -1,0 +1,18 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import type { ModelCatalog } from '@switchyard/config';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { MODEL_CATALOG } from '../tokens';
+import { type ChatCompletionEstimate, estimateChatCompletion } from './estimate-chat-completion';
+
+/** Tokens and cost of a chat completion before it runs: nothing is queued, called or recorded. */
+@Controller('v1/estimate')
+@UseGuards(ApiKeyGuard)
+export class EstimateController {
+  constructor(@Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog) {}
+
+  @Post()
+  @HttpCode(200)
+  estimate(@Body() body: unknown, @Headers('x-switchyard-provider') provider?: string): ChatCompletionEstimate {
+    return estimateChatCompletion(this.catalog, body, provider === undefined || provider === '' ? undefined : provider);
+  }
+}
