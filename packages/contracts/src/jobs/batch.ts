@@ -6,7 +6,7 @@ import { InvalidRequestError } from '../errors';
 export const BATCH_ENDPOINT = '/v1/chat/completions';
 
 // PostgreSQL text cannot hold NUL: refused here rather than failing at the database.
-const NO_NUL = /^[^\u0000]*$/;
+const noNul = (value: string) => !value.includes('\u0000');
 const NUL_MESSAGE = 'must not contain NUL characters';
 
 /** `POST /v1/batches`, as OpenAI's Batch API takes it. */
@@ -15,7 +15,7 @@ export const batchCreateSchema = z
     input_file_id: z.string().min(1).max(128),
     endpoint: z.literal(BATCH_ENDPOINT, { error: `Only ${BATCH_ENDPOINT} is supported.` }),
     completion_window: z.literal('24h', { error: 'Only "24h" is supported.' }),
-    metadata: z.record(z.string().max(64).regex(NO_NUL, NUL_MESSAGE), z.string().max(512).regex(NO_NUL, NUL_MESSAGE)).nullish(),
+    metadata: z.record(z.string().max(64).refine(noNul, NUL_MESSAGE), z.string().max(512).refine(noNul, NUL_MESSAGE)).nullish(),
   })
   .strict();
 
@@ -23,7 +23,7 @@ export type BatchCreateRequest = z.infer<typeof batchCreateSchema>;
 
 const batchLineSchema = z
   .object({
-    custom_id: z.string().min(1).max(512).regex(NO_NUL, NUL_MESSAGE),
+    custom_id: z.string().min(1).max(512).refine(noNul, NUL_MESSAGE),
     method: z.literal('POST'),
     url: z.literal(BATCH_ENDPOINT),
     body: chatCompletionRequestSchema,
