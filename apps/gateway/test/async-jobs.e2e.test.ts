@@ -60,7 +60,7 @@ describe('async jobs over HTTP', () => {
     const accepted = await submit({ model: 'fails-500' });
     const done = await until(accepted.body.id, ['succeeded', 'failed']);
     expect(done.status).toBe('failed');
-    expect(done.error).toMatchObject({ code: 'upstream_error', type: 'upstream_error' });
+    expect(done.error, JSON.stringify(done.error)).toMatchObject({ code: 'upstream_error', type: 'upstream_error' });
     expect(done.attempts).toBe(3);
   }, 15_000);
 

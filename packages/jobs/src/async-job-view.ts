@@ -33,7 +33,8 @@ function errorBody(error: string | SerializedError | undefined): AsyncJobView['e
     return toHttpError(deserializeError(typeof error === 'string' ? (JSON.parse(error) as SerializedError) : error)).body.error;
   } catch {
     // A reason BullMQ wrote itself (not one of ours): the platform failed the job, not the request.
-    return toHttpError(new ServiceUnavailableError('The job failed inside the platform; submit it again.')).body.error;
+    const reason = typeof error === 'string' ? error.slice(0, 200) : 'unknown';
+    return toHttpError(new ServiceUnavailableError(`The job failed inside the platform (${reason}); submit it again.`)).body.error;
   }
 }
 
