@@ -48,10 +48,10 @@ describe('token counts and costs', () => {
   });
 
   it('counts the prompt itself when a stream is cancelled before the upstream reports usage; an unpriced model has no cost', async () => {
-    const request: ChatCompletionRequest = { model: 'slow-stream', messages: [{ role: 'user', content: Array.from({ length: 60 }, (_, i) => `w${i}`).join(' ') }], stream: true };
+    const messages = [{ role: 'user' as const, content: Array.from({ length: 60 }, (_, i) => `w${i}`).join(' ') }];
     const controller = new AbortController();
     const { data: stream, response } = await platform.client.chat.completions
-      .create({ ...request, stream: true }, { signal: controller.signal })
+      .create({ model: 'slow-stream', messages, stream: true }, { signal: controller.signal })
       .withResponse();
     let received = 0;
     for await (const chunk of stream) {
@@ -60,7 +60,7 @@ describe('token counts and costs', () => {
     }
     const row = await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '');
     expect(row.status).toBe('cancelled');
-    expect(row.promptTokens).toBe(countPromptTokens(request, 'echo@tps=20').tokens);
+    expect(row.promptTokens).toBe(countPromptTokens({ model: 'slow-stream', messages }, 'echo@tps=20').tokens);
     expect(row.costUsd).toBeNull();
   });
 

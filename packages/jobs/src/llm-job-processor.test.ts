@@ -16,6 +16,11 @@ function handlers() {
       calls.push('generate');
       return { id: 'c', object: 'chat.completion', created: 1, model: 'evil\nmodel', choices: [] };
     },
+    // These tests send plain jobs only: a stream ends at once.
+    stream() {
+      calls.push('stream');
+      return { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined }) }) };
+    },
   };
   const published: string[] = [];
   const publisher = { publish: async (_channel: string, message: string) => published.push(message) } as unknown as Redis;

@@ -10,6 +10,7 @@ import { ModelInventoryPublisher } from './model-inventory';
 import { createRedis } from './redis-connection';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
+import { warmTokenizers } from '@switchyard/tokens';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
 import { BatchRunner } from './batch-runner';
@@ -61,6 +62,8 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
     const provider = catalog.providers.get(name);
     if (provider !== undefined) adapters.set(name, createProviderAdapter(provider));
   }
+  // A job whose upstream reports no usage has its prompt counted here: load the encodings before the first job, not during one.
+  warmTokenizers(catalog.models.filter((model) => providers.includes(model.provider)).map((model) => model.model));
 
   const dataSource = createUsageDataSource(env.DATABASE_URL);
   await dataSource.initialize();

@@ -26,8 +26,9 @@ function units(pricePerMillion: number): bigint {
   return BigInt(Math.round(pricePerMillion * UNITS_PER_DOLLAR));
 }
 
-function tokens(count: number | undefined): bigint {
-  return typeof count === 'number' && Number.isFinite(count) && count > 0 ? BigInt(Math.round(count)) : 0n;
+/** A token count as a whole number; anything else counts as none. */
+function tokens(count: number | undefined): number {
+  return typeof count === 'number' && Number.isFinite(count) && count > 0 ? Math.round(count) : 0;
 }
 
 /**
@@ -37,11 +38,10 @@ function tokens(count: number | undefined): bigint {
  */
 export function costUsd(usage: TokenUsage, price: Price): number {
   const prompt = tokens(usage.prompt_tokens);
-  const cachedCount = tokens(usage.cached_prompt_tokens);
-  const cached = cachedCount > prompt ? prompt : cachedCount;
+  const cached = Math.min(tokens(usage.cached_prompt_tokens), prompt);
   const input = units(price.inputPerMillion);
   const cachedInput = price.cachedInputPerMillion === undefined ? input : units(price.cachedInputPerMillion);
-  const total = (prompt - cached) * input + cached * cachedInput + tokens(usage.completion_tokens) * units(price.outputPerMillion);
+  const total = BigInt(prompt - cached) * input + BigInt(cached) * cachedInput + BigInt(tokens(usage.completion_tokens)) * units(price.outputPerMillion);
   // Whole dollars and the fraction apart, so a large total keeps every decimal.
   return Number(total / UNITS_PER_TOKEN_DOLLAR) + Number(total % UNITS_PER_TOKEN_DOLLAR) / Number(UNITS_PER_TOKEN_DOLLAR);
 }

@@ -5,8 +5,10 @@ export type EncodingName = 'o200k_base' | 'cl100k_base';
  * What a count was made with: an OpenAI model's own encoding, or
  * `approximate` for every other model (Llama, Gemini, Mistral, local
  * models…), whose tokenizers are not shipped here. Those are counted with
- * cl100k_base as a proxy: Llama 3's vocabulary is built on it, and for
- * English text SentencePiece vocabularies land within roughly ±15% of it.
+ * cl100k_base as a proxy: close for Llama 3, whose vocabulary extends
+ * cl100k's; other vocabularies (Gemini's, Mistral's SentencePiece) may
+ * differ by tens of percent, more outside English. The provider's own count
+ * replaces the estimate wherever it reports one.
  */
 export type TokenizerName = EncodingName | 'approximate';
 

@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import type { ModelCatalog } from '@switchyard/config';
+import { warmTokenizers } from '@switchyard/tokens';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { MODEL_CATALOG } from '../tokens';
 import { type ChatCompletionEstimate, estimateChatCompletion } from './estimate-chat-completion';
@@ -8,7 +9,10 @@ import { type ChatCompletionEstimate, estimateChatCompletion } from './estimate-
 @Controller('v1/estimate')
 @UseGuards(ApiKeyGuard)
 export class EstimateController {
-  constructor(@Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog) {}
+  constructor(@Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog) {
+    // At start, so the first estimate does not stall every request in flight while an encoding loads.
+    warmTokenizers(catalog.models.map((model) => model.model));
+  }
 
   @Post()
   @HttpCode(200)
