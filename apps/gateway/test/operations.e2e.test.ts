@@ -32,7 +32,9 @@ describe('operational endpoints', () => {
       paths: Record<string, unknown>;
       components: { schemas: { ChatCompletionRequest: { properties: Record<string, unknown>; required: string[] } } };
     };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/v1/chat/completions', '/v1/models']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/v1/chat/completions', '/v1/models', '/v1/jobs', '/v1/jobs/{id}', '/v1/batches', '/v1/files', '/v1/estimate']),
+    );
     expect(document.components.schemas.ChatCompletionRequest.required).toEqual(expect.arrayContaining(['model', 'messages']));
     expect(Object.keys(document.components.schemas.ChatCompletionRequest.properties)).toEqual(
       expect.arrayContaining(['temperature', 'max_completion_tokens', 'response_format', 'tools', 'tool_choice']),

@@ -1,4 +1,4 @@
-import { chatCompletionRequestSchema, chatCompletionSchema, modelListSchema } from '@switchyard/contracts';
+import { asyncJobRequestSchema, batchCreateSchema, chatCompletionRequestSchema, chatCompletionSchema, modelListSchema } from '@switchyard/contracts';
 import { z } from 'zod';
 
 const errorBody = {
@@ -40,6 +40,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         ChatCompletionRequest: schema(chatCompletionRequestSchema),
         ChatCompletion: schema(chatCompletionSchema),
         ModelList: schema(modelListSchema),
+        AsyncJobRequest: schema(asyncJobRequestSchema),
+        BatchCreateRequest: schema(batchCreateSchema),
         Error: errorBody,
       },
     },
@@ -59,6 +61,42 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/jobs': {
+        post: {
+          summary: 'Run a chat completion as a job: 202 at once, answered at its status URL or through a signed webhook',
+          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'The same key and body within 24 h return the same job.' }],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AsyncJobRequest' } } } },
+          responses: { 202: { description: 'Accepted: the job, queued' }, ...errors(400, 401, 404, 409, 429, 503) },
+        },
+        get: { summary: "Your tenant's jobs, newest first (limit, after, status)", responses: { 200: { description: 'A page of jobs' }, ...errors(400, 401) } },
+      },
+      '/v1/jobs/{id}': {
+        get: { summary: 'A job: status, attempts, providers tried, result or error', responses: { 200: { description: 'The job' }, ...errors(401, 404) } },
+        delete: { summary: 'Cancel a job (a running one is aborted upstream)', responses: { 200: { description: 'The job, cancelled' }, ...errors(401, 404) } },
+      },
+      '/v1/batches': {
+        post: {
+          summary: "Start a batch (OpenAI's Batch API) from an uploaded JSONL file",
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchCreateRequest' } } } },
+          responses: { 200: { description: 'The batch' }, ...errors(400, 401, 404) },
+        },
+        get: { summary: "Your tenant's batches", responses: { 200: { description: 'A page of batches' }, ...errors(401) } },
+      },
+      '/v1/batches/{id}': { get: { summary: 'A batch and its progress', responses: { 200: { description: 'The batch' }, ...errors(401, 404) } } },
+      '/v1/batches/{id}/cancel': { post: { summary: 'Cancel a batch', responses: { 200: { description: 'The batch, cancelling' }, ...errors(401, 404) } } },
+      '/v1/files': {
+        post: { summary: 'Upload a file (multipart, purpose batch)', responses: { 200: { description: 'The file' }, ...errors(400, 401, 413, 415) } },
+        get: { summary: "Your tenant's files", responses: { 200: { description: 'A page of files' }, ...errors(400, 401) } },
+      },
+      '/v1/files/{id}/content': { get: { summary: "A file's bytes", responses: { 200: { description: 'The content' }, ...errors(401, 404) } } },
+      '/v1/estimate': {
+        post: {
+          summary: 'Token count and cost of a chat completion request, before running it',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ChatCompletionRequest' } } } },
+          responses: { 200: { description: 'The estimate' }, ...errors(400, 401, 404) },
+        },
+      },
+      '/v1/webhooks/dead-letters': { get: { summary: 'Webhook events given up on, with every attempt', responses: { 200: { description: 'A page of dead letters' }, ...errors(400, 401) } } },
       '/v1/models': {
         get: {
           summary: 'List the models and aliases you can use',
