@@ -4,7 +4,6 @@ import {
   type AsyncJobView,
   type CallerIdentity,
   IdempotencyConflictError,
-  LLM_JOB_VERSION,
   type LlmJobPayload,
   type LlmJobResult,
   NotFoundError,
@@ -16,6 +15,7 @@ import {
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { asyncJobView, jobEndedEvent, statusOfResult } from './async-job-view';
+import { buildJobPayload } from './build-job-payload';
 import type { EnqueueOptions, LlmJobProducer } from './llm-job-producer';
 
 /** Where an async job's outcome goes besides its status URL. */
@@ -172,20 +172,7 @@ export class AsyncJobs {
   }
 
   private payloadOf(job: SubmitAsyncJob, createdAt: number): LlmJobPayload {
-    return {
-      v: LLM_JOB_VERSION,
-      kind: 'chat.completion',
-      requestId: job.requestId,
-      route: job.route,
-      request: job.request,
-      caller: job.caller,
-      enqueuedAt: createdAt,
-      ...(job.replyTo === undefined ? {} : { replyTo: job.replyTo }),
-      ...(job.trace === undefined ? {} : { trace: job.trace }),
-      ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
-      ...(job.webhook === undefined ? {} : { webhook: job.webhook }),
-      ...(job.batch === undefined ? {} : { batch: job.batch }),
-    };
+    return buildJobPayload(job, createdAt);
   }
 
   private enqueueOptions(job: SubmitAsyncJob): EnqueueOptions {

@@ -80,14 +80,29 @@ export interface RejectedRequest {
   streamed?: boolean;
 }
 
+/** The part of a row the gateway knows for a request no worker ran: who asked, and how long it took here. */
+function gatewayRecord(ids: { jobId: string; requestId: string }, caller: CallerIdentity, receivedAt: number, streamed: boolean | undefined) {
+  return {
+    requestId: label(ids.requestId) ?? ids.jobId,
+    jobId: ids.jobId,
+    keyId: label(caller.keyId),
+    tenant: label(caller.tenant) ?? 'default',
+    userId: label(caller.user),
+    latencyMs: Math.max(0, Math.round(Date.now() - receivedAt)),
+    upstreamLatencyMs: null,
+    queueWaitMs: null,
+    attempts: 0,
+    promptVersion: null,
+    streamed: streamed === true,
+    firstTokenMs: null,
+    routeAttempts: null,
+  };
+}
+
 /** The row for a request the gateway refused before it reached a queue. */
 export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord {
   return {
-    requestId: label(rejected.requestId) ?? rejected.jobId,
-    jobId: rejected.jobId,
-    keyId: label(rejected.caller.keyId),
-    tenant: label(rejected.caller.tenant) ?? 'default',
-    userId: label(rejected.caller.user),
+    ...gatewayRecord(rejected, rejected.caller, rejected.receivedAt, rejected.streamed),
     provider: rejected.provider ?? null,
     model: rejected.model ?? null,
     publicModel: typeof rejected.requestedModel === 'string' ? label(rejected.requestedModel) : null,
@@ -95,17 +110,9 @@ export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord
     completionTokens: 0,
     totalTokens: 0,
     costUsd: null,
-    latencyMs: Math.max(0, Math.round(Date.now() - rejected.receivedAt)),
-    upstreamLatencyMs: null,
-    queueWaitMs: null,
     status: 'rejected',
     errorCode: rejected.errorCode,
     cacheHit: false,
-    attempts: 0,
-    promptVersion: null,
-    streamed: rejected.streamed === true,
-    firstTokenMs: null,
-    routeAttempts: null,
   };
 }
 
@@ -129,11 +136,7 @@ export interface CacheHit {
 /** The row of a request answered from the response cache: the tokens it would have cost, at no cost. */
 export function buildCacheHitRecord(hit: CacheHit): LlmRequestRecord {
   return {
-    requestId: label(hit.requestId) ?? hit.jobId,
-    jobId: hit.jobId,
-    keyId: label(hit.caller.keyId),
-    tenant: label(hit.caller.tenant) ?? 'default',
-    userId: label(hit.caller.user),
+    ...gatewayRecord(hit, hit.caller, hit.receivedAt, hit.streamed),
     provider: hit.route.provider,
     model: label(hit.upstreamModel) ?? hit.route.model,
     publicModel: label(hit.route.publicModel),
@@ -141,16 +144,8 @@ export function buildCacheHitRecord(hit: CacheHit): LlmRequestRecord {
     completionTokens: count(hit.usage.completion_tokens),
     totalTokens: count(hit.usage.total_tokens),
     costUsd: '0',
-    latencyMs: Math.max(0, Math.round(Date.now() - hit.receivedAt)),
-    upstreamLatencyMs: null,
-    queueWaitMs: null,
     status: 'succeeded',
     errorCode: null,
     cacheHit: true,
-    attempts: 0,
-    promptVersion: null,
-    streamed: hit.streamed === true,
-    firstTokenMs: null,
-    routeAttempts: null,
   };
 }

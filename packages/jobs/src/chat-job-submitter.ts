@@ -2,13 +2,13 @@ import {
   type CallerIdentity,
   type ChatCompletionRequest,
   deserializeError,
-  LLM_JOB_VERSION,
   type LlmJobPayload,
   type ResolvedRoute,
   type SerializedError,
   ServiceUnavailableError,
   SwitchyardError,
 } from '@switchyard/contracts';
+import { buildJobPayload } from './build-job-payload';
 import type { LlmJobProducer } from './llm-job-producer';
 import type { ReplyListener, StreamSink } from './reply-listener';
 import type { ReplyMessage } from './reply-message';
@@ -87,19 +87,7 @@ export class ChatJobSubmitter {
 
   private payloadOf(job: SubmitChatJob): LlmJobPayload {
     const enqueuedAt = Date.now();
-    return {
-      v: LLM_JOB_VERSION,
-      kind: 'chat.completion',
-      requestId: job.requestId,
-      route: job.route,
-      request: job.request,
-      caller: job.caller,
-      replyTo: this.listener.channel,
-      deadline: enqueuedAt + job.timeoutMs,
-      enqueuedAt,
-      ...(job.trace === undefined ? {} : { trace: job.trace }),
-      ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
-    };
+    return buildJobPayload({ ...job, replyTo: this.listener.channel }, enqueuedAt, enqueuedAt + job.timeoutMs);
   }
 
   /** The caller left: stop waiting (the wait ends with an error nobody reads). The job still runs and records its usage. */
