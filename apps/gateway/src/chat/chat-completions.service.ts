@@ -3,6 +3,7 @@ import type { ModelCatalog, RoutingConfig } from '@switchyard/config';
 import {
   type CallerIdentity,
   type CompletionUsage,
+  InternalError,
   InvalidRequestError,
   parseChatCompletionRequest,
   type ResolvedRoute,
@@ -81,8 +82,8 @@ export class ChatCompletionsService {
       }
       this.metrics.cache.inc({ outcome: submitted.cacheKey === undefined ? 'bypass' : 'miss' });
       try {
-        const reply = await submitted.pending?.reply;
-        if (reply === undefined) throw new Error('no reply');
+        if (submitted.pending === undefined) throw new InternalError('The request was neither answered from the cache nor queued.');
+        const reply = await submitted.pending.reply;
         this.metrics.jobs.inc({ provider: job.route.provider, outcome: 'succeeded' });
         if (submitted.cacheKey !== undefined) this.remember(submitted.cacheKey, reply);
         return { jobId: ids.jobId, reply, cache: submitted.cacheKey === undefined ? 'bypass' : 'miss' };
