@@ -25,7 +25,7 @@ const platformEnvSchema = z.object({
   JOB_ATTEMPTS: intFromEnv(1),
   USAGE_FLUSH_MS: intFromEnv(250),
   /** Bearer key of the admin API (`/admin/...`); unset turns the admin API off. */
-  SWITCHYARD_ADMIN_KEY: z.string().min(16, 'the admin key must be at least 16 characters').optional(),
+  SWITCHYARD_ADMIN_KEY: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16, 'the admin key must be at least 16 characters').optional()),
   /** BullMQ attempts per route for async jobs (nobody waits on them, so retrying costs no caller time). */
   ASYNC_JOB_ATTEMPTS: intFromEnv(3),
   /** How long an async job, its result and its Idempotency-Key stay readable. */
