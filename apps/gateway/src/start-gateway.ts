@@ -85,7 +85,8 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   const fastify = app.getHttpAdapter().getInstance();
 
   fastify.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v1/')) return;
+    // The matched route, not the raw URL: an encoded path (`/%761/...`) reaches the same handlers.
+    if (!(request.routeOptions.url ?? request.url).startsWith('/v1/')) return;
     try {
       await authenticateRequest(request, reply, context.keys, context.keyLimits);
     } catch (error) {

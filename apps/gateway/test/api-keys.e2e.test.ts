@@ -47,7 +47,7 @@ describe('tenants and API keys', () => {
     expect(created.status).toBe(201);
     const key = created.body.key as string;
     expect(key).toMatch(/^sk-sy-/);
-    expect(created.body).toMatchObject({ object: 'api_key', tenant, prefix: key.slice(0, 12) });
+    expect(created.body).toMatchObject({ object: 'api_key', tenant, prefix: key.slice(0, 8) });
 
     expect((await chat(platform.gateway, key)).status).toBe(200);
     expect((await chat(second, key)).status).toBe(200);
@@ -109,5 +109,7 @@ describe('tenants and API keys', () => {
     expect((await admin('POST', '/tenants/nobody/keys', { name: 'x' })).status).toBe(404);
     expect((await admin('POST', `/tenants/${tenant}/keys`, { name: 'x', limits: { requestsPerMinute: 0 } })).body.error?.param).toBe('limits.requestsPerMinute');
     expect((await admin('DELETE', '/keys/key_nope')).status).toBe(404);
+    expect((await admin('POST', `/tenants/${tenant}/keys`, { name: 'x', expires_at: 9e12 })).body.error?.param).toBe('expires_at');
+    expect((await admin('POST', `/tenants/${tenant}/keys`, { name: 'x', expires_at: 1_000_000 })).body.error?.param).toBe('expires_at');
   });
 });

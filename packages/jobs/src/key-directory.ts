@@ -28,6 +28,8 @@ const changedChannel = (prefix: string) => `${prefix}:keys:changed`;
  */
 export class KeyDirectory {
   private readonly cache = new Map<string, CachedKey>();
+  /** Bumped by every announced change: a lookup that overlapped one is used once, not kept. */
+  private changes = 0;
 
   private constructor(
     private readonly store: ApiKeyStore,
@@ -36,7 +38,10 @@ export class KeyDirectory {
 
   static async start(store: ApiKeyStore, subscriber: Redis, prefix: string): Promise<KeyDirectory> {
     const directory = new KeyDirectory(store, subscriber);
-    subscriber.on('message', (_channel: string, keyHash: string) => directory.cache.delete(keyHash));
+    subscriber.on('message', (_channel: string, keyHash: string) => {
+      directory.changes++;
+      directory.cache.delete(keyHash);
+    });
     await subscriber.subscribe(changedChannel(prefix));
     // Announcements missed while disconnected cannot be replayed: start afresh.
     subscriber.on('ready', () => directory.cache.clear());
@@ -53,6 +58,7 @@ export class KeyDirectory {
     const now = Date.now();
     let entry = this.cache.get(keyHash);
     if (entry === undefined || entry.freshUntil < now) {
+      const changesBefore = this.changes;
       const record = await this.store.findByHash(keyHash);
       entry =
         record === undefined || record.revokedAt !== null
@@ -62,11 +68,22 @@ export class KeyDirectory {
               expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt).getTime(),
               freshUntil: now + KNOWN_MS,
             };
-      if (this.cache.size >= MAX_CACHED) this.cache.clear();
-      this.cache.set(keyHash, entry);
+      if (this.changes === changesBefore) this.remember(keyHash, entry);
     }
     if (entry.identity === undefined || (entry.expiresAt !== null && entry.expiresAt <= now)) return undefined;
     return entry.identity;
+  }
+
+  /** Bounded: past the limit the oldest entries go first (a flood of made-up keys does not evict all known ones at once). */
+  private remember(keyHash: string, entry: CachedKey): void {
+    if (this.cache.size >= MAX_CACHED) {
+      let drop = MAX_CACHED / 10;
+      for (const oldest of this.cache.keys()) {
+        this.cache.delete(oldest);
+        if (--drop <= 0) break;
+      }
+    }
+    this.cache.set(keyHash, entry);
   }
 
   async close(): Promise<void> {

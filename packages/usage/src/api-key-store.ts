@@ -30,7 +30,8 @@ export function hashApiKey(key: string): string {
 }
 
 const KEY_FIELDS = `id, tenant_id AS "tenant", name, prefix, limits, created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
-const VISIBLE_PREFIX = 12;
+/** At most 8 characters and a quarter of the key: enough to tell keys apart, too little to guess the rest. */
+const visiblePrefix = (key: string) => key.slice(0, Math.min(8, Math.floor(key.length / 4)));
 
 /** The only code that reads or writes `tenants` and `api_keys`. Raw keys are never stored, only their SHA-256. */
 export class ApiKeyStore {
@@ -67,7 +68,7 @@ export class ApiKeyStore {
     await this.dataSource.query(
       `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, prefix = EXCLUDED.prefix, key_hash = EXCLUDED.key_hash`,
-      [input.id, input.tenant, input.name, input.key.slice(0, VISIBLE_PREFIX), hashApiKey(input.key)],
+      [input.id, input.tenant, input.name, visiblePrefix(input.key), hashApiKey(input.key)],
     );
   }
 
@@ -75,7 +76,7 @@ export class ApiKeyStore {
     const id = `key_${randomBytes(12).toString('hex')}`;
     const [row] = (await this.dataSource.query(
       `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, limits, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${KEY_FIELDS}`,
-      [id, input.tenant, input.name, input.key.slice(0, VISIBLE_PREFIX), hashApiKey(input.key), JSON.stringify(input.limits ?? {}), input.expiresAt ?? null],
+      [id, input.tenant, input.name, visiblePrefix(input.key), hashApiKey(input.key), JSON.stringify(input.limits ?? {}), input.expiresAt ?? null],
     )) as ApiKeyRecord[];
     return row as ApiKeyRecord;
   }

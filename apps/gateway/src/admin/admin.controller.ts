@@ -7,12 +7,24 @@ import { z } from 'zod';
 import { KEY_STORE, PLATFORM_ENV, REDIS } from '../tokens';
 import { AdminKeyGuard } from './admin-key.guard';
 
+const UNIQUE_VIOLATION = '23505';
+
 const limitsSchema = z
   .object({ requestsPerMinute: z.number().int().positive().optional(), requestsPerDay: z.number().int().positive().optional() })
   .strict();
 const tenantSchema = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "-" and "_"'), name: z.string().min(1).max(256) }).strict();
 const keySchema = z
-  .object({ name: z.string().min(1).max(256), expires_at: z.number().int().positive().optional(), limits: limitsSchema.optional() })
+  .object({
+    name: z.string().min(1).max(256),
+    // Unix seconds, in the future and before the year 10000 (what PostgreSQL's timestamps hold).
+    expires_at: z
+      .number()
+      .int()
+      .max(253_402_300_799)
+      .refine((at) => at * 1000 > Date.now(), 'must be in the future')
+      .optional(),
+    limits: limitsSchema.optional(),
+  })
   .strict();
 const keyChangeSchema = z.object({ limits: limitsSchema }).strict();
 
@@ -51,8 +63,12 @@ export class AdminController {
   @Post('tenants')
   async createTenant(@Body() body: unknown) {
     const input = parse(tenantSchema, body);
-    if ((await this.store.tenant(input.id)) !== undefined) throw new SwitchyardError(ErrorCode.AlreadyExists, `Tenant '${input.id}' already exists.`, { param: 'id' });
-    const tenant = await this.store.createTenant(input.id, input.name);
+    const exists = () => new SwitchyardError(ErrorCode.AlreadyExists, `Tenant '${input.id}' already exists.`, { param: 'id' });
+    if ((await this.store.tenant(input.id)) !== undefined) throw exists();
+    // Two admins creating the same tenant at once: the database's unique key decides.
+    const tenant = await this.store.createTenant(input.id, input.name).catch((error: unknown) => {
+      throw (error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION ? exists() : error;
+    });
     return { id: tenant.id, object: 'tenant', name: tenant.name, created_at: seconds(tenant.createdAt) };
   }
 

@@ -85,7 +85,8 @@ export class ChatCompletionsService {
         if (submitted.pending === undefined) throw new InternalError('The request was neither answered from the cache nor queued.');
         const reply = await submitted.pending.reply;
         this.metrics.jobs.inc({ provider: job.route.provider, outcome: 'succeeded' });
-        if (submitted.cacheKey !== undefined) this.remember(submitted.cacheKey, reply);
+        // A fallback's answer is not kept under the primary route's key: the next request may get the primary.
+        if (submitted.cacheKey !== undefined && reply.provider === job.route.provider) this.remember(submitted.cacheKey, reply);
         return { jobId: ids.jobId, reply, cache: submitted.cacheKey === undefined ? 'bypass' : 'miss' };
       } catch (error) {
         this.metrics.jobs.inc({ provider: job.route.provider, outcome: 'failed' });
