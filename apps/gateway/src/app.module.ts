@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { UsageQueries } from '@switchyard/usage';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminKeyGuard } from './admin/admin-key.guard';
 import { AdminController } from './admin/admin.controller';
@@ -13,11 +14,12 @@ import type { GatewayContext } from './gateway-context';
 import { HealthController } from './health/health.controller';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
+import { UsageController } from './usage/usage.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
 import { EstimateController } from './estimate/estimate.controller';
-import { ASYNC_JOBS, BATCHES, CHAT_JOBS, KEY_STORE, RESPONSE_CACHE, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
+import { ASYNC_JOBS, BATCHES, CHAT_JOBS, KEY_STORE, RESPONSE_CACHE, USAGE_QUERIES, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
 
 @Module({})
 export class AppModule {
@@ -25,7 +27,7 @@ export class AppModule {
   static forContext(context: GatewayContext): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AdminController, ChatCompletionsController, JobsController, BatchesController, FilesController, WebhooksController, ModelsController, EstimateController, HealthController, MetricsController],
+      controllers: [AdminController, UsageController, ChatCompletionsController, JobsController, BatchesController, FilesController, WebhooksController, ModelsController, EstimateController, HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_ENV, useValue: context.env },
         { provide: ROUTING_CONFIG, useValue: context.config },
@@ -41,6 +43,7 @@ export class AppModule {
         { provide: FILES, useValue: context.files },
         { provide: BATCHES, useValue: context.batches },
         { provide: KEY_STORE, useValue: context.keyStore },
+        { provide: USAGE_QUERIES, useValue: new UsageQueries(context.database) },
         { provide: RESPONSE_CACHE, useValue: context.responseCache },
         { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },

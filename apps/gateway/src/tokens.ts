@@ -17,3 +17,4 @@ export const MAX_FILE_BYTES = Symbol('MAX_FILE_BYTES');
 export const BATCHES = Symbol('BATCHES');
 export const RESPONSE_CACHE = Symbol('RESPONSE_CACHE');
 export const KEY_STORE = Symbol('KEY_STORE');
+export const USAGE_QUERIES = Symbol('USAGE_QUERIES');

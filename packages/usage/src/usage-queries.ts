@@ -1,0 +1,118 @@
+import type { DataSource } from 'typeorm';
+
+export const USAGE_GROUPS = { day: "to_char(date_trunc('day', created_at), 'YYYY-MM-DD')", provider: 'provider', model: 'public_model', key: 'key_id', user: 'user_id' } as const;
+export type UsageGroup = keyof typeof USAGE_GROUPS;
+
+/** One group's totals: the seed dashboards' figures. */
+export interface UsageTotals {
+  group: string | null;
+  requests: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost_usd: number;
+  avg_latency_ms: number | null;
+  p95_latency_ms: number | null;
+  cache_hit_rate: number;
+  error_rate: number;
+}
+
+export interface RequestFilter {
+  user?: string;
+  model?: string;
+  status?: string;
+}
+
+/** One row of `GET /v1/requests`: what a request cost and how it went, never its text. */
+export interface RequestRow {
+  id: string;
+  request_id: string;
+  created_at: string;
+  key_id: string | null;
+  user: string | null;
+  provider: string | null;
+  model: string | null;
+  public_model: string | null;
+  status: string;
+  error_code: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost_usd: number | null;
+  latency_ms: number;
+  queue_wait_ms: number | null;
+  upstream_latency_ms: number | null;
+  first_token_ms: number | null;
+  cache_hit: boolean;
+  streamed: boolean;
+  attempts: number;
+  route_attempts: unknown;
+}
+
+const ROW_FIELDS = `job_id AS id, request_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, key_id, user_id AS "user",
+  provider, model, public_model, status, error_code, prompt_tokens, completion_tokens, total_tokens, cost_usd::float8 AS cost_usd, latency_ms,
+  queue_wait_ms, upstream_latency_ms, first_token_ms, cache_hit, streamed, attempts, route_attempts, created_at::text AS sort_at`;
+
+/** Reads of `llm_requests` for the usage API; every query is scoped to one tenant. */
+export class UsageQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async totals(tenant: string, range: { from: Date; to: Date }, group: UsageGroup): Promise<UsageTotals[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${USAGE_GROUPS[group]} AS "group",
+              count(*)::int AS requests,
+              coalesce(sum(prompt_tokens), 0)::int AS prompt_tokens,
+              coalesce(sum(completion_tokens), 0)::int AS completion_tokens,
+              coalesce(sum(total_tokens), 0)::int AS total_tokens,
+              coalesce(sum(cost_usd), 0)::float8 AS cost_usd,
+              round(avg(latency_ms))::int AS avg_latency_ms,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms)::int AS p95_latency_ms,
+              (count(*) FILTER (WHERE cache_hit))::float8 / count(*) AS cache_hit_rate,
+              (count(*) FILTER (WHERE status IN ('failed', 'expired')))::float8 / count(*) AS error_rate
+         FROM llm_requests
+        WHERE tenant = $1 AND created_at >= $2 AND created_at < $3
+        GROUP BY 1 ORDER BY 1`,
+      [tenant, range.from, range.to],
+    )) as UsageTotals[];
+    return rows;
+  }
+
+  async request(tenant: string, id: string): Promise<RequestRow | undefined> {
+    const [row] = (await this.dataSource.query(`SELECT ${ROW_FIELDS} FROM llm_requests WHERE tenant = $1 AND (job_id = $2 OR request_id = $2) ORDER BY created_at LIMIT 1`, [tenant, id])) as (RequestRow & {
+      sort_at?: unknown;
+    })[];
+    if (row === undefined) return undefined;
+    const { sort_at: _sortAt, ...request } = row;
+    return request;
+  }
+
+  /** Newest first; `cursor` is the previous page's `next_cursor`. */
+  async requests(tenant: string, filter: RequestFilter, page: { limit: number; cursor?: { at: string; id: string } }): Promise<{ rows: RequestRow[]; next: { at: string; id: string } | null }> {
+    const conditions = ['tenant = $1'];
+    const values: unknown[] = [tenant];
+    const add = (sql: string, value: unknown) => {
+      values.push(value);
+      conditions.push(sql.replace('?', `$${values.length}`));
+    };
+    if (filter.user !== undefined) add('user_id = ?', filter.user);
+    if (filter.model !== undefined) add('public_model = ?', filter.model);
+    if (filter.status !== undefined) add('status = ?', filter.status);
+    if (page.cursor !== undefined) {
+      values.push(page.cursor.at, page.cursor.id);
+      conditions.push(`(created_at, job_id) < ($${values.length - 1}::timestamptz, $${values.length})`);
+    }
+    values.push(page.limit + 1);
+    const rows = (await this.dataSource.query(
+      `SELECT ${ROW_FIELDS} FROM llm_requests WHERE ${conditions.join(' AND ')} ORDER BY created_at DESC, job_id DESC LIMIT $${values.length}`,
+      values,
+    )) as (RequestRow & { sort_at: string })[];
+    const more = rows.length > page.limit;
+    const kept = rows.slice(0, page.limit);
+    const last = kept.at(-1);
+    return {
+      rows: kept.map(({ sort_at: _sortAt, ...request }) => request),
+      // Postgres's own text of the time keeps its microseconds, so the next page starts exactly after this one.
+      next: more && last !== undefined ? { at: last.sort_at, id: last.id } : null,
+    };
+  }
+}
