@@ -14,7 +14,7 @@ export const WEBHOOK_USER_AGENT = 'Switchyard-Webhooks/1';
  */
 export type AttemptOutcome =
   | { result: 'delivered'; status: number; host: string; durationMs: number }
-  | { result: 'retryable' | 'permanent'; status?: number; error: string; host: string; durationMs: number; retryAfterMs?: number };
+  | { result: 'retryable' | 'permanent'; status?: number; error: string; host: string; durationMs: number; retryAfterMs?: number; detail?: string };
 
 function hostOf(url: string): string {
   try {
@@ -51,7 +51,7 @@ export async function attemptDelivery(delivery: WebhookDelivery, secret: string,
     const host = hostOf(delivery.url);
     if (!(error instanceof SafeRequestError)) throw error;
     const permanent = error.kind === 'refused' || error.kind === 'invalid_url';
-    return { result: permanent ? 'permanent' : 'retryable', host, durationMs, error: error.message };
+    return { result: permanent ? 'permanent' : 'retryable', host, durationMs, error: error.message, ...(error.detail === undefined ? {} : { detail: error.detail }) };
   }
 }
 

@@ -94,7 +94,7 @@ export function createDeliveryProcessor(settings: DeliverySettings, logger: Logg
         : undefined;
     if (delay === undefined) {
       await record(job, { ...base, error: outcome.error, next: 'dead' });
-      logger.warn({ ...logged, reason: outcome.error }, 'webhook dead-lettered');
+      logger.warn({ ...logged, reason: outcome.error, ...(outcome.detail === undefined ? {} : { detail: outcome.detail }) }, 'webhook dead-lettered');
       const reason = outcome.result === 'retryable' ? `gave up after ${attempt} attempt${attempt === 1 ? '' : 's'}: ${outcome.error}` : outcome.error;
       throw new UnrecoverableError(reason);
     }

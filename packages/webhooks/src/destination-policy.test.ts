@@ -40,7 +40,8 @@ describe(DestinationPolicy.name, () => {
     const policy = DestinationPolicy.publicOnly;
     expect(() => policy.check('example.com', '93.184.215.14')).not.toThrow();
     expect(() => policy.check('localhost', '127.0.0.1')).toThrow(DestinationRefusedError);
-    expect(() => policy.check('localhost', '127.0.0.1')).toThrow('refused to connect to 127.0.0.1 (resolved from localhost): loopback address');
+    expect(() => policy.check('localhost', '127.0.0.1')).toThrow('refused: the destination is not a public address and is not in WEBHOOK_ALLOWLIST');
+    expect(() => policy.check('localhost', '127.0.0.1')).toThrow(expect.objectContaining({ detail: '127.0.0.1 (resolved from localhost): loopback address' }));
   });
 
   it('lets CIDRs, single addresses and exact host names through', () => {

@@ -14,8 +14,16 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
 // ::/96 (IPv4-compatible) and unassigned space; only 2000::/3 is handed out as global unicast.
 const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
 
+/**
+ * The message is what a tenant sees (dead letters, attempt logs): it says the
+ * destination is not allowed, not what a name resolved to, so webhooks cannot
+ * be used to map internal DNS. `detail` (address, range) is for operators' logs.
+ */
 export class DestinationRefusedError extends Error {
   override name = 'DestinationRefusedError';
+  constructor(readonly detail: string) {
+    super('refused: the destination is not a public address and is not in WEBHOOK_ALLOWLIST');
+  }
 }
 
 function parseAddress(text: string): Address | undefined {
@@ -86,6 +94,6 @@ export class DestinationPolicy {
     if (this.allowsHost(hostname) || this.allowsAddress(address)) return;
     const range = nonPublicRange(address) ?? 'refused';
     const via = parseAddress(hostname) === undefined ? ` (resolved from ${hostname})` : '';
-    throw new DestinationRefusedError(`refused to connect to ${address}${via}: ${range} address, not in WEBHOOK_ALLOWLIST`);
+    throw new DestinationRefusedError(`${address}${via}: ${range} address`);
   }
 }

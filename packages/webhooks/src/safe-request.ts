@@ -14,6 +14,8 @@ export class SafeRequestError extends Error {
     message: string,
     /** The system error code of a network failure (ECONNREFUSED, ENOTFOUND, …). */
     readonly code?: string,
+    /** For operators' logs only (what a refused destination resolved to). */
+    readonly detail?: string,
   ) {
     super(message);
   }
@@ -80,7 +82,7 @@ function parseTarget(target: string | URL, base?: URL): URL {
 
 function asRequestError(error: unknown, host: string): SafeRequestError {
   if (error instanceof SafeRequestError) return error;
-  if (error instanceof DestinationRefusedError) return new SafeRequestError('refused', error.message);
+  if (error instanceof DestinationRefusedError) return new SafeRequestError('refused', error.message, undefined, error.detail);
   const code = (error as NodeJS.ErrnoException).code;
   return new SafeRequestError('network', `${host}: ${code ?? (error as Error).message}`, code);
 }
