@@ -45,7 +45,11 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   const files = new FileRepository(database);
   const keyStore = new ApiKeyStore(database);
   // The routing file's keys are the first keys of their tenants; the admin API makes the rest.
-  for (const key of config.auth.keys) await keyStore.ensureKey({ id: key.id, tenant: key.tenant, name: key.id, key: key.key });
+  for (const key of config.auth.keys) {
+    const replaced = await keyStore.ensureKey({ id: key.id, tenant: key.tenant, name: key.id, key: key.key });
+    // A new value for a key in the routing file: other gateways must stop accepting the old one now.
+    if (replaced !== undefined) await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, replaced);
+  }
   const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX);
   const context: GatewayContext = {
     env,

@@ -63,13 +63,17 @@ export class ApiKeyStore {
    * routing file, seeded at start). A changed value replaces the old one under
    * the same id; a revoked key stays revoked.
    */
-  async ensureKey(input: { id: string; tenant: string; name: string; key: string }): Promise<void> {
+  /** Returns the hash the key had before when its value changed, so gateways can be told to forget it. */
+  async ensureKey(input: { id: string; tenant: string; name: string; key: string }): Promise<string | undefined> {
     await this.dataSource.query('INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING', [input.tenant]);
+    const keyHash = hashApiKey(input.key);
+    const [before] = (await this.dataSource.query('SELECT key_hash AS "keyHash" FROM api_keys WHERE id = $1', [input.id])) as { keyHash: string }[];
     await this.dataSource.query(
       `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, prefix = EXCLUDED.prefix, key_hash = EXCLUDED.key_hash`,
-      [input.id, input.tenant, input.name, visiblePrefix(input.key), hashApiKey(input.key)],
+      [input.id, input.tenant, input.name, visiblePrefix(input.key), keyHash],
     );
+    return before !== undefined && before.keyHash !== keyHash ? before.keyHash : undefined;
   }
 
   private async insertKey(input: { tenant: string; name: string; key: string; expiresAt?: Date | null; limits?: KeyLimits }): Promise<ApiKeyRecord> {
