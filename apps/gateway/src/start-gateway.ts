@@ -50,6 +50,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     // A new value for a key in the routing file: other gateways must stop accepting the old one now.
     if (replaced !== undefined) await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, replaced);
   }
+  const batches = new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log);
   const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX);
   const context: GatewayContext = {
     env,
@@ -65,6 +66,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       producer,
       { prefix: env.SWITCHYARD_KEY_PREFIX, attempts: env.ASYNC_JOB_ATTEMPTS, retentionMs: env.ASYNC_JOB_RETENTION_MS, isKnownProvider: (name) => catalog.providers.has(name) },
       webhooks,
+      batches,
     ),
     webhooks: webhooks.queue,
     database,
@@ -75,7 +77,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     }),
     files,
     responseCache: new ResponseCache(redis, env.SWITCHYARD_KEY_PREFIX, config.gateway.cacheTtlSeconds),
-    batches: new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log),
+    batches,
     maxFileBytes,
     logger: log,
     metrics: new GatewayMetrics(),

@@ -1,3 +1,4 @@
+import { unixSeconds } from './unix-seconds';
 import {
   type AsyncJobStatus,
   type AsyncJobView,
@@ -25,7 +26,6 @@ export interface JobFacts {
   error?: string | SerializedError;
 }
 
-const seconds = (ms: number | undefined) => (ms === undefined ? null : Math.floor(ms / 1000));
 
 function errorBody(error: string | SerializedError | undefined): AsyncJobView['error'] {
   if (error === undefined) return null;
@@ -46,8 +46,8 @@ export function asyncJobView(id: string, facts: JobFacts): AsyncJobView {
     status: facts.status,
     model: payload.route.publicModel,
     created_at: Math.floor(facts.createdAt / 1000),
-    started_at: seconds(facts.startedAt),
-    finished_at: seconds(facts.finishedAt),
+    started_at: unixSeconds(facts.startedAt),
+    finished_at: unixSeconds(facts.finishedAt),
     attempts: facts.attempts,
     providers_tried: payload.tried ?? [],
     provider: facts.status === 'queued' ? null : payload.route.provider,

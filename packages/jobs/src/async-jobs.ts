@@ -16,6 +16,7 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { asyncJobView, jobEndedEvent, statusOfResult } from './async-job-view';
 import { buildJobPayload } from './build-job-payload';
+import type { BatchRunner } from './batch-runner';
 import type { EnqueueOptions, LlmJobProducer } from './llm-job-producer';
 
 /** Where an async job's outcome goes besides its status URL. */
@@ -100,6 +101,8 @@ export class AsyncJobs {
     private readonly producer: LlmJobProducer,
     private readonly options: AsyncJobsOptions,
     private readonly webhooks?: WebhookSink,
+    /** A dropped batch line still counts towards its batch, or the batch would never end. */
+    private readonly batches?: Pick<BatchRunner, 'lineEnded'>,
   ) {}
 
   private cancelKey(jobId: string): string {
@@ -218,6 +221,7 @@ export class AsyncJobs {
         await this.redis.hset(this.cancelKey(jobId), 'final', JSON.stringify(view));
         const event = jobEndedEvent(view, found.job.data);
         if (event !== undefined) await this.webhooks?.deliver(event);
+        if (found.job.data.batch !== undefined) await this.batches?.lineEnded(found.job.data, jobId, { status: 'cancelled', attempts: 0 });
         return view;
       }
     }

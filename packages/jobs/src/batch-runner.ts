@@ -21,6 +21,7 @@ import type { AsyncJobs, SubmitAsyncJob } from './async-jobs';
 import type { JobFacts } from './async-job-view';
 import { newAsyncJobId } from './async-jobs';
 import { runScript } from './run-script';
+import { unixSeconds } from './unix-seconds';
 
 /** Where batch input comes from and output goes: the Files API's store. */
 export interface BatchFiles {
@@ -43,7 +44,6 @@ if tonumber(progress[2] or '0') + tonumber(progress[3] or '0') == tonumber(progr
 return 0
 `;
 
-const seconds = (date: Date | null) => (date === null ? null : Math.floor(date.getTime() / 1000));
 
 /**
  * OpenAI-style batches on top of async jobs. Creating one checks every line,
@@ -181,12 +181,7 @@ export class BatchRunner {
       await Promise.all(
         jobIds.slice(start, start + 100).map((jobId) =>
           jobs
-            .cancel(jobId, tenant, (payload) => {
-              onDropped(payload);
-              this.lineEnded(payload, jobId, { status: 'cancelled', attempts: 0 }).catch((error: unknown) =>
-                this.logger.error({ err: error, batchId, jobId }, 'cancelled batch line not recorded'),
-              );
-            })
+            .cancel(jobId, tenant, onDropped)
             .catch((error: unknown) => this.logger.warn({ err: error, batchId, jobId }, 'batch line not cancelled')),
         ),
       );
@@ -266,15 +261,15 @@ export function batchView(row: BatchRow): BatchView {
     status: row.status,
     output_file_id: row.outputFileId,
     error_file_id: row.errorFileId,
-    created_at: seconds(row.createdAt) ?? 0,
-    in_progress_at: seconds(row.inProgressAt),
-    expires_at: seconds(row.expiresAt) ?? 0,
-    finalizing_at: seconds(row.finalizingAt),
-    completed_at: seconds(row.completedAt),
-    failed_at: seconds(row.failedAt),
+    created_at: unixSeconds(row.createdAt) ?? 0,
+    in_progress_at: unixSeconds(row.inProgressAt),
+    expires_at: unixSeconds(row.expiresAt) ?? 0,
+    finalizing_at: unixSeconds(row.finalizingAt),
+    completed_at: unixSeconds(row.completedAt),
+    failed_at: unixSeconds(row.failedAt),
     expired_at: null,
-    cancelling_at: seconds(row.cancellingAt),
-    cancelled_at: seconds(row.cancelledAt),
+    cancelling_at: unixSeconds(row.cancellingAt),
+    cancelled_at: unixSeconds(row.cancelledAt),
     request_counts: { total: row.total, completed: row.completed, failed: row.failed },
     metadata: row.metadata,
   };

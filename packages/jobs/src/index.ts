@@ -20,3 +20,4 @@ export { BATCH_PRIORITY, type BatchFiles, BatchRunner, batchView } from './batch
 export { type CachedAnswer, type CachePolicy, ResponseCache } from './response-cache';
 export { KeyDirectory, type KeyIdentity } from './key-directory';
 export { KeyRateLimiter, type RateDecision } from './key-rate-limiter';
+export { unixSeconds } from './unix-seconds';

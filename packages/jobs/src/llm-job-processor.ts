@@ -94,6 +94,11 @@ function isFinalAttempt(job: Job<LlmJobPayload>, error: SwitchyardError): boolea
  * Whether a chunk carries something the caller must see at once: text,
  * reasoning, a tool call, a finish. Anything but the opening role-only delta.
  */
+/** The result's completion for a job that answered no text itself (forwarded, cancelled, streamed). */
+function emptyCompletion(id: string, model: string, at: number): ChatCompletion {
+  return { id, object: 'chat.completion', created: Math.floor(at / 1000), model, choices: [] };
+}
+
 function usageChunk(id: string, model: string, usage: CompletionUsage): ChatCompletionChunk {
   return { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: [], usage };
 }
@@ -300,7 +305,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       provider: payload.route.provider,
       model: payload.route.model,
       forwardedTo: { provider: next.provider, jobId: nextJobId },
-      response: { id: nextJobId, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: payload.route.model, choices: [] },
+      response: emptyCompletion(nextJobId, payload.route.model, Date.now()),
       usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
       timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs: upstreamMs ?? 0, totalMs: Date.now() - payload.enqueuedAt },
       attempts: job.attemptsMade + 1,
@@ -431,7 +436,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       requestId: payload.requestId,
       provider: payload.route.provider,
       model: payload.route.model,
-      response: { id: chainId, object: 'chat.completion', created: Math.floor(finishedAt / 1000), model: payload.route.model, choices: [] },
+      response: emptyCompletion(chainId, payload.route.model, finishedAt),
       usage: counts,
       timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
       attempts,
@@ -499,7 +504,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
         requestId: payload.requestId,
         provider: payload.route.provider,
         model,
-        response: { id: chainId, object: 'chat.completion', created: Math.floor(finishedAt / 1000), model, choices: [] },
+        response: emptyCompletion(chainId, model, finishedAt),
         usage: counts,
         timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
         attempts,

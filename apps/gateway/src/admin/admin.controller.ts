@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ErrorCode, NotFoundError, SwitchyardError, toInvalidRequestError } from '@switchyard/contracts';
-import { KeyDirectory, type Redis } from '@switchyard/jobs';
+import { KeyDirectory, type Redis, unixSeconds } from '@switchyard/jobs';
 import type { ApiKeyRecord, ApiKeyStore } from '@switchyard/usage';
 import type { PlatformEnv } from '@switchyard/config';
 import { z } from 'zod';
@@ -34,7 +34,6 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
-const seconds = (date: Date | null) => (date === null ? null : Math.floor(new Date(date).getTime() / 1000));
 
 function keyView(record: ApiKeyRecord) {
   return {
@@ -44,9 +43,9 @@ function keyView(record: ApiKeyRecord) {
     name: record.name,
     prefix: record.prefix,
     limits: record.limits,
-    created_at: seconds(record.createdAt),
-    expires_at: seconds(record.expiresAt),
-    revoked_at: seconds(record.revokedAt),
+    created_at: unixSeconds(record.createdAt),
+    expires_at: unixSeconds(record.expiresAt),
+    revoked_at: unixSeconds(record.revokedAt),
   };
 }
 
@@ -69,13 +68,13 @@ export class AdminController {
     const tenant = await this.store.createTenant(input.id, input.name).catch((error: unknown) => {
       throw (error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION ? exists() : error;
     });
-    return { id: tenant.id, object: 'tenant', name: tenant.name, created_at: seconds(tenant.createdAt) };
+    return { id: tenant.id, object: 'tenant', name: tenant.name, created_at: unixSeconds(tenant.createdAt) };
   }
 
   @Get('tenants')
   async tenants() {
     const tenants = await this.store.tenants();
-    return { object: 'list', data: tenants.map((tenant) => ({ id: tenant.id, object: 'tenant', name: tenant.name, created_at: seconds(tenant.createdAt) })) };
+    return { object: 'list', data: tenants.map((tenant) => ({ id: tenant.id, object: 'tenant', name: tenant.name, created_at: unixSeconds(tenant.createdAt) })) };
   }
 
   @Post('tenants/:tenant/keys')

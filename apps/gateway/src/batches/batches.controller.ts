@@ -4,6 +4,7 @@ import { batchCreateSchema, type BatchView, InvalidRequestError, type LlmJobPayl
 import { type AsyncJobs, type BatchRunner, buildDroppedRecord } from '@switchyard/jobs';
 import type { UsageRecorder } from '@switchyard/usage';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
+import { listLimit } from '../list-limit';
 import { ASYNC_JOBS, BATCHES, MODEL_CATALOG, USAGE } from '../tokens';
 
 /** OpenAI's Batch API: a JSONL file of chat requests run as low-priority jobs. */
@@ -28,8 +29,7 @@ export class BatchesController {
 
   @Get()
   list(@Req() request: AuthenticatedRequest, @Query() query: { limit?: unknown; after?: unknown }) {
-    const limit = query.limit === undefined ? 20 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidRequestError('limit must be a whole number from 1 to 100.', { param: 'limit' });
+    const limit = listLimit(query.limit, 20, 100);
     if (query.after !== undefined && typeof query.after !== 'string') throw new InvalidRequestError('after must be a batch id.', { param: 'after' });
     return this.batches.list(request.caller.tenant, { limit, ...(query.after === undefined ? {} : { after: query.after }) });
   }

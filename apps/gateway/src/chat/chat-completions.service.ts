@@ -21,6 +21,7 @@ import type { UsageRecorder } from '@switchyard/usage';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CHAT_JOBS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
+import { providerOverride } from './provider-override';
 import { rejectedRecord } from './rejected-record';
 import { SseRelay } from './sse-relay';
 
@@ -151,8 +152,7 @@ export class ChatCompletionsService {
   /** Everything up to the queue: a refusal here is recorded by the gateway, after it by the worker. */
   private accept(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers): SubmitChatJob {
     const request = parseChatCompletionRequest(body);
-    const providerHeader = headers['x-switchyard-provider'];
-    const chain = this.catalog.resolveChain(request.model, typeof providerHeader === 'string' && providerHeader !== '' ? providerHeader : undefined);
+    const chain = this.catalog.resolveChain(request.model, providerOverride(headers));
     return {
       ...ids,
       route: chain.route,

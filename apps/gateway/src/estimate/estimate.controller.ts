@@ -2,6 +2,7 @@ import { Body, Controller, Headers, HttpCode, Inject, Post, UseGuards } from '@n
 import type { ModelCatalog } from '@switchyard/config';
 import { warmTokenizers } from '@switchyard/tokens';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { providerOverride } from '../chat/provider-override';
 import { MODEL_CATALOG } from '../tokens';
 import { type ChatCompletionEstimate, estimateChatCompletion } from './estimate-chat-completion';
 
@@ -16,7 +17,7 @@ export class EstimateController {
 
   @Post()
   @HttpCode(200)
-  estimate(@Body() body: unknown, @Headers('x-switchyard-provider') provider?: string): ChatCompletionEstimate {
-    return estimateChatCompletion(this.catalog, body, provider === undefined || provider === '' ? undefined : provider);
+  estimate(@Body() body: unknown, @Headers() headers: Record<string, string | string[] | undefined>): ChatCompletionEstimate {
+    return estimateChatCompletion(this.catalog, body, providerOverride(headers));
   }
 }

@@ -6,6 +6,7 @@ import { FILES, MAX_FILE_BYTES } from '../tokens';
 import { checkJsonl } from './check-jsonl';
 import { type FileList, type FileObject, toFileObject } from './file-object';
 import { readFileUpload } from './read-file-upload';
+import { listLimit } from '../list-limit';
 
 /** What callers may upload; the gateway stores other purposes of its own (`batch_output`). */
 const UPLOAD_PURPOSES = ['batch'];
@@ -57,10 +58,7 @@ export class FilesService {
   }
 
   async list(caller: CallerIdentity, query: FileListQuery): Promise<FileList> {
-    const limit = query.limit === undefined ? MAX_LIST_LIMIT : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-      throw new InvalidRequestError(`limit must be a whole number from 1 to ${MAX_LIST_LIMIT}.`, { param: 'limit' });
-    }
+    const limit = listLimit(query.limit, MAX_LIST_LIMIT, MAX_LIST_LIMIT);
     for (const param of ['purpose', 'after'] as const) {
       if (query[param] !== undefined && typeof query[param] !== 'string') throw new InvalidRequestError(`${param} must be given once, as a string.`, { param });
     }

@@ -10,11 +10,13 @@ import {
   parseAsyncJobRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
-import { type AsyncJobPage, type AsyncJobs, type BatchRunner, buildDroppedRecord, newAsyncJobId } from '@switchyard/jobs';
+import { type AsyncJobPage, type AsyncJobs, buildDroppedRecord, newAsyncJobId } from '@switchyard/jobs';
 import { injectTraceContext } from '@switchyard/observability';
 import type { UsageRecorder } from '@switchyard/usage';
+import { providerOverride } from '../chat/provider-override';
 import { rejectedRecord } from '../chat/rejected-record';
-import { ASYNC_JOBS, BATCHES, MODEL_CATALOG, USAGE } from '../tokens';
+import { listLimit } from '../list-limit';
+import { ASYNC_JOBS, MODEL_CATALOG, USAGE } from '../tokens';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -30,7 +32,6 @@ export class JobsService {
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(ASYNC_JOBS) private readonly jobs: AsyncJobs,
     @Inject(USAGE) private readonly usage: UsageRecorder,
-    @Inject(BATCHES) private readonly batches: BatchRunner,
   ) {}
 
   /** Validates, routes and queues the job; the answer does not wait for it to run. `ids.jobId` names a refused request's row. */
@@ -48,8 +49,7 @@ export class JobsService {
       if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))) {
         throw new InvalidRequestError('Idempotency-Key must be 1 to 255 printable ASCII characters.', { param: 'Idempotency-Key' });
       }
-      const providerHeader = headers['x-switchyard-provider'];
-      const chain = this.catalog.resolveChain(parsed.request.model, typeof providerHeader === 'string' && providerHeader !== '' ? providerHeader : undefined);
+      const chain = this.catalog.resolveChain(parsed.request.model, providerOverride(headers));
       route = chain.route;
       const jobId = newAsyncJobId(chain.route.provider);
       return await this.jobs.submit(
@@ -77,16 +77,11 @@ export class JobsService {
 
   /** A job taken off its queue before it ran gets its row here, since no worker will see it. */
   cancel(jobId: string, caller: CallerIdentity): Promise<AsyncJobView> {
-    return this.jobs.cancel(jobId, caller.tenant, (payload: LlmJobPayload) => {
-      this.usage.record(buildDroppedRecord(payload, jobId));
-      // A batch line cancelled on its own still counts towards its batch, or the batch would never end.
-      if (payload.batch !== undefined) void this.batches.lineEnded(payload, jobId, { status: 'cancelled', attempts: 0 }).catch(() => undefined);
-    });
+    return this.jobs.cancel(jobId, caller.tenant, (payload: LlmJobPayload) => this.usage.record(buildDroppedRecord(payload, jobId)));
   }
 
   list(caller: CallerIdentity, query: ListQuery): Promise<AsyncJobPage> {
-    const limit = query.limit === undefined ? 20 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new InvalidRequestError('limit must be a whole number from 1 to 100.', { param: 'limit' });
+    const limit = listLimit(query.limit, 20, 100);
     if (query.status !== undefined && !ASYNC_JOB_STATUSES.includes(query.status as AsyncJobStatus)) {
       throw new InvalidRequestError(`status must be one of: ${ASYNC_JOB_STATUSES.join(', ')}.`, { param: 'status' });
     }

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Query, Req, UseGuards } from '@nestjs/c
 import { InvalidRequestError, NotFoundError } from '@switchyard/contracts';
 import { REQUEST_STATUSES, USAGE_GROUPS, type UsageGroup, type UsageQueries } from '@switchyard/usage';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
+import { listLimit } from '../list-limit';
 import { USAGE_QUERIES } from '../tokens';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -45,8 +46,7 @@ export class UsageController {
   /** Requests newest first, by cursor; filter by user, model (the public name) and status. */
   @Get('requests')
   async requests(@Req() request: AuthenticatedRequest, @Query() query: { limit?: unknown; cursor?: unknown; user?: unknown; model?: unknown; status?: unknown }) {
-    const limit = query.limit === undefined ? 50 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new InvalidRequestError('limit must be a whole number from 1 to 500.', { param: 'limit' });
+    const limit = listLimit(query.limit, 50, 500);
     const status = optionalText(query.status, 'status');
     if (status !== undefined && !(REQUEST_STATUSES as readonly string[]).includes(status)) {
       throw new InvalidRequestError(`status must be one of: ${REQUEST_STATUSES.join(', ')}.`, { param: 'status' });

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards }
 import { InvalidRequestError, NotFoundError } from '@switchyard/contracts';
 import { type DeadLetterPage, InvalidCursorError, listDeadLetters, redeliver, type WebhookQueue } from '@switchyard/webhooks';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
+import { listLimit } from '../list-limit';
 import { WEBHOOK_QUEUE_TOKEN } from '../tokens';
 
 /** Webhook events the dispatcher gave up on, for the caller's tenant only. */
@@ -12,8 +13,7 @@ export class WebhooksController {
 
   @Get()
   async list(@Req() request: AuthenticatedRequest, @Query() query: { limit?: unknown; cursor?: unknown }): Promise<DeadLetterPage & { object: 'list' }> {
-    const limit = query.limit === undefined ? 50 : Number(query.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new InvalidRequestError('limit must be a whole number from 1 to 200.', { param: 'limit' });
+    const limit = listLimit(query.limit, 50, 200);
     if (query.cursor !== undefined && typeof query.cursor !== 'string') throw new InvalidRequestError('cursor must be a string.', { param: 'cursor' });
     try {
       const page = await listDeadLetters(this.queue, { tenant: request.caller.tenant, limit, ...(query.cursor === undefined ? {} : { cursor: query.cursor }) });
