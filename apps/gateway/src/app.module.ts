@@ -19,7 +19,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
 import { EstimateController } from './estimate/estimate.controller';
-import { ASYNC_JOBS, BATCHES, CHAT_JOBS, KEY_STORE, RESPONSE_CACHE, USAGE_QUERIES, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
+import { ASYNC_JOBS, BATCHES, CHAT_JOBS, KEY_LIMITS, KEY_STORE, RESPONSE_CACHE, USAGE_QUERIES, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
 
 @Module({})
 export class AppModule {
@@ -43,6 +43,7 @@ export class AppModule {
         { provide: FILES, useValue: context.files },
         { provide: BATCHES, useValue: context.batches },
         { provide: KEY_STORE, useValue: context.keyStore },
+        { provide: KEY_LIMITS, useValue: context.keyLimits },
         { provide: USAGE_QUERIES, useValue: new UsageQueries(context.database) },
         { provide: RESPONSE_CACHE, useValue: context.responseCache },
         { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },

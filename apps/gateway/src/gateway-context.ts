@@ -1,5 +1,5 @@
 import type { ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
-import type { AsyncJobs, BatchRunner, ChatJobSubmitter, KeyDirectory, KeyRateLimiter, Redis, ResponseCache } from '@switchyard/jobs';
+import type { AsyncJobs, BatchRunner, ChatJobSubmitter, KeyDirectory, KeyLimiter, Redis, ResponseCache } from '@switchyard/jobs';
 import type { Logger } from '@switchyard/observability';
 import type { WebhookQueue } from '@switchyard/webhooks';
 import type { ApiKeyStore, DataSource, FileRepository, UsageRecorder } from '@switchyard/usage';
@@ -11,7 +11,8 @@ export interface GatewayContext {
   config: RoutingConfig;
   catalog: ModelCatalog;
   keys: KeyDirectory;
-  keyLimits: KeyRateLimiter;
+  /** Per-key request, token and budget limits; services refund what a request did not use. */
+  keyLimits: KeyLimiter;
   /** Tenants and keys in PostgreSQL, for the admin API. */
   keyStore: ApiKeyStore;
   redis: Redis;

@@ -4,12 +4,14 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyMultipart from '@fastify/multipart';
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
-import { AsyncJobs, BatchRunner, ChatJobSubmitter, KeyDirectory, KeyRateLimiter, ResponseCache, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
+import { AsyncJobs, BatchRunner, ChatJobSubmitter, KeyDirectory, KeyLimiter, ResponseCache, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { ApiKeyStore, BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
+import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
-import { authenticateRequest } from './auth/api-key.guard';
+import { authenticateRequest, enforceKeyLimits } from './auth/api-key.guard';
+import { estimateCharge } from './auth/charge-estimate';
 import { sendHttpError } from './errors/send-http-error';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { readMaxFileBytes } from './files/file-upload-limit';
@@ -57,7 +59,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     config,
     catalog,
     keys,
-    keyLimits: new KeyRateLimiter(redis, env.SWITCHYARD_KEY_PREFIX),
+    keyLimits: new KeyLimiter(redis, env.SWITCHYARD_KEY_PREFIX),
     keyStore,
     redis,
     chatJobs: new ChatJobSubmitter(producer, listener, env.JOB_ATTEMPTS),
@@ -94,7 +96,17 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     // The matched route, not the raw URL: an encoded path (`/%761/...`) reaches the same handlers.
     if (!(request.routeOptions.url ?? request.url).startsWith('/v1/')) return;
     try {
-      await authenticateRequest(request, reply, context.keys, context.keyLimits);
+      await authenticateRequest(request, context.keys);
+    } catch (error) {
+      sendHttpError(reply, error);
+      return reply;
+    }
+  });
+  // Limits once the body is read: token and budget limits count what the request is expected to use.
+  const estimate = (request: FastifyRequest) => estimateCharge(catalog, request);
+  fastify.addHook('preHandler', async (request, reply) => {
+    try {
+      await enforceKeyLimits(request, reply, context.keyLimits, estimate);
     } catch (error) {
       sendHttpError(reply, error);
       return reply;

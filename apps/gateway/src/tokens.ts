@@ -18,3 +18,5 @@ export const BATCHES = Symbol('BATCHES');
 export const RESPONSE_CACHE = Symbol('RESPONSE_CACHE');
 export const KEY_STORE = Symbol('KEY_STORE');
 export const USAGE_QUERIES = Symbol('USAGE_QUERIES');
+/** The `KeyLimiter`: a request that ends in the gateway gives back what its key was charged for it. */
+export const KEY_LIMITS = Symbol('KEY_LIMITS');

@@ -19,5 +19,5 @@ export { asyncJobView, jobEndedEvent, type JobFacts } from './async-job-view';
 export { BATCH_PRIORITY, type BatchFiles, BatchRunner, batchView } from './batch-runner';
 export { type CachedAnswer, type CachePolicy, ResponseCache } from './response-cache';
 export { KeyDirectory, type KeyIdentity } from './key-directory';
-export { KeyRateLimiter, type RateDecision } from './key-rate-limiter';
+export { type ChargeEstimate, KeyLimiter, type LimitDecision, type RefusedLimit, toNanoUsd, type WindowState } from './key-limiter';
 export { unixSeconds } from './unix-seconds';

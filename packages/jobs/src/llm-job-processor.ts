@@ -25,7 +25,7 @@ import type { Logger } from '@switchyard/observability';
 import { withSpanFromCarrier } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
 import { costUsd, countPromptTokens, type Price } from '@switchyard/tokens';
-import type { UsageRecorder } from '@switchyard/usage';
+import type { LlmRequestRecord, UsageRecorder } from '@switchyard/usage';
 import { type Job, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobFacts } from './async-job-view';
@@ -35,6 +35,7 @@ import { buildUsageRecord } from './build-usage-record';
 import { asyncJobView, jobEndedEvent } from './async-job-view';
 import type { WebhookSink } from './async-jobs';
 import type { JobCancellations } from './job-cancellations';
+import { type KeyLimiter, toNanoUsd } from './key-limiter';
 import { SSE_DONE, sseEvent, StreamPublisher } from './stream-publisher';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { LlmJobProducer } from './llm-job-producer';
@@ -61,6 +62,8 @@ export interface LlmJobProcessorDeps {
   batches?: Pick<BatchRunner, 'lineEnded'>;
   /** Backends whose health check fails; their jobs go on to the fallback without a call. */
   health?: Pick<BackendHealth, 'isDown'>;
+  /** Keys charged an estimate up front are settled with each job's real usage. */
+  keyLimits?: Pick<KeyLimiter, 'settle'>;
   /** The route's price, for the cost on its usage rows; without it (or a price) the cost is left null. */
   priceOf?: (route: LlmJobPayload['route']) => Price | undefined;
   logger: Logger;
@@ -126,7 +129,16 @@ function chainIdOf(job: Job<LlmJobPayload>): string {
  * caller never waits on queue bookkeeping.
  */
 export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers {
-  const { adapters, usage, publisher, producer, circuits, budget, health, cancellations, webhooks, batches, logger } = deps;
+  const { adapters, usage, publisher, producer, circuits, budget, health, cancellations, webhooks, batches, keyLimits, logger } = deps;
+
+  /** A job's one usage row. The key it was charged to up front is settled with what the row says it used. */
+  function recordEnd(payload: LlmJobPayload, row: LlmRequestRecord): void {
+    usage.record(row);
+    const { charge } = payload.caller;
+    if (charge === undefined || keyLimits === undefined) return;
+    const used = { tokens: row.totalTokens, nanoUsd: toNanoUsd(row.costUsd === null ? 0 : Number(row.costUsd)) };
+    keyLimits.settle(payload.caller.keyId, charge, used).catch((error: unknown) => logger.warn({ err: error, keyId: payload.caller.keyId }, 'key usage not settled'));
+  }
 
   /** What these counts cost at the route's price; null when it has none. */
   function costOf(payload: LlmJobPayload, counts: CompletionUsage): number | null {
@@ -198,7 +210,8 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     const serialized = serializeError(error);
     serialized.details = { ...serialized.details, job_id: jobId, attempts };
     reply(payload, jobId, false, payload.route.model, JSON.stringify(serialized));
-    usage.record(
+    recordEnd(
+          payload,
       buildUsageRecord(payload, {
         jobId,
         tried: [...(payload.tried ?? []), attemptOf(job, error)],
@@ -394,7 +407,8 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
         const chainId = chainIdOf(job);
         reply(payload, chainId, true, model, JSON.stringify(completion));
         const attempts = totalAttempts(job);
-        usage.record(
+        recordEnd(
+          payload,
           buildUsageRecord(payload, {
             jobId: chainId,
             tried: payload.tried ?? [],
@@ -429,7 +443,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     const finishedAt = Date.now();
     const attempts = totalAttempts(job);
     const counts = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-    usage.record(buildUsageRecord(payload, { jobId: chainId, tried: payload.tried ?? [], status: 'cancelled', usage: counts, startedAt, upstreamMs, finishedAt, attempts }));
+    recordEnd(payload, buildUsageRecord(payload, { jobId: chainId, tried: payload.tried ?? [], status: 'cancelled', usage: counts, startedAt, upstreamMs, finishedAt, attempts }));
     logger.info({ jobId: chainId, provider: payload.route.provider }, 'job cancelled by its caller');
     reportEnd(job, { status: 'cancelled', startedAt, finishedAt, attempts });
     return {
@@ -484,7 +498,8 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       const counts = usageCounts ?? countedUsage(payload, contentChunks);
       budget?.spend(payload.route.provider, counts.total_tokens).catch((cause: unknown) => logger.warn({ err: cause }, 'token budget not updated'));
       const attempts = totalAttempts(job);
-      usage.record(
+      recordEnd(
+          payload,
         buildUsageRecord(payload, {
           jobId: chainId,
           tried: payload.tried ?? [],

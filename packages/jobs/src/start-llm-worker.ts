@@ -2,6 +2,7 @@ import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, type PlatformEnv } fr
 import { BackendHealth } from './backend-health';
 import { CircuitBreaker } from './circuit-breaker';
 import { JobCancellations } from './job-cancellations';
+import { KeyLimiter } from './key-limiter';
 import { ProviderBudget } from './provider-budget';
 import { createLlmJobHandlers } from './llm-job-processor';
 import { LlmJobProducer } from './llm-job-producer';
@@ -121,6 +122,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       webhooks,
       // Each usage row carries its cost at the price the routing config gives its deployment.
       priceOf: (route) => catalog.priceOf(route),
+      keyLimits: new KeyLimiter(publisher, env.SWITCHYARD_KEY_PREFIX),
       // The worker that records a batch's last line writes its output files.
       batches: new BatchRunner(publisher, env.SWITCHYARD_KEY_PREFIX, new FileRepository(dataSource), new BatchRepository(dataSource), log),
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),

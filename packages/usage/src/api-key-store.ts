@@ -5,6 +5,11 @@ import type { DataSource } from 'typeorm';
 export interface KeyLimits {
   requestsPerMinute?: number;
   requestsPerDay?: number;
+  /** Prompt plus completion tokens; a request is counted at its estimate and settled with its real usage. */
+  tokensPerMinute?: number;
+  /** US dollars per UTC day and calendar month, at the routing file's prices. */
+  budgetUsdPerDay?: number;
+  budgetUsdPerMonth?: number;
 }
 
 export interface ApiKeyRecord {

@@ -9,8 +9,17 @@ import { AdminKeyGuard } from './admin-key.guard';
 
 const UNIQUE_VIOLATION = '23505';
 
+const count = z.number().int().positive().max(2 ** 31);
+// Dollars above a million a day are a typo, not a budget; the counters work in billionths.
+const dollars = z.number().positive().max(1_000_000);
 const limitsSchema = z
-  .object({ requestsPerMinute: z.number().int().positive().optional(), requestsPerDay: z.number().int().positive().optional() })
+  .object({
+    requestsPerMinute: count.optional(),
+    requestsPerDay: count.optional(),
+    tokensPerMinute: count.optional(),
+    budgetUsdPerDay: dollars.optional(),
+    budgetUsdPerMonth: dollars.optional(),
+  })
   .strict();
 const tenantSchema = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "-" and "_"'), name: z.string().min(1).max(256) }).strict();
 const keySchema = z

@@ -1,48 +1,85 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { extractApiKey } from '@switchyard/config';
-import { AuthenticationError, type CallerIdentity, RateLimitError } from '@switchyard/contracts';
-import type { KeyDirectory, KeyRateLimiter, RateDecision } from '@switchyard/jobs';
+import { AuthenticationError, BudgetExceededError, type CallerIdentity, RateLimitError } from '@switchyard/contracts';
+import { type ChargeEstimate, type KeyDirectory, KeyLimiter, type LimitDecision, type WindowState } from '@switchyard/jobs';
+import type { KeyLimits } from '@switchyard/usage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export type AuthenticatedRequest = FastifyRequest & { caller: CallerIdentity };
+export type AuthenticatedRequest = FastifyRequest & { caller: CallerIdentity; keyLimits?: KeyLimits };
 
 /** `6m0s`, `1.5s`: how OpenAI writes a reset time in its x-ratelimit headers. */
 function resetText(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor((ms % 3_600_000) / 60_000);
   const seconds = (ms % 60_000) / 1000;
+  if (hours > 0) return `${hours}h${minutes}m${Math.round(seconds)}s`;
   return minutes > 0 ? `${minutes}m${Math.round(seconds)}s` : `${Number(seconds.toFixed(1))}s`;
 }
 
-function rateHeaders(reply: FastifyReply, decision: RateDecision): void {
-  if (decision.limit === undefined) return;
+function windowHeaders(reply: FastifyReply, unit: 'requests' | 'tokens', state: WindowState | undefined): void {
+  if (state === undefined) return;
   reply
-    .header('x-ratelimit-limit-requests', String(decision.limit))
-    .header('x-ratelimit-remaining-requests', String(decision.remaining ?? 0))
-    .header('x-ratelimit-reset-requests', resetText(decision.resetMs ?? 0));
+    .header(`x-ratelimit-limit-${unit}`, String(state.limit))
+    .header(`x-ratelimit-remaining-${unit}`, String(state.remaining))
+    .header(`x-ratelimit-reset-${unit}`, resetText(state.resetMs));
+}
+
+function refusal(decision: LimitDecision): Error {
+  const { refused } = decision;
+  if (refused === 'budget_per_day' || refused === 'budget_per_month') {
+    const budget = decision.budget as WindowState;
+    const per = refused === 'budget_per_day' ? 'day' : 'month';
+    return new BudgetExceededError(`This API key has used its budget of $${budget.limit} per ${per}. It starts over in ${resetText(budget.resetMs)}.`, {
+      retryAfterMs: budget.resetMs,
+      details: { limit_usd: budget.limit, window: per },
+    });
+  }
+  if (refused === 'tokens_per_minute') {
+    const tokens = decision.tokens as WindowState;
+    return new RateLimitError(
+      `Rate limit reached for this API key: ${tokens.limit} tokens per minute, ${tokens.remaining} left, and this request needs more. Try again in ${resetText(tokens.resetMs)}.`,
+      { retryAfterMs: tokens.resetMs, details: { limit: tokens.limit, window: 'minute', unit: 'tokens' } },
+    );
+  }
+  const requests = decision.requests as WindowState;
+  const per = refused === 'requests_per_day' ? 'day' : 'minute';
+  return new RateLimitError(`Rate limit reached for this API key: ${requests.limit} requests per ${per}. Try again in ${resetText(requests.resetMs)}.`, {
+    retryAfterMs: requests.resetMs,
+    details: { limit: requests.limit, window: per },
+  });
 }
 
 /**
- * Checks the bearer key of every `/v1` request and, for requests that make
- * work (POST), the key's own rate limits. It runs as a Fastify `onRequest`
- * hook, before the body is read, so an unauthenticated or over-limit client
+ * Checks the bearer key of every `/v1` request. It runs as a Fastify
+ * `onRequest` hook, before the body is read, so an unauthenticated client
  * gets its answer without making the gateway parse a large body first.
  */
-export async function authenticateRequest(request: FastifyRequest, reply: FastifyReply, keys: KeyDirectory, limiter: KeyRateLimiter): Promise<void> {
+export async function authenticateRequest(request: FastifyRequest, keys: KeyDirectory): Promise<void> {
   const key = extractApiKey(request.headers);
   if (key === undefined) throw new AuthenticationError('Missing API key. Send it as "Authorization: Bearer <key>".');
   const identity = await keys.authenticate(key);
   if (identity === undefined) throw new AuthenticationError('Incorrect API key provided, or it was revoked or has expired.');
-  (request as AuthenticatedRequest).caller = { keyId: identity.keyId, tenant: identity.tenant };
-  if (request.method !== 'POST') return;
-  const decision = await limiter.take(identity.keyId, identity.limits);
-  rateHeaders(reply, decision);
-  if (!decision.allowed) {
-    const per = decision.exceeded === 'day' ? 'day' : 'minute';
-    throw new RateLimitError(`Rate limit reached for this API key: ${decision.limit} requests per ${per}. Try again in ${resetText(decision.resetMs ?? 0)}.`, {
-      retryAfterMs: decision.resetMs ?? 1000,
-      details: { limit: decision.limit, window: per },
-    });
-  }
+  const authenticated = request as AuthenticatedRequest;
+  authenticated.caller = { keyId: identity.keyId, tenant: identity.tenant };
+  authenticated.keyLimits = identity.limits;
+}
+
+/**
+ * The key's limits, for requests that make work (POST): one Redis round
+ * trip. It runs once the body is read, since a token or budget limit counts
+ * what the request is expected to use; `estimate` is asked only for keys that
+ * have such limits, and answers undefined for requests that run no model.
+ * What was charged rides on the caller, to be settled when the request ends.
+ */
+export async function enforceKeyLimits(request: FastifyRequest, reply: FastifyReply, limiter: KeyLimiter, estimate: (request: FastifyRequest) => ChargeEstimate | undefined): Promise<void> {
+  const authenticated = request as Partial<AuthenticatedRequest>;
+  const { caller, keyLimits } = authenticated;
+  if (request.method !== 'POST' || caller === undefined || keyLimits === undefined) return;
+  const decision = await limiter.take(caller.keyId, keyLimits, KeyLimiter.needsEstimate(keyLimits) ? estimate(request) : undefined);
+  windowHeaders(reply, 'requests', decision.requests);
+  windowHeaders(reply, 'tokens', decision.tokens);
+  if (!decision.allowed) throw refusal(decision);
+  if (decision.charge !== undefined) authenticated.caller = { ...caller, charge: decision.charge };
 }
 
 /** Marks a controller as needing a caller: refuses any request the hook did not authenticate. */

@@ -12,6 +12,7 @@ import {
   buildCacheHitRecord,
   type CachePolicy,
   type ChatJobSubmitter,
+  type KeyLimiter,
   type ReplyMessage,
   type ResponseCache,
   type SubmitChatJob,
@@ -20,7 +21,7 @@ import {
 import type { UsageRecorder } from '@switchyard/usage';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { CHAT_JOBS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
+import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
 import { providerOverride } from './provider-override';
 import { rejectedRecord } from './rejected-record';
 import { SseRelay } from './sse-relay';
@@ -55,6 +56,7 @@ export class ChatCompletionsService {
     @Inject(METRICS) private readonly metrics: GatewayMetrics,
     @Inject(USAGE) private readonly usage: UsageRecorder,
     @Inject(RESPONSE_CACHE) private readonly cache: ResponseCache,
+    @Inject(KEY_LIMITS) private readonly keyLimits: KeyLimiter,
   ) {
     this.cachePolicies = new Map(config.models.map((model) => [model.name, model.cache]));
   }
@@ -78,6 +80,7 @@ export class ChatCompletionsService {
       if (submitted.hit !== undefined) {
         const { hit } = submitted;
         this.metrics.cache.inc({ outcome: 'hit' });
+        void this.keyLimits.refund(job.caller);
         this.usage.record(buildCacheHitRecord({ ...ids, caller: job.caller, route: job.route, upstreamModel: hit.model, usage: hit.usage, receivedAt }));
         return { jobId: ids.jobId, reply: { jobId: ids.jobId, ok: true, provider: hit.provider, model: hit.model, body: hit.body }, cache: 'hit' };
       }
@@ -174,6 +177,7 @@ export class ChatCompletionsService {
       return { job, submitted: await submit(job) };
     } catch (error) {
       this.usage.record(rejectedRecord(body, caller, ids, route, error, receivedAt));
+      void this.keyLimits.refund(caller);
       throw error;
     }
   }

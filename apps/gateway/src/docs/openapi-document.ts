@@ -57,7 +57,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ChatCompletionRequest' } } } },
           responses: {
             200: { description: 'The completion', content: { 'application/json': { schema: { $ref: '#/components/schemas/ChatCompletion' } } } },
-            ...errors(400, 401, 404, 413, 415, 429, 502, 503, 504),
+            ...errors(400, 401, 402, 404, 413, 415, 429, 502, 503, 504),
           },
         },
       },
@@ -66,7 +66,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'Run a chat completion as a job: 202 at once, answered at its status URL or through a signed webhook',
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'The same key and body within 24 h return the same job.' }],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AsyncJobRequest' } } } },
-          responses: { 202: { description: 'Accepted: the job, queued' }, ...errors(400, 401, 404, 409, 429, 503) },
+          responses: { 202: { description: 'Accepted: the job, queued' }, ...errors(400, 401, 402, 404, 409, 429, 503) },
         },
         get: { summary: "Your tenant's jobs, newest first (limit, after, status)", responses: { 200: { description: 'A page of jobs' }, ...errors(400, 401) } },
       },
@@ -78,7 +78,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         post: {
           summary: "Start a batch (OpenAI's Batch API) from an uploaded JSONL file",
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchCreateRequest' } } } },
-          responses: { 200: { description: 'The batch' }, ...errors(400, 401, 404) },
+          responses: { 200: { description: 'The batch' }, ...errors(400, 401, 402, 404, 429) },
         },
         get: { summary: "Your tenant's batches", responses: { 200: { description: 'A page of batches' }, ...errors(401) } },
       },

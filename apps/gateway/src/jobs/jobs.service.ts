@@ -10,13 +10,13 @@ import {
   parseAsyncJobRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
-import { type AsyncJobPage, type AsyncJobs, buildDroppedRecord, newAsyncJobId } from '@switchyard/jobs';
+import { type AsyncJobPage, type AsyncJobs, buildDroppedRecord, type KeyLimiter, newAsyncJobId } from '@switchyard/jobs';
 import { injectTraceContext } from '@switchyard/observability';
 import type { UsageRecorder } from '@switchyard/usage';
 import { providerOverride } from '../chat/provider-override';
 import { rejectedRecord } from '../chat/rejected-record';
 import { listLimit } from '../list-limit';
-import { ASYNC_JOBS, MODEL_CATALOG, USAGE } from '../tokens';
+import { ASYNC_JOBS, KEY_LIMITS, MODEL_CATALOG, USAGE } from '../tokens';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -32,6 +32,7 @@ export class JobsService {
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(ASYNC_JOBS) private readonly jobs: AsyncJobs,
     @Inject(USAGE) private readonly usage: UsageRecorder,
+    @Inject(KEY_LIMITS) private readonly keyLimits: KeyLimiter,
   ) {}
 
   /** Validates, routes and queues the job; the answer does not wait for it to run. `ids.jobId` names a refused request's row. */
@@ -52,7 +53,7 @@ export class JobsService {
       const chain = this.catalog.resolveChain(parsed.request.model, providerOverride(headers));
       route = chain.route;
       const jobId = newAsyncJobId(chain.route.provider);
-      return await this.jobs.submit(
+      const submitted = await this.jobs.submit(
         {
           ...parsed,
           jobId,
@@ -65,8 +66,12 @@ export class JobsService {
         },
         () => JSON.stringify(body),
       );
+      // The same job again: it was charged when it was first accepted.
+      if (submitted.replayed) void this.keyLimits.refund(caller);
+      return submitted;
     } catch (error) {
       this.usage.record(rejectedRecord(body, caller, ids, route, error, receivedAt));
+      void this.keyLimits.refund(caller);
       throw error;
     }
   }
@@ -77,7 +82,10 @@ export class JobsService {
 
   /** A job taken off its queue before it ran gets its row here, since no worker will see it. */
   cancel(jobId: string, caller: CallerIdentity): Promise<AsyncJobView> {
-    return this.jobs.cancel(jobId, caller.tenant, (payload: LlmJobPayload) => this.usage.record(buildDroppedRecord(payload, jobId)));
+    return this.jobs.cancel(jobId, caller.tenant, (payload: LlmJobPayload) => {
+      this.usage.record(buildDroppedRecord(payload, jobId));
+      void this.keyLimits.refund(payload.caller);
+    });
   }
 
   list(caller: CallerIdentity, query: ListQuery): Promise<AsyncJobPage> {

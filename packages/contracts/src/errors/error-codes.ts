@@ -15,6 +15,7 @@ export const ErrorCode = {
   IdempotencyConflict: 'idempotency_key_reused',
   AlreadyExists: 'already_exists',
   RateLimited: 'rate_limit_exceeded',
+  BudgetExceeded: 'budget_exceeded',
   UpstreamRateLimited: 'upstream_rate_limited',
   UpstreamAuth: 'upstream_auth_failed',
   UpstreamBadRequest: 'upstream_bad_request',

@@ -6,6 +6,7 @@ export type OpenAIErrorType =
   | 'permission_error'
   | 'not_found_error'
   | 'rate_limit_error'
+  | 'insufficient_quota'
   | 'upstream_error'
   | 'timeout_error'
   | 'service_unavailable_error'
@@ -29,6 +30,8 @@ export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.IdempotencyConflict]: { status: 409, type: 'invalid_request_error' },
   [ErrorCode.AlreadyExists]: { status: 409, type: 'invalid_request_error' },
   [ErrorCode.RateLimited]: { status: 429, type: 'rate_limit_error' },
+  // 402, not 429: clients (the OpenAI SDKs among them) retry a 429, and a spent budget does not come back in seconds.
+  [ErrorCode.BudgetExceeded]: { status: 402, type: 'insufficient_quota' },
   [ErrorCode.UpstreamRateLimited]: { status: 429, type: 'rate_limit_error' },
   // The caller's credentials were fine; ours towards the provider were not.
   [ErrorCode.UpstreamAuth]: { status: 502, type: 'upstream_error' },

@@ -44,3 +44,10 @@ export class RateLimitError extends SwitchyardError {
     super(ErrorCode.RateLimited, message, { ...options, retryable: true });
   }
 }
+
+/** The key's spending budget for the day or month is used up. */
+export class BudgetExceededError extends SwitchyardError {
+  constructor(message: string, options: Options = {}) {
+    super(ErrorCode.BudgetExceeded, message, options);
+  }
+}

@@ -7,6 +7,12 @@ export interface CallerIdentity {
   keyId: string;
   tenant: string;
   user?: string;
+  /**
+   * What this request's key was charged up front (estimated tokens and cost)
+   * under per-key token or budget limits: whoever ends the request settles it
+   * with the real usage.
+   */
+  charge?: KeyCharge;
 }
 
 /** Where routing sent the request: the public name and the provider's own id. */
@@ -58,6 +64,14 @@ export interface LlmJobPayload {
   batch?: { id: string; line: number; customId: string };
 }
 
+export interface KeyCharge {
+  /** Epoch ms of the charge: names the minute, day and month windows it went to. */
+  at: number;
+  tokens: number;
+  /** Billionths of a US dollar, so small requests are not rounded to nothing. */
+  nanoUsd: number;
+}
+
 export interface JobTimings {
   queueMs: number;
   upstreamMs: number;
@@ -94,7 +108,12 @@ export const llmJobPayloadSchema: z.ZodType<LlmJobPayload> = z.object({
   requestId: label,
   route: z.object({ publicModel: label, provider: label, model: label }),
   request: chatCompletionRequestSchema,
-  caller: z.object({ keyId: label, tenant: label, user: z.string().max(256).optional() }),
+  caller: z.object({
+    keyId: label,
+    tenant: label,
+    user: z.string().max(256).optional(),
+    charge: z.object({ at: z.number().int().positive(), tokens: z.number().int().nonnegative(), nanoUsd: z.number().int().nonnegative() }).optional(),
+  }),
   replyTo: label.optional(),
   deadline: z.number().int().positive().optional(),
   enqueuedAt: z.number().int().positive(),

@@ -1,0 +1,133 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Platform, startPlatform } from './platform-harness';
+
+const ADMIN_KEY = 'sk-admin-switchyard-test-0000000002';
+
+/** Not in the last seconds of a minute: the token window is the clock's minute. */
+async function freshMinute(needMs: number): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 60_000 - needMs) await new Promise((resolve) => setTimeout(resolve, 60_200 - intoMinute));
+}
+
+describe('per-key token limits and budgets', () => {
+  let platform: Platform;
+  const tenant = `s${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY } });
+    await fetch(`${platform.gateway.url}/admin/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: tenant, name: 'Initech' }),
+    });
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  async function keyWith(limits: Record<string, number>): Promise<string> {
+    const response = await fetch(`${platform.gateway.url}/admin/tenants/${tenant}/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'spend', limits }),
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { key: string }).key;
+  }
+
+  function post(path: string, key: string, body: unknown): Promise<Response> {
+    return fetch(`${platform.gateway.url}/v1${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  it('counts the estimate up front (concurrent requests see each other) and settles with the real usage after', async () => {
+    const body = { model: 'mock-echo', messages: [{ role: 'user', content: 'count my tokens, please' }], max_tokens: 200 };
+    const key = await keyWith({ tokensPerMinute: 1000 });
+    const estimate = (await (await post('/estimate', key, body)).json()) as { prompt_tokens: number; max_completion_tokens: number };
+    const charged = estimate.prompt_tokens + estimate.max_completion_tokens;
+    const fits = Math.floor(1000 / charged);
+    await freshMinute(15_000);
+
+    const responses = await Promise.all(Array.from({ length: fits + 2 }, () => post('/chat/completions', key, body)));
+    const passed = responses.filter((response) => response.status === 200);
+    const refused = responses.filter((response) => response.status === 429);
+    expect(passed).toHaveLength(fits);
+    expect(refused).toHaveLength(2);
+    const error = ((await refused[0]?.json()) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('rate_limit_exceeded');
+    expect(error.message).toContain('1000 tokens per minute');
+    expect(refused[0]?.headers.get('x-ratelimit-limit-tokens')).toBe('1000');
+    expect(Number(refused[0]?.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    // Once the rows are written, every charge was settled: the window holds the real totals.
+    const used = await Promise.all(passed.map(async (response) => (await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '')).totalTokens));
+    const realTotal = used.reduce((sum, tokens) => sum + tokens, 0);
+    expect(realTotal).toBeLessThan(fits * charged);
+    const next = await post('/chat/completions', key, body);
+    expect(next.status).toBe(200);
+    expect(Number(next.headers.get('x-ratelimit-remaining-tokens'))).toBe(1000 - realTotal - charged);
+  }, 80_000);
+
+  it('stops a key when its spend reaches its daily budget, with a 402 the SDK does not retry', async () => {
+    const budget = 0.0005;
+    const key = await keyWith({ budgetUsdPerDay: budget });
+    const body = { model: 'mock-echo', messages: [{ role: 'user', content: 'spend a little on this' }] };
+    const costs: number[] = [];
+    let refusal: Response | undefined;
+    for (let i = 0; i < 100 && refusal === undefined; i++) {
+      const response = await post('/chat/completions', key, body);
+      if (response.status !== 200) {
+        refusal = response;
+        break;
+      }
+      costs.push(Number((await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '')).costUsd));
+    }
+    expect(refusal?.status).toBe(402);
+    const error = ((await refusal?.json()) as { error: { code: string; type: string } }).error;
+    expect(error).toMatchObject({ code: 'budget_exceeded', type: 'insufficient_quota' });
+    // It stopped once the spend reached the budget, not before.
+    const spent = costs.reduce((sum, cost) => sum + cost, 0);
+    expect(spent).toBeGreaterThanOrEqual(budget);
+    expect(spent - (costs.at(-1) ?? 0)).toBeLessThan(budget);
+
+    const sdk = new OpenAI({ apiKey: key, baseURL: `${platform.gateway.url}/v1` });
+    const before = platform.mock.requests.length;
+    await expect(sdk.chat.completions.create(body as never)).rejects.toMatchObject({ status: 402, code: 'budget_exceeded' });
+    expect(platform.mock.requests.length).toBe(before);
+    // Reading is not spending: the key still sees its usage.
+    const list = await fetch(`${platform.gateway.url}/v1/requests?limit=1`, { headers: { authorization: `Bearer ${key}` } });
+    expect(list.status).toBe(200);
+  }, 30_000);
+
+  it('gives back the charge of a request answered from the cache', async () => {
+    const key = await keyWith({ tokensPerMinute: 100_000 });
+    const body = { model: 'mock-echo', messages: [{ role: 'user', content: 'cache me for free' }], temperature: 0, max_tokens: 50 };
+    await freshMinute(10_000);
+    const first = await post('/chat/completions', key, body);
+    await platform.usageRow(first.headers.get('x-switchyard-job-id') ?? '');
+    const hits = [await post('/chat/completions', key, body), await post('/chat/completions', key, body)];
+    expect(hits.map((hit) => hit.headers.get('x-switchyard-cache'))).toEqual(['hit', 'hit']);
+    // Each hit is charged its estimate when let in and given it back at once: the second sees the same room as the first.
+    const remaining = hits.map((hit) => Number(hit.headers.get('x-ratelimit-remaining-tokens')));
+    expect(remaining[0]).toBeLessThan(100_000);
+    expect(remaining[1]).toBe(remaining[0]);
+  });
+
+  it('refuses limits that are not positive numbers', async () => {
+    for (const limits of [{ tokensPerMinute: 0 }, { budgetUsdPerDay: -1 }, { budgetUsdPerMonth: 'ten' }, { tokensPerMinute: 1.5 }]) {
+      const response = await fetch(`${platform.gateway.url}/admin/tenants/${tenant}/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'bad', limits }),
+      });
+      expect(response.status).toBe(400);
+      const error = ((await response.json()) as { error: { param: string } }).error;
+      expect(error.param).toBe(`limits.${Object.keys(limits)[0]}`);
+    }
+  });
+});

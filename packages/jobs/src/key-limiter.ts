@@ -1,0 +1,193 @@
+import type { CallerIdentity, KeyCharge } from '@switchyard/contracts';
+import type { KeyLimits } from '@switchyard/usage';
+import type { Redis } from 'ioredis';
+import { runScript } from './run-script';
+
+/** A window's state after the request, for OpenAI-style `x-ratelimit-*` headers. */
+export interface WindowState {
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the window starts over. */
+  resetMs: number;
+}
+
+export type RefusedLimit = 'requests_per_minute' | 'requests_per_day' | 'tokens_per_minute' | 'budget_per_day' | 'budget_per_month';
+
+export interface LimitDecision {
+  allowed: boolean;
+  /** Which limit refused the request. */
+  refused?: RefusedLimit;
+  /** The binding request window (the one with fewer requests left). */
+  requests?: WindowState;
+  tokens?: WindowState;
+  /** The budget window the refusal came from, in US dollars. */
+  budget?: WindowState;
+  /** What to settle when the request ends; set only when tokens or spend were counted. */
+  charge?: KeyCharge;
+}
+
+/** What a request is expected to use: counted up front, settled with the real figures after. */
+export interface ChargeEstimate {
+  tokens: number;
+  nanoUsd: number;
+}
+
+const NANO = 1e9;
+const MINUTE = 60_000;
+const DAY = 24 * 3600 * 1000;
+const LIMIT_NAMES: readonly RefusedLimit[] = ['requests_per_minute', 'requests_per_day', 'tokens_per_minute', 'budget_per_day', 'budget_per_month'];
+
+// Five windows in one round trip, all or nothing: a request refused by one limit is counted by none.
+// Requests count one each; tokens are refused when the estimate would pass the limit; a budget refuses
+// once it is spent (the estimate of a request is a guess, the spend so far is not).
+const TAKE = `
+local charged = ARGV[16] == '1'
+local current = {}
+for i = 1, 5 do
+  local limit = tonumber(ARGV[i])
+  if limit > 0 and (i <= 2 or charged) then
+    local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+    local amount = tonumber(ARGV[5 + i])
+    local over
+    if i <= 2 then over = count + 1 > limit
+    elseif i == 3 then over = amount > 0 and count + amount > limit
+    else over = count >= limit end
+    if over then return { 0, i, count } end
+    current[i] = count
+  end
+end
+local after = { 0, 0, -1, -1, -1, -1, -1 }
+for i = 1, 5 do
+  if current[i] ~= nil then
+    after[2 + i] = redis.call('INCRBY', KEYS[i], ARGV[5 + i])
+    if current[i] == 0 then redis.call('PEXPIRE', KEYS[i], ARGV[10 + i]) end
+  end
+end
+after[1] = 1
+return after
+`;
+
+// The difference between the estimate and what the request used, in the windows it was counted in;
+// a window that has already ended is left alone, and nothing goes below zero.
+const SETTLE = `
+for i = 1, 3 do
+  local delta = tonumber(ARGV[i])
+  if delta ~= 0 and redis.call('EXISTS', KEYS[i]) == 1 then
+    if redis.call('INCRBY', KEYS[i], delta) < 0 then redis.call('SET', KEYS[i], 0, 'KEEPTTL') end
+  end
+end
+return 1
+`;
+
+function monthOf(at: number): { id: string; endsAt: number } {
+  const date = new Date(at);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
+  return { id: `${year}${String(month + 1).padStart(2, '0')}`, endsAt: Date.UTC(year, month + 1, 1) };
+}
+
+/** A dollar figure in billionths, the unit the budget counters use. */
+export function toNanoUsd(usd: number | null | undefined): number {
+  return typeof usd === 'number' && Number.isFinite(usd) && usd > 0 ? Math.round(usd * NANO) : 0;
+}
+
+function hasSpendLimits(limits: KeyLimits): boolean {
+  return (limits.tokensPerMinute ?? 0) > 0 || (limits.budgetUsdPerDay ?? 0) > 0 || (limits.budgetUsdPerMonth ?? 0) > 0;
+}
+
+/**
+ * Per-key limits, counted in Redis so every gateway replica shares them:
+ * requests per minute and per day, tokens per minute, and a spending budget
+ * per day and per month. Windows are aligned to the clock (the minute, the
+ * UTC day, the calendar month), so they start over for everyone at once.
+ *
+ * Tokens and spend are counted at the request's estimate when it is let in
+ * and corrected by `settle` when it ends, so concurrent requests see each
+ * other before any of them has finished.
+ */
+export class KeyLimiter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  /** Whether requests of a key with these limits need an estimate (only then is one worth computing). */
+  static needsEstimate(limits: KeyLimits): boolean {
+    return hasSpendLimits(limits);
+  }
+
+  /**
+   * Counts one request; with an estimate (a request that runs a model), its
+   * tokens and cost too. Without one, token and budget limits are not looked at.
+   */
+  async take(keyId: string, limits: KeyLimits, estimate?: ChargeEstimate): Promise<LimitDecision> {
+    const charged = estimate !== undefined && hasSpendLimits(limits);
+    const perMinute = limits.requestsPerMinute ?? 0;
+    const perDay = limits.requestsPerDay ?? 0;
+    if (!charged && perMinute <= 0 && perDay <= 0) return { allowed: true };
+    const values = [perMinute, perDay, limits.tokensPerMinute ?? 0, toNanoUsd(limits.budgetUsdPerDay), toNanoUsd(limits.budgetUsdPerMonth)];
+    const tokens = estimate?.tokens ?? 0;
+    const nanoUsd = estimate?.nanoUsd ?? 0;
+    const now = Date.now();
+    const windows = this.windows(keyId, now);
+    const reply = (await runScript(this.redis, 'switchyardKeyLimits', TAKE, 5, [
+      ...windows.keys,
+      ...values,
+      ...[1, 1, tokens, nanoUsd, nanoUsd],
+      // A second past the window's end, so a late settle still finds the counter.
+      ...windows.endsAt.map((end) => end - now + 1000),
+      charged ? '1' : '0',
+    ])) as number[];
+    const of = (list: readonly number[], i: number) => list[i] ?? 0;
+    const state = (i: number, used: number): WindowState => ({
+      limit: of(values, i),
+      remaining: Math.max(0, of(values, i) - used),
+      resetMs: Math.max(0, of(windows.endsAt, i) - now),
+    });
+    if (of(reply, 0) === 0) {
+      const i = of(reply, 1) - 1;
+      const refused = LIMIT_NAMES[i];
+      const at = state(i, of(reply, 2));
+      if (i <= 1) return { allowed: false, refused, requests: at };
+      if (i === 2) return { allowed: false, refused, tokens: at };
+      return { allowed: false, refused, budget: { ...at, limit: at.limit / NANO, remaining: at.remaining / NANO } };
+    }
+    const decision: LimitDecision = { allowed: true };
+    for (const i of [0, 1]) {
+      const count = of(reply, 2 + i);
+      if (count < 0) continue;
+      const window = state(i, count);
+      if (decision.requests === undefined || window.remaining < decision.requests.remaining) decision.requests = window;
+    }
+    if (of(reply, 4) >= 0) decision.tokens = state(2, of(reply, 4));
+    if (charged) decision.charge = { at: now, tokens, nanoUsd };
+    return decision;
+  }
+
+  /** Replaces a request's estimate with what it really used (zero for one that never ran). */
+  async settle(keyId: string, charge: KeyCharge, used: { tokens: number; nanoUsd: number }): Promise<void> {
+    const tokens = used.tokens - charge.tokens;
+    const nanoUsd = used.nanoUsd - charge.nanoUsd;
+    if (tokens === 0 && nanoUsd === 0) return;
+    const [, , ...spendKeys] = this.windows(keyId, charge.at).keys;
+    await runScript(this.redis, 'switchyardKeySettle', SETTLE, 3, [...spendKeys, tokens, nanoUsd, nanoUsd]);
+  }
+
+  /** Gives back all a request was charged: it ran nothing (answered from the cache, refused, a repeat, cancelled while queued). Never fails. */
+  async refund(caller: CallerIdentity): Promise<void> {
+    if (caller.charge === undefined) return;
+    await this.settle(caller.keyId, caller.charge, { tokens: 0, nanoUsd: 0 }).catch(() => undefined);
+  }
+
+  /** The five counters' keys and when each window ends. One hash tag per key: all five live in one cluster slot. */
+  private windows(keyId: string, at: number): { keys: string[]; endsAt: number[] } {
+    const minute = Math.floor(at / MINUTE);
+    const day = Math.floor(at / DAY);
+    const month = monthOf(at);
+    const base = `${this.prefix}:limits:{${keyId}}`;
+    return {
+      keys: [`${base}:rpm:${minute}`, `${base}:rpd:${day}`, `${base}:tpm:${minute}`, `${base}:usd-day:${day}`, `${base}:usd-month:${month.id}`],
+      endsAt: [(minute + 1) * MINUTE, (day + 1) * DAY, (minute + 1) * MINUTE, (day + 1) * DAY, month.endsAt],
+    };
+  }
+}
