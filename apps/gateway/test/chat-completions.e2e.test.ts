@@ -2,7 +2,7 @@ import { mockPromptTokenCount } from '@switchyard/testing';
 import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
+import { type Platform, postChat, startPlatform } from './platform-harness';
 
 describe('POST /v1/chat/completions through the queue', () => {
   let platform: Platform;

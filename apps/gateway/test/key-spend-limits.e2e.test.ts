@@ -58,7 +58,7 @@ describe('per-key token limits and budgets', () => {
     const refused = responses.filter((response) => response.status === 429);
     expect(passed).toHaveLength(fits);
     expect(refused).toHaveLength(2);
-    const error = ((await refused[0]?.json()) as { error: { code: string; message: string } }).error;
+    const error = ((await (refused[0] as Response).json()) as { error: { code: string; message: string } }).error;
     expect(error.code).toBe('rate_limit_exceeded');
     expect(error.message).toContain('1000 tokens per minute');
     expect(refused[0]?.headers.get('x-ratelimit-limit-tokens')).toBe('1000');
@@ -88,7 +88,7 @@ describe('per-key token limits and budgets', () => {
       costs.push(Number((await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '')).costUsd));
     }
     expect(refusal?.status).toBe(402);
-    const error = ((await refusal?.json()) as { error: { code: string; type: string } }).error;
+    const error = ((await (refusal as Response).json()) as { error: { code: string; type: string } }).error;
     expect(error).toMatchObject({ code: 'budget_exceeded', type: 'insufficient_quota' });
     // It stopped once the spend reached the budget, not before.
     const spent = costs.reduce((sum, cost) => sum + cost, 0);
