@@ -66,7 +66,7 @@ export async function startPlatformProcesses({
   writeFileSync(
     config,
     `providers:\n${[...new Set(providers)].map((name) => `  ${name}:\n    kind: openai-compatible\n    baseUrl: http://127.0.0.1:${mockPort}/v1\n    requiresKey: false\n`).join('')}` +
-      `models:\n  - name: mock-echo\n    provider: ${providers.includes('mock') ? 'mock' : providers[0]}\n    model: echo\n` +
+      `models:\n  - name: mock-echo\n    provider: ${providers.includes('mock') ? 'mock' : providers[0]}\n    model: echo\n    price: { inputPerMillion: 2.5, outputPerMillion: 10 }\n` +
       models
         .map((m) => `  - name: ${m.name}\n    provider: ${m.provider}\n    model: "${m.model}"\n${m.fallbacks?.length ? `    fallbacks: [${m.fallbacks.join(', ')}]\n` : ''}`)
         .join('') +

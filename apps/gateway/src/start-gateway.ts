@@ -10,7 +10,7 @@ import { WebhookProducer } from '@switchyard/webhooks';
 import { ApiKeyStore, BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
 import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
-import { authenticateRequest, enforceKeyLimits } from './auth/api-key.guard';
+import { type AuthenticatedRequest, admitLater, admitNow, authenticateRequest } from './auth/api-key.guard';
 import { estimateCharge } from './auth/charge-estimate';
 import { sendHttpError } from './errors/send-http-error';
 import { buildOpenApiDocument } from './docs/openapi-document';
@@ -36,6 +36,9 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   const catalog = new ModelCatalog(config, source);
 
   const redis = createRedis(env.REDIS_URL, { name: 'switchyard:gateway' });
+  // Key limits and the cache on their own connection, free of BullMQ's scripts, so it can pipeline:
+  // a request's limit check and cache lookup, and those of concurrent requests, share one write.
+  const requestPath = createRedis(env.REDIS_URL, { name: 'switchyard:gateway:requests', autoPipelining: true });
   const subscriber = createRedis(env.REDIS_URL, { name: 'switchyard:gateway:replies' });
   const listener = await ReplyListener.start(subscriber, env.SWITCHYARD_KEY_PREFIX);
   const producer = new LlmJobProducer(redis, env.SWITCHYARD_KEY_PREFIX);
@@ -59,7 +62,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     config,
     catalog,
     keys,
-    keyLimits: new KeyLimiter(redis, env.SWITCHYARD_KEY_PREFIX),
+    keyLimits: new KeyLimiter(requestPath, env.SWITCHYARD_KEY_PREFIX),
     keyStore,
     redis,
     chatJobs: new ChatJobSubmitter(producer, listener, env.JOB_ATTEMPTS),
@@ -78,7 +81,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
     }),
     files,
-    responseCache: new ResponseCache(redis, env.SWITCHYARD_KEY_PREFIX, config.gateway.cacheTtlSeconds),
+    responseCache: new ResponseCache(requestPath, env.SWITCHYARD_KEY_PREFIX, config.gateway.cacheTtlSeconds),
     batches,
     maxFileBytes,
     logger: log,
@@ -103,10 +106,13 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     }
   });
   // Limits once the body is read: token and budget limits count what the request is expected to use.
+  // Chat completions admit their requests themselves, overlapping the round trip with their own work.
   const estimate = (request: FastifyRequest) => estimateCharge(catalog, request);
   fastify.addHook('preHandler', async (request, reply) => {
+    if ((request as Partial<AuthenticatedRequest>).caller === undefined) return;
+    if (request.routeOptions.url === '/v1/chat/completions') return admitLater(request, reply, context.keyLimits, estimate);
     try {
-      await enforceKeyLimits(request, reply, context.keyLimits, estimate);
+      await admitNow(request, reply, context.keyLimits, estimate);
     } catch (error) {
       sendHttpError(reply, error);
       return reply;
@@ -156,8 +162,9 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       await producer.close();
       await webhooks.close();
       await context.usage.close();
+      await context.keyLimits.flushRefunds();
       await database.destroy();
-      await redis.quit().catch(() => undefined);
+      await Promise.all([redis.quit(), requestPath.quit()]).catch(() => undefined);
       log.info('gateway stopped');
       await new Promise<void>((resolve) => log.flush(() => resolve()));
     },

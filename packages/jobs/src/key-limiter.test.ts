@@ -42,9 +42,13 @@ describe(KeyLimiter.name, () => {
   it('never settles a window below zero, and leaves a refund of nothing alone', async () => {
     const limits = { tokensPerMinute: 100 };
     const taken = await limiter.take('k-settle', limits, { tokens: 10, nanoUsd: 0 });
-    await limiter.refund({ keyId: 'k-settle', tenant: 't', charge: { ...(taken.charge as NonNullable<typeof taken.charge>), tokens: 50 } });
+    limiter.refund({ keyId: 'k-settle', tenant: 't', charge: { ...(taken.charge as NonNullable<typeof taken.charge>), tokens: 50 } });
+    // Refunds wait to go out together.
+    expect((await limiter.take('k-settle', limits, { tokens: 100, nanoUsd: 0 })).allowed).toBe(false);
+    await limiter.flushRefunds();
     expect((await limiter.take('k-settle', limits, { tokens: 100, nanoUsd: 0 })).allowed).toBe(true);
-    await limiter.refund({ keyId: 'k-settle', tenant: 't' });
+    limiter.refund({ keyId: 'k-settle', tenant: 't' });
+    await limiter.flushRefunds();
     expect((await limiter.take('k-settle', limits, { tokens: 1, nanoUsd: 0 })).allowed).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import type { CallerIdentity, KeyCharge } from '@switchyard/contracts';
 import type { KeyLimits } from '@switchyard/usage';
 import type { Redis } from 'ioredis';
-import { runScript } from './run-script';
+import { defineScript, runScript } from './run-script';
 
 /** A window's state after the request, for OpenAI-style `x-ratelimit-*` headers. */
 export interface WindowState {
@@ -33,6 +33,9 @@ export interface ChargeEstimate {
 }
 
 const NANO = 1e9;
+const REFUND_DELAY_MS = 5;
+const TAKE_COMMAND = 'switchyardKeyLimits';
+const SETTLE_COMMAND = 'switchyardKeySettle';
 const MINUTE = 60_000;
 const DAY = 24 * 3600 * 1000;
 const LIMIT_NAMES: readonly RefusedLimit[] = ['requests_per_minute', 'requests_per_day', 'tokens_per_minute', 'budget_per_day', 'budget_per_month'];
@@ -42,28 +45,28 @@ const LIMIT_NAMES: readonly RefusedLimit[] = ['requests_per_minute', 'requests_p
 // once it is spent (the estimate of a request is a guess, the spend so far is not).
 const TAKE = `
 local charged = ARGV[16] == '1'
-local current = {}
+local counts = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+local counted = {}
 for i = 1, 5 do
   local limit = tonumber(ARGV[i])
   if limit > 0 and (i <= 2 or charged) then
-    local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+    local count = tonumber(counts[i] or '0')
     local amount = tonumber(ARGV[5 + i])
     local over
     if i <= 2 then over = count + 1 > limit
     elseif i == 3 then over = amount > 0 and count + amount > limit
     else over = count >= limit end
     if over then return { 0, i, count } end
-    current[i] = count
+    counted[i] = count
   end
 end
-local after = { 0, 0, -1, -1, -1, -1, -1 }
+local after = { 1, 0, -1, -1, -1, -1, -1 }
 for i = 1, 5 do
-  if current[i] ~= nil then
+  if counted[i] ~= nil then
     after[2 + i] = redis.call('INCRBY', KEYS[i], ARGV[5 + i])
-    if current[i] == 0 then redis.call('PEXPIRE', KEYS[i], ARGV[10 + i]) end
+    if counted[i] == 0 then redis.call('PEXPIRE', KEYS[i], ARGV[10 + i]) end
   end
 end
-after[1] = 1
 return after
 `;
 
@@ -106,10 +109,16 @@ function hasSpendLimits(limits: KeyLimits): boolean {
  * other before any of them has finished.
  */
 export class KeyLimiter {
+  private refunds: { keyId: string; charge: KeyCharge }[] = [];
+  private refundTimer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    defineScript(redis, TAKE_COMMAND, TAKE, 5);
+    defineScript(redis, SETTLE_COMMAND, SETTLE, 3);
+  }
 
   /** Whether requests of a key with these limits need an estimate (only then is one worth computing). */
   static needsEstimate(limits: KeyLimits): boolean {
@@ -130,7 +139,7 @@ export class KeyLimiter {
     const nanoUsd = estimate?.nanoUsd ?? 0;
     const now = Date.now();
     const windows = this.windows(keyId, now);
-    const reply = (await runScript(this.redis, 'switchyardKeyLimits', TAKE, 5, [
+    const reply = (await runScript(this.redis, TAKE_COMMAND, TAKE, 5, [
       ...windows.keys,
       ...values,
       ...[1, 1, tokens, nanoUsd, nanoUsd],
@@ -170,13 +179,28 @@ export class KeyLimiter {
     const nanoUsd = used.nanoUsd - charge.nanoUsd;
     if (tokens === 0 && nanoUsd === 0) return;
     const [, , ...spendKeys] = this.windows(keyId, charge.at).keys;
-    await runScript(this.redis, 'switchyardKeySettle', SETTLE, 3, [...spendKeys, tokens, nanoUsd, nanoUsd]);
+    await runScript(this.redis, SETTLE_COMMAND, SETTLE, 3, [...spendKeys, tokens, nanoUsd, nanoUsd]);
   }
 
-  /** Gives back all a request was charged: it ran nothing (answered from the cache, refused, a repeat, cancelled while queued). Never fails. */
-  async refund(caller: CallerIdentity): Promise<void> {
+  /**
+   * Gives back all a request was charged: it ran nothing (answered from the
+   * cache, refused, a repeat, cancelled while queued). Refunds wait a few
+   * milliseconds and go out together: on a busy gateway, one write for many.
+   * Until then the key is counted a little high, never low.
+   */
+  refund(caller: CallerIdentity): void {
     if (caller.charge === undefined) return;
-    await this.settle(caller.keyId, caller.charge, { tokens: 0, nanoUsd: 0 }).catch(() => undefined);
+    this.refunds.push({ keyId: caller.keyId, charge: caller.charge });
+    if (this.refundTimer === undefined) this.refundTimer = setTimeout(() => void this.flushRefunds(), REFUND_DELAY_MS);
+  }
+
+  /** Sends the refunds still waiting (the gateway calls it as it stops). */
+  async flushRefunds(): Promise<void> {
+    clearTimeout(this.refundTimer);
+    this.refundTimer = undefined;
+    const refunds = this.refunds;
+    this.refunds = [];
+    await Promise.all(refunds.map(({ keyId, charge }) => this.settle(keyId, charge, { tokens: 0, nanoUsd: 0 }).catch(() => undefined)));
   }
 
   /** The five counters' keys and when each window ends. One hash tag per key: all five live in one cluster slot. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChatCompletionRequest, CompletionUsage, ResolvedRoute } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
-import { runScript } from './run-script';
+import { defineScript, runScript } from './run-script';
 
 export type CachePolicy = 'deterministic' | 'always' | 'never';
 
@@ -20,6 +20,9 @@ if not entry[1] then return false end
 redis.call('HINCRBY', KEYS[1], 'hits', 1)
 return entry
 `;
+
+const LOOKUP_COMMAND = 'switchyardCacheLookup';
+const STORE_COMMAND = 'switchyardCacheStore';
 
 const STORE = `
 redis.call('HSET', KEYS[1], 'b', ARGV[1], 'p', ARGV[2], 'm', ARGV[3], 'u', ARGV[4], 'hits', 0)
@@ -53,7 +56,10 @@ export class ResponseCache {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly ttlSeconds: number,
-  ) {}
+  ) {
+    defineScript(redis, LOOKUP_COMMAND, LOOKUP, 1);
+    defineScript(redis, STORE_COMMAND, STORE, 1);
+  }
 
   /** Whether this request's answer may be cached: only a repeatable one, unless the route says otherwise. */
   cacheable(request: ChatCompletionRequest, policy: CachePolicy): boolean {
@@ -69,7 +75,7 @@ export class ResponseCache {
   }
 
   async lookup(key: string): Promise<CachedAnswer | undefined> {
-    const entry = (await runScript(this.redis, 'switchyardCacheLookup', LOOKUP, 1, [key])) as (string | null)[] | null;
+    const entry = (await runScript(this.redis, LOOKUP_COMMAND, LOOKUP, 1, [key])) as (string | null)[] | null;
     if (!Array.isArray(entry)) return undefined;
     const [body, provider, model, usage] = entry;
     if (body == null || provider == null || model == null) return undefined;
@@ -77,6 +83,6 @@ export class ResponseCache {
   }
 
   async store(key: string, answer: CachedAnswer): Promise<void> {
-    await runScript(this.redis, 'switchyardCacheStore', STORE, 1, [key, answer.body, answer.provider, answer.model, JSON.stringify(answer.usage), String(this.ttlSeconds * 1000)]);
+    await runScript(this.redis, STORE_COMMAND, STORE, 1, [key, answer.body, answer.provider, answer.model, JSON.stringify(answer.usage), String(this.ttlSeconds * 1000)]);
   }
 }

@@ -5,7 +5,16 @@ import { type ChargeEstimate, type KeyDirectory, KeyLimiter, type LimitDecision,
 import type { KeyLimits } from '@switchyard/usage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export type AuthenticatedRequest = FastifyRequest & { caller: CallerIdentity; keyLimits?: KeyLimits };
+export type AuthenticatedRequest = FastifyRequest & {
+  caller: CallerIdentity;
+  keyLimits?: KeyLimits;
+  /**
+   * On routes that admit their own requests (see `admitLater`): the caller
+   * once its key's limits let it in, with what it was charged; rejects with
+   * the refusal. The handler awaits it before it queues or answers anything.
+   */
+  admission?: Promise<CallerIdentity>;
+};
 
 /** `6m0s`, `1.5s`: how OpenAI writes a reset time in its x-ratelimit headers. */
 function resetText(ms: number): string {
@@ -69,17 +78,38 @@ export async function authenticateRequest(request: FastifyRequest, keys: KeyDire
  * trip. It runs once the body is read, since a token or budget limit counts
  * what the request is expected to use; `estimate` is asked only for keys that
  * have such limits, and answers undefined for requests that run no model.
- * What was charged rides on the caller, to be settled when the request ends.
+ * Resolves to the caller with what it was charged, to be settled when the
+ * request ends.
  */
-export async function enforceKeyLimits(request: FastifyRequest, reply: FastifyReply, limiter: KeyLimiter, estimate: (request: FastifyRequest) => ChargeEstimate | undefined): Promise<void> {
-  const authenticated = request as Partial<AuthenticatedRequest>;
-  const { caller, keyLimits } = authenticated;
-  if (request.method !== 'POST' || caller === undefined || keyLimits === undefined) return;
+export async function admit(request: FastifyRequest, reply: FastifyReply, limiter: KeyLimiter, estimate: (request: FastifyRequest) => ChargeEstimate | undefined): Promise<CallerIdentity> {
+  const { caller, keyLimits } = request as Partial<AuthenticatedRequest>;
+  if (caller === undefined) throw new AuthenticationError();
+  if (request.method !== 'POST' || keyLimits === undefined) return caller;
   const decision = await limiter.take(caller.keyId, keyLimits, KeyLimiter.needsEstimate(keyLimits) ? estimate(request) : undefined);
   windowHeaders(reply, 'requests', decision.requests);
   windowHeaders(reply, 'tokens', decision.tokens);
   if (!decision.allowed) throw refusal(decision);
-  if (decision.charge !== undefined) authenticated.caller = { ...caller, charge: decision.charge };
+  return decision.charge === undefined ? caller : { ...caller, charge: decision.charge };
+}
+
+/**
+ * Starts the admission without waiting for it: the route's handler does its
+ * read-only work (validation, routing, a cache lookup) while the limits'
+ * round trip is in flight, and awaits `request.admission` before it queues
+ * or answers. Saves a round trip on the hottest path.
+ */
+export function admitLater(request: FastifyRequest, reply: FastifyReply, limiter: KeyLimiter, estimate: (request: FastifyRequest) => ChargeEstimate | undefined): void {
+  const admission = admit(request, reply, limiter, estimate);
+  // Observed here so a refusal the handler never reaches (it failed first) is not an unhandled rejection.
+  admission.catch(() => undefined);
+  (request as AuthenticatedRequest).admission = admission;
+}
+
+/** Admits a request now, before its handler runs. */
+export async function admitNow(request: FastifyRequest, reply: FastifyReply, limiter: KeyLimiter, estimate: (request: FastifyRequest) => ChargeEstimate | undefined): Promise<void> {
+  const authenticated = request as Partial<AuthenticatedRequest>;
+  if (authenticated.caller === undefined) return;
+  authenticated.caller = await admit(request, reply, limiter, estimate);
 }
 
 /** Marks a controller as needing a caller: refuses any request the hook did not authenticate. */

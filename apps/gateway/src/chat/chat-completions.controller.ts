@@ -1,9 +1,14 @@
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
-import { ChatCompletionsService } from './chat-completions.service';
+import { type Admission, ChatCompletionsService } from './chat-completions.service';
 import { callerRequestId, newJobId } from './request-id';
 import type { SseRelay } from './sse-relay';
+
+/** The caller and its admission by the key's limits, still in flight when the handler starts. */
+function admissionOf(request: AuthenticatedRequest): Admission {
+  return { caller: request.caller, admitted: request.admission ?? Promise.resolve(request.caller) };
+}
 
 function wantsStream(body: unknown): boolean {
   return typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
@@ -27,7 +32,7 @@ export class ChatCompletionsController {
     };
     reply.raw.once('close', onClose);
     try {
-      const done = await this.chat.complete(request.body, request.caller, { jobId, requestId }, request.headers);
+      const done = await this.chat.complete(request.body, admissionOf(request), { jobId, requestId }, request.headers);
       // The worker's JSON goes out as it came: no parse, no re-serialise.
       reply
         .header('x-switchyard-provider', done.reply.provider)
@@ -53,7 +58,7 @@ export class ChatCompletionsController {
       gone = true;
       relay?.clientGone();
     });
-    relay = (await this.chat.stream(request.body, request.caller, ids, request.headers)).relay;
+    relay = (await this.chat.stream(request.body, admissionOf(request), ids, request.headers)).relay;
     if (gone) relay.clientGone();
     const route = await relay.opened;
     reply

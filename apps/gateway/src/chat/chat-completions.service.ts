@@ -40,6 +40,16 @@ export interface StartedStream {
 
 type Headers = Record<string, string | string[] | undefined>;
 
+/**
+ * Who is calling, known at once, and their admission by the key's limits,
+ * whose round trip runs while the request is validated, routed and looked
+ * up in the cache: awaited before anything is queued or answered.
+ */
+export interface Admission {
+  caller: CallerIdentity;
+  admitted: Promise<CallerIdentity>;
+}
+
 interface RequestIds {
   jobId: string;
   requestId: string;
@@ -67,21 +77,26 @@ export class ChatCompletionsService {
    * Validate, route, answer from the cache when it may, otherwise enqueue on
    * the provider's queue and wait for the worker's answer.
    */
-  async complete(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers): Promise<CompletedChat> {
+  async complete(body: unknown, admission: Admission, ids: RequestIds, headers: Headers): Promise<CompletedChat> {
     return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId }, async () => {
       const receivedAt = Date.now();
-      const { job, submitted } = await this.enqueue(body, caller, ids, headers, async (accepted) => {
+      const { job, submitted } = await this.enqueue(body, admission, ids, headers, async (accepted, admitted) => {
         const cacheKey = this.cacheKeyFor(accepted, headers);
         // The cache only ever saves work: when Redis cannot answer, the request goes to the queue.
-        const hit = cacheKey === undefined ? undefined : await this.cache.lookup(cacheKey).catch(() => undefined);
-        if (hit !== undefined) return { hit, cacheKey };
-        return { pending: await this.chatJobs.submit(accepted), cacheKey };
+        const lookup = cacheKey === undefined ? undefined : this.cache.lookup(cacheKey).catch(() => undefined);
+        const job = await admitted();
+        const hit = await lookup;
+        if (hit !== undefined) {
+          // Answered without a model: the key gets back what it was charged.
+          this.keyLimits.refund(job.caller);
+          return { hit, cacheKey };
+        }
+        return { pending: await this.chatJobs.submit(job), cacheKey };
       });
       if (submitted.hit !== undefined) {
         const { hit } = submitted;
         this.metrics.cache.inc({ outcome: 'hit' });
-        void this.keyLimits.refund(job.caller);
-        this.usage.record(buildCacheHitRecord({ ...ids, caller: job.caller, route: job.route, upstreamModel: hit.model, usage: hit.usage, receivedAt }));
+        this.usage.record(buildCacheHitRecord({ jobId: ids.jobId, requestId: ids.requestId, caller: job.caller, route: job.route, upstreamModel: hit.model, usage: hit.usage, receivedAt }));
         return { jobId: ids.jobId, reply: { jobId: ids.jobId, ok: true, provider: hit.provider, model: hit.model, body: hit.body }, cache: 'hit' };
       }
       this.metrics.cache.inc({ outcome: submitted.cacheKey === undefined ? 'bypass' : 'miss' });
@@ -123,10 +138,11 @@ export class ChatCompletionsService {
    * Validate, route and enqueue a streamed request. The relay receives the
    * worker's parts; the caller's response starts when `relay.opened` does.
    */
-  async stream(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers): Promise<StartedStream> {
+  async stream(body: unknown, admission: Admission, ids: RequestIds, headers: Headers): Promise<StartedStream> {
     return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId, 'switchyard.stream': 'true' }, async () => {
       let relay: SseRelay | undefined;
-      const { submitted } = await this.enqueue(body, caller, ids, headers, (job) => {
+      const { submitted } = await this.enqueue(body, admission, ids, headers, async (_accepted, admitted) => {
+        const job = await admitted();
         relay = new SseRelay({
           jobId: ids.jobId,
           provider: job.route.provider,
@@ -167,17 +183,40 @@ export class ChatCompletionsService {
     };
   }
 
-  /** Routes and enqueues; a request refused on the way is recorded here, since no worker will see it. */
-  private async enqueue<T>(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers, submit: (job: SubmitChatJob) => Promise<T>): Promise<{ job: SubmitChatJob; submitted: T }> {
+  /**
+   * Routes and enqueues; a request refused on the way is recorded here, since
+   * no worker will see it. `submit` gets the job as validated and routed, and
+   * `admitted()` to wait for the key's limits: it gives the job with the
+   * admitted caller, or throws the limits' refusal.
+   */
+  private async enqueue<T>(
+    body: unknown,
+    admission: Admission,
+    ids: RequestIds,
+    headers: Headers,
+    submit: (job: SubmitChatJob, admitted: () => Promise<SubmitChatJob>) => Promise<T>,
+  ): Promise<{ job: SubmitChatJob; submitted: T }> {
     const receivedAt = Date.now();
     let route: ResolvedRoute | undefined;
     try {
-      const job = this.accept(body, caller, ids, headers);
+      const job = this.accept(body, admission.caller, ids, headers);
       route = job.route;
-      return { job, submitted: await submit(job) };
+      const admitted = async (): Promise<SubmitChatJob> => {
+        const caller = await admission.admitted;
+        return { ...job, caller: job.caller.user === undefined ? caller : { ...caller, user: job.caller.user } };
+      };
+      return { job, submitted: await submit(job, admitted) };
     } catch (error) {
-      this.usage.record(rejectedRecord(body, caller, ids, route, error, receivedAt));
-      void this.keyLimits.refund(caller);
+      // A refusal by the key's limits answers first, as if the request had been refused before anything else.
+      const refusal = await admission.admitted.then(
+        (caller) => {
+          this.keyLimits.refund(caller);
+          return undefined;
+        },
+        (refused: unknown) => refused,
+      );
+      if (refusal !== undefined) throw refusal;
+      this.usage.record(rejectedRecord(body, admission.caller, ids, route, error, receivedAt));
       throw error;
     }
   }

@@ -67,11 +67,11 @@ export class JobsService {
         () => JSON.stringify(body),
       );
       // The same job again: it was charged when it was first accepted.
-      if (submitted.replayed) void this.keyLimits.refund(caller);
+      if (submitted.replayed) this.keyLimits.refund(caller);
       return submitted;
     } catch (error) {
       this.usage.record(rejectedRecord(body, caller, ids, route, error, receivedAt));
-      void this.keyLimits.refund(caller);
+      this.keyLimits.refund(caller);
       throw error;
     }
   }
@@ -84,7 +84,7 @@ export class JobsService {
   cancel(jobId: string, caller: CallerIdentity): Promise<AsyncJobView> {
     return this.jobs.cancel(jobId, caller.tenant, (payload: LlmJobPayload) => {
       this.usage.record(buildDroppedRecord(payload, jobId));
-      void this.keyLimits.refund(payload.caller);
+      this.keyLimits.refund(payload.caller);
     });
   }
 
