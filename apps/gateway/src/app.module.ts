@@ -3,6 +3,7 @@ import { UsageQueries } from '@switchyard/usage';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminKeyGuard } from './admin/admin-key.guard';
 import { AdminController } from './admin/admin.controller';
+import { AdminUsageController } from './admin/admin-usage.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { ChatCompletionsService } from './chat/chat-completions.service';
@@ -27,7 +28,7 @@ export class AppModule {
   static forContext(context: GatewayContext): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AdminController, UsageController, ChatCompletionsController, JobsController, BatchesController, FilesController, WebhooksController, ModelsController, EstimateController, HealthController, MetricsController],
+      controllers: [AdminController, AdminUsageController, UsageController, ChatCompletionsController, JobsController, BatchesController, FilesController, WebhooksController, ModelsController, EstimateController, HealthController, MetricsController],
       providers: [
         { provide: PLATFORM_ENV, useValue: context.env },
         { provide: ROUTING_CONFIG, useValue: context.config },

@@ -110,4 +110,25 @@ describe('the usage API', () => {
       expect((refused.body.error as { param: string }).param).toBe(param);
     }
   });
+
+  it('lets the admin read across tenants, or narrow to one; tenant keys cannot', async () => {
+    await expect.poll(async () => ((await get('/v1/requests?limit=500')).body.data as unknown[]).length, { timeout: 5000 }).toBe(8);
+    // Another tenant's traffic in the same window.
+    await platform.client.chat.completions.create({ model: 'mock-echo', messages: [{ role: 'user', content: 'from acme' }] });
+    const byTenant = async () => ((await get(`/admin/usage?group_by=tenant&start=${started}`, ADMIN_KEY)).body.data ?? []) as Totals[];
+    await expect.poll(async () => (await byTenant()).length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    const groups = await byTenant();
+    expect(groups.find((row) => row.group === tenant)).toMatchObject({ requests: 8 });
+    expect(groups.find((row) => row.group === 'acme')?.requests).toBeGreaterThanOrEqual(1);
+
+    const narrowed = (await get(`/admin/requests?tenant=${tenant}&limit=500`, ADMIN_KEY)).body.data as { id: string; tenant: string }[];
+    expect(narrowed).toHaveLength(8);
+    expect(new Set(narrowed.map((row) => row.tenant))).toStrictEqual(new Set([tenant]));
+    const everyone = (await get('/admin/requests?limit=500', ADMIN_KEY)).body.data as { tenant: string }[];
+    expect(new Set(everyone.map((row) => row.tenant)).size).toBeGreaterThanOrEqual(2);
+    expect((await get(`/admin/requests/${narrowed[0]?.id}`, ADMIN_KEY)).body).toMatchObject({ id: narrowed[0]?.id, tenant });
+
+    expect((await get('/admin/usage')).status).toBe(401);
+    expect((await get('/admin/usage?group_by=color', ADMIN_KEY)).status).toBe(400);
+  });
 });

@@ -13,4 +13,4 @@ export type { DataSource } from 'typeorm';
 export { describeDatabaseError } from './describe-database-error';
 export { BatchRepository, type BatchRow, type BatchRowStatus } from './batch-repository';
 export { ApiKeyStore, type ApiKeyRecord, hashApiKey, type KeyLimits, type TenantRecord } from './api-key-store';
-export { type RequestFilter, type RequestRow, USAGE_GROUPS, type UsageGroup, UsageQueries, type UsageTotals } from './usage-queries';
+export { type RequestFilter, type RequestRow, type TenantScope, USAGE_GROUPS, type UsageGroup, UsageQueries, type UsageTotals } from './usage-queries';

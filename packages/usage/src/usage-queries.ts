@@ -1,6 +1,13 @@
 import type { DataSource } from 'typeorm';
 
-export const USAGE_GROUPS = { day: "to_char(date_trunc('day', created_at), 'YYYY-MM-DD')", provider: 'provider', model: 'public_model', key: 'key_id', user: 'user_id' } as const;
+export const USAGE_GROUPS = {
+  day: "to_char(date_trunc('day', created_at), 'YYYY-MM-DD')",
+  provider: 'provider',
+  model: 'public_model',
+  key: 'key_id',
+  user: 'user_id',
+  tenant: 'tenant',
+} as const;
 export type UsageGroup = keyof typeof USAGE_GROUPS;
 
 /** One group's totals: the seed dashboards' figures. */
@@ -17,6 +24,9 @@ export interface UsageTotals {
   error_rate: number;
 }
 
+/** Whose rows: one tenant's, or (for the admin API) every tenant's. */
+export type TenantScope = string | { allTenants: true };
+
 export interface RequestFilter {
   user?: string;
   model?: string;
@@ -28,6 +38,7 @@ export interface RequestRow {
   id: string;
   request_id: string;
   created_at: string;
+  tenant: string;
   key_id: string | null;
   user: string | null;
   provider: string | null;
@@ -49,15 +60,22 @@ export interface RequestRow {
   route_attempts: unknown;
 }
 
-const ROW_FIELDS = `job_id AS id, request_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, key_id, user_id AS "user",
+const ROW_FIELDS = `job_id AS id, request_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, tenant, key_id, user_id AS "user",
   provider, model, public_model, status, error_code, prompt_tokens, completion_tokens, total_tokens, cost_usd::float8 AS cost_usd, latency_ms,
   queue_wait_ms, upstream_latency_ms, first_token_ms, cache_hit, streamed, attempts, route_attempts, created_at::text AS sort_at`;
 
-/** Reads of `llm_requests` for the usage API; every query is scoped to one tenant. */
+/** The first condition of every query, and its parameters: a tenant's rows, or every row for the admin API. */
+function scoped(scope: TenantScope): { conditions: string[]; values: unknown[] } {
+  return typeof scope === 'string' ? { conditions: ['tenant = $1'], values: [scope] } : { conditions: ['TRUE'], values: [] };
+}
+
+/** Reads of `llm_requests` for the usage API; every query is scoped to one tenant unless the admin API asks for all. */
 export class UsageQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async totals(tenant: string, range: { from: Date; to: Date }, group: UsageGroup): Promise<UsageTotals[]> {
+  async totals(scope: TenantScope, range: { from: Date; to: Date }, group: UsageGroup): Promise<UsageTotals[]> {
+    const { conditions, values } = scoped(scope);
+    values.push(range.from, range.to);
     const rows = (await this.dataSource.query(
       `SELECT ${USAGE_GROUPS[group]} AS "group",
               count(*)::int AS requests,
@@ -70,15 +88,18 @@ export class UsageQueries {
               (count(*) FILTER (WHERE cache_hit))::float8 / count(*) AS cache_hit_rate,
               (count(*) FILTER (WHERE status IN ('failed', 'expired')))::float8 / count(*) AS error_rate
          FROM llm_requests
-        WHERE tenant = $1 AND created_at >= $2 AND created_at < $3
+        WHERE ${conditions.join(' AND ')} AND created_at >= $${values.length - 1} AND created_at < $${values.length}
         GROUP BY 1 ORDER BY 1`,
-      [tenant, range.from, range.to],
+      values,
     )) as UsageTotals[];
     return rows;
   }
 
-  async request(tenant: string, id: string): Promise<RequestRow | undefined> {
-    const [row] = (await this.dataSource.query(`SELECT ${ROW_FIELDS} FROM llm_requests WHERE tenant = $1 AND (job_id = $2 OR request_id = $2) ORDER BY created_at LIMIT 1`, [tenant, id])) as (RequestRow & {
+  async request(scope: TenantScope, id: string): Promise<RequestRow | undefined> {
+    const { conditions, values } = scoped(scope);
+    values.push(id);
+    const where = `${conditions.join(' AND ')} AND (job_id = $${values.length} OR request_id = $${values.length})`;
+    const [row] = (await this.dataSource.query(`SELECT ${ROW_FIELDS} FROM llm_requests WHERE ${where} ORDER BY created_at LIMIT 1`, values)) as (RequestRow & {
       sort_at?: unknown;
     })[];
     if (row === undefined) return undefined;
@@ -87,9 +108,8 @@ export class UsageQueries {
   }
 
   /** Newest first; `cursor` is the previous page's `next_cursor`. */
-  async requests(tenant: string, filter: RequestFilter, page: { limit: number; cursor?: { at: string; id: string } }): Promise<{ rows: RequestRow[]; next: { at: string; id: string } | null }> {
-    const conditions = ['tenant = $1'];
-    const values: unknown[] = [tenant];
+  async requests(scope: TenantScope, filter: RequestFilter, page: { limit: number; cursor?: { at: string; id: string } }): Promise<{ rows: RequestRow[]; next: { at: string; id: string } | null }> {
+    const { conditions, values } = scoped(scope);
     const add = (sql: string, value: unknown) => {
       values.push(value);
       conditions.push(sql.replace('?', `$${values.length}`));

@@ -96,6 +96,14 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           responses: { 200: { description: 'The estimate' }, ...errors(400, 401, 404) },
         },
       },
+      '/v1/usage': {
+        get: { summary: 'Totals over [start, end) grouped by day, provider, model, key, user or tenant (group_by)', responses: { 200: { description: 'Totals' }, ...errors(400, 401) } },
+      },
+      '/v1/requests': { get: { summary: 'Requests newest first (limit, cursor, user, model, status)', responses: { 200: { description: 'A page of requests' }, ...errors(400, 401) } } },
+      '/v1/requests/{id}': { get: { summary: "One request's usage row", responses: { 200: { description: 'The request' }, ...errors(401, 404) } } },
+      '/admin/usage': { get: { summary: 'Admin: /v1/usage across tenants (tenant narrows to one)', responses: { 200: { description: 'Totals' }, ...errors(400, 401) } } },
+      '/admin/requests': { get: { summary: 'Admin: /v1/requests across tenants (tenant narrows to one)', responses: { 200: { description: 'A page of requests' }, ...errors(400, 401) } } },
+      '/admin/requests/{id}': { get: { summary: "Admin: any tenant's request", responses: { 200: { description: 'The request' }, ...errors(401, 404) } } },
       '/v1/webhooks/dead-letters': { get: { summary: 'Webhook events given up on, with every attempt', responses: { 200: { description: 'A page of dead letters' }, ...errors(400, 401) } } },
       '/v1/models': {
         get: {
