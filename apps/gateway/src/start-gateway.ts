@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifySwagger from '@fastify/swagger';
@@ -50,10 +51,15 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   const files = new FileRepository(database);
   const keyStore = new ApiKeyStore(database);
   // The routing file's keys are the first keys of their tenants; the admin API makes the rest.
+  const routingFile = resolve(env.SWITCHYARD_CONFIG);
   for (const key of config.auth.keys) {
-    const replaced = await keyStore.ensureKey({ id: key.id, tenant: key.tenant, name: key.id, key: key.key });
+    const replaced = await keyStore.ensureKey({ id: key.id, tenant: key.tenant, name: key.id, key: key.key, routingFile });
     // A new value for a key in the routing file: other gateways must stop accepting the old one now.
     if (replaced !== undefined) await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, replaced);
+  }
+  // A key taken out of the routing file is revoked, everywhere at once.
+  for (const removed of await keyStore.revokeRoutingFileKeysExcept(routingFile, config.auth.keys.map((key) => key.id))) {
+    await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, removed);
   }
   const batches = new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log);
   const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX);

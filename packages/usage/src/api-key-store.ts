@@ -69,16 +69,33 @@ export class ApiKeyStore {
    * the same id; a revoked key stays revoked.
    */
   /** Returns the hash the key had before when its value changed, so gateways can be told to forget it. */
-  async ensureKey(input: { id: string; tenant: string; name: string; key: string }): Promise<string | undefined> {
+  async ensureKey(input: { id: string; tenant: string; name: string; key: string; routingFile: string }): Promise<string | undefined> {
     await this.dataSource.query('INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING', [input.tenant]);
     const keyHash = hashApiKey(input.key);
     const [before] = (await this.dataSource.query('SELECT key_hash AS "keyHash" FROM api_keys WHERE id = $1', [input.id])) as { keyHash: string }[];
+    // A new value is a new key: it is live even if the old one was revoked (or taken out of the file).
     await this.dataSource.query(
-      `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, prefix = EXCLUDED.prefix, key_hash = EXCLUDED.key_hash`,
-      [input.id, input.tenant, input.name, visiblePrefix(input.key), keyHash],
+      `INSERT INTO api_keys (id, tenant_id, name, prefix, key_hash, routing_file) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, prefix = EXCLUDED.prefix, key_hash = EXCLUDED.key_hash, routing_file = EXCLUDED.routing_file,
+         revoked_at = CASE WHEN api_keys.key_hash = EXCLUDED.key_hash THEN api_keys.revoked_at ELSE NULL END`,
+      [input.id, input.tenant, input.name, visiblePrefix(input.key), keyHash, input.routingFile],
     );
     return before !== undefined && before.keyHash !== keyHash ? before.keyHash : undefined;
+  }
+
+  /**
+   * Revokes the keys this routing file registered that are no longer in it
+   * (`ids` are the ones it holds now). Answers their digests, to announce to
+   * every gateway.
+   */
+  async revokeRoutingFileKeysExcept(routingFile: string, ids: readonly string[]): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      'UPDATE api_keys SET revoked_at = now() WHERE routing_file = $1 AND revoked_at IS NULL AND NOT (id = ANY($2)) RETURNING key_hash AS "keyHash"',
+      [routingFile, ids],
+    )) as [{ keyHash: string }[], number] | { keyHash: string }[];
+    // TypeORM answers an UPDATE … RETURNING with [rows, count] on PostgreSQL.
+    const returned = Array.isArray(rows[0]) ? (rows[0] as { keyHash: string }[]) : (rows as { keyHash: string }[]);
+    return returned.map((row) => row.keyHash);
   }
 
   private async insertKey(input: { tenant: string; name: string; key: string; expiresAt?: Date | null; limits?: KeyLimits }): Promise<ApiKeyRecord> {

@@ -5,6 +5,7 @@ import { RecordStreams1732600000000 } from './1732600000000-record-streams';
 import { CreateFiles1732700000000 } from './1732700000000-create-files';
 import { CreateBatches1732800000000 } from './1732800000000-create-batches';
 import { CreateTenantsAndKeys1732900000000 } from './1732900000000-create-tenants-and-keys';
+import { MarkRoutingFileKeys1733000000000 } from './1733000000000-mark-routing-file-keys';
 
 /** Every migration, oldest first. Schema changes only ever happen through these. */
 export const USAGE_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const USAGE_MIGRATIONS = [
   CreateFiles1732700000000,
   CreateBatches1732800000000,
   CreateTenantsAndKeys1732900000000,
+  MarkRoutingFileKeys1733000000000,
 ];
