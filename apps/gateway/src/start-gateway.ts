@@ -125,12 +125,14 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     }
   });
 
+  // The access line holds ids, route, status and time, nothing to redact: without redaction it costs a third.
+  const accessLog = log.child({}, { redact: [] });
   fastify.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     context.metrics.httpRequests.inc({ method: request.method, route, status: reply.statusCode });
     context.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
     if (route.startsWith('/v1/')) {
-      log.info(
+      accessLog.info(
         { requestId: reply.getHeader('x-request-id'), jobId: reply.getHeader('x-switchyard-job-id'), route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
         'request completed',
       );

@@ -18,6 +18,7 @@ import { asyncJobView, jobEndedEvent, statusOfResult } from './async-job-view';
 import { buildJobPayload } from './build-job-payload';
 import type { BatchRunner } from './batch-runner';
 import type { EnqueueOptions, LlmJobProducer } from './llm-job-producer';
+import { coalesceWrites } from './redis-connection';
 
 /** Where an async job's outcome goes besides its status URL. */
 export interface WebhookSink {
@@ -133,8 +134,9 @@ export class AsyncJobs {
     const createdAt = Date.now();
     const payload = this.payloadOf(job, createdAt);
     try {
-      // Both go out on the one connection back to back: one round trip. A plain command, not a
-      // MULTI: an ioredis pipeline copies every script BullMQ defined on the connection.
+      // Both go out on the one connection in one write (with the other requests of this turn): one
+      // round trip. Not a MULTI: an ioredis pipeline copies every script BullMQ defined on the connection.
+      coalesceWrites(this.redis);
       await Promise.all([this.redis.zadd(this.indexKey(tenant), createdAt, job.jobId), this.producer.enqueue(payload, this.enqueueOptions(job))]);
       if (++this.sinceTrim >= TRIM_EVERY) {
         this.sinceTrim = 0;

@@ -2,6 +2,7 @@ import { LLM_JOB_NAME, type LlmJobPayload, type LlmJobResult, llmQueueName, llmQ
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobCancellations } from './job-cancellations';
+import { coalesceWrites } from './redis-connection';
 import type { ReplyMessage } from './reply-message';
 
 export interface EnqueueOptions {
@@ -57,6 +58,7 @@ export class LlmJobProducer {
   }
 
   async enqueue(payload: LlmJobPayload, options: EnqueueOptions): Promise<void> {
+    coalesceWrites(this.connection);
     await this.queueFor(payload.route.provider).add(LLM_JOB_NAME, payload, jobOptionsOf(options));
   }
 

@@ -24,4 +24,25 @@ export function createRedis(url: string, options: RedisConnectionOptions): Redis
   return new Redis(url, settings);
 }
 
+const corked = new WeakSet<Redis>();
+
+/**
+ * Holds this connection's writes until the event loop's current turn ends,
+ * then sends them in one: the commands of every request handled in that
+ * turn share a syscall. On this class of machine a socket write costs more
+ * CPU than the command it carries (measured: ~65 µs for a BullMQ add), and
+ * an ioredis pipeline is no cheaper here, since it copies every script
+ * BullMQ defined on the connection. Nothing waits longer than the turn.
+ */
+export function coalesceWrites(redis: Redis): void {
+  if (corked.has(redis) || redis.status !== 'ready') return;
+  const socket = redis.stream;
+  socket.cork();
+  corked.add(redis);
+  setImmediate(() => {
+    corked.delete(redis);
+    socket.uncork();
+  });
+}
+
 export type { Redis };
