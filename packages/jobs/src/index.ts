@@ -14,7 +14,7 @@ export { runWorkerProcess } from './run-worker-process';
 export { ModelInventoryPublisher, readModelInventories, type ProviderInventory } from './model-inventory';
 export { ProviderBudget, type BudgetLimits } from './provider-budget';
 export { withTimeout } from './with-timeout';
-export { AsyncJobs, newAsyncJobId, type AsyncJobsOptions, type AsyncJobPage, type SubmitAsyncJob, type WebhookSink } from './async-jobs';
+export { AsyncJobs, asyncJobFrom, type AsyncJobRouting, newAsyncJobId, type AsyncJobsOptions, type AsyncJobPage, type SubmitAsyncJob, type WebhookSink } from './async-jobs';
 export { asyncJobView, jobEndedEvent, type JobFacts } from './async-job-view';
 export { BATCH_PRIORITY, type BatchFiles, BatchRunner, batchView } from './batch-runner';
 export { type CachedAnswer, type CachePolicy, ResponseCache } from './response-cache';
