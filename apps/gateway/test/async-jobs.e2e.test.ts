@@ -1,4 +1,5 @@
 import type { AsyncJobView } from '@switchyard/contracts';
+import { cancelRecordKey, createRedis } from '@switchyard/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 
@@ -98,6 +99,17 @@ describe('async jobs over HTTP', () => {
     await expect.poll(() => platform.mock.abortedRequests, { timeout: 2000 }).toBe(aborted + 1);
     expect((await until(accepted.body.id, ['cancelled'])).result).toBeNull();
     expect(await platform.usageRow(accepted.body.id)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('does not run a job whose cancel its worker never heard: the written cancel is read when the job starts', async () => {
+    const before = platform.mock.requests.length;
+    const accepted = await submit({ delay: 1000, messages: [{ role: 'user', content: 'cancelled unheard' }] });
+    // What a gateway writes when it cancels a job it cannot take off its queue, without the broadcast a worker can miss.
+    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test' });
+    await redis.hset(cancelRecordKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', accepted.body.id), 'cancelled', '1', 'tenant', 'acme');
+    await redis.quit();
+    await expect.poll(async () => (await platform.usage.findByJobId(accepted.body.id))?.status, { timeout: 5000 }).toBe('cancelled');
+    expect(platform.mock.requests.slice(before).some((r) => JSON.stringify(r.body).includes('cancelled unheard'))).toBe(false);
   });
 
   it("lists only the caller's tenant's jobs, newest first, paginated and filtered by status", async () => {

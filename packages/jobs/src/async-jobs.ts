@@ -18,6 +18,7 @@ import { asyncJobView, jobEndedEvent, statusOfResult } from './async-job-view';
 import { buildJobPayload } from './build-job-payload';
 import type { BatchRunner } from './batch-runner';
 import type { EnqueueOptions, LlmJobProducer } from './llm-job-producer';
+import { cancelRecordKey } from './job-cancellations';
 import { coalesceWrites } from './redis-connection';
 
 /** Where an async job's outcome goes besides its status URL. */
@@ -134,7 +135,7 @@ export class AsyncJobs {
   ) {}
 
   private cancelKey(jobId: string): string {
-    return `${this.options.prefix}:ajob-cancel:${jobId}`;
+    return cancelRecordKey(this.options.prefix, jobId);
   }
 
   private indexKey(tenant: string): string {

@@ -5,6 +5,14 @@ import type { Redis } from 'ioredis';
 const REMEMBER_MS = 120_000;
 const MAX_REMEMBERED = 50_000;
 
+/** Only async jobs (`job_…`) have their cancel written down; others are waited on by a live caller. */
+const ASYNC_JOB = /^job_/;
+
+/** Where an async job's cancel is written down, for lookups and for workers that missed the broadcast. */
+export function cancelRecordKey(prefix: string, jobId: string): string {
+  return `${prefix}:ajob-cancel:${jobId}`;
+}
+
 /**
  * Cancels reach every worker through one pub/sub channel: the worker running
  * the job aborts it (and with it the upstream request); the others remember
@@ -15,10 +23,15 @@ export class JobCancellations {
   private readonly running = new Map<string, AbortController>();
   private readonly cancelled = new Map<string, number>();
 
-  private constructor(private readonly subscriber: Redis) {}
+  private constructor(
+    private readonly subscriber: Redis,
+    private readonly prefix: string,
+    private readonly records: Redis | undefined,
+  ) {}
 
-  static async start(subscriber: Redis, prefix: string): Promise<JobCancellations> {
-    const cancellations = new JobCancellations(subscriber);
+  /** `records`: a connection to read async jobs' written cancels (`wasCancelled`). */
+  static async start(subscriber: Redis, prefix: string, records?: Redis): Promise<JobCancellations> {
+    const cancellations = new JobCancellations(subscriber, prefix, records);
     subscriber.on('message', (_channel: string, jobId: string) => cancellations.cancel(jobId));
     await subscriber.subscribe(cancelChannel(prefix));
     return cancellations;
@@ -43,6 +56,19 @@ export class JobCancellations {
 
   isCancelled(jobId: string): boolean {
     return this.cancelled.has(jobId);
+  }
+
+  /**
+   * Whether a job about to start was cancelled: heard on the channel, or,
+   * for an async job, written down. The record covers what the broadcast
+   * cannot: a worker that was reconnecting or not yet started when the
+   * cancel came, and a retry or fallback that waited longer than a cancel is
+   * remembered here. One EXISTS per async job start.
+   */
+  async wasCancelled(jobId: string): Promise<boolean> {
+    if (this.cancelled.has(jobId)) return true;
+    if (this.records === undefined || !ASYNC_JOB.test(jobId)) return false;
+    return (await this.records.exists(cancelRecordKey(this.prefix, jobId))) === 1;
   }
 
   private cancel(jobId: string): void {

@@ -353,6 +353,8 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     }
     const payload = parsed.data;
     if (payload.deadline !== undefined && startedAt > payload.deadline) fail(job, new JobExpiredError(jobId), startedAt);
+    // A retry or a fallback of a job cancelled meanwhile, or a cancel this worker did not hear: never called.
+    if (cancellations !== undefined && (await cancellations.wasCancelled(chainIdOf(job)))) return cancelledJob(job, startedAt, 0);
 
     const adapter = adapters.get(payload.route.provider);
     if (adapter === undefined) {

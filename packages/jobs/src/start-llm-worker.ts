@@ -87,6 +87,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
   const cancellations = await JobCancellations.start(
     createRedis(env.REDIS_URL, { name: `switchyard:${service}:cancels` }),
     env.SWITCHYARD_KEY_PREFIX,
+    publisher,
   );
   // Async jobs that name a webhook report how they ended through the dispatcher's queue.
   const webhooks = new WebhookProducer(publisher, env.SWITCHYARD_KEY_PREFIX);
