@@ -5,7 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyMultipart from '@fastify/multipart';
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
-import { AsyncJobs, BatchRunner, ChatJobSubmitter, KeyDirectory, KeyLimiter, ResponseCache, createRedis, LlmJobProducer, ReplyListener } from '@switchyard/jobs';
+import { AsyncJobs, BatchRunner, buildDroppedRecord, ChatJobSubmitter, KeyDirectory, KeyLimiter, ResponseCache, createRedis, LlmJobProducer, PeriodicRound, ReplyListener } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { ApiKeyStore, BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
@@ -94,6 +94,14 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     metrics: new GatewayMetrics(),
   };
 
+  // Batches past their completion window are stopped as `expired`; every gateway looks, one does each batch.
+  const batchExpiry = new PeriodicRound(async () => {
+    await batches
+      .expireDue(context.asyncJobs, (payload) => context.usage.record(buildDroppedRecord(payload, payload.requestId)))
+      .catch((error: unknown) => log.error({ err: error }, 'batch expiry round failed'));
+  }, env.BATCH_EXPIRY_CHECK_MS);
+  void batchExpiry.start();
+
   const adapter = new FastifyAdapter({ bodyLimit: config.gateway.maxBodyBytes, logger: false, keepAliveTimeout: 65_000 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forContext(context), adapter, {
     logger: ['error', 'warn'],
@@ -165,6 +173,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       cut.unref();
       await app.close();
       clearTimeout(cut);
+      batchExpiry.stop();
       await listener.close();
       await keys.close();
       await producer.close();

@@ -1,4 +1,5 @@
 import OpenAI, { toFile } from 'openai';
+import { createUsageDataSource } from '@switchyard/usage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 
@@ -18,7 +19,7 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
 
   beforeAll(async () => {
     // A thousand jobs at once on a loaded CI machine: a 1 s upstream timeout would trip the mock's circuit.
-    platform = await startPlatform({ upstreamTimeoutMs: 15_000, env: { WORKER_CONCURRENCY: '64' } });
+    platform = await startPlatform({ upstreamTimeoutMs: 15_000, env: { WORKER_CONCURRENCY: '64', BATCH_EXPIRY_CHECK_MS: '200' } });
     client = platform.client;
   });
 
@@ -115,6 +116,35 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     const dropped = await outputOf(done.error_file_id);
     expect(dropped.length).toBe(done.request_counts.failed);
     expect(dropped.every((row) => row.error?.code === 'batch_cancelled')).toBe(true);
+  }, 30_000);
+
+  it('stops a batch whose 24 h window has passed: it ends expired, finished lines kept, the rest batch_expired', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => line(`late-${i}`, 'slow', `late ${i}`));
+    const batch = await client.batches.create({ input_file_id: (await upload(lines)).id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // A day cannot pass in a test: the window is moved instead.
+    const database = createUsageDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
+    await database.initialize();
+    await database.query("UPDATE batches SET expires_at = now() - interval '1 second' WHERE id = $1", [batch.id]);
+    await database.destroy();
+    let done = batch;
+    await expect
+      .poll(
+        async () => {
+          done = await client.batches.retrieve(batch.id);
+          return done.status;
+        },
+        { timeout: 15_000, interval: 100 },
+      )
+      .toBe('expired');
+    expect(done.expired_at).toBeGreaterThan(0);
+    expect(done.request_counts.completed).toBeGreaterThan(0);
+    expect(done.request_counts.completed).toBeLessThan(300);
+    expect(done.request_counts.completed + done.request_counts.failed).toBe(300);
+    const expired = await outputOf(done.error_file_id);
+    expect(expired.length).toBe(done.request_counts.failed);
+    expect(expired.every((row) => row.error?.code === 'batch_expired')).toBe(true);
+    expect((await outputOf(done.output_file_id)).length).toBe(done.request_counts.completed);
   }, 30_000);
 
   it('still completes a batch when one of its lines is cancelled through /v1/jobs', async () => {

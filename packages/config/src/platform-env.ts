@@ -30,6 +30,8 @@ const platformEnvSchema = z.object({
   ASYNC_JOB_ATTEMPTS: intFromEnv(3),
   /** How long an async job, its result and its Idempotency-Key stay readable. */
   ASYNC_JOB_RETENTION_MS: intFromEnv(24 * 3600 * 1000),
+  /** How often a gateway looks for batches past their 24 h window, to stop them as `expired`. */
+  BATCH_EXPIRY_CHECK_MS: intFromEnv(60_000),
 });
 
 export type PlatformEnv = z.infer<typeof platformEnvSchema>;

@@ -98,6 +98,7 @@ export class BatchRunner {
       completedAt: null,
       cancellingAt: null,
       cancelledAt: null,
+      expiredAt: null,
       expiresAt: new Date(now.getTime() + WINDOW_MS),
     };
     // Routing every line first: a model that does not exist fails the batch, not a thousand jobs.
@@ -175,7 +176,32 @@ export class BatchRunner {
    */
   async cancel(batchId: string, tenant: string, jobs: AsyncJobs, onDropped: (payload: LlmJobPayload) => void): Promise<BatchView> {
     const row = await this.batches.transition(batchId, tenant, ['in_progress'], { status: 'cancelling', cancellingAt: new Date() });
-    if (row === undefined) return this.get(batchId, tenant);
+    if (row !== undefined) await this.dropLines(batchId, tenant, jobs, onDropped);
+    return this.get(batchId, tenant);
+  }
+
+  /**
+   * Stops every batch whose completion window has passed, as OpenAI does:
+   * what finished is kept, the rest ends with a `batch_expired` error line,
+   * and the batch ends `expired`. Safe to run on every gateway at once: the
+   * row's transition lets one of them do each batch.
+   */
+  async expireDue(jobs: AsyncJobs, onDropped: (payload: LlmJobPayload) => void, now = new Date()): Promise<number> {
+    let expired = 0;
+    for (const { id, tenant } of await this.batches.due(now, 100)) {
+      // Its lines live under this deployment's key prefix; a database shared with another deployment holds its batches too.
+      if ((await this.redis.exists(this.keys(id).progress)) === 0) continue;
+      const row = await this.batches.transition(id, tenant, ['in_progress'], { status: 'cancelling', expiredAt: now });
+      if (row === undefined) continue;
+      expired++;
+      this.logger.info({ batchId: id, tenant }, 'batch window passed; stopping its remaining lines');
+      await this.dropLines(id, tenant, jobs, onDropped);
+    }
+    return expired;
+  }
+
+  /** Cancels each line's job: queued ones are dropped here, running ones aborted by their workers. */
+  private async dropLines(batchId: string, tenant: string, jobs: AsyncJobs, onDropped: (payload: LlmJobPayload) => void): Promise<void> {
     const jobIds = await this.redis.lrange(this.keys(batchId).jobs, 0, -1);
     for (let start = 0; start < jobIds.length; start += 100) {
       await Promise.all(
@@ -186,7 +212,6 @@ export class BatchRunner {
         ),
       );
     }
-    return this.get(batchId, tenant);
   }
 
   /** A line's job ended (a worker, or a cancel before it ran): its output line is kept, and the last one completes the batch. */
@@ -208,22 +233,24 @@ export class BatchRunner {
     const recorded = await this.redis.hgetall(keys.lines);
     const ordered = Object.entries(recorded).sort(([a], [b]) => Number(a) - Number(b));
     const outputs = ordered.filter(([, value]) => value.startsWith('1')).map(([, value]) => value.slice(1));
-    const failures = ordered.filter(([, value]) => value.startsWith('0')).map(([, value]) => value.slice(1));
+    const expired = finalizing.expiredAt !== null;
+    // Lines stopped because the window passed were cancelled like any other; their error says why.
+    const failures = ordered.filter(([, value]) => value.startsWith('0')).map(([, value]) => (expired ? asExpired(value.slice(1)) : value.slice(1)));
     const write = async (lines: string[], kind: string) =>
       lines.length === 0 ? null : (await this.files.create({ tenant, purpose: 'batch_output', filename: `${batchId}_${kind}.jsonl`, content: Buffer.from(`${lines.join('\n')}\n`) })).id;
     const [outputFileId, errorFileId] = await Promise.all([write(outputs, 'output'), write(failures, 'error')]);
     const now = new Date();
     const cancelled = finalizing.status === 'cancelling';
+    const ending = expired ? { status: 'expired' as const } : cancelled ? { status: 'cancelled' as const, cancelledAt: now } : { status: 'completed' as const, completedAt: now };
     await this.batches.transition(batchId, tenant, ['in_progress', 'cancelling'], {
-      status: cancelled ? 'cancelled' : 'completed',
+      ...ending,
       outputFileId,
       errorFileId,
       completed: outputs.length,
       failed: failures.length,
-      ...(cancelled ? { cancelledAt: now } : { completedAt: now }),
     });
     await this.redis.unlink(keys.progress, keys.lines, keys.jobs);
-    this.logger.info({ batchId, completed: outputs.length, failed: failures.length }, cancelled ? 'batch cancelled' : 'batch completed');
+    this.logger.info({ batchId, completed: outputs.length, failed: failures.length }, `batch ${ending.status}`);
   }
 }
 
@@ -240,6 +267,13 @@ function outputLine(payload: LlmJobPayload, jobId: string, facts: Pick<JobFacts,
   const error = typeof facts.error === 'string' ? (safeParse(facts.error) as SerializedError | undefined) : facts.error;
   const http = toHttpError(error === undefined ? undefined : deserializeError(error));
   return { id, custom_id: customId, response: { status_code: http.status, request_id: payload.requestId, body: http.body }, error: null };
+}
+
+/** A line cancelled because its batch's window passed, as OpenAI reports it. */
+function asExpired(line: string): string {
+  const parsed = safeParse(line) as { error?: { code?: string } } | undefined;
+  if (parsed?.error?.code !== 'batch_cancelled') return line;
+  return JSON.stringify({ ...parsed, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } });
 }
 
 function safeParse(text: string): unknown {
@@ -267,7 +301,7 @@ export function batchView(row: BatchRow): BatchView {
     finalizing_at: unixSeconds(row.finalizingAt),
     completed_at: unixSeconds(row.completedAt),
     failed_at: unixSeconds(row.failedAt),
-    expired_at: null,
+    expired_at: unixSeconds(row.expiredAt),
     cancelling_at: unixSeconds(row.cancellingAt),
     cancelled_at: unixSeconds(row.cancelledAt),
     request_counts: { total: row.total, completed: row.completed, failed: row.failed },

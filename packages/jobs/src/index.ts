@@ -21,3 +21,4 @@ export { type CachedAnswer, type CachePolicy, ResponseCache } from './response-c
 export { KeyDirectory, type KeyIdentity } from './key-directory';
 export { type ChargeEstimate, KeyLimiter, type LimitDecision, type RefusedLimit, toNanoUsd, type WindowState } from './key-limiter';
 export { unixSeconds } from './unix-seconds';
+export { PeriodicRound } from './periodic-round';

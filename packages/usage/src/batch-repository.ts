@@ -25,6 +25,8 @@ export interface BatchRow {
   cancellingAt: Date | null;
   cancelledAt: Date | null;
   expiresAt: Date;
+  /** Set when the window passed: the batch is being (or was) stopped as `expired`. */
+  expiredAt: Date | null;
 }
 
 const COLUMNS: Record<keyof BatchRow, string> = {
@@ -49,6 +51,7 @@ const COLUMNS: Record<keyof BatchRow, string> = {
   cancellingAt: 'cancelling_at',
   cancelledAt: 'cancelled_at',
   expiresAt: 'expires_at',
+  expiredAt: 'expired_at',
 };
 const JSON_COLUMNS = new Set<keyof BatchRow>(['errors', 'metadata']);
 const SELECT = Object.entries(COLUMNS)
@@ -83,6 +86,14 @@ export class BatchRepository {
       [id, tenant, from, ...values],
     )) as [BatchRow[], number];
     return rows[0];
+  }
+
+  /** Batches still running past their window (any tenant), oldest first. */
+  async due(now: Date, limit: number): Promise<{ id: string; tenant: string }[]> {
+    return (await this.dataSource.query("SELECT id, tenant FROM batches WHERE status = 'in_progress' AND expires_at <= $1 ORDER BY expires_at LIMIT $2", [now, limit])) as {
+      id: string;
+      tenant: string;
+    }[];
   }
 
   async list(tenant: string, options: { limit: number; after?: string }): Promise<BatchRow[]> {

@@ -6,6 +6,7 @@ import { CreateFiles1732700000000 } from './1732700000000-create-files';
 import { CreateBatches1732800000000 } from './1732800000000-create-batches';
 import { CreateTenantsAndKeys1732900000000 } from './1732900000000-create-tenants-and-keys';
 import { MarkRoutingFileKeys1733000000000 } from './1733000000000-mark-routing-file-keys';
+import { RecordBatchExpiry1733100000000 } from './1733100000000-record-batch-expiry';
 
 /** Every migration, oldest first. Schema changes only ever happen through these. */
 export const USAGE_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const USAGE_MIGRATIONS = [
   CreateBatches1732800000000,
   CreateTenantsAndKeys1732900000000,
   MarkRoutingFileKeys1733000000000,
+  RecordBatchExpiry1733100000000,
 ];
