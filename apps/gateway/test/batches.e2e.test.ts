@@ -40,6 +40,11 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
       .map((row) => JSON.parse(row) as OutputLine);
   }
 
+  /** Until the batch has finished some lines (how long depends on the machine's load). */
+  async function someLinesDone(batchId: string): Promise<void> {
+    await expect.poll(async () => (await client.batches.retrieve(batchId)).request_counts?.completed ?? 0, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
+  }
+
   it('runs a 1,000-line batch to completion with correct counts, output in input order, failures in the error file', async () => {
     const lines = Array.from({ length: 1000 }, (_, i) => line(`req-${i}`, 'mock-echo', `line ${i}`));
     // Every hundredth request goes to a provider that refuses our key: not retried, so it fails at once.
@@ -96,7 +101,7 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     const lines = Array.from({ length: 300 }, (_, i) => line(`slow-${i}`, 'slow', `slow ${i}`));
     const input = await upload(lines);
     const batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await someLinesDone(batch.id);
     const cancelling = await client.batches.cancel(batch.id);
     expect(['cancelling', 'cancelled']).toContain(cancelling.status);
     let done = cancelling;
@@ -121,7 +126,7 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
   it('stops a batch whose 24 h window has passed: it ends expired, finished lines kept, the rest batch_expired', async () => {
     const lines = Array.from({ length: 300 }, (_, i) => line(`late-${i}`, 'slow', `late ${i}`));
     const batch = await client.batches.create({ input_file_id: (await upload(lines)).id, endpoint: '/v1/chat/completions', completion_window: '24h' });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await someLinesDone(batch.id);
     // A day cannot pass in a test: the window is moved instead.
     const database = createUsageDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
     await database.initialize();

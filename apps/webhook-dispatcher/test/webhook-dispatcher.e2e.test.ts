@@ -182,7 +182,7 @@ describe('webhook dispatcher', () => {
       const { items } = await listDeadLetters(producer.queue, { tenant: 'tenant-a' });
       expect(items.find((item) => item.eventId === metadata.eventId)).toMatchObject({
         attempts: 1,
-        lastError: 'refused: the destination is not a public address and is not in WEBHOOK_ALLOWLIST',
+        lastError: 'refused: the destination does not resolve to a public address and is not in WEBHOOK_ALLOWLIST',
       });
       expect(items.find((item) => item.eventId === gone.eventId)).toMatchObject({ attempts: 1, lastError: 'the receiver answered 410 Gone' });
     });

@@ -15,14 +15,21 @@ type Address = ipaddr.IPv4 | ipaddr.IPv6;
 const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
 
 /**
- * The message is what a tenant sees (dead letters, attempt logs): it says the
- * destination is not allowed, not what a name resolved to, so webhooks cannot
- * be used to map internal DNS. `detail` (address, range) is for operators' logs.
+ * What a tenant sees (dead letters, attempt logs) for a destination that is
+ * not allowed and for a name that does not resolve at all, alike: otherwise
+ * the difference tells which internal names exist.
+ */
+const REFUSED_MESSAGE = 'refused: the destination does not resolve to a public address and is not in WEBHOOK_ALLOWLIST';
+
+/**
+ * The message says the destination is not allowed, not what a name resolved
+ * to, so webhooks cannot be used to map internal DNS. `detail` (address,
+ * range, or that the name does not exist) is for operators' logs.
  */
 export class DestinationRefusedError extends Error {
   override name = 'DestinationRefusedError';
   constructor(readonly detail: string) {
-    super('refused: the destination is not a public address and is not in WEBHOOK_ALLOWLIST');
+    super(REFUSED_MESSAGE);
   }
 }
 

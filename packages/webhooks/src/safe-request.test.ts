@@ -113,6 +113,14 @@ describe('safePost', () => {
       expect(v6?.received ?? []).toHaveLength(0);
     });
 
+    it('answers a name that does not exist exactly as a refused one, so tenants cannot probe internal names', async () => {
+      const missing = await failureOf(safePost('http://no-such-host.invalid/hook', BODY, HEADERS, options()));
+      const internal = await failureOf(safePost('http://10.0.0.1/hook', BODY, HEADERS, options()));
+      expect(missing.kind).toBe('refused');
+      expect(missing.message).toBe(internal.message);
+      expect(missing.detail).toContain('no such name');
+    });
+
     it('refuses a redirect from an allowed host to a refused one, and sends nothing there', async () => {
       const target = `http://127.0.0.1:${v4.port}/final`;
       const first = `http://localhost:${v4.port}/redirect?to=${encodeURIComponent(target)}`;

@@ -53,6 +53,8 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
 function guardedLookup(policy: DestinationPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+      // A name that does not exist is answered as a refusal (and not retried): a tenant must not tell it from an internal one.
+      if (error?.code === 'ENOTFOUND') return callback(new DestinationRefusedError(`${hostname}: no such name`) as unknown as NodeJS.ErrnoException, '');
       if (error) return callback(error, '');
       try {
         for (const { address } of addresses) policy.check(hostname, address);
