@@ -40,6 +40,21 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
       .map((row) => JSON.parse(row) as OutputLine);
   }
 
+  /** Polls until the batch reaches `status`, and answers it as it is then. */
+  async function ended(batchId: string, status: string, timeout: number) {
+    let batch = await client.batches.retrieve(batchId);
+    await expect
+      .poll(
+        async () => {
+          batch = await client.batches.retrieve(batchId);
+          return batch.status;
+        },
+        { timeout, interval: 100 },
+      )
+      .toBe(status);
+    return batch;
+  }
+
   /** Until the batch has finished some lines (how long depends on the machine's load). */
   async function someLinesDone(batchId: string): Promise<void> {
     await expect.poll(async () => (await client.batches.retrieve(batchId)).request_counts?.completed ?? 0, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
@@ -53,16 +68,7 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     const batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { run: 'nightly' } });
     expect(batch).toMatchObject({ object: 'batch', status: 'in_progress', request_counts: { total: 1000 }, metadata: { run: 'nightly' } });
 
-    let done = batch;
-    await expect
-      .poll(
-        async () => {
-          done = await client.batches.retrieve(batch.id);
-          return done.status;
-        },
-        { timeout: 60_000, interval: 200 },
-      )
-      .toBe('completed');
+    const done = await ended(batch.id, 'completed', 60_000);
     expect(done.request_counts).toStrictEqual({ total: 1000, completed: 990, failed: 10 });
     expect(done.completed_at).toBeGreaterThanOrEqual(done.created_at);
 
@@ -104,16 +110,7 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     await someLinesDone(batch.id);
     const cancelling = await client.batches.cancel(batch.id);
     expect(['cancelling', 'cancelled']).toContain(cancelling.status);
-    let done = cancelling;
-    await expect
-      .poll(
-        async () => {
-          done = await client.batches.retrieve(batch.id);
-          return done.status;
-        },
-        { timeout: 15_000, interval: 100 },
-      )
-      .toBe('cancelled');
+    const done = await ended(batch.id, 'cancelled', 15_000);
     expect(done.request_counts.total).toBe(300);
     expect(done.request_counts.completed).toBeGreaterThan(0);
     expect(done.request_counts.completed).toBeLessThan(300);
@@ -132,16 +129,7 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     await database.initialize();
     await database.query("UPDATE batches SET expires_at = now() - interval '1 second' WHERE id = $1", [batch.id]);
     await database.destroy();
-    let done = batch;
-    await expect
-      .poll(
-        async () => {
-          done = await client.batches.retrieve(batch.id);
-          return done.status;
-        },
-        { timeout: 15_000, interval: 100 },
-      )
-      .toBe('expired');
+    const done = await ended(batch.id, 'expired', 15_000);
     expect(done.expired_at).toBeGreaterThan(0);
     expect(done.request_counts.completed).toBeGreaterThan(0);
     expect(done.request_counts.completed).toBeLessThan(300);
