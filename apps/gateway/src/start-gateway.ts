@@ -57,10 +57,6 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     // A new value for a key in the routing file: other gateways must stop accepting the old one now.
     if (replaced !== undefined) await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, replaced);
   }
-  // A key taken out of the routing file is revoked, everywhere at once.
-  for (const removed of await keyStore.revokeRoutingFileKeysExcept(routingFile, config.auth.keys.map((key) => key.id))) {
-    await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, removed);
-  }
   const batches = new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log);
   const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX);
   const context: GatewayContext = {
@@ -173,7 +169,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       cut.unref();
       await app.close();
       clearTimeout(cut);
-      batchExpiry.stop();
+      await batchExpiry.stop();
       await listener.close();
       await keys.close();
       await producer.close();

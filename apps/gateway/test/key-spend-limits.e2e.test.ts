@@ -121,6 +121,20 @@ describe('per-key token limits and budgets', () => {
     expect(Number(later.headers.get('x-ratelimit-remaining-tokens'))).toBe(100_000 - firstUsed - charged);
   });
 
+  it('answers a request too large for the key with a 400 naming max_tokens, and an absurd max_tokens without a 500', async () => {
+    const key = await keyWith({ tokensPerMinute: 1000, budgetUsdPerDay: 5 });
+    const body = { model: 'mock-echo', messages: [{ role: 'user', content: 'how big?' }] };
+    const tooBig = await post('/chat/completions', key, { ...body, max_tokens: 5000 });
+    expect(tooBig.status).toBe(400);
+    expect(((await tooBig.json()) as { error: { param: string } }).error.param).toBe('max_tokens');
+    const absurd = await post('/chat/completions', key, { ...body, max_tokens: 1e15 });
+    expect(absurd.status).toBe(400);
+    const budgetOnly = await keyWith({ budgetUsdPerDay: 5 });
+    const priced = await post('/chat/completions', budgetOnly, { ...body, max_tokens: 1e15 });
+    // Charged at most a bounded estimate, then settled with what the answer used.
+    expect(priced.status).toBe(200);
+  });
+
   it('refuses limits that are not positive numbers', async () => {
     for (const limits of [{ tokensPerMinute: 0 }, { budgetUsdPerDay: -1 }, { budgetUsdPerMonth: 'ten' }, { tokensPerMinute: 1.5 }]) {
       const response = await fetch(`${platform.gateway.url}/admin/tenants/${tenant}/keys`, {

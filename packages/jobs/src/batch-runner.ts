@@ -20,6 +20,7 @@ import type { Redis } from 'ioredis';
 import type { AsyncJobs, SubmitAsyncJob } from './async-jobs';
 import type { JobFacts } from './async-job-view';
 import { newAsyncJobId } from './async-jobs';
+import { batchStoppedKey } from './job-cancellations';
 import { runScript } from './run-script';
 import { unixSeconds } from './unix-seconds';
 
@@ -176,7 +177,7 @@ export class BatchRunner {
    */
   async cancel(batchId: string, tenant: string, jobs: AsyncJobs, onDropped: (payload: LlmJobPayload) => void): Promise<BatchView> {
     const row = await this.batches.transition(batchId, tenant, ['in_progress'], { status: 'cancelling', cancellingAt: new Date() });
-    if (row !== undefined) await this.dropLines(batchId, tenant, jobs, onDropped);
+    if (row !== undefined) await this.stop(batchId, tenant, jobs, onDropped);
     return this.get(batchId, tenant);
   }
 
@@ -188,20 +189,31 @@ export class BatchRunner {
    */
   async expireDue(jobs: AsyncJobs, onDropped: (payload: LlmJobPayload) => void, now = new Date()): Promise<number> {
     let expired = 0;
-    for (const { id, tenant } of await this.batches.due(now, 100)) {
-      // Its lines live under this deployment's key prefix; a database shared with another deployment holds its batches too.
-      if ((await this.redis.exists(this.keys(id).progress)) === 0) continue;
-      const row = await this.batches.transition(id, tenant, ['in_progress'], { status: 'cancelling', expiredAt: now });
-      if (row === undefined) continue;
-      expired++;
-      this.logger.info({ batchId: id, tenant }, 'batch window passed; stopping its remaining lines');
-      await this.dropLines(id, tenant, jobs, onDropped);
+    let after: { expiresAt: Date; id: string } | undefined;
+    for (;;) {
+      const page = await this.batches.due(now, 100, after);
+      for (const { id, tenant } of page) {
+        // Its lines live under this deployment's key prefix; a database shared with another deployment holds its batches too.
+        if ((await this.redis.exists(this.keys(id).progress)) === 0) continue;
+        const row = await this.batches.transition(id, tenant, ['in_progress'], { status: 'cancelling', expiredAt: now });
+        if (row === undefined) continue;
+        expired++;
+        this.logger.info({ batchId: id, tenant }, 'batch window passed; stopping its remaining lines');
+        await this.stop(id, tenant, jobs, onDropped);
+      }
+      const last = page.at(-1);
+      if (last === undefined || page.length < 100) return expired;
+      after = last;
     }
-    return expired;
   }
 
-  /** Cancels each line's job: queued ones are dropped here, running ones aborted by their workers. */
-  private async dropLines(batchId: string, tenant: string, jobs: AsyncJobs, onDropped: (payload: LlmJobPayload) => void): Promise<void> {
+  /**
+   * Marks the batch stopped, so a line that starts from now on ends
+   * cancelled even if this gateway stops half-way, then cancels each line's
+   * job: queued ones are dropped here, running ones aborted by their workers.
+   */
+  private async stop(batchId: string, tenant: string, jobs: AsyncJobs, onDropped: (payload: LlmJobPayload) => void): Promise<void> {
+    await this.redis.set(batchStoppedKey(this.prefix, batchId), '1', 'PX', WINDOW_MS * 2);
     const jobIds = await this.redis.lrange(this.keys(batchId).jobs, 0, -1);
     for (let start = 0; start < jobIds.length; start += 100) {
       await Promise.all(
@@ -249,7 +261,7 @@ export class BatchRunner {
       completed: outputs.length,
       failed: failures.length,
     });
-    await this.redis.unlink(keys.progress, keys.lines, keys.jobs);
+    await this.redis.unlink(keys.progress, keys.lines, keys.jobs, batchStoppedKey(this.prefix, batchId));
     this.logger.info({ batchId, completed: outputs.length, failed: failures.length }, `batch ${ending.status}`);
   }
 }

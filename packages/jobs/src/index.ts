@@ -1,7 +1,7 @@
 export { createRedis, type RedisConnectionOptions, type Redis } from './redis-connection';
 export { encodeReply, decodeReply, type ReplyMessage, type StreamPart } from './reply-message';
 export { ReplyListener, type ReplyRecovery, type StreamSink } from './reply-listener';
-export { cancelRecordKey, JobCancellations } from './job-cancellations';
+export { batchStoppedKey, cancelRecordKey, JobCancellations } from './job-cancellations';
 export { BackendHealth } from './backend-health';
 export { LlmJobProducer, type EnqueueOptions } from './llm-job-producer';
 export { createLlmJobHandlers, type LlmJobHandlers, type LlmJobProcessorDeps } from './llm-job-processor';

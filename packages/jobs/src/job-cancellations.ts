@@ -13,6 +13,11 @@ export function cancelRecordKey(prefix: string, jobId: string): string {
   return `${prefix}:ajob-cancel:${jobId}`;
 }
 
+/** Set when a batch is cancelled or expires: a line of it that starts afterwards ends cancelled. */
+export function batchStoppedKey(prefix: string, batchId: string): string {
+  return `${prefix}:batch:${batchId}:stopped`;
+}
+
 /**
  * Cancels reach every worker through one pub/sub channel: the worker running
  * the job aborts it (and with it the upstream request); the others remember
@@ -62,13 +67,17 @@ export class JobCancellations {
    * Whether a job about to start was cancelled: heard on the channel, or,
    * for an async job, written down. The record covers what the broadcast
    * cannot: a worker that was reconnecting or not yet started when the
-   * cancel came, and a retry or fallback that waited longer than a cancel is
-   * remembered here. One EXISTS per async job start.
+   * cancel came, a retry or fallback that waited longer than a cancel is
+   * remembered here, and the lines of a batch that was stopped. One EXISTS
+   * per async job start.
    */
-  async wasCancelled(jobId: string): Promise<boolean> {
+  async wasCancelled(jobId: string, batchId?: string): Promise<boolean> {
     if (this.cancelled.has(jobId)) return true;
     if (this.records === undefined || !ASYNC_JOB.test(jobId)) return false;
-    return (await this.records.exists(cancelRecordKey(this.prefix, jobId))) === 1;
+    const keys = [cancelRecordKey(this.prefix, jobId)];
+    // A batch being stopped may not have reached this line's job yet (or its gateway stopped half-way).
+    if (batchId !== undefined) keys.push(batchStoppedKey(this.prefix, batchId));
+    return (await this.records.exists(...keys)) > 0;
   }
 
   private cancel(jobId: string): void {

@@ -51,4 +51,24 @@ describe(KeyLimiter.name, () => {
     await limiter.flushRefunds();
     expect((await limiter.take('k-settle', limits, { tokens: 1, nanoUsd: 0 })).allowed).toBe(false);
   });
+
+  it('adds use beyond the estimate to the windows running now, so spend that ends after midnight counts today', async () => {
+    const limits = { budgetUsdPerDay: 0.01 };
+    const yesterday = { at: Date.now() - 26 * 3600 * 1000, tokens: 0, nanoUsd: 0 };
+    await limiter.settle('k-late', yesterday, { tokens: 10, nanoUsd: toNanoUsd(0.011) });
+    expect(await limiter.take('k-late', limits, { tokens: 1, nanoUsd: 1 })).toMatchObject({ allowed: false, refused: 'budget_per_day' });
+  });
+
+  it('refuses at once, without counting, a request that alone needs more than the per-minute tokens', async () => {
+    const limits = { requestsPerMinute: 5, tokensPerMinute: 100 };
+    expect(await limiter.take('k-big', limits, { tokens: 101, nanoUsd: 0 })).toMatchObject({ allowed: false, refused: 'tokens_per_request' });
+    expect(await limiter.take('k-big', limits, { tokens: 1e30, nanoUsd: 1e30 })).toMatchObject({ allowed: false, refused: 'tokens_per_request' });
+    expect(await limiter.take('k-big', limits, { tokens: 100, nanoUsd: 0 })).toMatchObject({ allowed: true, requests: { remaining: 4 } });
+  });
+
+  it('keeps absurd estimates within what Redis counts exactly', async () => {
+    const decision = await limiter.take('k-huge', { budgetUsdPerMonth: 1 }, { tokens: 1e30, nanoUsd: 1e30 });
+    expect(decision.allowed).toBe(true);
+    expect(decision.charge).toMatchObject({ tokens: 1e12, nanoUsd: 1e15 });
+  });
 });

@@ -11,7 +11,8 @@ export interface WindowState {
   resetMs: number;
 }
 
-export type RefusedLimit = 'requests_per_minute' | 'requests_per_day' | 'tokens_per_minute' | 'budget_per_day' | 'budget_per_month';
+/** `tokens_per_request`: the request alone may use more tokens than the key's per-minute limit; no wait makes it fit. */
+export type RefusedLimit = 'requests_per_minute' | 'requests_per_day' | 'tokens_per_minute' | 'tokens_per_request' | 'budget_per_day' | 'budget_per_month';
 
 export interface LimitDecision {
   allowed: boolean;
@@ -33,6 +34,9 @@ export interface ChargeEstimate {
 }
 
 const NANO = 1e9;
+/** Bounds for one request's estimate: past them a request is absurd, and Redis integers stay exact. */
+const MAX_TOKENS = 1e12;
+const MAX_NANO_USD = 1e15;
 const REFUND_DELAY_MS = 5;
 const TAKE_COMMAND = 'switchyardKeyLimits';
 const SETTLE_COMMAND = 'switchyardKeySettle';
@@ -70,13 +74,16 @@ end
 return after
 `;
 
-// The difference between the estimate and what the request used, in the windows it was counted in;
-// a window that has already ended is left alone, and nothing goes below zero.
+// The difference between the estimate and what the request used. Given back to the windows it was
+// counted in (an ended one is left alone, nothing goes below zero); used beyond the estimate, to the
+// windows running now (a batch line finishing after midnight spends today's budget).
 const SETTLE = `
 for i = 1, 3 do
   local delta = tonumber(ARGV[i])
-  if delta ~= 0 and redis.call('EXISTS', KEYS[i]) == 1 then
-    if redis.call('INCRBY', KEYS[i], delta) < 0 then redis.call('SET', KEYS[i], 0, 'KEEPTTL') end
+  if delta < 0 then
+    if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('INCRBY', KEYS[i], delta) < 0 then redis.call('SET', KEYS[i], 0, 'KEEPTTL') end
+  elseif delta > 0 then
+    if redis.call('INCRBY', KEYS[i], delta) == delta then redis.call('PEXPIRE', KEYS[i], ARGV[3 + i]) end
   end
 end
 return 1
@@ -91,7 +98,11 @@ function monthOf(at: number): { id: string; endsAt: number } {
 
 /** A dollar figure in billionths, the unit the budget counters use. */
 export function toNanoUsd(usd: number | null | undefined): number {
-  return typeof usd === 'number' && Number.isFinite(usd) && usd > 0 ? Math.round(usd * NANO) : 0;
+  return typeof usd === 'number' && Number.isFinite(usd) && usd > 0 ? Math.min(MAX_NANO_USD, Math.round(usd * NANO)) : 0;
+}
+
+function wholeTokens(tokens: number | undefined): number {
+  return tokens !== undefined && Number.isFinite(tokens) && tokens > 0 ? Math.min(MAX_TOKENS, Math.round(tokens)) : 0;
 }
 
 function hasSpendLimits(limits: KeyLimits): boolean {
@@ -135,8 +146,12 @@ export class KeyLimiter {
     const perDay = limits.requestsPerDay ?? 0;
     if (!charged && perMinute <= 0 && perDay <= 0) return { allowed: true };
     const values = [perMinute, perDay, limits.tokensPerMinute ?? 0, toNanoUsd(limits.budgetUsdPerDay), toNanoUsd(limits.budgetUsdPerMonth)];
-    const tokens = estimate?.tokens ?? 0;
-    const nanoUsd = estimate?.nanoUsd ?? 0;
+    const tokens = wholeTokens(estimate?.tokens);
+    const nanoUsd = Math.min(MAX_NANO_USD, Math.max(0, Math.round(estimate?.nanoUsd ?? 0)));
+    const perMinuteTokens = limits.tokensPerMinute ?? 0;
+    if (charged && perMinuteTokens > 0 && tokens > perMinuteTokens) {
+      return { allowed: false, refused: 'tokens_per_request', tokens: { limit: perMinuteTokens, remaining: perMinuteTokens, resetMs: 0 } };
+    }
     const now = Date.now();
     const windows = this.windows(keyId, now);
     const reply = (await runScript(this.redis, TAKE_COMMAND, TAKE, 5, [
@@ -175,11 +190,18 @@ export class KeyLimiter {
 
   /** Replaces a request's estimate with what it really used (zero for one that never ran). */
   async settle(keyId: string, charge: KeyCharge, used: { tokens: number; nanoUsd: number }): Promise<void> {
-    const tokens = used.tokens - charge.tokens;
-    const nanoUsd = used.nanoUsd - charge.nanoUsd;
-    if (tokens === 0 && nanoUsd === 0) return;
-    const [, , ...spendKeys] = this.windows(keyId, charge.at).keys;
-    await runScript(this.redis, SETTLE_COMMAND, SETTLE, 3, [...spendKeys, tokens, nanoUsd, nanoUsd]);
+    const deltas = [wholeTokens(used.tokens) - charge.tokens, Math.min(MAX_NANO_USD, used.nanoUsd) - charge.nanoUsd];
+    if (deltas[0] === 0 && deltas[1] === 0) return;
+    const now = Date.now();
+    const charged = this.windows(keyId, charge.at);
+    const current = this.windows(keyId, now);
+    // Counters 3 to 5 (tokens, dollars a day, dollars a month): refunds where charged, the rest where it is now.
+    const spend = [2, 3, 4].map((i, n) => {
+      const delta = deltas[n === 0 ? 0 : 1] ?? 0;
+      const windows = delta < 0 ? charged : current;
+      return { key: windows.keys[i] ?? '', delta, ttl: (current.endsAt[i] ?? now) - now + 1000 };
+    });
+    await runScript(this.redis, SETTLE_COMMAND, SETTLE, 3, [...spend.map((w) => w.key), ...spend.map((w) => w.delta), ...spend.map((w) => w.ttl)]);
   }
 
   /**

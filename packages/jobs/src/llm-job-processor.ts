@@ -354,7 +354,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     const payload = parsed.data;
     if (payload.deadline !== undefined && startedAt > payload.deadline) fail(job, new JobExpiredError(jobId), startedAt);
     // A retry or a fallback of a job cancelled meanwhile, or a cancel this worker did not hear: never called.
-    if (cancellations !== undefined && (await cancellations.wasCancelled(chainIdOf(job)))) return cancelledJob(job, startedAt, 0);
+    if (cancellations !== undefined && (await cancellations.wasCancelled(chainIdOf(job), payload.batch?.id))) return cancelledJob(job, startedAt, 0);
 
     const adapter = adapters.get(payload.route.provider);
     if (adapter === undefined) {
@@ -438,14 +438,32 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     );
   }
 
-  /** A plain job its caller cancelled mid-call: nothing came back, so no tokens are counted. */
+  /**
+   * A plain job cancelled before or during its call. Nothing came back; once
+   * the call was made, the prompt is counted (by our tokenizer) and costed,
+   * since providers bill a prompt they started on.
+   */
   function cancelledJob(job: Job<LlmJobPayload>, startedAt: number, upstreamMs: number): LlmJobResult {
     const payload = job.data;
     const chainId = chainIdOf(job);
     const finishedAt = Date.now();
     const attempts = totalAttempts(job);
-    const counts = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-    recordEnd(payload, buildUsageRecord(payload, { jobId: chainId, tried: payload.tried ?? [], status: 'cancelled', usage: counts, startedAt, upstreamMs, finishedAt, attempts }));
+    const called = upstreamMs > 0;
+    const counts = called ? countedUsage(payload, 0) : { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    recordEnd(
+      payload,
+      buildUsageRecord(payload, {
+        jobId: chainId,
+        tried: payload.tried ?? [],
+        status: 'cancelled',
+        usage: counts,
+        startedAt,
+        upstreamMs,
+        finishedAt,
+        attempts,
+        ...(called ? { costUsd: costOf(payload, counts) } : {}),
+      }),
+    );
     logger.info({ jobId: chainId, provider: payload.route.provider }, 'job cancelled by its caller');
     reportEnd(job, { status: 'cancelled', startedAt, finishedAt, attempts });
     return {

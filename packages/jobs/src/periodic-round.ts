@@ -26,7 +26,9 @@ export class PeriodicRound {
     return this.runOnce();
   }
 
-  stop(): void {
+  /** No more rounds; resolves when the one in progress (if any) is done. */
+  stop(): Promise<void> {
     clearInterval(this.timer);
+    return (this.running ?? Promise.resolve()).catch(() => undefined);
   }
 }

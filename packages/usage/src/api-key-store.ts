@@ -22,6 +22,8 @@ export interface ApiKeyRecord {
   createdAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
+  /** The routing file that registered it; null for a key the admin API made. */
+  routingFile: string | null;
 }
 
 export interface TenantRecord {
@@ -34,7 +36,7 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
-const KEY_FIELDS = `id, tenant_id AS "tenant", name, prefix, limits, created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt"`;
+const KEY_FIELDS = `id, tenant_id AS "tenant", name, prefix, limits, created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt", routing_file AS "routingFile"`;
 /** At most 8 characters and a quarter of the key: enough to tell keys apart, too little to guess the rest. */
 const visiblePrefix = (key: string) => key.slice(0, Math.min(8, Math.floor(key.length / 4)));
 
@@ -81,21 +83,6 @@ export class ApiKeyStore {
       [input.id, input.tenant, input.name, visiblePrefix(input.key), keyHash, input.routingFile],
     );
     return before !== undefined && before.keyHash !== keyHash ? before.keyHash : undefined;
-  }
-
-  /**
-   * Revokes the keys this routing file registered that are no longer in it
-   * (`ids` are the ones it holds now). Answers their digests, to announce to
-   * every gateway.
-   */
-  async revokeRoutingFileKeysExcept(routingFile: string, ids: readonly string[]): Promise<string[]> {
-    const rows = (await this.dataSource.query(
-      'UPDATE api_keys SET revoked_at = now() WHERE routing_file = $1 AND revoked_at IS NULL AND NOT (id = ANY($2)) RETURNING key_hash AS "keyHash"',
-      [routingFile, ids],
-    )) as [{ keyHash: string }[], number] | { keyHash: string }[];
-    // TypeORM answers an UPDATE … RETURNING with [rows, count] on PostgreSQL.
-    const returned = Array.isArray(rows[0]) ? (rows[0] as { keyHash: string }[]) : (rows as { keyHash: string }[]);
-    return returned.map((row) => row.keyHash);
   }
 
   private async insertKey(input: { tenant: string; name: string; key: string; expiresAt?: Date | null; limits?: KeyLimits }): Promise<ApiKeyRecord> {

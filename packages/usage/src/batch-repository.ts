@@ -89,11 +89,12 @@ export class BatchRepository {
   }
 
   /** Batches still running past their window (any tenant), oldest first. */
-  async due(now: Date, limit: number): Promise<{ id: string; tenant: string }[]> {
-    return (await this.dataSource.query("SELECT id, tenant FROM batches WHERE status = 'in_progress' AND expires_at <= $1 ORDER BY expires_at LIMIT $2", [now, limit])) as {
-      id: string;
-      tenant: string;
-    }[];
+  async due(now: Date, limit: number, after?: { expiresAt: Date; id: string }): Promise<{ id: string; tenant: string; expiresAt: Date }[]> {
+    const page = after === undefined ? '' : 'AND (expires_at, id) > ($3, $4)';
+    return (await this.dataSource.query(
+      `SELECT id, tenant, expires_at AS "expiresAt" FROM batches WHERE status = 'in_progress' AND expires_at <= $1 ${page} ORDER BY expires_at, id LIMIT $2`,
+      after === undefined ? [now, limit] : [now, limit, after.expiresAt, after.id],
+    )) as { id: string; tenant: string; expiresAt: Date }[];
   }
 
   async list(tenant: string, options: { limit: number; after?: string }): Promise<BatchRow[]> {

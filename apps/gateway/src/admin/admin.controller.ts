@@ -55,6 +55,7 @@ function keyView(record: ApiKeyRecord) {
     created_at: unixSeconds(record.createdAt),
     expires_at: unixSeconds(record.expiresAt),
     revoked_at: unixSeconds(record.revokedAt),
+    routing_file: record.routingFile,
   };
 }
 

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { extractApiKey } from '@switchyard/config';
-import { AuthenticationError, BudgetExceededError, type CallerIdentity, RateLimitError } from '@switchyard/contracts';
+import { AuthenticationError, BudgetExceededError, type CallerIdentity, InvalidRequestError, RateLimitError, ServiceUnavailableError } from '@switchyard/contracts';
 import { type ChargeEstimate, type KeyDirectory, KeyLimiter, type LimitDecision, type WindowState } from '@switchyard/jobs';
 import type { KeyLimits } from '@switchyard/usage';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -42,6 +42,14 @@ function refusal(decision: LimitDecision): Error {
       retryAfterMs: budget.resetMs,
       details: { limit_usd: budget.limit, window: per },
     });
+  }
+  if (refused === 'tokens_per_request') {
+    // Not a 429: no wait makes it fit, and clients retry a 429.
+    const tokens = decision.tokens as WindowState;
+    return new InvalidRequestError(
+      `This request may use more tokens than this API key's limit of ${tokens.limit} tokens per minute (its prompt plus max_tokens for each choice). Lower max_tokens or shorten the prompt.`,
+      { param: 'max_tokens' },
+    );
   }
   if (refused === 'tokens_per_minute') {
     const tokens = decision.tokens as WindowState;
@@ -85,7 +93,11 @@ export async function admit(request: FastifyRequest, reply: FastifyReply, limite
   const { caller, keyLimits } = request as Partial<AuthenticatedRequest>;
   if (caller === undefined) throw new AuthenticationError();
   if (request.method !== 'POST' || keyLimits === undefined) return caller;
-  const decision = await limiter.take(caller.keyId, keyLimits, KeyLimiter.needsEstimate(keyLimits) ? estimate(request) : undefined);
+  const charge = KeyLimiter.needsEstimate(keyLimits) ? estimate(request) : undefined;
+  // Limits that cannot be checked refuse the request as a service outage, not an internal error.
+  const decision = await limiter.take(caller.keyId, keyLimits, charge).catch((cause: unknown) => {
+    throw new ServiceUnavailableError('The API key limits cannot be checked right now; try again shortly.', { cause });
+  });
   windowHeaders(reply, 'requests', decision.requests);
   windowHeaders(reply, 'tokens', decision.tokens);
   if (!decision.allowed) throw refusal(decision);

@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Keys registered from a routing file remember which file (its absolute
- * path), so one taken out of that file can be revoked without touching the
- * keys of another deployment's file on the same database.
+ * path): an operator can tell them from the admin API's keys, and find the
+ * ones a file no longer holds, to revoke them through the admin API.
  */
 export class MarkRoutingFileKeys1733000000000 implements MigrationInterface {
   name = 'MarkRoutingFileKeys1733000000000';
