@@ -23,7 +23,8 @@ export class JobsController {
       .header('x-switchyard-job-id', view.id)
       .header('location', `/v1/jobs/${view.id}`)
       .header('idempotent-replayed', String(replayed))
-      .send({ ...view, status_url: `/v1/jobs/${view.id}` });
+      // The view is this request's own: adding to it avoids copying it through V8's slow spread path.
+      .send(Object.assign(view, { status_url: `/v1/jobs/${view.id}` }));
   }
 
   @Get()
