@@ -172,8 +172,10 @@ export class ChatCompletionsService {
   private accept(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers): SubmitChatJob {
     const request = parseChatCompletionRequest(body);
     const chain = this.catalog.resolveChain(request.model, providerOverride(headers));
+    // Field by field: a spread followed by more fields is V8's slow path, on every request.
     return {
-      ...ids,
+      jobId: ids.jobId,
+      requestId: ids.requestId,
       route: chain.route,
       fallbacks: chain.fallbacks,
       request,
@@ -203,7 +205,7 @@ export class ChatCompletionsService {
       route = job.route;
       const admitted = async (): Promise<SubmitChatJob> => {
         const caller = await admission.admitted;
-        return { ...job, caller: job.caller.user === undefined ? caller : { ...caller, user: job.caller.user } };
+        return Object.assign({}, job, { caller: job.caller.user === undefined ? caller : { ...caller, user: job.caller.user } });
       };
       return { job, submitted: await submit(job, admitted) };
     } catch (error) {
