@@ -32,6 +32,8 @@ const platformEnvSchema = z.object({
   ASYNC_JOB_RETENTION_MS: intFromEnv(24 * 3600 * 1000),
   /** How often a gateway looks for batches past their 24 h window, to stop them as `expired`. */
   BATCH_EXPIRY_CHECK_MS: intFromEnv(60_000),
+  /** Gateway processes sharing the port (node:cluster); the gateway keeps no state of its own, so they are replicas. */
+  GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export type PlatformEnv = z.infer<typeof platformEnvSchema>;

@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
+
+const GATEWAY_MAIN = join(__dirname, '..', 'dist', 'main.js');
+
+function spawnGateway(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [GATEWAY_MAIN], { env: { ...env, LOG_LEVEL: 'info', PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  return { child, output: () => output, exited: once(child, 'exit').then(([code]) => code as number | null) };
+}
+
+describe('GATEWAY_PROCESSES: gateway replicas on one port', () => {
+  let platform: Platform;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  it('runs that many gateway processes behind one port, answers through all of them, and stops them all on SIGTERM', async () => {
+    const gateway = spawnGateway({ ...platform.env, GATEWAY_PROCESSES: '2' });
+    try {
+      await expect.poll(() => gateway.output().match(/gateway listening/g)?.length ?? 0, { timeout: 20_000, interval: 50 }).toBe(2);
+      const url = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(gateway.output())?.[1];
+      expect(url).toBeDefined();
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const response = await fetch(`${url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json', connection: 'close' },
+            body: JSON.stringify({ model: 'mock-echo', messages: [{ role: 'user', content: 'which process?' }] }),
+          });
+          await response.text();
+          return response.status;
+        }),
+      );
+      expect(statuses.every((status) => status === 200)).toBe(true);
+      // Each process logs the requests it served (lines are flushed in batches): both served some.
+      const served = () => gateway.output().split('\n').filter((line) => line.includes('"request completed"'));
+      await expect.poll(() => served().length, { timeout: 5000 }).toBe(20);
+      const pids = new Set(served().map((line) => (JSON.parse(line) as { pid: number }).pid));
+      expect(pids.size).toBe(2);
+      gateway.child.kill('SIGTERM');
+      expect(await gateway.exited).toBe(0);
+      expect(gateway.output().match(/gateway stopped/g)?.length).toBe(2);
+    } finally {
+      gateway.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('refuses a process count that is not a whole number from 1 to 64, saying which setting is wrong', async () => {
+    const gateway = spawnGateway({ ...platform.env, GATEWAY_PROCESSES: '0' });
+    expect(await gateway.exited).toBe(1);
+    expect(gateway.output()).toContain('GATEWAY_PROCESSES');
+  }, 20_000);
+});
