@@ -1,18 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
-
-const GATEWAY_MAIN = join(__dirname, '..', 'dist', 'main.js');
-
-function spawnGateway(env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [GATEWAY_MAIN], { env: { ...env, LOG_LEVEL: 'info', PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
-  return { child, output: () => output, exited: once(child, 'exit').then(([code]) => code as number | null) };
-}
+import { spawnGateway } from './app-process';
 
 describe('GATEWAY_PROCESSES: gateway replicas on one port', () => {
   let platform: Platform;

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, postChat, startPlatform } from './platform-harness';
-import { spawnWorker, type WorkerProcess } from './worker-process';
+import { spawnWorker, type WorkerProcess } from './app-process';
 
 const ask = (model: string, content = 'hello') => JSON.stringify({ model, messages: [{ role: 'user', content }] });
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, postChat, startPlatform } from './platform-harness';
-import { spawnWorker, type WorkerProcess } from './worker-process';
+import { spawnWorker, type WorkerProcess } from './app-process';
 
 const ask = (model: string, content: string) => JSON.stringify({ model, messages: [{ role: 'user', content }] });
 
