@@ -1,4 +1,5 @@
 import type { AsyncJobView } from '@switchyard/contracts';
+import { DirectClient } from '@switchyard/client';
 import { cancelRecordKey, createRedis } from '@switchyard/jobs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
@@ -110,6 +111,25 @@ describe('async jobs over HTTP', () => {
     await redis.quit();
     await expect.poll(async () => (await platform.usage.findByJobId(accepted.body.id))?.status, { timeout: 5000 }).toBe('cancelled');
     expect(platform.mock.requests.slice(before).some((r) => JSON.stringify(r.body).includes('cancelled unheard'))).toBe(false);
+  });
+
+  it('records a queued job cancelled through the direct client: the worker that reaches it ends it without a call', async () => {
+    const client = await DirectClient.connect({
+      prefix: platform.env.SWITCHYARD_KEY_PREFIX ?? '',
+      configPath: platform.env.SWITCHYARD_CONFIG ?? '',
+      caller: { keyId: 'test-key', tenant: 'acme' },
+    });
+    try {
+      const before = platform.mock.requests.length;
+      const view = await client.enqueue({ model: 'mock-echo', messages: [{ role: 'user', content: 'direct, never run' }] }, { delay: 60_000 });
+      expect((await client.cancel(view.id)).status).toBe('cancelled');
+      expect((await client.get(view.id)).status).toBe('cancelled');
+      expect(await platform.usageRow(view.id)).toMatchObject({ status: 'cancelled', totalTokens: 0 });
+      expect((await client.get(view.id)).status).toBe('cancelled');
+      expect(platform.mock.requests.slice(before).some((r) => JSON.stringify(r.body).includes('direct, never run'))).toBe(false);
+    } finally {
+      await client.close();
+    }
   });
 
   it("lists only the caller's tenant's jobs, newest first, paginated and filtered by status", async () => {

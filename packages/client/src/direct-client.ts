@@ -115,9 +115,9 @@ export class DirectClient implements SwitchyardClient {
     return this.jobs.get(jobId, this.options.caller.tenant);
   }
 
+  /** A queued job is ended (cancelled, without a call) by the worker that reaches it, which records it: this client has no database. */
   cancel(jobId: string): Promise<AsyncJobView> {
-    // A queued job removed here gets no usage row from a worker; the gateway's DELETE writes one, this client has no database.
-    return this.jobs.cancel(jobId, this.options.caller.tenant, () => undefined);
+    return this.jobs.cancel(jobId, this.options.caller.tenant);
   }
 
   list(options: { limit?: number; after?: string; status?: AsyncJobStatus } = {}): Promise<JobPage> {

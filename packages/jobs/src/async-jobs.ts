@@ -231,13 +231,22 @@ export class AsyncJobs {
    * Cancels a queued job (taken off its queue, recorded and reported here)
    * or aborts a running one (its worker stops the upstream call, records and
    * reports it). A job that already ended is answered as it is.
+   *
+   * Without `onDropped` (a caller with no usage table, like the direct
+   * client) a queued job is left for a worker instead: the written cancel
+   * makes the worker that reaches it end it cancelled without a call, and
+   * record and report it. A delayed one is made due now, so that is soon.
    */
-  async cancel(jobId: string, tenant: string, onDropped: (payload: LlmJobPayload) => void): Promise<AsyncJobView> {
+  async cancel(jobId: string, tenant: string, onDropped?: (payload: LlmJobPayload) => void): Promise<AsyncJobView> {
     const found = await this.locate(jobId, tenant);
     if (found.view.status !== 'queued' && found.view.status !== 'running') return found.view;
     await this.redis.multi().hset(this.cancelKey(jobId), 'cancelled', '1', 'tenant', tenant).pexpire(this.cancelKey(jobId), this.options.retentionMs).exec();
     // Every worker hears it: the one running the job aborts it, the others drop it if it reaches them.
     await this.producer.cancel(jobId);
+    if (onDropped === undefined) {
+      if (found.job !== undefined && (await found.job.getState()) === 'delayed') await found.job.promote().catch(() => undefined);
+      return { ...found.view, status: 'cancelled' };
+    }
     if (found.view.status === 'queued' && found.job !== undefined) {
       // A job a worker took meanwhile is locked and stays (the cancel above reaches that worker); one that
       // finished meanwhile keeps its outcome: the state is read again right before removing.
