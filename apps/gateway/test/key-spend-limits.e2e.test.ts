@@ -46,7 +46,8 @@ describe('per-key token limits and budgets', () => {
   }
 
   it('counts the estimate up front (concurrent requests see each other) and settles with the real usage after', async () => {
-    const body = { model: 'mock-echo', messages: [{ role: 'user', content: 'count my tokens, please' }], max_tokens: 200 };
+    // `slow` answers after 600 ms: every request is let in (or not) before any is settled.
+    const body = { model: 'slow', messages: [{ role: 'user', content: 'count my tokens, please' }], max_tokens: 200 };
     const key = await keyWith({ tokensPerMinute: 1000 });
     const estimate = (await (await post('/estimate', key, body)).json()) as { prompt_tokens: number; max_completion_tokens: number };
     const charged = estimate.prompt_tokens + estimate.max_completion_tokens;
