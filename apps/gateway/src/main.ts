@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { loadPlatformEnv } from '@switchyard/config';
 import { initTelemetry, shutdownTelemetry } from '@switchyard/observability';
+import { serveClusterMetrics } from './metrics/cluster-metrics';
 import { startGateway } from './start-gateway';
 
 function fail(message: string): never {
@@ -24,6 +25,7 @@ if (cluster.isPrimary && processes > 1) {
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
   };
+  serveClusterMetrics();
   for (let i = 0; i < processes; i++) fork();
   cluster.on('exit', (worker, code) => {
     if (stopping) {

@@ -36,6 +36,9 @@ describe('GATEWAY_PROCESSES: gateway replicas on one port', () => {
       await expect.poll(() => served().length, { timeout: 5000 }).toBe(20);
       const pids = new Set(served().map((line) => (JSON.parse(line) as { pid: number }).pid));
       expect(pids.size).toBe(2);
+      // A scrape reaches one process and answers for both.
+      const metrics = await (await fetch(`${url}/metrics`, { headers: { connection: 'close' } })).text();
+      expect(metrics).toMatch(/switchyard_http_requests_total\{method="POST",route="\/v1\/chat\/completions",status="200"\} 20\n/);
       gateway.child.kill('SIGTERM');
       expect(await gateway.exited).toBe(0);
       expect(gateway.output().match(/gateway stopped/g)?.length).toBe(2);

@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import cluster from 'node:cluster';
+import { AggregatorRegistry, Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of one gateway process; observed in a response hook, off the handler. */
 export class GatewayMetrics {
@@ -32,5 +33,11 @@ export class GatewayMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_gateway_' });
+    // One of several gateway processes: the primary's aggregator asks each for this registry. Making an
+    // aggregator here is what installs prom-client's listener that answers it.
+    if (cluster.isWorker) {
+      AggregatorRegistry.setRegistries([this.registry]);
+      void new AggregatorRegistry();
+    }
   }
 }
