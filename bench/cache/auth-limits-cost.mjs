@@ -1,7 +1,7 @@
 // The gateway's per-request cost of auth and per-key limits, measured in
 // process with the gateway's own code against the real Redis and PostgreSQL:
 // the key lookup (a SHA-256 and a Map hit once cached), the request's
-// estimate (parse, route, tokenize: only for keys with token or budget
+// estimate (parse, route, count the prompt: only for keys with token or budget
 // limits), and the one Lua round trip over the five windows.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

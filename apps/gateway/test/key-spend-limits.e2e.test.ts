@@ -48,11 +48,13 @@ describe('per-key token limits and budgets', () => {
   it('counts the estimate up front (concurrent requests see each other) and settles with the real usage after', async () => {
     // `slow` answers after 600 ms: every request is let in (or not) before any is settled.
     const body = { model: 'slow', messages: [{ role: 'user', content: 'count my tokens, please' }], max_tokens: 200 };
-    const key = await keyWith({ tokensPerMinute: 1000 });
-    const estimate = (await (await post('/estimate', key, body)).json()) as { prompt_tokens: number; max_completion_tokens: number };
-    const charged = estimate.prompt_tokens + estimate.max_completion_tokens;
-    const fits = Math.floor(1000 / charged);
     await freshMinute(15_000);
+    // What one such request is charged, as a fresh key's window shows it.
+    const probe = await post('/chat/completions', await keyWith({ tokensPerMinute: 100_000 }), body);
+    const charged = 100_000 - Number(probe.headers.get('x-ratelimit-remaining-tokens'));
+    expect(charged).toBeGreaterThan(200);
+    const key = await keyWith({ tokensPerMinute: 1000 });
+    const fits = Math.floor(1000 / charged);
 
     const responses = await Promise.all(Array.from({ length: fits + 2 }, () => post('/chat/completions', key, body)));
     const passed = responses.filter((response) => response.status === 200);

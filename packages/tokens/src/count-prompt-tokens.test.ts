@@ -3,7 +3,7 @@ import cl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import o200k from 'gpt-tokenizer/encoding/o200k_base';
 import { type ChatCompletionRequest as LibraryRequest, computeChatCompletionTokenCount } from 'gpt-tokenizer/functionCalling';
 import { describe, expect, it } from 'vitest';
-import { countPromptTokens } from './count-prompt-tokens';
+import { approximatePromptTokens, countPromptTokens } from './count-prompt-tokens';
 
 const hello: ChatCompletionRequest = {
   model: 'gpt-4o-mini',
@@ -128,5 +128,24 @@ describe('countPromptTokens', () => {
     // About 30-50 µs from the built package under plain node (o200k_base, 4 messages and a tool, ~500
     // characters); several times that under vitest's transform. The bound catches a regression, not noise.
     expect(microseconds).toBeLessThan(1_000);
+  });
+});
+
+describe(approximatePromptTokens.name, () => {
+  it('counts four characters a token with the same per-message accounting: a little over the exact count for English', () => {
+    const prose: ChatCompletionRequest = {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: 'You summarise support tickets in one plain sentence for the on-call engineer.' },
+        { role: 'user', content: 'The export job has failed three nights in a row with a timeout after the database migration on Monday; customers see stale reports.' },
+      ],
+    };
+    const exact = countPromptTokens(prose, 'gpt-4o-mini').tokens;
+    const approximate = approximatePromptTokens(prose);
+    // Charged up front and corrected later, so erring high is the safe side.
+    expect(approximate).toBeGreaterThanOrEqual(exact);
+    expect(approximate).toBeLessThan(exact * 1.4);
+    // The fixed terms are the same: an empty user message is 3 (priming) + 3 (message) + 1 (role "user").
+    expect(approximatePromptTokens({ model: 'x', messages: [{ role: 'user', content: '' }] })).toBe(7);
   });
 });

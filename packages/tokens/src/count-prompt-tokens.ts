@@ -28,8 +28,16 @@ export interface PromptTokenCount {
   tokenizer: TokenizerName;
 }
 
+/** Counts the tokens of one piece of text. */
+interface Counter {
+  count(text: string): number;
+}
+
+/** The usual four characters a token of English, with no tokenizer loaded. */
+const BY_CHARACTERS: Counter = { count: (text) => Math.ceil(text.length / 4) };
+
 /** Text of a string or of the text parts of a content array; images, audio and files are not counted. */
-function contentTokens(content: ChatMessage['content'], text: TextCounter): number {
+function contentTokens(content: ChatMessage['content'], text: Counter): number {
   if (typeof content === 'string') return text.count(content);
   if (!Array.isArray(content)) return 0;
   let tokens = 0;
@@ -40,7 +48,7 @@ function contentTokens(content: ChatMessage['content'], text: TextCounter): numb
   return tokens;
 }
 
-function messageTokens(message: ChatMessage, text: TextCounter, padSystem: boolean): number {
+function messageTokens(message: ChatMessage, text: Counter, padSystem: boolean): number {
   let tokens = PER_MESSAGE + text.count(message.role);
   // With tools, the system message is followed by a newline before the definitions.
   if (padSystem && typeof message.content === 'string' && message.content !== '' && !message.content.endsWith('\n')) {
@@ -67,7 +75,21 @@ function messageTokens(message: ChatMessage, text: TextCounter, padSystem: boole
  */
 export function countPromptTokens(request: ChatCompletionRequest, model: string): PromptTokenCount {
   const tokenizer = tokenizerForModel(model);
-  const text = new TextCounter(tokenizer === 'approximate' ? PROXY_ENCODING : tokenizer);
+  return { tokens: promptTokens(request, new TextCounter(tokenizer === 'approximate' ? PROXY_ENCODING : tokenizer)), tokenizer };
+}
+
+/**
+ * The same accounting with four characters a token and no tokenizer: for an
+ * up-front charge that the real usage corrects (per-key token and budget
+ * limits), where loading an encoding (0.1-0.5 s, up to ~90 MB) into every
+ * gateway would cost more than the precision is worth. OpenAI estimates its
+ * own rate limits from characters too.
+ */
+export function approximatePromptTokens(request: ChatCompletionRequest): number {
+  return promptTokens(request, BY_CHARACTERS);
+}
+
+function promptTokens(request: ChatCompletionRequest, text: Counter): number {
   const tools = request.tools ?? [];
   let paddedSystem = false;
   let tokens = REPLY_PRIMING;
@@ -83,5 +105,5 @@ export function countPromptTokens(request: ChatCompletionRequest, model: string)
   const choice = request.tool_choice;
   if (choice === 'none') tokens += TOOL_CHOICE_NONE;
   else if (typeof choice === 'object') tokens += text.count(choice.function.name) + TOOL_CHOICE_NAMED;
-  return { tokens: Math.max(0, tokens), tokenizer };
+  return Math.max(0, tokens);
 }

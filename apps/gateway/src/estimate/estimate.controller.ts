@@ -1,6 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import type { ModelCatalog } from '@switchyard/config';
-import { warmTokenizers } from '@switchyard/tokens';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { providerOverride } from '../chat/provider-override';
 import { MODEL_CATALOG } from '../tokens';
@@ -10,10 +9,9 @@ import { type ChatCompletionEstimate, estimateChatCompletion } from './estimate-
 @Controller('v1/estimate')
 @UseGuards(ApiKeyGuard)
 export class EstimateController {
-  constructor(@Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog) {
-    // At start, so the first estimate does not stall every request in flight while an encoding loads.
-    warmTokenizers(catalog.models.map((model) => model.model));
-  }
+  // Encodings load on the first estimate that needs them (0.1-0.5 s, once per process) rather than at
+  // start: they hold up to ~90 MB, and nothing else in the gateway uses them.
+  constructor(@Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog) {}
 
   @Post()
   @HttpCode(200)
