@@ -328,6 +328,12 @@ export class AsyncJobs {
     let job: Job<LlmJobPayload> | undefined = first;
     for (let hop = 0; hop < 17 && job !== undefined; hop++) {
       const state = await job.getState();
+      // The job was read before it finished: read it again for its result or failure.
+      if ((state === 'completed' || state === 'failed') && !job.finishedOn) {
+        const fresh = (await this.producer.queueFor(provider).getJob(job.id ?? jobId)) as Job<LlmJobPayload> | undefined;
+        if (fresh === undefined) break;
+        job = fresh;
+      }
       const result = job.returnvalue as LlmJobResult | null;
       if (state === 'completed' && result?.forwardedTo !== undefined) {
         provider = result.forwardedTo.provider;
