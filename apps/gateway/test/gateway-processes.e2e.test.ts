@@ -34,7 +34,7 @@ describe('GATEWAY_PROCESSES: gateway replicas on one port', () => {
       // Each process logs the requests it served (lines are flushed in batches): both served some.
       const served = () => gateway.output().split('\n').filter((line) => line.includes('"request completed"'));
       await expect.poll(() => served().length, { timeout: 5000 }).toBe(20);
-      const pids = new Set(served().map((line) => (JSON.parse(line) as { pid: number }).pid));
+      const pids = new Set(served().map((line) => /"pid":(\d+)/.exec(line)?.[1]));
       expect(pids.size).toBe(2);
       // A scrape reaches one process and answers for both.
       const metrics = await (await fetch(`${url}/metrics`, { headers: { connection: 'close' } })).text();
@@ -46,6 +46,12 @@ describe('GATEWAY_PROCESSES: gateway replicas on one port', () => {
       gateway.child.kill('SIGKILL');
     }
   }, 60_000);
+
+  it('stops with status 1 when no process can start (here: no database), instead of restarting them for ever', async () => {
+    const gateway = spawnGateway({ ...platform.env, GATEWAY_PROCESSES: '2', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/switchyard' });
+    expect(await gateway.exited).toBe(1);
+    expect(gateway.output()).toContain('failed before it could listen');
+  }, 30_000);
 
   it('refuses a process count that is not a whole number from 1 to 64, saying which setting is wrong', async () => {
     const gateway = spawnGateway({ ...platform.env, GATEWAY_PROCESSES: '0' });

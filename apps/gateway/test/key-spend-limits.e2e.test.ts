@@ -48,7 +48,7 @@ describe('per-key token limits and budgets', () => {
   it('counts the estimate up front (concurrent requests see each other) and settles with the real usage after', async () => {
     // `slow` answers after 600 ms: every request is let in (or not) before any is settled.
     const body = { model: 'slow', messages: [{ role: 'user', content: 'count my tokens, please' }], max_tokens: 200 };
-    await freshMinute(15_000);
+    await freshMinute(25_000);
     // What one such request is charged, as a fresh key's window shows it.
     const probe = await post('/chat/completions', await keyWith({ tokensPerMinute: 100_000 }), body);
     const charged = 100_000 - Number(probe.headers.get('x-ratelimit-remaining-tokens'));

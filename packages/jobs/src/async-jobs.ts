@@ -244,8 +244,12 @@ export class AsyncJobs {
     // Every worker hears it: the one running the job aborts it, the others drop it if it reaches them.
     await this.producer.cancel(jobId);
     if (onDropped === undefined) {
-      if (found.job !== undefined && (await found.job.getState()) === 'delayed') await found.job.promote().catch(() => undefined);
-      return { ...found.view, status: 'cancelled' };
+      // Brought forward so a worker reaches it soon: a delayed job made due, a low-priority one put first
+      // among the prioritized (a job waiting without a priority is already ahead of those).
+      const state = await found.job?.getState();
+      if (state === 'delayed') await found.job?.promote().catch(() => undefined);
+      if (state === 'prioritized') await found.job?.changePriority({ priority: 1 }).catch(() => undefined);
+      return (await this.locate(jobId, tenant)).view;
     }
     if (found.view.status === 'queued' && found.job !== undefined) {
       // A job a worker took meanwhile is locked and stays (the cancel above reaches that worker); one that

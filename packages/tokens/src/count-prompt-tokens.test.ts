@@ -145,6 +145,9 @@ describe(approximatePromptTokens.name, () => {
     // Charged up front and corrected later, so erring high is the safe side.
     expect(approximate).toBeGreaterThanOrEqual(exact);
     expect(approximate).toBeLessThan(exact * 1.4);
+    // Text outside ASCII is not under-counted: Chinese runs near a token a character.
+    const chinese: ChatCompletionRequest = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: '请把这张工单总结成一句话，给值班工程师看。导出任务连续三晚超时失败。' }] };
+    expect(approximatePromptTokens(chinese)).toBeGreaterThanOrEqual(countPromptTokens(chinese, 'gpt-4o-mini').tokens);
     // The fixed terms are the same: an empty user message is 3 (priming) + 3 (message) + 1 (role "user").
     expect(approximatePromptTokens({ model: 'x', messages: [{ role: 'user', content: '' }] })).toBe(7);
   });

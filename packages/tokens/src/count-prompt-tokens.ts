@@ -33,8 +33,18 @@ interface Counter {
   count(text: string): number;
 }
 
-/** The usual four characters a token of English, with no tokenizer loaded. */
-const BY_CHARACTERS: Counter = { count: (text) => Math.ceil(text.length / 4) };
+/**
+ * With no tokenizer loaded: four ASCII characters a token (English), and a
+ * token for every other character, since Chinese, Japanese and Korean run
+ * near one token a character and an estimate must not fall far below.
+ */
+const BY_CHARACTERS: Counter = {
+  count(text) {
+    let ascii = 0;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 128) ascii++;
+    return Math.ceil(ascii / 4) + (text.length - ascii);
+  },
+};
 
 /** Text of a string or of the text parts of a content array; images, audio and files are not counted. */
 function contentTokens(content: ChatMessage['content'], text: Counter): number {
@@ -79,7 +89,7 @@ export function countPromptTokens(request: ChatCompletionRequest, model: string)
 }
 
 /**
- * The same accounting with four characters a token and no tokenizer: for an
+ * The same accounting by characters, with no tokenizer (see BY_CHARACTERS): for an
  * up-front charge that the real usage corrects (per-key token and budget
  * limits), where loading an encoding (0.1-0.5 s, up to ~90 MB) into every
  * gateway would cost more than the precision is worth. OpenAI estimates its

@@ -1,5 +1,5 @@
-import cluster from 'node:cluster';
 import { AggregatorRegistry, Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { inGatewayCluster } from './cluster-metrics';
 
 /** Prometheus metrics of one gateway process; observed in a response hook, off the handler. */
 export class GatewayMetrics {
@@ -35,7 +35,7 @@ export class GatewayMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_gateway_' });
     // One of several gateway processes: the primary's aggregator asks each for this registry. Making an
     // aggregator here is what installs prom-client's listener that answers it.
-    if (cluster.isWorker) {
+    if (inGatewayCluster()) {
       AggregatorRegistry.setRegistries([this.registry]);
       void new AggregatorRegistry();
     }
