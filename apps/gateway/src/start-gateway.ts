@@ -15,7 +15,6 @@ import { type AuthenticatedRequest, admitLater, admitNow, authenticateRequest } 
 import { estimateCharge } from './auth/charge-estimate';
 import { sendHttpError } from './errors/send-http-error';
 import { buildOpenApiDocument } from './docs/openapi-document';
-import { readMaxFileBytes } from './files/file-upload-limit';
 import type { GatewayContext } from './gateway-context';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 
@@ -31,7 +30,6 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 export async function startGateway(source: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningGateway> {
   const env = loadPlatformEnv(source);
-  const maxFileBytes = readMaxFileBytes(source);
   const log = logger ?? createLogger({ service: 'gateway', level: env.LOG_LEVEL });
   const config = loadRoutingConfig(env.SWITCHYARD_CONFIG, source);
   const catalog = new ModelCatalog(config, source);
@@ -85,7 +83,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     files,
     responseCache: new ResponseCache(requestPath, env.SWITCHYARD_KEY_PREFIX, config.gateway.cacheTtlSeconds),
     batches,
-    maxFileBytes,
+    maxFileBytes: env.FILE_UPLOAD_MAX_BYTES,
     logger: log,
     metrics: new GatewayMetrics(),
   };

@@ -12,6 +12,6 @@ export {
   type ProviderKind,
   type RoutingConfig,
 } from './routing-config-schema';
-export { loadPlatformEnv, type PlatformEnv } from './platform-env';
+export { loadPlatformEnv, parseEnv, type PlatformEnv } from './platform-env';
 export { extractApiKey } from './extract-api-key';
 export { resolveConfigPath } from './resolve-config-path';

@@ -34,15 +34,34 @@ const platformEnvSchema = z.object({
   BATCH_EXPIRY_CHECK_MS: intFromEnv(60_000),
   /** Gateway processes sharing the port (node:cluster); the gateway keeps no state of its own, so they are replicas. */
   GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * The largest file `POST /v1/files` accepts; uploads are read as a stream,
+   * so the JSON body limit never applies to them. PostgreSQL keeps a bytea
+   * value of at most 1 GiB. Empty means unset (compose passes it so).
+   */
+  FILE_UPLOAD_MAX_BYTES: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce
+      .number()
+      .int()
+      .positive()
+      .max(1024 * 1024 * 1024 - 1)
+      .default(100 * 1024 * 1024),
+  ),
 });
 
 export type PlatformEnv = z.infer<typeof platformEnvSchema>;
 
-export function loadPlatformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
-  const result = platformEnvSchema.safeParse(env);
+/** The environment read through `schema`; every variable at fault is named in one ConfigError. */
+export function parseEnv<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv): z.output<S> {
+  const result = schema.safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   return result.data;
+}
+
+export function loadPlatformEnv(env: NodeJS.ProcessEnv = process.env): PlatformEnv {
+  return parseEnv(platformEnvSchema, env);
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from '@switchyard/config';
+import { ConfigError, parseEnv } from '@switchyard/config';
 import { z } from 'zod';
 import type { DeliverySettings } from './delivery-processor';
 import { DestinationPolicy } from './destination-policy';
@@ -35,12 +35,7 @@ const webhookEnvSchema = z.object({
 export type WebhookEnv = z.infer<typeof webhookEnvSchema>;
 
 export function loadWebhookEnv(source: NodeJS.ProcessEnv = process.env): WebhookEnv {
-  const result = webhookEnvSchema.safeParse(source);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
-  }
-  return result.data;
+  return parseEnv(webhookEnvSchema, source);
 }
 
 export function deliverySettingsFromEnv(env: WebhookEnv): DeliverySettings {
