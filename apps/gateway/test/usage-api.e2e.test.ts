@@ -1,19 +1,9 @@
-import { createUsageDataSource } from '@switchyard/usage';
+import { createUsageDataSource, type UsageTotals } from '@switchyard/usage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 
 const ADMIN_KEY = 'sk-admin-switchyard-usage-00000001';
 
-interface Totals {
-  group: string | null;
-  requests: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  cost_usd: number;
-  cache_hit_rate: number;
-  error_rate: number;
-}
 
 describe('the usage API', () => {
   let platform: Platform;
@@ -73,7 +63,7 @@ describe('the usage API', () => {
 
   it('totals equal the sum of the rows, per model', async () => {
     await expect.poll(async () => ((await get('/v1/requests?limit=500')).body.data as unknown[]).length, { timeout: 5000 }).toBe(8);
-    const usage = (await get(`/v1/usage?group_by=model&start=${started}`)).body as { data: Totals[] };
+    const usage = (await get(`/v1/usage?group_by=model&start=${started}`)).body as { data: UsageTotals[] };
     const database = createUsageDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
     await database.initialize();
     const expected = (await database.query(
@@ -81,7 +71,7 @@ describe('the usage API', () => {
               (count(*) FILTER (WHERE cache_hit))::float8 / count(*) AS cache_hit_rate
          FROM llm_requests WHERE tenant = $1 GROUP BY 1 ORDER BY 1`,
       [tenant],
-    )) as Partial<Totals>[];
+    )) as Partial<UsageTotals>[];
     await database.destroy();
     expect(usage.data.map(({ group, requests, total_tokens, cost_usd, cache_hit_rate }) => ({ group, requests, total_tokens, cost_usd, cache_hit_rate }))).toStrictEqual(expected);
     const echo = usage.data.find((row) => row.group === 'mock-echo');
@@ -93,9 +83,9 @@ describe('the usage API', () => {
   it("never shows one tenant another's requests, and refuses bad parameters", async () => {
     const mine = (await get('/v1/requests?limit=1')).body.data as { id: string }[];
     expect((await get(`/v1/requests/${mine[0]?.id}`, TEST_API_KEY)).status).toBe(404);
-    const ours = (await get(`/v1/usage?group_by=key&start=${started}`)).body.data as Totals[];
+    const ours = (await get(`/v1/usage?group_by=key&start=${started}`)).body.data as UsageTotals[];
     expect(ours.map((row) => row.group)).toStrictEqual([keyId]);
-    const theirs = (await get(`/v1/usage?group_by=key&start=${started}`, TEST_API_KEY)).body.data as Totals[];
+    const theirs = (await get(`/v1/usage?group_by=key&start=${started}`, TEST_API_KEY)).body.data as UsageTotals[];
     expect(theirs.map((row) => row.group)).not.toContain(keyId);
     for (const [path, param] of [
       ['/v1/usage?group_by=color', 'group_by'],
@@ -115,7 +105,7 @@ describe('the usage API', () => {
     await expect.poll(async () => ((await get('/v1/requests?limit=500')).body.data as unknown[]).length, { timeout: 5000 }).toBe(8);
     // Another tenant's traffic in the same window.
     await platform.client.chat.completions.create({ model: 'mock-echo', messages: [{ role: 'user', content: 'from acme' }] });
-    const byTenant = async () => ((await get(`/admin/usage?group_by=tenant&start=${started}`, ADMIN_KEY)).body.data ?? []) as Totals[];
+    const byTenant = async () => ((await get(`/admin/usage?group_by=tenant&start=${started}`, ADMIN_KEY)).body.data ?? []) as UsageTotals[];
     await expect.poll(async () => (await byTenant()).length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     const groups = await byTenant();
     expect(groups.find((row) => row.group === tenant)).toMatchObject({ requests: 8 });
