@@ -1,36 +1,9 @@
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@switchyard/client';
 import type { AsyncJobView } from '@switchyard/contracts';
 import { type RunningWebhookDispatcher, startWebhookDispatcher } from '@switchyard/webhook-dispatcher';
+import { startWebhookReceiver, type WebhookReceiver } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
-
-interface Received {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A receiver on loopback; each path answers with its list of statuses in turn, the last one repeating. */
-async function startReceiver(scripts: Record<string, number[]>) {
-  const received: Received[] = [];
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const path = request.url ?? '/';
-      received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString() });
-      const script = scripts[path] ?? [200];
-      const status = (script.length > 1 ? script.shift() : script[0]) ?? 200;
-      response.writeHead(status).end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, to: (path: string) => received.filter((r) => r.path === path) };
-}
 
 // 24 bytes in base64: valid Standard Webhooks secrets, for the tests only.
 const PLATFORM_SECRET = 'whsec_c3dpdGNoeWFyZC13ZWJob29rcy10ZXN0';
@@ -39,10 +12,10 @@ const JOB_SECRET = 'whsec_am9iLW93bi1zZWNyZXQtZm9yLXRlc3Rz';
 describe('async jobs report through signed webhooks', () => {
   let platform: Platform;
   let dispatcher: RunningWebhookDispatcher;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
-    receiver = await startReceiver({ '/flaky': [500, 500, 500, 200], '/down': [503] });
+    receiver = await startWebhookReceiver({ '/flaky': [500, 500, 500, 200], '/down': [503] });
     platform = await startPlatform();
     dispatcher = await startWebhookDispatcher({
       ...platform.env,
@@ -56,7 +29,7 @@ describe('async jobs report through signed webhooks', () => {
   afterAll(async () => {
     await dispatcher.close();
     await platform.close();
-    receiver.server.close();
+    receiver.close();
   });
 
   async function submit(body: Record<string, unknown>, key = TEST_API_KEY): Promise<AsyncJobView> {
@@ -73,8 +46,8 @@ describe('async jobs report through signed webhooks', () => {
 
   it('delivers job.succeeded, signed so that a Standard Webhooks verifier accepts it', async () => {
     const job = await submit({ webhook: { url: `${receiver.base}/done` } });
-    await expect.poll(() => receiver.to('/done').length, { timeout: 5000 }).toBe(1);
-    const [delivery] = receiver.to('/done');
+    await expect.poll(() => receiver.requestsTo('/done').length, { timeout: 5000 }).toBe(1);
+    const [delivery] = receiver.requestsTo('/done');
     const event = verifyWebhook<{ type: string; data: AsyncJobView }>(delivery?.headers ?? {}, delivery?.body ?? '', PLATFORM_SECRET);
     expect(event.type).toBe('job.succeeded');
     expect(event.data).toMatchObject({ id: job.id, status: 'succeeded' });
@@ -87,23 +60,23 @@ describe('async jobs report through signed webhooks', () => {
 
   it("signs with the job's own secret when it gave one, and reports failures and cancels", async () => {
     const failed = await submit({ model: 'bad-upstream-key', webhook: { url: `${receiver.base}/failed`, secret: JOB_SECRET } });
-    await expect.poll(() => receiver.to('/failed').length, { timeout: 8000 }).toBe(1);
-    const [failure] = receiver.to('/failed');
+    await expect.poll(() => receiver.requestsTo('/failed').length, { timeout: 8000 }).toBe(1);
+    const [failure] = receiver.requestsTo('/failed');
     const event = verifyWebhook<{ type: string; data: AsyncJobView }>(failure?.headers ?? {}, failure?.body ?? '', JOB_SECRET);
     expect(event).toMatchObject({ type: 'job.failed', data: { id: failed.id, status: 'failed', error: { code: 'upstream_auth_failed' } } });
 
     const later = await submit({ delay: 60_000, webhook: { url: `${receiver.base}/cancelled` } });
     expect((await api('DELETE', `/v1/jobs/${later.id}`)).status).toBe(200);
-    await expect.poll(() => receiver.to('/cancelled').length, { timeout: 5000 }).toBe(1);
-    const [cancel] = receiver.to('/cancelled');
+    await expect.poll(() => receiver.requestsTo('/cancelled').length, { timeout: 5000 }).toBe(1);
+    const [cancel] = receiver.requestsTo('/cancelled');
     expect(verifyWebhook<{ type: string }>(cancel?.headers ?? {}, cancel?.body ?? '', PLATFORM_SECRET).type).toBe('job.cancelled');
   }, 15_000);
 
   it('retries a failing receiver until it succeeds, then delivers exactly once', async () => {
     await submit({ webhook: { url: `${receiver.base}/flaky` } });
-    await expect.poll(() => receiver.to('/flaky').length, { timeout: 8000 }).toBe(4);
+    await expect.poll(() => receiver.requestsTo('/flaky').length, { timeout: 8000 }).toBe(4);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const attempts = receiver.to('/flaky');
+    const attempts = receiver.requestsTo('/flaky');
     expect(attempts).toHaveLength(4);
     expect(new Set(attempts.map((attempt) => attempt.headers['webhook-id'])).size).toBe(1);
     for (const attempt of attempts) expect(() => verifyWebhook(attempt.headers, attempt.body, PLATFORM_SECRET)).not.toThrow();
@@ -131,8 +104,8 @@ describe('async jobs report through signed webhooks', () => {
     expect(theirs.items.map((item) => item.eventId)).not.toContain(eventId);
     expect((await api('POST', `/v1/webhooks/dead-letters/${eventId}/redeliver`, OTHER_TENANT_KEY)).status).toBe(404);
 
-    const before = receiver.to('/down').length;
+    const before = receiver.requestsTo('/down').length;
     expect((await api('POST', `/v1/webhooks/dead-letters/${eventId}/redeliver`)).status).toBe(202);
-    await expect.poll(() => receiver.to('/down').length, { timeout: 5000 }).toBe(before + 1);
+    await expect.poll(() => receiver.requestsTo('/down').length, { timeout: 5000 }).toBe(before + 1);
   }, 20_000);
 });

@@ -1,45 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { WebhookDelivery } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/observability';
+import { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from '@switchyard/testing';
 import { generateWebhookSecret, listDeadLetters, redeliver, verifyWebhook, WebhookProducer } from '@switchyard/webhooks';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningWebhookDispatcher, startWebhookDispatcher } from '../src';
-
-interface Received {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  at: number;
-}
-
-interface Answer {
-  status: number;
-  headers?: Record<string, string>;
-}
-
-/** A receiver on loopback: each path answers from its script in turn, the last answer repeating. */
-async function startReceiver(scripts: Record<string, Answer[]>) {
-  const received: Received[] = [];
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const path = request.url ?? '/';
-      received.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString(), at: Date.now() });
-      const script = scripts[path] ?? [{ status: 404 }];
-      const answer = (script.length > 1 ? script.shift() : script[0]) as Answer;
-      response.writeHead(answer.status, answer.headers).end('{"ignored":true}');
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { server, base, received, requestsTo: (path: string) => received.filter((request) => request.path === path) };
-}
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `sytest-wh-${randomUUID().slice(0, 8)}`;
@@ -50,7 +16,7 @@ describe('webhook dispatcher', () => {
   const logLines: string[] = [];
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const producer = new WebhookProducer(redis, prefix);
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   let dispatcher: RunningWebhookDispatcher;
 
   function event(path: string, overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
@@ -73,13 +39,16 @@ describe('webhook dispatcher', () => {
   }
 
   beforeAll(async () => {
-    receiver = await startReceiver({
-      '/flaky': [{ status: 500 }, { status: 500 }, { status: 500 }, { status: 200 }],
-      '/ok': [{ status: 204 }],
-      '/down': [{ status: 500 }],
-      '/gone': [{ status: 410 }],
-      '/limited': [{ status: 429, headers: { 'retry-after': '1' } }, { status: 200 }],
-    });
+    receiver = await startWebhookReceiver(
+      {
+        '/flaky': [500, 500, 500, 200],
+        '/ok': [204],
+        '/down': [500],
+        '/gone': [410],
+        '/limited': [{ status: 429, headers: { 'retry-after': '1' } }, 200],
+      },
+      404,
+    );
     const logger = createLogger({ service: 'webhook-dispatcher-test', level: 'debug', destination: { write: (line: string) => logLines.push(line) } });
     dispatcher = await startWebhookDispatcher(
       {
@@ -98,8 +67,7 @@ describe('webhook dispatcher', () => {
   afterAll(async () => {
     await dispatcher?.close();
     await producer.close();
-    receiver?.server.closeAllConnections();
-    receiver?.server.close();
+    receiver?.close();
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
@@ -130,7 +98,7 @@ describe('webhook dispatcher', () => {
     await settled(delivery.eventId, 'completed');
     const [request] = receiver.requestsTo('/ok');
     expect(request).toBeDefined();
-    expect(verifyWebhook((request as Received).headers, (request as Received).body, platformSecret)).toEqual(JSON.parse(delivery.body));
+    expect(verifyWebhook((request as ReceivedWebhook).headers, (request as ReceivedWebhook).body, platformSecret)).toEqual(JSON.parse(delivery.body));
   });
 
   it('waits as long as a 429’s Retry-After asks', async () => {
@@ -138,7 +106,7 @@ describe('webhook dispatcher', () => {
     await producer.deliver(delivery);
     await settled(delivery.eventId, 'completed');
     const [first, second] = receiver.requestsTo('/limited');
-    expect((second as Received).at - (first as Received).at).toBeGreaterThanOrEqual(950);
+    expect((second as ReceivedWebhook).at - (first as ReceivedWebhook).at).toBeGreaterThanOrEqual(950);
   });
 
   describe('dead letters', () => {
@@ -208,7 +176,7 @@ describe('webhook dispatcher', () => {
       expect(await redeliver(producer.queue, down.eventId, 'tenant-a')).toEqual({ status: 'requeued', eventId: down.eventId });
       await expect.poll(() => receiver.requestsTo('/down').length, { timeout: 5_000 }).toBe(RETRIES + 2);
       await settled(down.eventId, 'failed');
-      const last = receiver.requestsTo('/down').at(-1) as Received;
+      const last = receiver.requestsTo('/down').at(-1) as ReceivedWebhook;
       expect(last.headers['webhook-id']).toBe(down.eventId);
       expect(verifyWebhook(last.headers, last.body, down.secret as string)).toEqual(JSON.parse(down.body));
 

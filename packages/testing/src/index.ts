@@ -31,3 +31,4 @@ export {
   TGI_MOCK_MAX_TOTAL_TOKENS,
   TGI_MOCK_VERSION,
 } from './mock-upstream/tgi-protocol';
+export { type ReceivedWebhook, type ReceiverAnswer, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
