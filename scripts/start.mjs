@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readyBanner } from './start-banner.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const port = process.env.PORT ?? '8080';
@@ -75,12 +76,7 @@ async function announceWhenReady() {
     try {
       const response = await fetch(`http://127.0.0.1:${port}/readyz`);
       if (response.ok) {
-        process.stdout.write(
-          `\n  Switchyard is up on http://127.0.0.1:${port}\n` +
-            `  Try: curl http://127.0.0.1:${port}/v1/chat/completions -H "Authorization: Bearer ${process.env.SWITCHYARD_API_KEY ?? 'sk-switchyard-dev-key'}" \\\n` +
-            `         -H "Content-Type: application/json" -d '{"model":"default","messages":[{"role":"user","content":"Hello"}]}'\n` +
-            `  API docs: http://127.0.0.1:${port}/docs   Metrics: http://127.0.0.1:${port}/metrics\n\n`,
-        );
+        process.stdout.write(readyBanner(port, process.env.SWITCHYARD_API_KEY || undefined));
         return;
       }
     } catch {
