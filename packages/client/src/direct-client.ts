@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { loadRoutingConfig, ModelCatalog, type RoutingConfig } from '@switchyard/config';
+import { loadModelRouting, ModelCatalog, type ModelRouting } from '@switchyard/config';
 import {
   type AsyncJobStatus,
   type AsyncJobView,
@@ -17,9 +17,13 @@ export interface DirectClientOptions {
   redisUrl?: string;
   /** The platform's `SWITCHYARD_KEY_PREFIX`. */
   prefix?: string;
-  /** The platform's routing file (or the parsed config), to route models exactly as the gateway does. */
+  /**
+   * The platform's routing file (or the parsed config), to route models exactly
+   * as the gateway does. Only its providers and models are read: the gateway's
+   * API keys (`auth`) and their environment variables are not needed.
+   */
   configPath?: string;
-  config?: RoutingConfig;
+  config?: ModelRouting;
   /** Who the jobs run as: their usage rows, listing and tenancy. */
   caller: CallerIdentity;
   /** BullMQ attempts per route (default 3). */
@@ -52,7 +56,7 @@ export class DirectClient implements SwitchyardClient {
   static async connect(options: DirectClientOptions): Promise<DirectClient> {
     const url = options.redisUrl ?? 'redis://127.0.0.1:6379';
     const prefix = options.prefix ?? DEFAULT_KEY_PREFIX;
-    const config = options.config ?? loadRoutingConfig(options.configPath ?? 'switchyard.yaml');
+    const config = options.config ?? loadModelRouting(options.configPath ?? 'switchyard.yaml');
     // Producers never hold provider keys: the workers do.
     const catalog = new ModelCatalog(config, process.env, { keysHeldElsewhere: true });
     const redis = createRedis(url, { name: 'switchyard:client' });

@@ -1,13 +1,15 @@
 export { ConfigError } from './config-error';
 export { interpolateEnv } from './interpolate-env';
-export { loadRoutingConfig, parseRoutingConfig } from './load-routing-config';
+export { loadModelRouting, loadRoutingConfig, parseModelRouting, parseRoutingConfig } from './load-routing-config';
 export { LOCAL_KINDS, ModelCatalog, type EnabledProvider, type RouteChain } from './model-catalog';
 export {
+  modelRoutingSchema,
   routingConfigSchema,
   PROVIDER_KINDS,
   type ApiKeyConfig,
   type ModelConfig,
   type ModelPrice,
+  type ModelRouting,
   type ProviderConfig,
   type ProviderKind,
   type RoutingConfig,

@@ -1,5 +1,5 @@
 import { InvalidRequestError, ModelNotFoundError, type ResolvedRoute } from '@switchyard/contracts';
-import type { ModelConfig, ModelPrice, ProviderConfig, RoutingConfig } from './routing-config-schema';
+import type { ModelConfig, ModelPrice, ModelRouting, ProviderConfig } from './routing-config-schema';
 
 export interface EnabledProvider extends ProviderConfig {
   name: string;
@@ -54,7 +54,7 @@ export class ModelCatalog {
    * `keysHeldElsewhere`: route to keyed providers without holding their keys
    * (a producer that only enqueues; the workers hold the keys).
    */
-  constructor(config: RoutingConfig, env: NodeJS.ProcessEnv = process.env, options: { keysHeldElsewhere?: boolean } = {}) {
+  constructor(config: Pick<ModelRouting, 'providers' | 'models'>, env: NodeJS.ProcessEnv = process.env, options: { keysHeldElsewhere?: boolean } = {}) {
     const providers = new Map<string, EnabledProvider>();
     for (const [name, provider] of Object.entries(config.providers)) {
       const apiKey = provider.apiKeyEnv === undefined ? undefined : env[provider.apiKeyEnv] || undefined;

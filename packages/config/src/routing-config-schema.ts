@@ -109,64 +109,81 @@ const apiKeySchema = z
   })
   .strict();
 
-export const routingConfigSchema = z
+const gatewaySchema = z
   .object({
-    providers: z.record(
-      z.string().refine(isValidProviderName, 'provider names are lower-case letters, digits, "-" and "_"'),
-      providerSchema,
-    ),
-    models: z.array(modelSchema).min(1, 'list at least one model'),
-    auth: z.object({ keys: z.array(apiKeySchema).min(1, 'configure at least one API key') }).strict(),
-    gateway: z
-      .object({
-        requestTimeoutMs: z.number().int().positive().default(120_000),
-        maxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024),
-        /** How long the response cache keeps an answer; 0 turns the cache off. */
-        cacheTtlSeconds: z.number().int().min(0).default(3600),
-        /** A comment line on a stream with nothing else to send for this long, so proxies keep it open. */
-        streamHeartbeatMs: z.number().int().positive().default(15_000),
-        /** Bytes a stream may have waiting for a slow client before the gateway ends it and cancels the job. */
-        streamMaxBacklogBytes: z.number().int().positive().default(1024 * 1024),
-      })
-      .strict()
-      .default({ requestTimeoutMs: 120_000, maxBodyBytes: 4 * 1024 * 1024, cacheTtlSeconds: 3600, streamHeartbeatMs: 15_000, streamMaxBacklogBytes: 1024 * 1024 }),
+    requestTimeoutMs: z.number().int().positive().default(120_000),
+    maxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024),
+    /** How long the response cache keeps an answer; 0 turns the cache off. */
+    cacheTtlSeconds: z.number().int().min(0).default(3600),
+    /** A comment line on a stream with nothing else to send for this long, so proxies keep it open. */
+    streamHeartbeatMs: z.number().int().positive().default(15_000),
+    /** Bytes a stream may have waiting for a slow client before the gateway ends it and cancels the job. */
+    streamMaxBacklogBytes: z.number().int().positive().default(1024 * 1024),
   })
   .strict()
-  .superRefine((config, ctx) => {
-    // A name or alias belongs to one model; entries sharing a `name` are deployments of that model.
-    const owner = new Map<string, string>();
-    config.models.forEach((model, index) => {
-      if (!(model.provider in config.providers)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['models', index, 'provider'],
-          message: `unknown provider '${model.provider}' (configured: ${Object.keys(config.providers).join(', ') || 'none'})`,
-        });
-      }
-      for (const name of [model.name, ...model.aliases]) {
-        const claimedBy = owner.get(name);
-        if (claimedBy !== undefined && claimedBy !== model.name) {
-          ctx.addIssue({ code: 'custom', path: ['models', index, 'name'], message: `'${name}' is already used by model '${claimedBy}'` });
-        }
-        owner.set(name, model.name);
-      }
-    });
-    const names = new Set(config.models.flatMap((model) => [model.name, ...model.aliases]));
-    config.models.forEach((model, index) => {
-      model.fallbacks.forEach((fallback, position) => {
-        if (!names.has(fallback)) {
-          ctx.addIssue({ code: 'custom', path: ['models', index, 'fallbacks', position], message: `unknown model '${fallback}'` });
-        } else if (fallback === model.name || model.aliases.includes(fallback)) {
-          ctx.addIssue({ code: 'custom', path: ['models', index, 'fallbacks', position], message: 'a model cannot fall back to itself' });
-        }
+  .default({ requestTimeoutMs: 120_000, maxBodyBytes: 4 * 1024 * 1024, cacheTtlSeconds: 3600, streamHeartbeatMs: 15_000, streamMaxBacklogBytes: 1024 * 1024 });
+
+const routesShape = {
+  providers: z.record(
+    z.string().refine(isValidProviderName, 'provider names are lower-case letters, digits, "-" and "_"'),
+    providerSchema,
+  ),
+  models: z.array(modelSchema).min(1, 'list at least one model'),
+  gateway: gatewaySchema,
+};
+
+type Routes = z.infer<z.ZodObject<typeof routesShape>>;
+
+function checkRoutes(config: Routes, ctx: z.RefinementCtx): void {
+  // A name or alias belongs to one model; entries sharing a `name` are deployments of that model.
+  const owner = new Map<string, string>();
+  config.models.forEach((model, index) => {
+    if (!(model.provider in config.providers)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['models', index, 'provider'],
+        message: `unknown provider '${model.provider}' (configured: ${Object.keys(config.providers).join(', ') || 'none'})`,
       });
-    });
-    for (const [name, provider] of Object.entries(config.providers)) {
-      // Another server would ignore these silently; an operator who set them expects them to act.
-      if (provider.kind !== 'ollama' && (provider.keepAlive !== undefined || provider.preload.length > 0)) {
-        ctx.addIssue({ code: 'custom', path: ['providers', name, provider.keepAlive === undefined ? 'preload' : 'keepAlive'], message: 'only ollama providers take keepAlive and preload' });
-      }
     }
+    for (const name of [model.name, ...model.aliases]) {
+      const claimedBy = owner.get(name);
+      if (claimedBy !== undefined && claimedBy !== model.name) {
+        ctx.addIssue({ code: 'custom', path: ['models', index, 'name'], message: `'${name}' is already used by model '${claimedBy}'` });
+      }
+      owner.set(name, model.name);
+    }
+  });
+  const names = new Set(config.models.flatMap((model) => [model.name, ...model.aliases]));
+  config.models.forEach((model, index) => {
+    model.fallbacks.forEach((fallback, position) => {
+      if (!names.has(fallback)) {
+        ctx.addIssue({ code: 'custom', path: ['models', index, 'fallbacks', position], message: `unknown model '${fallback}'` });
+      } else if (fallback === model.name || model.aliases.includes(fallback)) {
+        ctx.addIssue({ code: 'custom', path: ['models', index, 'fallbacks', position], message: 'a model cannot fall back to itself' });
+      }
+    });
+  });
+  for (const [name, provider] of Object.entries(config.providers)) {
+    // Another server would ignore these silently; an operator who set them expects them to act.
+    if (provider.kind !== 'ollama' && (provider.keepAlive !== undefined || provider.preload.length > 0)) {
+      ctx.addIssue({ code: 'custom', path: ['providers', name, provider.keepAlive === undefined ? 'preload' : 'keepAlive'], message: 'only ollama providers take keepAlive and preload' });
+    }
+  }
+}
+
+/**
+ * The routing file as the workers and the direct client read it: providers
+ * and models. The gateway's API keys (`auth`) are left out before the
+ * environment is substituted, so these services need none of their variables.
+ */
+export const modelRoutingSchema = z.object(routesShape).strict().superRefine(checkRoutes);
+
+/** The whole routing file, as the gateway reads it. */
+export const routingConfigSchema = z
+  .object({ ...routesShape, auth: z.object({ keys: z.array(apiKeySchema).min(1, 'configure at least one API key') }).strict() })
+  .strict()
+  .superRefine((config, ctx) => {
+    checkRoutes(config, ctx);
     const keyIds = new Set<string>();
     config.auth.keys.forEach((key, index) => {
       if (keyIds.has(key.id)) {
@@ -176,6 +193,7 @@ export const routingConfigSchema = z
     });
   });
 
+export type ModelRouting = z.infer<typeof modelRoutingSchema>;
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
 export type ProviderConfig = RoutingConfig['providers'][string];
 export type ModelConfig = RoutingConfig['models'][number];

@@ -1,4 +1,4 @@
-import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, type PlatformEnv } from '@switchyard/config';
+import { loadModelRouting, loadPlatformEnv, ModelCatalog, type PlatformEnv } from '@switchyard/config';
 import { BackendHealth } from './backend-health';
 import { CircuitBreaker } from './circuit-breaker';
 import { JobCancellations } from './job-cancellations';
@@ -51,7 +51,7 @@ export interface StartLlmWorkerOptions {
 export async function startLlmWorker({ service, kinds, publishInventory = false, source = process.env, logger }: StartLlmWorkerOptions): Promise<RunningWorker> {
   const env = loadPlatformEnv(source);
   const log = logger ?? createLogger({ service, level: env.LOG_LEVEL });
-  const catalog = new ModelCatalog(loadRoutingConfig(env.SWITCHYARD_CONFIG, source), source);
+  const catalog = new ModelCatalog(loadModelRouting(env.SWITCHYARD_CONFIG, source), source);
   const providers = chooseProviders(env, catalog, kinds);
   if (providers.length === 0) {
     log.info({ kinds: [...kinds] }, `${service}: no provider of these kinds is configured; nothing to consume`);
