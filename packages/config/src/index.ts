@@ -1,7 +1,8 @@
 export { ConfigError } from './config-error';
 export { interpolateEnv } from './interpolate-env';
 export { loadModelRouting, loadRoutingConfig, parseModelRouting, parseRoutingConfig } from './load-routing-config';
-export { LOCAL_KINDS, ModelCatalog, type EnabledProvider, type RouteChain } from './model-catalog';
+export { ModelCatalog, type EnabledProvider, type RouteChain } from './model-catalog';
+export { CLOUD_KINDS, LOCAL_KINDS } from './worker-kinds';
 export {
   modelRoutingSchema,
   routingConfigSchema,

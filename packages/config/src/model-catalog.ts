@@ -1,5 +1,6 @@
 import { InvalidRequestError, ModelNotFoundError, type ResolvedRoute } from '@switchyard/contracts';
 import type { ModelConfig, ModelPrice, ModelRouting, ProviderConfig } from './routing-config-schema';
+import { LOCAL_KINDS } from './worker-kinds';
 
 export interface EnabledProvider extends ProviderConfig {
   name: string;
@@ -35,9 +36,6 @@ const NO_CHARGE: ModelPrice = Object.freeze({ inputPerMillion: 0, outputPerMilli
 
 /** What a local server's model may be called when named directly: no spaces, newlines or controls. */
 const DIRECT_MODEL_NAME = /^[A-Za-z0-9._:/@-]{1,128}$/;
-
-/** Model servers the operator runs; with `directModels`, any model they have may be named directly. */
-export const LOCAL_KINDS: ReadonlySet<string> = new Set(['ollama', 'llamacpp', 'vllm', 'tgi']);
 
 /**
  * The models callers may use: those whose provider is usable here (its key
