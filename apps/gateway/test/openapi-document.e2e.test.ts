@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileErrors, validate } from '@readme/openapi-parser';
+import openapiTS, { astToString } from 'openapi-typescript';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
+
+type PathItem = Record<string, unknown>;
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, PathItem>;
+  components: { schemas: Record<string, unknown>; responses: Record<string, unknown> };
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+/** Swagger UI and the document itself: the docs plugin's own routes, not the API. */
+const DOCS_ROUTES = /^\/docs(\/|$)/;
+
+/** `METHOD /path/{}` for every route Fastify serves, read from its route tree (its only public listing). */
+function servedRoutes(platform: Platform): string[] {
+  const tree = platform.gateway.app.getHttpAdapter().getInstance().printRoutes({ commonPrefix: false });
+  const prefixes: string[] = [];
+  const routes: string[] = [];
+  for (const line of tree.split('\n')) {
+    const match = /^((?:[│ ] {3})*)[├└]── (\S+)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (match === null) continue;
+    const depth = (match[1] ?? '').length / 4;
+    const path = (prefixes[depth - 1] ?? '') + (match[2] ?? '');
+    prefixes[depth] = path;
+    for (const method of match[3]?.split(', ') ?? []) {
+      // HEAD is Fastify's automatic twin of every GET.
+      if (method !== 'HEAD' && !DOCS_ROUTES.test(path)) routes.push(`${method} ${path.replace(/:[^/]+/g, '{}')}`);
+    }
+  }
+  return routes.sort();
+}
+
+function documentedRoutes(document: OpenApiDocument): string[] {
+  return Object.entries(document.paths)
+    .flatMap(([path, item]) => METHODS.filter((method) => method in item).map((method) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`))
+    .sort();
+}
+
+describe('the OpenAPI document at /docs/json', () => {
+  let platform: Platform;
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    const response = await fetch(`${platform.gateway.url}/docs/json`);
+    expect(response.status).toBe(200);
+    document = (await response.json()) as OpenApiDocument;
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  it('is valid OpenAPI 3.1', async () => {
+    expect(document.openapi).toMatch(/^3\.1\.\d+$/);
+    // The validator dereferences what it is given, so it gets a copy.
+    const result = await validate(structuredClone(document) as never);
+    expect(result.valid ? 'valid' : compileErrors(result)).toBe('valid');
+  });
+
+  it('describes every route the gateway serves, and none that it does not', () => {
+    const served = servedRoutes(platform);
+    // The route tree was read: the API has far more routes than this.
+    expect(served.length).toBeGreaterThan(30);
+    const documented = documentedRoutes(document);
+    expect(served.filter((route) => !documented.includes(route))).toEqual([]);
+    expect(documented.filter((route) => !served.includes(route))).toEqual([]);
+  });
+
+  it('describes the error body once, in components, and every error answer refers to it', () => {
+    expect(document.components.schemas.Error).toMatchObject({ required: ['error'], properties: { error: { required: ['message', 'type', 'param', 'code'] } } });
+    const errorAnswers = Object.values(document.paths).flatMap((item) =>
+      METHODS.flatMap((method) => Object.entries(((item[method] as { responses?: Record<string, unknown> } | undefined)?.responses ?? {}) as Record<string, unknown>)),
+    ).filter(([status]) => Number(status) >= 400);
+    const inlined = errorAnswers.filter(([, answer]) => JSON.stringify(answer) !== JSON.stringify({ $ref: '#/components/responses/Error' }));
+    // /readyz's 503 is its own "not ready" answer, not an error body.
+    expect(inlined.map(([status, answer]) => `${status} ${JSON.stringify(answer)}`)).toEqual(['503 {"description":"Not ready"}']);
+    expect(errorAnswers.length).toBeGreaterThan(80);
+  });
+
+  it('generates a typed client whose calls typecheck and reach the running gateway', { timeout: 120_000 }, async () => {
+    const types = astToString(await openapiTS(document as never));
+    // Inside the package, so the client's `openapi-fetch` import resolves; removed afterwards.
+    const dir = mkdtempSync(join(__dirname, '.openapi-client-'));
+    try {
+      writeFileSync(join(dir, 'api.d.ts'), types);
+      writeFileSync(
+        join(dir, 'calls.ts'),
+        `import createClient from 'openapi-fetch';
+import type { paths } from './api';
+
+export async function calls(baseUrl: string, apiKey: string) {
+  const client = createClient<paths>({ baseUrl, headers: { authorization: \`Bearer \${apiKey}\` } });
+  const models = await client.GET('/v1/models');
+  const ids: string[] = models.data?.data.map((model) => model.id) ?? [];
+  const chat = await client.POST('/v1/chat/completions', {
+    body: { model: 'mock-echo', messages: [{ role: 'user', content: 'typed hello' }] },
+    params: { header: { 'x-request-id': 'typed-client-1' } },
+  });
+  // The answer is JSON, or with \`stream: true\` server-sent events (a string).
+  const content: string | null | undefined = typeof chat.data === 'object' ? chat.data.choices[0]?.message.content : undefined;
+  const missing = await client.GET('/v1/jobs/{id}', { params: { path: { id: 'job_00000000000000000000000000000000_mock' } } });
+  const code: string | undefined = missing.error?.error.code;
+  return { ids, content, status: missing.response.status, code };
+}
+`,
+      );
+      // A call the document does not allow, to show the types hold something.
+      writeFileSync(
+        join(dir, 'wrong.ts'),
+        `import createClient from 'openapi-fetch';
+import type { paths } from './api';
+const client = createClient<paths>({ baseUrl: 'http://127.0.0.1' });
+void client.POST('/v1/chat/completions', { body: { model: 'm', messages: 'not a list' } });
+void client.GET('/v1/no-such-route');
+`,
+      );
+      const typecheck = (file: string) => {
+        const program = ts.createProgram([join(dir, file)], {
+          strict: true,
+          noEmit: true,
+          target: ts.ScriptTarget.ES2022,
+          module: ts.ModuleKind.ESNext,
+          moduleResolution: ts.ModuleResolutionKind.Bundler,
+          skipLibCheck: true,
+          types: [],
+        });
+        return ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      };
+      expect(typecheck('calls.ts')).toEqual([]);
+      expect(typecheck('wrong.ts')).toHaveLength(2);
+
+      const { calls } = (await import(join(dir, 'calls.ts'))) as { calls: (baseUrl: string, apiKey: string) => Promise<Record<string, unknown>> };
+      expect(await calls(platform.gateway.url, TEST_API_KEY)).toStrictEqual({
+        ids: expect.arrayContaining(['mock-echo']),
+        content: expect.stringContaining('typed hello'),
+        status: 404,
+        code: 'not_found',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
