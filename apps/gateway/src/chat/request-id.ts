@@ -7,6 +7,11 @@ export function newJobId(kind: 'req' | 'job' = 'req'): string {
   return `${kind}_${randomUUID().replaceAll('-', '')}`;
 }
 
+/** A chat completion's job (`newJobId()`): it has no status URL, only its usage row at `/v1/requests/{id}`. */
+export function isChatJobId(id: string): boolean {
+  return id.startsWith('req_');
+}
+
 export function callerRequestId(header: string | string[] | undefined, jobId: string): string {
   return typeof header === 'string' && CALLER_REQUEST_ID.test(header) ? header : jobId;
 }

@@ -5,8 +5,11 @@ import {
   type AsyncJobStatus,
   type AsyncJobView,
   type CallerIdentity,
+  ErrorCode,
   InvalidRequestError,
   type LlmJobPayload,
+  NotFoundError,
+  SwitchyardError,
   parseAsyncJobRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
@@ -14,6 +17,7 @@ import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, buildDroppedRecord, ty
 import { injectTraceContext } from '@switchyard/observability';
 import type { UsageRecorder } from '@switchyard/usage';
 import { providerOverride } from '../chat/provider-override';
+import { isChatJobId } from '../chat/request-id';
 import { rejectedRecord } from '../chat/rejected-record';
 import { listLimit } from '../list-limit';
 import { ASYNC_JOBS, KEY_LIMITS, MODEL_CATALOG, USAGE } from '../tokens';
@@ -74,7 +78,13 @@ export class JobsService {
   }
 
   get(jobId: string, caller: CallerIdentity): Promise<AsyncJobView> {
-    return this.jobs.get(jobId, caller.tenant);
+    return this.jobs.get(jobId, caller.tenant).catch((error: unknown) => {
+      // A 504's job id is a chat completion's: say where that one is found.
+      if (SwitchyardError.isInstance(error) && error.code === ErrorCode.NotFound && isChatJobId(jobId)) {
+        throw new NotFoundError(`No job with id '${jobId}' here: it is a chat completion's; GET /v1/requests/${jobId} answers with its outcome once it ends.`);
+      }
+      throw error;
+    });
   }
 
   /** A job taken off its queue before it ran gets its row here, since no worker will see it. */
