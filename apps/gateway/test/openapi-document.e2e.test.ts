@@ -105,9 +105,17 @@ export async function calls(baseUrl: string, apiKey: string) {
   });
   // The answer is JSON, or with \`stream: true\` server-sent events (a string).
   const content: string | null | undefined = typeof chat.data === 'object' ? chat.data.choices[0]?.message.content : undefined;
+  const accepted = await client.POST('/v1/jobs', { body: { model: 'mock-echo', messages: [{ role: 'user', content: 'typed job' }] } });
+  const jobId: string = accepted.data?.id ?? '';
+  let job = (await client.GET('/v1/jobs/{id}', { params: { path: { id: jobId } } })).data;
+  for (let i = 0; i < 200 && job?.status !== 'succeeded'; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    job = (await client.GET('/v1/jobs/{id}', { params: { path: { id: jobId } } })).data;
+  }
+  const jobAnswer: string | null | undefined = job?.result?.choices[0]?.message.content;
   const missing = await client.GET('/v1/jobs/{id}', { params: { path: { id: 'job_00000000000000000000000000000000_mock' } } });
   const code: string | undefined = missing.error?.error.code;
-  return { ids, content, status: missing.response.status, code };
+  return { ids, content, statusUrl: accepted.data?.status_url, jobAnswer, status: missing.response.status, code };
 }
 `,
       );
@@ -119,6 +127,7 @@ import type { paths } from './api';
 const client = createClient<paths>({ baseUrl: 'http://127.0.0.1' });
 void client.POST('/v1/chat/completions', { body: { model: 'm', messages: 'not a list' } });
 void client.GET('/v1/no-such-route');
+void client.GET('/v1/jobs/{id}').then(({ data }) => data?.status === 'no-such-status');
 `,
       );
       const typecheck = (file: string) => {
@@ -131,15 +140,23 @@ void client.GET('/v1/no-such-route');
           skipLibCheck: true,
           types: [],
         });
-        return ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+        return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
+          const line = diagnostic.file === undefined ? 0 : diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1;
+          return `${file}:${line} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
+        });
       };
       expect(typecheck('calls.ts')).toEqual([]);
-      expect(typecheck('wrong.ts')).toHaveLength(2);
+      // Each wrong call is refused: a body off its schema, an unknown path, a missing path parameter, a status no job has.
+      const refused = typecheck('wrong.ts');
+      expect(refused).toHaveLength(4);
+      expect(new Set(refused.map((diagnostic) => diagnostic.split(' ')[0]))).toEqual(new Set(['wrong.ts:4', 'wrong.ts:5', 'wrong.ts:6']));
 
       const { calls } = (await import(join(dir, 'calls.ts'))) as { calls: (baseUrl: string, apiKey: string) => Promise<Record<string, unknown>> };
       expect(await calls(platform.gateway.url, TEST_API_KEY)).toStrictEqual({
         ids: expect.arrayContaining(['mock-echo']),
         content: expect.stringContaining('typed hello'),
+        statusUrl: expect.stringMatching(/^\/v1\/jobs\/job_/),
+        jobAnswer: expect.stringContaining('typed job'),
         status: 404,
         code: 'not_found',
       });

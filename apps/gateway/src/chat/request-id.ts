@@ -7,8 +7,8 @@ export function newJobId(kind: 'req' | 'job' = 'req'): string {
   return `${kind}_${randomUUID().replaceAll('-', '')}`;
 }
 
-/** A chat completion's job (`newJobId()`): it has no status URL, only its usage row at `/v1/requests/{id}`. */
-export function isChatJobId(id: string): boolean {
+/** An id from `newJobId()` (a chat completion's, or a refused request's): no status URL, only a usage row at `/v1/requests/{id}`. */
+export function isRequestJobId(id: string): boolean {
   return id.startsWith('req_');
 }
 

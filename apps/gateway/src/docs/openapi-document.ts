@@ -1,5 +1,6 @@
 import {
   asyncJobRequestSchema,
+  asyncJobViewSchema,
   batchCreateSchema,
   chatCompletionRequestSchema,
   chatCompletionSchema,
@@ -25,6 +26,13 @@ const body = (name: string) => ({ required: true, content: json(name) });
 function errors(...statuses: number[]): Record<string, unknown> {
   return Object.fromEntries(statuses.map((status) => [String(status), { $ref: '#/components/responses/Error' }]));
 }
+
+/** An OpenAI list: a page of `item`s and how to read on. */
+const list = (item: string, next: Record<string, unknown>) => ({
+  type: 'object',
+  required: ['object', 'data', 'has_more', ...Object.keys(next)],
+  properties: { object: { const: 'list' }, data: { type: 'array', items: ref(item) }, has_more: { type: 'boolean' }, ...next },
+});
 
 const pathParameter = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
 const query = (name: string, description: string, type: 'string' | 'integer' = 'string') => ({ name, in: 'query', required: false, schema: { type }, description });
@@ -66,6 +74,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         ModelList: schema(modelListSchema, 'output'),
         AsyncJobRequest: schema(asyncJobRequestSchema, 'input'),
         BatchCreateRequest: schema(batchCreateSchema, 'input'),
+        Job: schema(asyncJobViewSchema, 'output'),
+        JobList: list('Job', { last_id: { type: ['string', 'null'], description: 'Pass as `after` for the next page.' } }),
         TenantCreateRequest: schema(tenantCreateSchema, 'input'),
         KeyCreateRequest: schema(keyCreateSchema, 'input'),
         KeyChangeRequest: schema(keyChangeSchema, 'input'),
@@ -101,19 +111,23 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'Run a chat completion as a job: 202 at once, answered at its status URL or through a signed webhook',
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'The same key and body within 24 h return the same job.' }],
           requestBody: body('AsyncJobRequest'),
-          responses: { 202: { description: 'Accepted: the job, queued' }, ...errors(400, 401, 402, 404, 409, 413, 429, 503) },
+          responses: {
+            202: {
+              description: 'Accepted: the job, queued (or the earlier job of the same Idempotency-Key)',
+              content: { 'application/json': { schema: { allOf: [ref('Job'), { type: 'object', required: ['status_url'], properties: { status_url: { type: 'string' } } }] } } },
+            }, ...errors(400, 401, 402, 404, 409, 413, 429, 503) },
         },
         get: {
           operationId: 'listJobs',
           summary: "Your tenant's jobs, newest first",
           parameters: [limit(100), query('after', "A previous page's `last_id`."), query('status', 'queued, running, succeeded, failed or cancelled.')],
-          responses: { 200: { description: 'A page of jobs' }, ...errors(400, 401, 404) },
+          responses: { 200: { description: 'A page of jobs', content: json('JobList') }, ...errors(400, 401, 404) },
         },
       },
       '/v1/jobs/{id}': {
         parameters: [pathParameter('id', 'The job id `POST /v1/jobs` answered with.')],
-        get: { operationId: 'getJob', summary: 'A job: status, attempts, providers tried, result or error', responses: { 200: { description: 'The job' }, ...errors(401, 404) } },
-        delete: { operationId: 'cancelJob', summary: 'Cancel a job (a running one is aborted upstream)', responses: { 200: { description: 'The job, cancelled' }, ...errors(401, 404) } },
+        get: { operationId: 'getJob', summary: 'A job: status, attempts, providers tried, result or error', responses: { 200: { description: 'The job', content: json('Job') }, ...errors(401, 404) } },
+        delete: { operationId: 'cancelJob', summary: 'Cancel a job (a running one is aborted upstream)', responses: { 200: { description: 'The job, cancelled (or as it ended, if it ended first)', content: json('Job') }, ...errors(401, 404) } },
       },
       '/v1/batches': {
         post: {

@@ -17,7 +17,7 @@ import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, buildDroppedRecord, ty
 import { injectTraceContext } from '@switchyard/observability';
 import type { UsageRecorder } from '@switchyard/usage';
 import { providerOverride } from '../chat/provider-override';
-import { isChatJobId } from '../chat/request-id';
+import { isRequestJobId } from '../chat/request-id';
 import { rejectedRecord } from '../chat/rejected-record';
 import { listLimit } from '../list-limit';
 import { ASYNC_JOBS, KEY_LIMITS, MODEL_CATALOG, USAGE } from '../tokens';
@@ -79,9 +79,9 @@ export class JobsService {
 
   get(jobId: string, caller: CallerIdentity): Promise<AsyncJobView> {
     return this.jobs.get(jobId, caller.tenant).catch((error: unknown) => {
-      // A 504's job id is a chat completion's: say where that one is found.
-      if (SwitchyardError.isInstance(error) && error.code === ErrorCode.NotFound && isChatJobId(jobId)) {
-        throw new NotFoundError(`No job with id '${jobId}' here: it is a chat completion's; GET /v1/requests/${jobId} answers with its outcome once it ends.`);
+      // A chat completion's job id (a 504 names one) has no status URL here: say where it is found.
+      if (SwitchyardError.isInstance(error) && error.code === ErrorCode.NotFound && isRequestJobId(jobId)) {
+        throw new NotFoundError(`No job with id '${jobId}': it names a request, not an async job; GET /v1/requests/${jobId} answers with its outcome once it ends.`);
       }
       throw error;
     });
