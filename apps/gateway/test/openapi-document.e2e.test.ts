@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileErrors, validate } from '@readme/openapi-parser';
+import { compileErrors, dereference, validate } from '@readme/openapi-parser';
+import { Ajv2020 } from 'ajv/dist/2020';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,6 +83,45 @@ describe('the OpenAPI document at /docs/json', () => {
     // /readyz's 503 is its own "not ready" answer, not an error body.
     expect(inlined.map(([status, answer]) => `${status} ${JSON.stringify(answer)}`)).toEqual(['503 {"description":"Not ready"}']);
     expect(errorAnswers.length).toBeGreaterThan(80);
+  });
+
+  it("describes what the gateway really answers: each answer fits its operation's schema", async () => {
+    const resolved = (await dereference(structuredClone(document) as never)) as unknown as OpenApiDocument;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const call = async (method: string, path: string, route: string, body?: unknown) => {
+      const response = await fetch(`${platform.gateway.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TEST_API_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const operation = resolved.paths[route]?.[method.toLowerCase()] as { responses: Record<string, { content?: Record<string, { schema: object }> }> };
+      const schema = operation.responses[String(response.status)]?.content?.['application/json']?.schema;
+      if (schema === undefined) return `${method} ${path}: ${response.status} is not described`;
+      const check = ajv.compile(schema);
+      return check(await response.json()) ? `${method} ${path}: ${response.status} fits` : `${method} ${path}: ${response.status} ${ajv.errorsText(check.errors)}`;
+    };
+    const chat = { model: 'mock-echo', messages: [{ role: 'user', content: 'fit me' }] };
+    const accepted = await fetch(`${platform.gateway.url}/v1/jobs`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(chat) });
+    const jobId = ((await accepted.json()) as { id: string }).id;
+    await expect.poll(async () => ((await (await fetch(`${platform.gateway.url}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as { status: string }).status, { timeout: 10_000 }).toBe('succeeded');
+    const answers = [
+      await call('GET', '/v1/models', '/v1/models'),
+      await call('POST', '/v1/chat/completions', '/v1/chat/completions', chat),
+      await call('POST', '/v1/chat/completions', '/v1/chat/completions', { ...chat, model: 'no-such-model' }),
+      await call('POST', '/v1/jobs', '/v1/jobs', chat),
+      await call('GET', `/v1/jobs/${jobId}`, '/v1/jobs/{id}'),
+      await call('GET', '/v1/jobs?limit=2', '/v1/jobs'),
+      await call('GET', '/v1/jobs/job_00000000000000000000000000000000_mock', '/v1/jobs/{id}'),
+    ];
+    expect(answers).toEqual([
+      'GET /v1/models: 200 fits',
+      'POST /v1/chat/completions: 200 fits',
+      'POST /v1/chat/completions: 404 fits',
+      'POST /v1/jobs: 202 fits',
+      `GET /v1/jobs/${jobId}: 200 fits`,
+      'GET /v1/jobs?limit=2: 200 fits',
+      'GET /v1/jobs/job_00000000000000000000000000000000_mock: 404 fits',
+    ]);
   });
 
   it('generates a typed client whose calls typecheck and reach the running gateway', { timeout: 120_000 }, async () => {

@@ -12,9 +12,23 @@ import {
 } from '@switchyard/contracts';
 import { z } from 'zod';
 
-/** OpenAPI 3.1's schema objects are JSON Schema 2020-12, what zod writes; the dialect is the document's, so `$schema` goes. */
+/**
+ * OpenAPI 3.1's schema objects are JSON Schema 2020-12, what zod writes; the
+ * dialect is the document's, so `$schema` goes. Only `.strict()` objects are
+ * closed: zod closes every object it describes as output, but an answer may
+ * gain fields (a job's `status_url`, a provider's extras), which a client
+ * must not reject.
+ */
 function schema(source: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(source, { target: 'draft-2020-12', unrepresentable: 'any', io });
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(source, {
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    io,
+    override: ({ zodSchema, jsonSchema }) => {
+      const def = zodSchema._zod.def;
+      if (def.type === 'object' && def.catchall === undefined) delete jsonSchema.additionalProperties;
+    },
+  });
   return rest;
 }
 
