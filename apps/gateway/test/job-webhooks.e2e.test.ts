@@ -85,23 +85,27 @@ describe('async jobs report through signed webhooks', () => {
   it('dead-letters an event whose receiver never succeeds; its tenant can list and redeliver it, no other tenant can', async () => {
     const job = await submit({ webhook: { url: `${receiver.base}/down` } });
     const eventId = `evt_${job.id}_succeeded`;
-    let deadLetters: { items: { eventId: string; jobId: string; attempts: number; lastError: string }[] } = { items: [] };
+    type DeadLetterList = { object: string; data: { eventId: string; jobId: string; attempts: number; lastError: string }[]; has_more: boolean; next_cursor: string | null };
+    let deadLetters: DeadLetterList = { object: 'list', data: [], has_more: false, next_cursor: null };
     await expect
       .poll(
         async () => {
-          deadLetters = (await (await api('GET', '/v1/webhooks/dead-letters')).json()) as typeof deadLetters;
-          return deadLetters.items.map((item) => item.eventId);
+          deadLetters = (await (await api('GET', '/v1/webhooks/dead-letters')).json()) as DeadLetterList;
+          return deadLetters.data?.map((item) => item.eventId);
         },
         { timeout: 8000 },
       )
       .toContain(eventId);
-    const letter = deadLetters.items.find((item) => item.eventId === eventId);
+    // The list shape of every other list.
+    expect(deadLetters).toMatchObject({ object: 'list', has_more: false, next_cursor: null });
+    expect(Object.keys(deadLetters).sort()).toEqual(['data', 'has_more', 'next_cursor', 'object']);
+    const letter = deadLetters.data.find((item) => item.eventId === eventId);
     expect(letter).toMatchObject({ jobId: job.id, attempts: 5 });
     expect(letter?.lastError).toContain('503');
     expect(JSON.stringify(deadLetters)).not.toContain(PLATFORM_SECRET);
 
-    const theirs = (await (await api('GET', '/v1/webhooks/dead-letters', OTHER_TENANT_KEY)).json()) as typeof deadLetters;
-    expect(theirs.items.map((item) => item.eventId)).not.toContain(eventId);
+    const theirs = (await (await api('GET', '/v1/webhooks/dead-letters', OTHER_TENANT_KEY)).json()) as DeadLetterList;
+    expect(theirs.data.map((item) => item.eventId)).not.toContain(eventId);
     expect((await api('POST', `/v1/webhooks/dead-letters/${eventId}/redeliver`, OTHER_TENANT_KEY)).status).toBe(404);
 
     const before = receiver.requestsTo('/down').length;

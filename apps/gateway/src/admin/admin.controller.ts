@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ErrorCode, NotFoundError, SwitchyardError, toInvalidRequestError } from '@switchyard/contracts';
+import { ErrorCode, keyChangeSchema, keyCreateSchema, NotFoundError, SwitchyardError, tenantCreateSchema, toInvalidRequestError } from '@switchyard/contracts';
 import { KeyDirectory, type Redis, unixSeconds } from '@switchyard/jobs';
 import type { ApiKeyRecord, ApiKeyStore } from '@switchyard/usage';
 import type { PlatformEnv } from '@switchyard/config';
@@ -8,34 +8,6 @@ import { KEY_STORE, PLATFORM_ENV, REDIS } from '../tokens';
 import { AdminKeyGuard } from './admin-key.guard';
 
 const UNIQUE_VIOLATION = '23505';
-
-const count = z.number().int().positive().max(2 ** 31);
-// Dollars above a million a day are a typo, not a budget; the counters work in billionths.
-const dollars = z.number().positive().max(1_000_000);
-const limitsSchema = z
-  .object({
-    requestsPerMinute: count.optional(),
-    requestsPerDay: count.optional(),
-    tokensPerMinute: count.optional(),
-    budgetUsdPerDay: dollars.optional(),
-    budgetUsdPerMonth: dollars.optional(),
-  })
-  .strict();
-const tenantSchema = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, "-" and "_"'), name: z.string().min(1).max(256) }).strict();
-const keySchema = z
-  .object({
-    name: z.string().min(1).max(256),
-    // Unix seconds, in the future and before the year 10000 (what PostgreSQL's timestamps hold).
-    expires_at: z
-      .number()
-      .int()
-      .max(253_402_300_799)
-      .refine((at) => at * 1000 > Date.now(), 'must be in the future')
-      .optional(),
-    limits: limitsSchema.optional(),
-  })
-  .strict();
-const keyChangeSchema = z.object({ limits: limitsSchema }).strict();
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
@@ -71,7 +43,7 @@ export class AdminController {
 
   @Post('tenants')
   async createTenant(@Body() body: unknown) {
-    const input = parse(tenantSchema, body);
+    const input = parse(tenantCreateSchema, body);
     const exists = () => new SwitchyardError(ErrorCode.AlreadyExists, `Tenant '${input.id}' already exists.`, { param: 'id' });
     if ((await this.store.tenant(input.id)) !== undefined) throw exists();
     // Two admins creating the same tenant at once: the database's unique key decides.
@@ -89,7 +61,7 @@ export class AdminController {
 
   @Post('tenants/:tenant/keys')
   async createKey(@Param('tenant') tenant: string, @Body() body: unknown) {
-    const input = parse(keySchema, body);
+    const input = parse(keyCreateSchema, body);
     if ((await this.store.tenant(tenant)) === undefined) throw new NotFoundError(`No tenant '${tenant}'.`);
     const { record, key } = await this.store.createKey({
       tenant,

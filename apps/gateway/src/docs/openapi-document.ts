@@ -1,119 +1,292 @@
-import { asyncJobRequestSchema, batchCreateSchema, chatCompletionRequestSchema, chatCompletionSchema, modelListSchema } from '@switchyard/contracts';
+import {
+  asyncJobRequestSchema,
+  asyncJobViewSchema,
+  batchCreateSchema,
+  chatCompletionRequestSchema,
+  chatCompletionSchema,
+  keyChangeSchema,
+  keyCreateSchema,
+  modelListSchema,
+  openAIErrorBodySchema,
+  tenantCreateSchema,
+} from '@switchyard/contracts';
 import { z } from 'zod';
 
-const errorBody = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['message', 'type', 'param', 'code'],
-      properties: {
-        message: { type: 'string' },
-        type: { type: 'string' },
-        param: { type: ['string', 'null'] },
-        code: { type: 'string' },
-      },
+/**
+ * OpenAPI 3.1's schema objects are JSON Schema 2020-12, what zod writes; the
+ * dialect is the document's, so `$schema` goes. Only `.strict()` objects are
+ * closed: zod closes every object it describes as output, but an answer may
+ * gain fields (a job's `status_url`, a provider's extras), which a client
+ * must not reject.
+ */
+function schema(source: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(source, {
+    target: 'draft-2020-12',
+    unrepresentable: 'any',
+    io,
+    override: ({ zodSchema, jsonSchema }) => {
+      const def = zodSchema._zod.def;
+      if (def.type === 'object' && def.catchall === undefined) delete jsonSchema.additionalProperties;
     },
-  },
-};
-
-function errors(...statuses: number[]): Record<string, unknown> {
-  return Object.fromEntries(
-    statuses.map((status) => [String(status), { description: 'OpenAI-style error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }]),
-  );
+  });
+  return rest;
 }
 
-/** The OpenAPI document, generated from the same zod schemas that validate requests. */
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+const body = (name: string) => ({ required: true, content: json(name) });
+
+/** Every error answer is the one OpenAI-style body, described once in components. */
+function errors(...statuses: number[]): Record<string, unknown> {
+  return Object.fromEntries(statuses.map((status) => [String(status), { $ref: '#/components/responses/Error' }]));
+}
+
+/** An OpenAI list: a page of `item`s and how to read on. */
+const list = (item: string, next: Record<string, unknown>) => ({
+  type: 'object',
+  required: ['object', 'data', 'has_more', ...Object.keys(next)],
+  properties: { object: { const: 'list' }, data: { type: 'array', items: ref(item) }, has_more: { type: 'boolean' }, ...next },
+});
+
+const pathParameter = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+const query = (name: string, description: string, type: 'string' | 'integer' = 'string') => ({ name, in: 'query', required: false, schema: { type }, description });
+const limit = (max: number) => query('limit', `Items on a page (at most ${max}).`, 'integer');
+const admin = [{ adminKey: [] }];
+const open: never[] = [];
+
+const requestsQuery = [
+  limit(500),
+  query('cursor', "A previous page's `next_cursor`."),
+  query('user', 'Only requests of this end user.'),
+  query('model', 'Only requests for this model.'),
+  query('status', 'Only requests that ended so (succeeded, failed, rejected, …).'),
+];
+const usageQuery = [
+  query('start', 'ISO 8601; the first instant counted (default: 7 days before end).'),
+  query('end', 'ISO 8601; the first instant not counted (default: now).'),
+  query('group_by', 'day, provider, model, key, user or tenant.'),
+];
+const tenantQuery = query('tenant', 'Only this tenant.');
+
+/** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
-  const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any' });
   return {
-    openapi: '3.0.3',
+    openapi: '3.1.0',
     info: {
       title: 'Switchyard',
       version,
-      description: 'OpenAI-compatible LLM gateway. Every request becomes a job on its provider\'s queue.',
+      description: "OpenAI-compatible LLM gateway. Every request becomes a job on its provider's queue.",
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key of a tenant.' },
+        adminKey: { type: 'http', scheme: 'bearer', description: 'The admin key (SWITCHYARD_ADMIN_KEY).' },
+      },
       schemas: {
-        ChatCompletionRequest: schema(chatCompletionRequestSchema),
-        ChatCompletion: schema(chatCompletionSchema),
-        ModelList: schema(modelListSchema),
-        AsyncJobRequest: schema(asyncJobRequestSchema),
-        BatchCreateRequest: schema(batchCreateSchema),
-        Error: errorBody,
+        ChatCompletionRequest: schema(chatCompletionRequestSchema, 'input'),
+        ChatCompletion: schema(chatCompletionSchema, 'output'),
+        ModelList: schema(modelListSchema, 'output'),
+        AsyncJobRequest: schema(asyncJobRequestSchema, 'input'),
+        BatchCreateRequest: schema(batchCreateSchema, 'input'),
+        Job: schema(asyncJobViewSchema, 'output'),
+        JobList: list('Job', { last_id: { type: ['string', 'null'], description: 'Pass as `after` for the next page.' } }),
+        TenantCreateRequest: schema(tenantCreateSchema, 'input'),
+        KeyCreateRequest: schema(keyCreateSchema, 'input'),
+        KeyChangeRequest: schema(keyChangeSchema, 'input'),
+        Error: schema(openAIErrorBodySchema, 'output'),
+      },
+      responses: {
+        Error: { description: 'OpenAI-style error', content: json('Error') },
       },
     },
     security: [{ bearer: [] }],
     paths: {
       '/v1/chat/completions': {
         post: {
+          operationId: 'createChatCompletion',
           summary: 'Create a chat completion',
           parameters: [
             { name: 'x-request-id', in: 'header', required: false, schema: { type: 'string' }, description: 'Your id for this request; echoed back and recorded.' },
             { name: 'x-switchyard-timeout-ms', in: 'header', required: false, schema: { type: 'integer' }, description: 'Wait at most this long (capped by the configured limit).' },
           ],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ChatCompletionRequest' } } } },
+          requestBody: body('ChatCompletionRequest'),
           responses: {
-            200: { description: 'The completion', content: { 'application/json': { schema: { $ref: '#/components/schemas/ChatCompletion' } } } },
+            200: {
+              description: 'The completion, or with `stream: true` its chunks as server-sent events',
+              content: { ...json('ChatCompletion'), 'text/event-stream': { schema: { type: 'string' } } },
+            },
             ...errors(400, 401, 402, 404, 413, 415, 429, 502, 503, 504),
           },
         },
       },
       '/v1/jobs': {
         post: {
+          operationId: 'createJob',
           summary: 'Run a chat completion as a job: 202 at once, answered at its status URL or through a signed webhook',
           parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'The same key and body within 24 h return the same job.' }],
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/AsyncJobRequest' } } } },
-          responses: { 202: { description: 'Accepted: the job, queued' }, ...errors(400, 401, 402, 404, 409, 429, 503) },
+          requestBody: body('AsyncJobRequest'),
+          responses: {
+            202: {
+              description: 'Accepted: the job, queued (or the earlier job of the same Idempotency-Key)',
+              content: { 'application/json': { schema: { allOf: [ref('Job'), { type: 'object', required: ['status_url'], properties: { status_url: { type: 'string' } } }] } } },
+            }, ...errors(400, 401, 402, 404, 409, 413, 429, 503) },
         },
-        get: { summary: "Your tenant's jobs, newest first (limit, after, status)", responses: { 200: { description: 'A page of jobs' }, ...errors(400, 401) } },
+        get: {
+          operationId: 'listJobs',
+          summary: "Your tenant's jobs, newest first",
+          parameters: [limit(100), query('after', "A previous page's `last_id`."), query('status', 'queued, running, succeeded, failed or cancelled.')],
+          responses: { 200: { description: 'A page of jobs', content: json('JobList') }, ...errors(400, 401, 404) },
+        },
       },
       '/v1/jobs/{id}': {
-        get: { summary: 'A job: status, attempts, providers tried, result or error', responses: { 200: { description: 'The job' }, ...errors(401, 404) } },
-        delete: { summary: 'Cancel a job (a running one is aborted upstream)', responses: { 200: { description: 'The job, cancelled' }, ...errors(401, 404) } },
+        parameters: [pathParameter('id', 'The job id `POST /v1/jobs` answered with.')],
+        get: { operationId: 'getJob', summary: 'A job: status, attempts, providers tried, result or error', responses: { 200: { description: 'The job', content: json('Job') }, ...errors(401, 404) } },
+        delete: { operationId: 'cancelJob', summary: 'Cancel a job (a running one is aborted upstream)', responses: { 200: { description: 'The job, cancelled (or as it ended, if it ended first)', content: json('Job') }, ...errors(401, 404) } },
       },
       '/v1/batches': {
         post: {
+          operationId: 'createBatch',
           summary: "Start a batch (OpenAI's Batch API) from an uploaded JSONL file",
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchCreateRequest' } } } },
+          requestBody: body('BatchCreateRequest'),
           responses: { 200: { description: 'The batch' }, ...errors(400, 401, 402, 404, 429) },
         },
-        get: { summary: "Your tenant's batches", responses: { 200: { description: 'A page of batches' }, ...errors(401) } },
+        get: {
+          operationId: 'listBatches',
+          summary: "Your tenant's batches",
+          parameters: [limit(100), query('after', "A previous page's last batch id.")],
+          responses: { 200: { description: 'A page of batches' }, ...errors(400, 401) },
+        },
       },
-      '/v1/batches/{id}': { get: { summary: 'A batch and its progress', responses: { 200: { description: 'The batch' }, ...errors(401, 404) } } },
-      '/v1/batches/{id}/cancel': { post: { summary: 'Cancel a batch', responses: { 200: { description: 'The batch, cancelling' }, ...errors(401, 404) } } },
+      '/v1/batches/{id}': {
+        parameters: [pathParameter('id', 'The batch id.')],
+        get: { operationId: 'getBatch', summary: 'A batch and its progress', responses: { 200: { description: 'The batch' }, ...errors(401, 404) } },
+      },
+      '/v1/batches/{id}/cancel': {
+        parameters: [pathParameter('id', 'The batch id.')],
+        post: { operationId: 'cancelBatch', summary: 'Cancel a batch', responses: { 200: { description: 'The batch, cancelling' }, ...errors(401, 404) } },
+      },
       '/v1/files': {
-        post: { summary: 'Upload a file (multipart, purpose batch)', responses: { 200: { description: 'The file' }, ...errors(400, 401, 413, 415) } },
-        get: { summary: "Your tenant's files", responses: { 200: { description: 'A page of files' }, ...errors(400, 401) } },
+        post: {
+          operationId: 'uploadFile',
+          summary: 'Upload a file (multipart, purpose batch)',
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: { type: 'object', required: ['file', 'purpose'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' }, purpose: { type: 'string', enum: ['batch'] } } },
+              },
+            },
+          },
+          responses: { 200: { description: 'The file' }, ...errors(400, 401, 413, 415) },
+        },
+        get: {
+          operationId: 'listFiles',
+          summary: "Your tenant's files",
+          parameters: [query('purpose', 'Only files of this purpose.'), limit(10_000), query('after', "A previous page's `last_id`."), query('order', 'asc or desc (by creation).')],
+          responses: { 200: { description: 'A page of files' }, ...errors(400, 401) },
+        },
       },
-      '/v1/files/{id}/content': { get: { summary: "A file's bytes", responses: { 200: { description: 'The content' }, ...errors(401, 404) } } },
+      '/v1/files/{id}': {
+        parameters: [pathParameter('id', 'The file id.')],
+        get: { operationId: 'getFile', summary: 'A file object', responses: { 200: { description: 'The file' }, ...errors(401, 404) } },
+        delete: { operationId: 'deleteFile', summary: 'Delete a file', responses: { 200: { description: 'The file, deleted' }, ...errors(401, 404) } },
+      },
+      '/v1/files/{id}/content': {
+        parameters: [pathParameter('id', 'The file id.')],
+        get: { operationId: 'getFileContent', summary: "A file's bytes", responses: { 200: { description: 'The content' }, ...errors(401, 404) } },
+      },
       '/v1/estimate': {
         post: {
+          operationId: 'estimate',
           summary: 'Token count and cost of a chat completion request, before running it',
-          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ChatCompletionRequest' } } } },
+          requestBody: body('ChatCompletionRequest'),
           responses: { 200: { description: 'The estimate' }, ...errors(400, 401, 404) },
         },
       },
       '/v1/usage': {
-        get: { summary: 'Totals over [start, end) grouped by day, provider, model, key, user or tenant (group_by)', responses: { 200: { description: 'Totals' }, ...errors(400, 401) } },
+        get: { operationId: 'usage', summary: 'Totals over [start, end) grouped by day, provider, model, key, user or tenant', parameters: usageQuery, responses: { 200: { description: 'Totals' }, ...errors(400, 401) } },
       },
-      '/v1/requests': { get: { summary: 'Requests newest first (limit, cursor, user, model, status)', responses: { 200: { description: 'A page of requests' }, ...errors(400, 401) } } },
-      '/v1/requests/{id}': { get: { summary: "One request's usage row", responses: { 200: { description: 'The request' }, ...errors(401, 404) } } },
-      '/admin/usage': { get: { summary: 'Admin: /v1/usage across tenants (tenant narrows to one)', responses: { 200: { description: 'Totals' }, ...errors(400, 401) } } },
-      '/admin/requests': { get: { summary: 'Admin: /v1/requests across tenants (tenant narrows to one)', responses: { 200: { description: 'A page of requests' }, ...errors(400, 401) } } },
-      '/admin/requests/{id}': { get: { summary: "Admin: any tenant's request", responses: { 200: { description: 'The request' }, ...errors(401, 404) } } },
-      '/v1/webhooks/dead-letters': { get: { summary: 'Webhook events given up on, with every attempt', responses: { 200: { description: 'A page of dead letters' }, ...errors(400, 401) } } },
-      '/v1/models': {
+      '/v1/requests': {
+        get: { operationId: 'listRequests', summary: 'Requests newest first', parameters: requestsQuery, responses: { 200: { description: 'A page of requests' }, ...errors(400, 401) } },
+      },
+      '/v1/requests/{id}': {
+        parameters: [pathParameter('id', 'The job id (`x-switchyard-job-id`) or your `x-request-id`.')],
         get: {
-          summary: 'List the models and aliases you can use',
-          responses: { 200: { description: 'Models', content: { 'application/json': { schema: { $ref: '#/components/schemas/ModelList' } } } }, ...errors(401) },
+          operationId: 'getRequest',
+          summary: "One request's usage row: every request, sync or async, has one once it ends",
+          responses: { 200: { description: 'The request' }, ...errors(401, 404) },
         },
       },
-      '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'Alive' } } } },
-      '/readyz': { get: { summary: 'Readiness: Redis and PostgreSQL reachable', security: [], responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { 200: { description: 'Metrics' } } } },
+      '/v1/webhooks/dead-letters': {
+        get: {
+          operationId: 'listDeadLetters',
+          summary: 'Webhook events given up on, with every attempt',
+          parameters: [limit(200), query('cursor', "A previous page's `next_cursor`.")],
+          responses: { 200: { description: 'A page of dead letters' }, ...errors(400, 401) },
+        },
+      },
+      '/v1/webhooks/dead-letters/{event}/redeliver': {
+        parameters: [pathParameter('event', 'The dead letter’s event id (its `webhook-id`).')],
+        post: {
+          operationId: 'redeliverDeadLetter',
+          summary: 'Send a dead letter again, under the same webhook-id, signed afresh',
+          responses: { 202: { description: 'Queued for delivery' }, ...errors(400, 401, 404) },
+        },
+      },
+      '/v1/models': {
+        get: { operationId: 'listModels', summary: 'List the models and aliases you can use', responses: { 200: { description: 'Models', content: json('ModelList') }, ...errors(401) } },
+      },
+      '/admin/tenants': {
+        post: {
+          operationId: 'createTenant',
+          summary: 'Admin: create a tenant',
+          security: admin,
+          requestBody: body('TenantCreateRequest'),
+          responses: { 201: { description: 'The tenant' }, ...errors(400, 401, 403, 409) },
+        },
+        get: { operationId: 'listTenants', summary: 'Admin: every tenant', security: admin, responses: { 200: { description: 'The tenants' }, ...errors(401, 403) } },
+      },
+      '/admin/tenants/{tenant}/keys': {
+        parameters: [pathParameter('tenant', 'The tenant id.')],
+        post: {
+          operationId: 'createKey',
+          summary: 'Admin: a new API key of the tenant; the answer is the only one that shows the key',
+          security: admin,
+          requestBody: body('KeyCreateRequest'),
+          responses: { 201: { description: 'The key, with its secret' }, ...errors(400, 401, 403, 404) },
+        },
+        get: { operationId: 'listKeys', summary: "Admin: the tenant's keys (never their secrets)", security: admin, responses: { 200: { description: 'The keys' }, ...errors(401, 403, 404) } },
+      },
+      '/admin/keys/{id}': {
+        parameters: [pathParameter('id', 'The key id.')],
+        patch: {
+          operationId: 'changeKey',
+          summary: "Admin: replace a key's limits, on every gateway at once",
+          security: admin,
+          requestBody: body('KeyChangeRequest'),
+          responses: { 200: { description: 'The key' }, ...errors(400, 401, 403, 404) },
+        },
+        delete: { operationId: 'revokeKey', summary: 'Admin: revoke a key, on every gateway at once', security: admin, responses: { 200: { description: 'The key, revoked' }, ...errors(401, 403, 404) } },
+      },
+      '/admin/usage': {
+        get: { operationId: 'adminUsage', summary: 'Admin: /v1/usage across tenants', security: admin, parameters: [...usageQuery, tenantQuery], responses: { 200: { description: 'Totals' }, ...errors(400, 401, 403) } },
+      },
+      '/admin/requests': {
+        get: {
+          operationId: 'adminListRequests',
+          summary: 'Admin: /v1/requests across tenants',
+          security: admin,
+          parameters: [...requestsQuery, tenantQuery],
+          responses: { 200: { description: 'A page of requests' }, ...errors(400, 401, 403) },
+        },
+      },
+      '/admin/requests/{id}': {
+        parameters: [pathParameter('id', 'The job id or request id.')],
+        get: { operationId: 'adminGetRequest', summary: "Admin: any tenant's request", security: admin, parameters: [tenantQuery], responses: { 200: { description: 'The request' }, ...errors(401, 403, 404) } },
+      },
+      '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', security: open, responses: { 200: { description: 'Alive' } } } },
+      '/readyz': { get: { operationId: 'readiness', summary: 'Readiness: Redis and PostgreSQL reachable', security: open, responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } } },
+      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', security: open, responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
     },
   };
 }

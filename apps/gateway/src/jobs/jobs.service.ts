@@ -5,8 +5,11 @@ import {
   type AsyncJobStatus,
   type AsyncJobView,
   type CallerIdentity,
+  ErrorCode,
   InvalidRequestError,
   type LlmJobPayload,
+  NotFoundError,
+  SwitchyardError,
   parseAsyncJobRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
@@ -14,6 +17,7 @@ import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, buildDroppedRecord, ty
 import { injectTraceContext } from '@switchyard/observability';
 import type { UsageRecorder } from '@switchyard/usage';
 import { providerOverride } from '../chat/provider-override';
+import { isRequestJobId } from '../chat/request-id';
 import { rejectedRecord } from '../chat/rejected-record';
 import { listLimit } from '../list-limit';
 import { ASYNC_JOBS, KEY_LIMITS, MODEL_CATALOG, USAGE } from '../tokens';
@@ -74,7 +78,13 @@ export class JobsService {
   }
 
   get(jobId: string, caller: CallerIdentity): Promise<AsyncJobView> {
-    return this.jobs.get(jobId, caller.tenant);
+    return this.jobs.get(jobId, caller.tenant).catch((error: unknown) => {
+      // A chat completion's job id (a 504 names one) has no status URL here: say where it is found.
+      if (SwitchyardError.isInstance(error) && error.code === ErrorCode.NotFound && isRequestJobId(jobId)) {
+        throw new NotFoundError(`No job with id '${jobId}': it names a request, not an async job; GET /v1/requests/${jobId} answers with its outcome once it ends.`);
+      }
+      throw error;
+    });
   }
 
   /** A job taken off its queue before it ran gets its row here, since no worker will see it. */

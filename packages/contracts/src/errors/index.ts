@@ -10,5 +10,6 @@ export {
   deserializeError,
   type HttpError,
   type OpenAIErrorBody,
+  openAIErrorBodySchema,
   type SerializedError,
 } from './openai-error-body';

@@ -1,18 +1,24 @@
+import { z } from 'zod';
 import { ALL_ERROR_CODES, ErrorCode } from './error-codes';
 import { HTTP_ERROR_MAP } from './http-error-map';
 import { InternalError } from './platform-errors';
 import { SwitchyardError } from './switchyard-error';
 
-/** The error body every OpenAI client already knows how to read. */
-export interface OpenAIErrorBody {
-  error: {
-    message: string;
-    type: string;
-    param: string | null;
-    code: string;
-    [extra: string]: unknown;
-  };
-}
+/**
+ * The error body every OpenAI client already knows how to read. Extra fields
+ * (`job_id`, `attempts`, …) carry safe facts about the failure.
+ */
+export const openAIErrorBodySchema = z.object({
+  error: z
+    .object({
+      message: z.string(),
+      type: z.string(),
+      param: z.string().nullable(),
+      code: z.string(),
+    })
+    .catchall(z.unknown()),
+});
+export type OpenAIErrorBody = z.infer<typeof openAIErrorBodySchema>;
 
 export interface HttpError {
   status: number;

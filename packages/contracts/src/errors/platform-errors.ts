@@ -6,7 +6,7 @@ export class GatewayTimeoutError extends SwitchyardError {
   constructor(jobId: string, timeoutMs: number) {
     super(
       ErrorCode.GatewayTimeout,
-      `The request did not complete within ${timeoutMs} ms (job ${jobId}). It was accepted and may still finish; look it up by its job id.`,
+      `The request did not complete within ${timeoutMs} ms (job ${jobId}). It was accepted and may still finish: GET /v1/requests/${jobId} answers with its outcome once it ends.`,
       { details: { job_id: jobId, timeout_ms: timeoutMs } },
     );
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { type ChatCompletion, type ChatCompletionRequest, chatCompletionRequestSchema, toInvalidRequestError } from '../chat';
-import { InvalidRequestError, type OpenAIErrorBody } from '../errors';
-import type { RouteAttempt } from './llm-job';
+import { type ChatCompletionRequest, chatCompletionRequestSchema, chatCompletionSchema, toInvalidRequestError } from '../chat';
+import { InvalidRequestError, openAIErrorBodySchema } from '../errors';
+import { routeAttemptSchema } from './llm-job';
 
 const MAX_DELAY_MS = 7 * 24 * 3600 * 1000;
 
@@ -41,24 +41,27 @@ export type AsyncJobRequest = z.infer<typeof asyncJobRequestSchema>;
 export const ASYNC_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type AsyncJobStatus = (typeof ASYNC_JOB_STATUSES)[number];
 
+// Unix seconds, as OpenAI objects have them.
+const unixSeconds = z.number().int();
+
 /** What `GET /v1/jobs/{id}` answers, and what a webhook event carries as `data`. */
-export interface AsyncJobView {
-  id: string;
-  object: 'job';
-  status: AsyncJobStatus;
-  model: string;
-  /** Unix seconds, as OpenAI objects have them. */
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  attempts: number;
+export const asyncJobViewSchema = z.object({
+  id: z.string(),
+  object: z.literal('job'),
+  status: z.enum(ASYNC_JOB_STATUSES),
+  model: z.string(),
+  created_at: unixSeconds,
+  started_at: unixSeconds.nullable(),
+  finished_at: unixSeconds.nullable(),
+  attempts: z.number().int(),
   /** Routes left before the current one, and why. */
-  providers_tried: RouteAttempt[];
-  provider: string | null;
-  metadata: Record<string, string> | null;
-  result: ChatCompletion | null;
-  error: OpenAIErrorBody['error'] | null;
-}
+  providers_tried: z.array(routeAttemptSchema),
+  provider: z.string().nullable(),
+  metadata: z.record(z.string(), z.string()).nullable(),
+  result: chatCompletionSchema.nullable(),
+  error: openAIErrorBodySchema.shape.error.nullable(),
+});
+export type AsyncJobView = z.infer<typeof asyncJobViewSchema>;
 
 /** A validated job request, split into the chat request the worker runs and how to run it. */
 export interface ParsedAsyncJobRequest {

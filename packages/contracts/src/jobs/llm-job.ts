@@ -23,14 +23,15 @@ export interface ResolvedRoute {
 }
 
 /** One route's outcome in a fallback chain: which provider, and why it was left. */
-export interface RouteAttempt {
-  provider: string;
-  model: string;
-  code: string;
+export const routeAttemptSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  code: z.string(),
   /** Tries on this route, retries included. */
-  attempts: number;
-  upstreamStatus?: number;
-}
+  attempts: z.number().int(),
+  upstreamStatus: z.number().int().optional(),
+});
+export type RouteAttempt = z.infer<typeof routeAttemptSchema>;
 
 /**
  * The one definition of an LLM job, written by the gateway (or the client
