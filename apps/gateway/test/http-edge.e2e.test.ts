@@ -73,6 +73,24 @@ describe('request bodies at the edge', () => {
     expect(after.choices[0]?.message.content).toBe('hi');
   });
 
+  it.each([
+    ['413 with a key', TEST_API_KEY, 413, 'payload_too_large'],
+    ['401 without one', 'sk-not-a-real-key-000000', 401, 'invalid_api_key'],
+  ])('reads all of an oversized body before answering %s, so a client still sending is not reset', async (_label, key, status, code) => {
+    const size = 5_000_000;
+    const { socket, received } = await openSocket(platform.gateway.port);
+    const write = (data: string | Buffer) => new Promise<void>((resolve, reject) => socket.write(data, (error) => (error ? reject(error) : resolve())));
+    await write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\ncontent-length: ${size}\r\n\r\n`);
+    // The body goes out after the gateway has had time to answer, as it does from a client on a slow link.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    for (let sent = 0; sent < size; sent += chunk.length) await write(chunk.subarray(0, Math.min(chunk.length, size - sent)));
+    await expect.poll(received, { timeout: 10_000 }).toMatch(/\r\n\r\n\{.*\}$/s);
+    expect(received()).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(JSON.parse(received().split('\r\n\r\n')[1] ?? '')).toMatchObject({ error: { code } });
+    socket.destroy();
+  });
+
   it('takes an empty body with a JSON content type on body-less calls: a revoke with it revokes', async () => {
     const admin = (method: string, path: string, body?: unknown) =>
       fetch(`${platform.gateway.url}/admin${path}`, {
