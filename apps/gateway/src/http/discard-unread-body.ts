@@ -46,5 +46,7 @@ function drain(raw: IncomingMessage, limitBytes: number): Promise<boolean> {
     const onEnd = () => finish(true);
     const onClose = () => finish(raw.complete);
     raw.on('data', onData).once('end', onEnd).once('close', onClose).once('error', onClose);
+    // A reader that stopped early (the multipart parser) may have paused the stream: a listener alone would not restart it.
+    raw.resume();
   });
 }
