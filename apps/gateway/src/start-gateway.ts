@@ -107,16 +107,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonBodyParser(fastify);
-  let refusedSince = 0;
-  let refusalLoggedAt = 0;
-  limitConnections(fastify.server, config.gateway.maxConnections, (open) => {
-    // One line per 10 s at most: a flood of connections must not become a flood of log lines.
-    refusedSince++;
-    if (Date.now() - refusalLoggedAt < 10_000) return;
-    log.warn({ open, refused: refusedSince, maxConnections: config.gateway.maxConnections }, 'connections refused: gateway.maxConnections reached');
-    refusalLoggedAt = Date.now();
-    refusedSince = 0;
-  });
+  limitConnections(fastify.server, config.gateway.maxConnections, log);
   fastify.addHook('onSend', discardUnreadBody);
 
   fastify.addHook('onRequest', async (request, reply) => {
