@@ -22,6 +22,12 @@ export function discardUnreadBody(request: FastifyRequest, reply: FastifyReply, 
     done(null, payload);
     return;
   }
+  // Declared larger than the bound: reading part of it would not save the connection.
+  if (Number(raw.headers['content-length']) > MAX_DISCARDED_BODY_BYTES) {
+    reply.header('connection', 'close');
+    done(null, payload);
+    return;
+  }
   void drain(raw, MAX_DISCARDED_BODY_BYTES).then((drained) => {
     if (!drained) reply.header('connection', 'close');
     done(null, payload);
