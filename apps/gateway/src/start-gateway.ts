@@ -15,6 +15,10 @@ import { type AuthenticatedRequest, admitLater, admitNow, authenticateRequest } 
 import { estimateCharge } from './auth/charge-estimate';
 import { sendHttpError } from './errors/send-http-error';
 import { buildOpenApiDocument } from './docs/openapi-document';
+import { limitConnections } from './http/connection-limit';
+import { discardUnreadBody } from './http/discard-unread-body';
+import { registerJsonBodyParser } from './http/json-body-parser';
+import { serverOptions } from './http/server-options';
 import type { GatewayContext } from './gateway-context';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 
@@ -96,12 +100,15 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   }, env.BATCH_EXPIRY_CHECK_MS);
   void batchExpiry.start();
 
-  const adapter = new FastifyAdapter({ bodyLimit: config.gateway.maxBodyBytes, logger: false, keepAliveTimeout: 65_000 });
+  const adapter = new FastifyAdapter({ ...serverOptions(config.gateway), logger: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forContext(context), adapter, {
     logger: ['error', 'warn'],
-    bodyParser: true,
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  registerJsonBodyParser(fastify);
+  limitConnections(fastify.server, config.gateway.maxConnections, log);
+  fastify.addHook('onSend', discardUnreadBody);
 
   fastify.addHook('onRequest', async (request, reply) => {
     // The matched route, not the raw URL: an encoded path (`/%761/...`) reaches the same handlers.

@@ -52,7 +52,7 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   { name: 'spread-echo', provider: 'backup', model: 'echo' },
 ];
 
-function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits?: string, upstreamTimeoutMs = 1000): string {
+function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits?: string, upstreamTimeoutMs = 1000, gateway: Record<string, number> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
   const models = [
@@ -72,7 +72,7 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
       '  asleep:\n    kind: llamacpp\n    baseUrl: http://127.0.0.1:1\n    requiresKey: false\n    timeoutMs: 1000\n' +
       `models:\n${models}\n` +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n    - id: other-key\n      key: ${OTHER_TENANT_KEY}\n      tenant: globex\n` +
-      `gateway:\n  requestTimeoutMs: ${requestTimeoutMs}\n  maxBodyBytes: 65536\n  streamHeartbeatMs: 250\n`,
+      `gateway:\n${Object.entries({ requestTimeoutMs, maxBodyBytes: 65536, streamHeartbeatMs: 250, ...gateway }).map(([name, value]) => `  ${name}: ${value}\n`).join('')}`,
   );
   return path;
 }
@@ -94,14 +94,19 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-/** `upstreamTimeoutMs`: the `mock` and `backup` providers' timeout (1 s, so hang tests are quick); load tests raise it. */
-export async function startPlatform(options: { worker?: boolean; requestTimeoutMs?: number; upstreamTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Platform> {
+/**
+ * `upstreamTimeoutMs`: the `mock` and `backup` providers' timeout (1 s, so hang tests are quick); load tests raise it.
+ * `gateway`: settings of the routing file's `gateway:` section over the tests' own.
+ */
+export async function startPlatform(
+  options: { worker?: boolean; requestTimeoutMs?: number; upstreamTimeoutMs?: number; env?: NodeJS.ProcessEnv; gateway?: Record<string, number> } = {},
+): Promise<Platform> {
   const mock = await startMockUpstream();
   const fragile = await startMockUpstream();
   const prefix = `sytest-${randomUUID().slice(0, 8)}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS, options.upstreamTimeoutMs),
+    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS, options.upstreamTimeoutMs, options.gateway),
     SWITCHYARD_KEY_PREFIX: prefix,
     HOST: '127.0.0.1',
     PORT: '0',

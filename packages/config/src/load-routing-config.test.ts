@@ -27,7 +27,7 @@ describe('parseRoutingConfig', () => {
     );
     expect(config.providers.mock?.baseUrl).toBe('http://127.0.0.1:9/v1');
     expect(config.providers.mock?.timeoutMs).toBe(60_000);
-    expect(config.gateway.requestTimeoutMs).toBe(120_000);
+    expect(config.gateway).toMatchObject({ requestTimeoutMs: 120_000, headersTimeoutMs: 30_000, keepAliveTimeoutMs: 65_000, maxConnections: 10_000 });
     expect(config.auth.keys[0]?.tenant).toBe('default');
   });
 
@@ -43,6 +43,8 @@ describe('parseRoutingConfig', () => {
     ['keep-alive on a server that has none', { ...base, providers: { mock: { ...base.providers.mock, keepAlive: '10m' } } }, 'providers.mock.keepAlive: only ollama providers'],
     ['a keep-alive that is not a duration', { ...base, providers: { mock: { kind: 'ollama', keepAlive: 'soon' } } }, 'providers.mock.keepAlive'],
     ['a model falling back to itself', { ...base, models: [{ ...base.models[0], fallbacks: ['default'] }] }, 'models[0].fallbacks[0]: a model cannot fall back to itself'],
+    ['an idle timeout that would cut a sync wait', { ...base, gateway: { requestTimeoutMs: 60_000, idleTimeoutMs: 60_000 } }, 'gateway.idleTimeoutMs: must exceed requestTimeoutMs'],
+    ['a headers timeout past the receive timeout', { ...base, gateway: { headersTimeoutMs: 20_000, receiveTimeoutMs: 10_000 } }, 'gateway.headersTimeoutMs'],
   ])('refuses %s and names the key', (_label, document, expected) => {
     expect(messageOf(document)).toContain(expected);
   });

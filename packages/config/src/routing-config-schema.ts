@@ -119,9 +119,31 @@ const gatewaySchema = z
     streamHeartbeatMs: z.number().int().positive().default(15_000),
     /** Bytes a stream may have waiting for a slow client before the gateway ends it and cancels the job. */
     streamMaxBacklogBytes: z.number().int().positive().default(1024 * 1024),
+    /** Time a connection has to send a request's headers once it opens or starts a request. */
+    headersTimeoutMs: z.number().int().positive().default(30_000),
+    /** Time to receive a whole request, body included (file uploads too). */
+    receiveTimeoutMs: z.number().int().positive().default(300_000),
+    /** How long a connection may sit idle between requests. */
+    keepAliveTimeoutMs: z.number().int().positive().default(65_000),
+    /**
+     * A connection with no traffic either way for this long is closed. Unset: 30 s more than
+     * `requestTimeoutMs`, so no wait for an answer is cut; streams send heartbeats meanwhile.
+     */
+    idleTimeoutMs: z.number().int().positive().optional(),
+    /** Connections one gateway process holds open; one more is answered 503 and closed. */
+    maxConnections: z.number().int().positive().default(10_000),
   })
   .strict()
-  .default({ requestTimeoutMs: 120_000, maxBodyBytes: 4 * 1024 * 1024, cacheTtlSeconds: 3600, streamHeartbeatMs: 15_000, streamMaxBacklogBytes: 1024 * 1024 });
+  .superRefine((gateway, ctx) => {
+    if (gateway.headersTimeoutMs > gateway.receiveTimeoutMs) {
+      ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: 'must not exceed receiveTimeoutMs' });
+    }
+    // Shorter, and a sync request waiting for its answer, or a stream between heartbeats, would be cut.
+    if (gateway.idleTimeoutMs !== undefined && gateway.idleTimeoutMs <= Math.max(gateway.requestTimeoutMs, gateway.streamHeartbeatMs)) {
+      ctx.addIssue({ code: 'custom', path: ['idleTimeoutMs'], message: 'must exceed requestTimeoutMs and streamHeartbeatMs' });
+    }
+  })
+  .prefault({});
 
 const routesShape = {
   providers: z.record(

@@ -19,6 +19,7 @@ import { buildJobPayload } from './build-job-payload';
 import type { BatchRunner } from './batch-runner';
 import type { EnqueueOptions, LlmJobProducer } from './llm-job-producer';
 import { cancelRecordKey } from './job-cancellations';
+import { queueFailure } from './queue-failure';
 import { coalesceWrites } from './redis-connection';
 
 /** Where an async job's outcome goes besides its status URL. */
@@ -174,7 +175,7 @@ export class AsyncJobs {
       const cleanup = this.redis.multi().zrem(this.indexKey(tenant), job.jobId);
       if (idempotencyKey !== undefined) cleanup.del(idempotencyKey);
       await cleanup.exec().catch(() => undefined);
-      throw new ServiceUnavailableError('The job queue is unavailable; the job was not accepted.', { cause });
+      throw queueFailure(cause, 'The job queue is unavailable; the job was not accepted.');
     }
     return { view: asyncJobView(job.jobId, { status: 'queued', payload, createdAt, attempts: 0 }), replayed: false };
   }
@@ -204,7 +205,7 @@ export class AsyncJobs {
         this.producer.enqueueBulk(jobs.map((job, i) => ({ payload: payloads[i] as LlmJobPayload, options: this.enqueueOptions(job) }))),
       ]);
     } catch (cause) {
-      throw new ServiceUnavailableError('The job queue is unavailable; the jobs were not accepted.', { cause });
+      throw queueFailure(cause, 'The job queue is unavailable; the jobs were not accepted.');
     }
     return jobs.map((job, i) => asyncJobView(job.jobId, { status: 'queued', payload: payloads[i] as LlmJobPayload, createdAt, attempts: 0 }));
   }

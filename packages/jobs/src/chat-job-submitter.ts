@@ -9,6 +9,7 @@ import {
   SwitchyardError,
 } from '@switchyard/contracts';
 import { buildJobPayload } from './build-job-payload';
+import { queueFailure } from './queue-failure';
 import type { LlmJobProducer } from './llm-job-producer';
 import type { ReplyListener, StreamSink } from './reply-listener';
 import type { ReplyMessage } from './reply-message';
@@ -81,7 +82,7 @@ export class ChatJobSubmitter {
       await this.producer.enqueue(payload, { jobId, attempts: this.attempts });
     } catch (cause) {
       this.listener.cancel(jobId);
-      throw new ServiceUnavailableError('The job queue is unavailable; the request was not accepted.', { cause });
+      throw queueFailure(cause, 'The job queue is unavailable; the request was not accepted.');
     }
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { ModelCatalog } from '@switchyard/config';
-import { batchCreateSchema, type BatchView, InvalidRequestError, type LlmJobPayload, toInvalidRequestError } from '@switchyard/contracts';
+import { batchCreateSchema, type BatchView, InvalidRequestError, type LlmJobPayload, requireJsonObject, toInvalidRequestError } from '@switchyard/contracts';
 import { type AsyncJobs, type BatchRunner, buildDroppedRecord } from '@switchyard/jobs';
 import type { UsageRecorder } from '@switchyard/usage';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
@@ -21,7 +21,7 @@ export class BatchesController {
   @Post()
   @HttpCode(200)
   create(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<BatchView> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidRequestError('The request body must be a JSON object.');
+    requireJsonObject(body);
     const parsed = batchCreateSchema.safeParse(body);
     if (!parsed.success) throw toInvalidRequestError(parsed.error);
     return this.batches.create(parsed.data, request.caller, (line) => this.catalog.resolveChain(line.request.model), this.jobs);

@@ -23,8 +23,6 @@ export function frameworkErrorToSwitchyard(thrown: unknown): unknown {
       return new InvalidRequestError('The request body is too large.', { code: ErrorCode.PayloadTooLarge });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new InvalidRequestError('Send the request body as application/json.', { code: ErrorCode.UnsupportedMediaType });
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new InvalidRequestError('The request body is empty; send a JSON object.', { code: ErrorCode.InvalidJson });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new InvalidRequestError('The Content-Length header does not match the body.');
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJsonObjectSchema } from './bounded-json-object';
 import { chatMessageSchema } from './chat-message';
 
 const responseFormatSchema = z.discriminatedUnion(
@@ -11,7 +12,7 @@ const responseFormatSchema = z.discriminatedUnion(
       json_schema: z.object({
         name: z.string().min(1).max(64),
         description: z.string().optional(),
-        schema: z.record(z.string(), z.unknown()).optional(),
+        schema: boundedJsonObjectSchema.optional(),
         strict: z.boolean().nullish(),
       }),
     }),
@@ -26,7 +27,7 @@ const toolSchema = z.object({
       .string()
       .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'Function names are 1-64 characters of a-z, A-Z, 0-9, _ and -.'),
     description: z.string().optional(),
-    parameters: z.record(z.string(), z.unknown()).optional(),
+    parameters: boundedJsonObjectSchema.optional(),
     strict: z.boolean().nullish(),
   }),
 });
@@ -71,7 +72,7 @@ export const chatCompletionRequestSchema = z
     reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).nullish(),
     service_tier: z.string().nullish(),
     modalities: z.array(z.string()).nullish(),
-    prediction: z.record(z.string(), z.unknown()).nullish(),
+    prediction: boundedJsonObjectSchema.nullish(),
   })
   .strict()
   .describe('An OpenAI-compatible chat completion request.');

@@ -3,3 +3,4 @@ export * from './chat-completion-request';
 export * from './chat-completion-response';
 export * from './chat-completion-chunk';
 export * from './parse-chat-completion-request';
+export { MAX_JSON_DEPTH, nestsDeeperThan } from './bounded-json-object';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../errors';
+import { MAX_JSON_DEPTH } from './bounded-json-object';
 import { parseChatCompletionRequest } from './parse-chat-completion-request';
 
 const valid = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
@@ -71,5 +72,21 @@ describe('parseChatCompletionRequest', () => {
     expect(error.code).toBe('invalid_request');
     if (param !== null) expect(error.param).toContain(param);
     expect(error.message).toMatch(message);
+  });
+
+  // Built as text and parsed, as the gateway receives it: building it as an object would itself recurse.
+  const nested = (levels: number): unknown => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);
+
+  it.each([
+    ['tool parameters', (deep: unknown) => ({ ...valid, tools: [{ type: 'function', function: { name: 'f', parameters: { x: deep } } }] }), 'tools[0].function.parameters'],
+    ['a response schema', (deep: unknown) => ({ ...valid, response_format: { type: 'json_schema', json_schema: { name: 's', schema: { x: deep } } } }), 'response_format.json_schema.schema'],
+    ['a prediction', (deep: unknown) => ({ ...valid, prediction: { content: deep } }), 'prediction'],
+  ])('refuses %s nested 10^5 levels deep, naming the field, and takes them 64 levels deep', (_label, body, param) => {
+    const error = errorOf(body(nested(100_000)));
+    expect(error.param).toBe(param);
+    expect(error.message).toMatch(/nested more than 64 levels/);
+    // The field itself is the first level.
+    expect(() => parseChatCompletionRequest(body(nested(MAX_JSON_DEPTH - 1)))).not.toThrow();
+    expect(errorOf(body(nested(MAX_JSON_DEPTH))).param).toBe(param);
   });
 });

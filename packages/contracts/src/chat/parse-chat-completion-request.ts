@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InvalidRequestError } from '../errors';
+import { ErrorCode, InvalidRequestError } from '../errors';
 import { type ChatCompletionRequest, chatCompletionRequestSchema } from './chat-completion-request';
 
 /** `messages.0.role` → `messages[0].role`, the form OpenAI uses in `param`. */
@@ -24,11 +24,17 @@ export function toInvalidRequestError(error: z.ZodError): InvalidRequestError {
   return new InvalidRequestError(message, { param });
 }
 
-/** Validates an untrusted body; throws `InvalidRequestError` naming the field at fault. */
-export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest {
+/** A request that needs a JSON object came without a body (or with an empty one). */
+export function requireJsonObject(body: unknown): asserts body is object {
+  if (body === undefined) throw new InvalidRequestError('The request body is empty; send a JSON object.', { code: ErrorCode.InvalidJson });
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidRequestError('The request body must be a JSON object.');
   }
+}
+
+/** Validates an untrusted body; throws `InvalidRequestError` naming the field at fault. */
+export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest {
+  requireJsonObject(body);
   const result = chatCompletionRequestSchema.safeParse(body);
   if (!result.success) throw toInvalidRequestError(result.error);
   if (result.data.stream_options != null && result.data.stream !== true) {

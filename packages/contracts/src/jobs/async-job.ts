@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ChatCompletionRequest, chatCompletionRequestSchema, chatCompletionSchema, toInvalidRequestError } from '../chat';
+import { type ChatCompletionRequest, chatCompletionRequestSchema, chatCompletionSchema, requireJsonObject, toInvalidRequestError } from '../chat';
 import { InvalidRequestError, openAIErrorBodySchema } from '../errors';
 import { routeAttemptSchema } from './llm-job';
 
@@ -73,9 +73,7 @@ export interface ParsedAsyncJobRequest {
 
 /** Validates an untrusted `POST /v1/jobs` body; throws `InvalidRequestError` naming the field at fault. */
 export function parseAsyncJobRequest(body: unknown): ParsedAsyncJobRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InvalidRequestError('The request body must be a JSON object.');
-  }
+  requireJsonObject(body);
   const result = asyncJobRequestSchema.safeParse(body);
   if (!result.success) throw toInvalidRequestError(result.error);
   const { webhook, priority, delay, stream: _stream, ...request } = result.data;
