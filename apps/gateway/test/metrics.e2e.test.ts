@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
-import { Scrape } from './scrape-metrics';
+import { Scrape } from '@switchyard/testing';
 
 const ask = (model: string, content = 'count me') => ({ model, messages: [{ role: 'user' as const, content }] });
 
