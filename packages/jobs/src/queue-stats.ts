@@ -60,6 +60,7 @@ export class QueueStats {
     private readonly redis: Redis,
     prefix: string,
     private readonly providers: readonly string[],
+    private readonly freshMs = FRESH_MS,
   ) {
     this.bases = providers.map((provider) => `${llmQueuePrefix(prefix)}:${llmQueueName(provider)}`);
     // The key count varies with the provider list, so it is passed with each call.
@@ -67,7 +68,7 @@ export class QueueStats {
   }
 
   read(): Promise<QueueCounts[]> {
-    if (this.latest !== undefined && Date.now() - this.latest.at <= FRESH_MS) return this.latest.counts;
+    if (this.latest !== undefined && Date.now() - this.latest.at <= this.freshMs) return this.latest.counts;
     const counts = withTimeout(this.fetch(), READ_TIMEOUT_MS);
     const latest = { at: Date.now(), counts };
     this.latest = latest;
