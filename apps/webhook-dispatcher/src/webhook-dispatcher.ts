@@ -1,7 +1,8 @@
 import { loadPlatformEnv } from '@switchyard/config';
 import { WEBHOOK_QUEUE } from '@switchyard/contracts';
 import { createRedis, type RunningWorker } from '@switchyard/jobs';
-import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
+import { createLogger, type Logger, type MetricsServer, redactUrl, startMetricsServer } from '@switchyard/observability';
+import { DispatcherMetrics } from './dispatcher-metrics';
 import { deliverySettingsFromEnv, loadWebhookEnv, WebhookDispatcher } from '@switchyard/webhooks';
 
 /**
@@ -23,22 +24,35 @@ export async function startWebhookDispatcher(source: NodeJS.ProcessEnv = process
   }
 
   const connection = createRedis(env.REDIS_URL, { name: `switchyard:${SERVICE}`, blocking: true });
-  const dispatcher = new WebhookDispatcher({ connection, keyPrefix: env.SWITCHYARD_KEY_PREFIX, settings, concurrency: webhookEnv.WEBHOOK_CONCURRENCY, logger: log });
+  const metrics = new DispatcherMetrics();
+  const dispatcher = new WebhookDispatcher({
+    connection,
+    keyPrefix: env.SWITCHYARD_KEY_PREFIX,
+    settings,
+    concurrency: webhookEnv.WEBHOOK_CONCURRENCY,
+    logger: log,
+    onAttemptEnded: metrics.attemptEnded,
+  });
+  let metricsServer: MetricsServer | undefined;
   try {
     await dispatcher.start();
+    if (env.METRICS_PORT !== undefined) metricsServer = await startMetricsServer(metrics.registry, env.METRICS_PORT, env.HOST);
   } catch (error) {
+    await dispatcher.close().catch(() => undefined);
     connection.disconnect();
     throw error;
   }
   log.info(
-    { redis: redactUrl(env.REDIS_URL), retryDelaysMs: settings.retry.delaysMs, maxAgeMs: settings.retry.maxAgeMs, allowlisted: webhookEnv.WEBHOOK_ALLOWLIST !== '' },
+    { redis: redactUrl(env.REDIS_URL), retryDelaysMs: settings.retry.delaysMs, maxAgeMs: settings.retry.maxAgeMs, allowlisted: webhookEnv.WEBHOOK_ALLOWLIST !== '', metrics: metricsServer?.url },
     `${SERVICE} ready`,
   );
 
   return {
     providers: [WEBHOOK_QUEUE],
+    ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
     async close() {
       await dispatcher.close();
+      await metricsServer?.close();
       await connection.quit().catch(() => undefined);
       log.info(`${SERVICE} stopped`);
       await new Promise<void>((resolve) => log.flush(() => resolve()));

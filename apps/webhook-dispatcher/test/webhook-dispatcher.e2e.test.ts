@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhookDelivery } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/observability';
-import { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from '@switchyard/testing';
+import { type ReceivedWebhook, Scrape, startWebhookReceiver, type WebhookReceiver } from '@switchyard/testing';
 import { generateWebhookSecret, listDeadLetters, redeliver, verifyWebhook, WebhookProducer } from '@switchyard/webhooks';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +59,7 @@ describe('webhook dispatcher', () => {
         WEBHOOK_RETRY_DELAYS_MS: Array(RETRIES).fill('40').join(','),
         WEBHOOK_TIMEOUT_MS: '2000',
         WEBHOOK_CONNECT_TIMEOUT_MS: '1000',
+        METRICS_PORT: '0',
       },
       logger,
     );
@@ -188,6 +189,31 @@ describe('webhook dispatcher', () => {
       await expect.poll(() => receiver.requestsTo('/down').length, { timeout: 5_000 }).toBe(RETRIES + 3);
       await settled(down.eventId, 'failed');
     });
+  });
+
+  it('serves its metrics: delivery attempts by outcome', async () => {
+    const url = dispatcher.metricsUrl ?? '';
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const before = await Scrape.of(url);
+    const ok = event('/ok');
+    const gone = event('/gone');
+    await producer.deliver(ok);
+    await producer.deliver(gone);
+    await settled(ok.eventId, 'completed');
+    await settled(gone.eventId, 'failed');
+    const count = (scrape: Scrape) => ({
+      delivered: scrape.value('switchyard_webhook_attempts_total', { outcome: 'delivered' }),
+      dead: scrape.value('switchyard_webhook_attempts_total', { outcome: 'dead' }),
+      retried: scrape.value('switchyard_webhook_attempts_total', { outcome: 'retried' }),
+      timed: scrape.count('switchyard_webhook_attempt_duration_seconds'),
+    });
+    const start = count(before);
+    await expect
+      .poll(async () => {
+        const now = count(await Scrape.of(url));
+        return { delivered: now.delivered - start.delivered, dead: now.dead - start.dead, retried: now.retried - start.retried, timed: now.timed - start.timed };
+      })
+      .toStrictEqual({ delivered: 1, dead: 1, retried: 0, timed: 2 });
   });
 
   it('logs event ids and hosts, never a secret or a body', () => {

@@ -10,7 +10,11 @@ import {
   parseAsyncJobRequest,
 } from '@switchyard/contracts';
 import { AsyncJobs, asyncJobFrom, createRedis, newAsyncJobId, LlmJobProducer, type Redis, ReplyListener, type ReplyMessage, type SubmitAsyncJob, toJobError } from '@switchyard/jobs';
+import { injectTraceContext, withProducerSpan } from '@switchyard/observability';
 import type { EnqueueOptions, JobEnded, JobPage, SwitchyardClient, WaitOptions } from './switchyard-client';
+
+/** The producer span each enqueue opens (a child of the caller's active span, if any). */
+const ENQUEUE_SPAN = 'switchyard.enqueue';
 
 export interface DirectClientOptions {
   /** The Redis the platform's queues live in. */
@@ -78,14 +82,20 @@ export class DirectClient implements SwitchyardClient {
     const chain = this.catalog.resolveChain(parsed.request.model, provider);
     const jobId = newAsyncJobId(chain.route.provider);
     const caller = parsed.request.user === undefined ? this.options.caller : { ...this.options.caller, user: parsed.request.user };
-    return asyncJobFrom(parsed, { jobId, requestId: jobId, route: chain.route, fallbacks: chain.fallbacks, caller, replyTo: this.listener.channel });
+    // Called inside the client's producer span: the job's worker span continues the caller's trace.
+    const trace = injectTraceContext();
+    return asyncJobFrom(parsed, { jobId, requestId: jobId, route: chain.route, fallbacks: chain.fallbacks, caller, replyTo: this.listener.channel, trace });
   }
 
   async enqueue(request: ChatCompletionRequest, options: EnqueueOptions = {}): Promise<AsyncJobView> {
-    return (await this.jobs.submit(this.prepare(request, options), () => '')).view;
+    return withProducerSpan(ENQUEUE_SPAN, { 'switchyard.jobs': 1 }, async () => (await this.jobs.submit(this.prepare(request, options), () => '')).view);
   }
 
-  async enqueueAndWait(request: ChatCompletionRequest, options: WaitOptions = {}): Promise<ChatCompletion> {
+  enqueueAndWait(request: ChatCompletionRequest, options: WaitOptions = {}): Promise<ChatCompletion> {
+    return withProducerSpan(ENQUEUE_SPAN, { 'switchyard.jobs': 1 }, () => this.enqueueAndWaitInSpan(request, options));
+  }
+
+  private async enqueueAndWaitInSpan(request: ChatCompletionRequest, options: WaitOptions): Promise<ChatCompletion> {
     const { timeoutMs = this.options.defaultTimeoutMs ?? 120_000, ...enqueueOptions } = options;
     const job = this.prepare(request, enqueueOptions);
     // Listening before the job exists, so a fast answer is not missed.
@@ -102,7 +112,11 @@ export class DirectClient implements SwitchyardClient {
     return JSON.parse(reply.body) as ChatCompletion;
   }
 
-  async enqueueBulk(requests: readonly ChatCompletionRequest[], options: EnqueueOptions = {}): Promise<AsyncJobView[]> {
+  enqueueBulk(requests: readonly ChatCompletionRequest[], options: EnqueueOptions = {}): Promise<AsyncJobView[]> {
+    return withProducerSpan(ENQUEUE_SPAN, { 'switchyard.jobs': requests.length }, async () => this.enqueueBulkInSpan(requests, options));
+  }
+
+  private enqueueBulkInSpan(requests: readonly ChatCompletionRequest[], options: EnqueueOptions): Promise<AsyncJobView[]> {
     // Every request is checked before any is queued: a bad one refuses the batch, naming its index.
     const jobs = requests.map((request, index) => {
       try {

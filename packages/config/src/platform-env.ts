@@ -12,6 +12,12 @@ const platformEnvSchema = z.object({
   /** Loopback by default: the development key must not be reachable from the network. Containers set 0.0.0.0. */
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  /**
+   * Workers and the webhook dispatcher serve Prometheus metrics on HOST:METRICS_PORT (0: any free port).
+   * Unset or empty: no endpoint (the gateway serves its own on /metrics). Off by default, since several
+   * workers on one machine would otherwise contend for one port.
+   */
+  METRICS_PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).max(65_535).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: intFromEnv(64),
   /** Comma-separated provider names this worker consumes; empty means every provider it can serve. */

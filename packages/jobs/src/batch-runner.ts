@@ -14,7 +14,7 @@ import {
   deserializeError,
   toHttpError,
 } from '@switchyard/contracts';
-import type { Logger } from '@switchyard/observability';
+import { injectTraceContext, type Logger } from '@switchyard/observability';
 import type { BatchRepository, BatchRow } from '@switchyard/usage';
 import type { Redis } from 'ioredis';
 import type { AsyncJobs, SubmitAsyncJob } from './async-jobs';
@@ -104,6 +104,7 @@ export class BatchRunner {
     };
     // Routing every line first: a model that does not exist fails the batch, not a thousand jobs.
     const routed: (SubmitAsyncJob & { line: number })[] = [];
+    const trace = injectTraceContext();
     for (const [index, line] of lines.entries()) {
       try {
         const chain = route(line);
@@ -118,6 +119,7 @@ export class BatchRunner {
           caller,
           priority: BATCH_PRIORITY,
           batch: { id, line: index, customId: line.customId },
+          trace,
         });
       } catch (error) {
         const http = toHttpError(error);

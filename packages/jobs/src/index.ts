@@ -22,3 +22,5 @@ export { KeyDirectory, type KeyIdentity } from './key-directory';
 export { type ChargeEstimate, KeyLimiter, type LimitDecision, type RefusedLimit, toNanoUsd, type WindowState } from './key-limiter';
 export { unixSeconds } from './unix-seconds';
 export { PeriodicRound } from './periodic-round';
+export { type QueueCounts, QueueStats } from './queue-stats';
+export { type JobRunOutcome, WorkerMetrics } from './worker-metrics';

@@ -544,6 +544,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
         timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
         attempts,
         ...(status === 'cancelled' ? { cancelled: true as const } : {}),
+        ...(status === 'failed' ? { failed: true as const } : {}),
       };
     };
 

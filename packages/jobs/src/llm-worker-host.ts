@@ -3,6 +3,7 @@ import type { Logger } from '@switchyard/observability';
 import { Worker } from 'bullmq';
 import type { LlmJobHandlers } from './llm-job-processor';
 import type { Redis } from 'ioredis';
+import type { WorkerMetrics } from './worker-metrics';
 
 export interface ProviderQueueLimit {
   max: number;
@@ -22,6 +23,8 @@ export interface LlmWorkerHostOptions {
   maxStalledCount: number;
   logger: Logger;
   handlers: LlmJobHandlers;
+  /** Counts every run's outcome and times, from the workers' events. */
+  metrics?: WorkerMetrics;
 }
 
 const RETRY_BASE_MS = 500;
@@ -69,7 +72,12 @@ export class LlmWorkerHost {
         limiter: limiterFor(options.limits?.get(provider)),
       });
       worker.on('error', (error) => options.logger.error({ err: error, provider }, 'worker error'));
-      worker.on('failed', (job) => options.handlers.onFailed(job));
+      worker.on('failed', (job) => {
+        options.metrics?.failed(provider, job);
+        options.handlers.onFailed(job);
+      });
+      const { metrics } = options;
+      if (metrics !== undefined) worker.on('completed', (job, result) => metrics.completed(provider, job, result));
       return worker;
     });
   }

@@ -9,15 +9,18 @@ import { LlmJobProducer } from './llm-job-producer';
 import { LlmWorkerHost, type ProviderQueueLimit } from './llm-worker-host';
 import { ModelInventoryPublisher } from './model-inventory';
 import { createRedis } from './redis-connection';
-import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
+import { createLogger, type Logger, redactUrl, startMetricsServer } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
 import { warmTokenizers } from '@switchyard/tokens';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
 import { BatchRunner } from './batch-runner';
+import { WorkerMetrics } from './worker-metrics';
 
 export interface RunningWorker {
   providers: string[];
+  /** Where the process serves its Prometheus metrics, when METRICS_PORT is set. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -102,8 +105,10 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       limits.set(name, { max: Math.floor((limit.requestsPerMinute * limit.windowMs) / 60_000), durationMs: limit.windowMs });
     }
   }
+  const metrics = new WorkerMetrics();
   const host = new LlmWorkerHost({
     providers,
+    metrics,
     limits,
     connection,
     keyPrefix: env.SWITCHYARD_KEY_PREFIX,
@@ -131,16 +136,19 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
     }),
   });
   await host.start();
+  const metricsServer = env.METRICS_PORT === undefined ? undefined : await startMetricsServer(metrics.registry, env.METRICS_PORT, env.HOST);
   const inventory = publishInventory ? new ModelInventoryPublisher(publisher, env.SWITCHYARD_KEY_PREFIX, adapters, log) : undefined;
   inventory?.start();
-  log.info({ redis: redactUrl(env.REDIS_URL), providers }, `${service} ready`);
+  log.info({ redis: redactUrl(env.REDIS_URL), providers, metrics: metricsServer?.url }, `${service} ready`);
 
   return {
     providers,
+    ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
     async close() {
       inventory?.stop();
       health.stop();
       await host.close();
+      await metricsServer?.close();
       await cancellations.close();
       await webhooks.close();
       await producer.close();

@@ -1,4 +1,14 @@
-import { context, INVALID_SPAN_CONTEXT, propagation, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  INVALID_SPAN_CONTEXT,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NodeSDK, tracing as tracingSdk, type tracing } from '@opentelemetry/sdk-node';
 
@@ -36,10 +46,17 @@ export async function shutdownTelemetry(): Promise<void> {
 
 export const tracer = trace.getTracer('switchyard');
 
+/**
+ * Jobs always carry W3C trace context, whatever propagator the process
+ * around them installed (an application using the direct client may set
+ * up OpenTelemetry its own way, or another format for its HTTP calls).
+ */
+const jobPropagator = new W3CTraceContextPropagator();
+
 /** Writes the active trace context into a plain object that travels inside a job. */
 export function injectTraceContext(): Record<string, string> | undefined {
   const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
+  jobPropagator.inject(context.active(), carrier, defaultTextMapSetter);
   return carrier.traceparent === undefined ? undefined : carrier;
 }
 
@@ -55,7 +72,7 @@ async function withSpan<T>(
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   if (sdk === undefined) return fn(NOOP_SPAN);
-  const parent = carrier === undefined ? context.active() : propagation.extract(context.active(), carrier);
+  const parent = carrier === undefined ? context.active() : jobPropagator.extract(context.active(), carrier, defaultTextMapGetter);
   return tracer.startActiveSpan(name, { kind, attributes }, parent, async (span) => {
     try {
       return await fn(span);
@@ -81,4 +98,24 @@ export function withSpanFromCarrier<T>(
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   return withSpan(name, SpanKind.CONSUMER, carrier, attributes, fn);
+}
+
+/**
+ * Runs an enqueue from a library (the direct client) in a producer span: a
+ * child of the caller's active span when there is one, otherwise the root
+ * of a new trace. It uses whatever tracer provider the application set up,
+ * not only ours; without any, the span records nothing and passes the
+ * caller's context on unchanged.
+ */
+export function withProducerSpan<T>(name: string, attributes: Record<string, string | number>, fn: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+    try {
+      return await fn();
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
 }

@@ -32,3 +32,4 @@ export {
   TGI_MOCK_VERSION,
 } from './mock-upstream/tgi-protocol';
 export { type ReceivedWebhook, type ReceiverAnswer, startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
+export { Scrape } from './scrape-metrics';

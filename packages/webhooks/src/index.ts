@@ -40,5 +40,5 @@ export {
   type ListDeadLettersOptions,
   type RedeliverResult,
 } from './dead-letters';
-export { WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher';
+export { type DeliveryAttemptOutcome, WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher';
 export { deliverySettingsFromEnv, loadWebhookEnv, type WebhookEnv } from './webhook-env';

@@ -12,7 +12,12 @@ export interface WebhookDispatcherOptions {
   /** Deliveries in flight at once; they mostly wait on receivers. */
   concurrency: number;
   logger: Logger;
+  /** Told how each delivery attempt ended (for metrics), off the delivery's path. */
+  onAttemptEnded?(outcome: DeliveryAttemptOutcome, seconds: number): void;
 }
+
+/** How a delivery attempt ended: delivered, to be tried again, or given up (a dead letter). */
+export type DeliveryAttemptOutcome = 'delivered' | 'retried' | 'dead';
 
 /** Consumes the webhook queue: one BullMQ worker whose jobs are single delivery attempts. */
 export class WebhookDispatcher {
@@ -30,6 +35,13 @@ export class WebhookDispatcher {
       settings: { backoffStrategy: webhookBackoff(settings.retry) },
     });
     this.worker.on('error', (error) => logger.error({ err: error }, 'webhook worker error'));
+    const { onAttemptEnded } = options;
+    if (onAttemptEnded !== undefined) {
+      const seconds = (job: { processedOn?: number | undefined } | undefined) => (job?.processedOn === undefined ? 0 : Math.max(0, Date.now() - job.processedOn) / 1000);
+      this.worker.on('completed', (job) => onAttemptEnded('delivered', seconds(job)));
+      // BullMQ sets `finishedOn` only on a job that will not run again.
+      this.worker.on('failed', (job) => onAttemptEnded(typeof job?.finishedOn === 'number' && job.finishedOn > 0 ? 'dead' : 'retried', seconds(job)));
+    }
   }
 
   async start(): Promise<void> {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGu
 import type { ModelCatalog } from '@switchyard/config';
 import { batchCreateSchema, type BatchView, InvalidRequestError, type LlmJobPayload, requireJsonObject, toInvalidRequestError } from '@switchyard/contracts';
 import { type AsyncJobs, type BatchRunner, buildDroppedRecord } from '@switchyard/jobs';
+import { withServerSpan } from '@switchyard/observability';
 import type { UsageRecorder } from '@switchyard/usage';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
 import { listLimit } from '../list-limit';
@@ -24,7 +25,10 @@ export class BatchesController {
     requireJsonObject(body);
     const parsed = batchCreateSchema.safeParse(body);
     if (!parsed.success) throw toInvalidRequestError(parsed.error);
-    return this.batches.create(parsed.data, request.caller, (line) => this.catalog.resolveChain(line.request.model), this.jobs);
+    // Every line's job carries this span's context: the worker spans of a batch join the trace of the request that made it.
+    return withServerSpan('POST /v1/batches', request.headers, {}, () =>
+      this.batches.create(parsed.data, request.caller, (line) => this.catalog.resolveChain(line.request.model), this.jobs),
+    );
   }
 
   @Get()

@@ -103,7 +103,7 @@ export class ChatCompletionsService {
       try {
         if (submitted.pending === undefined) throw new InternalError('The request was neither answered from the cache nor queued.');
         const reply = await submitted.pending.reply;
-        this.metrics.jobs.inc({ provider: job.route.provider, outcome: 'succeeded' });
+        this.metrics.answered(job.route.provider, reply.provider, 'succeeded');
         // A fallback's answer is not kept under the primary route's key: the next request may get the primary.
         if (submitted.cacheKey !== undefined && reply.provider === job.route.provider) this.remember(submitted.cacheKey, reply);
         return { jobId: ids.jobId, reply, cache: submitted.cacheKey === undefined ? 'bypass' : 'miss' };
@@ -151,7 +151,7 @@ export class ChatCompletionsService {
           maxBacklogBytes: this.config.gateway.streamMaxBacklogBytes,
           // Works from the start, even while the job is still being queued.
           onAbandon: () => this.chatJobs.cancelStream(ids.jobId),
-          onEnd: (outcome) => this.metrics.jobs.inc({ provider: job.route.provider, outcome }),
+          onEnd: (outcome, answeredBy) => this.metrics.answered(job.route.provider, answeredBy, outcome),
         });
         const opened = relay;
         return this.chatJobs.submitStream(job, opened).catch((error: unknown) => {

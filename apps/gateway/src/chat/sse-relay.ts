@@ -11,7 +11,8 @@ export interface SseRelayOptions {
   model: string;
   /** Called once when the stream ends for any reason but its own last part; the job is to be stopped. */
   onAbandon(reason: string): void;
-  onEnd(outcome: 'completed' | 'failed' | 'abandoned'): void;
+  /** `answeredBy`: the provider whose parts the stream carried (a fallback's, when one answered), else the job's. */
+  onEnd(outcome: 'completed' | 'failed' | 'abandoned', answeredBy: string): void;
 }
 
 /** Where the stream stands: headers not yet sent, streaming, or over. */
@@ -35,11 +36,13 @@ export class SseRelay implements StreamSink {
   readonly opened: Promise<{ provider: string; model: string }>;
   private state: RelayState = 'waiting';
   private nextSeq = 0;
+  private answeredBy: string;
   private readonly heartbeat: NodeJS.Timeout;
   private open!: (route: { provider: string; model: string }) => void;
   private refuse!: (error: unknown) => void;
 
   constructor(private readonly options: SseRelayOptions) {
+    this.answeredBy = options.provider;
     this.opened = new Promise((resolve, reject) => {
       this.open = resolve;
       this.refuse = reject;
@@ -62,6 +65,7 @@ export class SseRelay implements StreamSink {
       this.fail(new StreamInterruptedError(this.options.jobId, `part ${this.nextSeq} of the stream was lost`), false);
       return;
     }
+    if (this.nextSeq === 0) this.answeredBy = reply.provider;
     this.nextSeq++;
     if (this.state === 'waiting') this.start(reply.provider, reply.model);
     this.write(reply.body);
@@ -128,6 +132,6 @@ export class SseRelay implements StreamSink {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.heartbeat);
-    this.options.onEnd(outcome);
+    this.options.onEnd(outcome, this.answeredBy);
   }
 }

@@ -14,7 +14,7 @@ import {
   type ResolvedRoute,
 } from '@switchyard/contracts';
 import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, buildDroppedRecord, type KeyLimiter, newAsyncJobId } from '@switchyard/jobs';
-import { injectTraceContext } from '@switchyard/observability';
+import { injectTraceContext, type Span, withServerSpan } from '@switchyard/observability';
 import type { UsageRecorder } from '@switchyard/usage';
 import { providerOverride } from '../chat/provider-override';
 import { isRequestJobId } from '../chat/request-id';
@@ -46,6 +46,17 @@ export class JobsService {
     ids: { jobId: string; requestId: string },
     headers: Record<string, string | string[] | undefined>,
   ): Promise<{ view: AsyncJobView; replayed: boolean }> {
+    // The job carries this span's context, so its worker's span continues the caller's trace.
+    return withServerSpan('POST /v1/jobs', headers, {}, (span) => this.accept(body, caller, ids, headers, span));
+  }
+
+  private async accept(
+    body: unknown,
+    caller: CallerIdentity,
+    ids: { jobId: string; requestId: string },
+    headers: Record<string, string | string[] | undefined>,
+    span: Span,
+  ): Promise<{ view: AsyncJobView; replayed: boolean }> {
     const receivedAt = Date.now();
     let route: ResolvedRoute | undefined;
     try {
@@ -57,6 +68,7 @@ export class JobsService {
       const chain = this.catalog.resolveChain(parsed.request.model, providerOverride(headers));
       route = chain.route;
       const jobId = newAsyncJobId(chain.route.provider);
+      span.setAttribute('switchyard.job_id', jobId);
       const job = asyncJobFrom(parsed, {
         jobId,
         requestId: ids.requestId === ids.jobId ? jobId : ids.requestId,

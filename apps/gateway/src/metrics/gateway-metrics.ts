@@ -1,5 +1,8 @@
-import { AggregatorRegistry, Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { QueueCounts, QueueStats } from '@switchyard/jobs';
+import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { inGatewayCluster } from './cluster-metrics';
+
+const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed'] as const;
 
 /** Prometheus metrics of one gateway process; observed in a response hook, off the handler. */
 export class GatewayMetrics {
@@ -19,8 +22,14 @@ export class GatewayMetrics {
   });
   readonly jobs = new Counter({
     name: 'switchyard_jobs_total',
-    help: 'Chat jobs submitted by this gateway, by provider and outcome.',
+    help: 'Chat jobs submitted by this gateway, by outcome and the provider that answered (a failure: the first route).',
     labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly fallbacks = new Counter({
+    name: 'switchyard_fallbacks_total',
+    help: 'Chat jobs answered by a fallback route, by the first route and the provider that answered.',
+    labelNames: ['from', 'to'] as const,
     registers: [this.registry],
   });
 
@@ -31,7 +40,14 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** Credits the provider that answered: a fallback's answer is not the first route's. */
+  answered(firstProvider: string, answeredBy: string, outcome: string): void {
+    this.jobs.inc({ provider: answeredBy, outcome });
+    if (answeredBy !== firstProvider) this.fallbacks.inc({ from: firstProvider, to: answeredBy });
+  }
+
+  constructor(queues?: QueueStats) {
+    if (queues !== undefined) registerQueueGauges(this.registry, queues);
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_gateway_' });
     // One of several gateway processes: the primary's aggregator asks each for this registry. Making an
     // aggregator here is what installs prom-client's listener that answers it.
@@ -40,4 +56,40 @@ export class GatewayMetrics {
       void new AggregatorRegistry();
     }
   }
+}
+
+/**
+ * The provider queues' gauges, read on scrape: both share one read (QueueStats
+ * keeps it a second). While Redis is away a scrape still answers, without
+ * them. Every gateway reads the same queues, so several processes report one
+ * value, not their sum.
+ */
+function registerQueueGauges(registry: Registry, queues: QueueStats): void {
+  const counts = () => queues.read().catch((): QueueCounts[] => []);
+  new Gauge({
+    name: 'switchyard_queue_jobs',
+    help: 'Jobs in each provider queue by state: waiting, prioritized (batch lines, jobs with a priority), active, delayed, failed (kept).',
+    labelNames: ['provider', 'state'] as const,
+    aggregator: 'max',
+    registers: [registry],
+    async collect() {
+      const queueCounts = await counts();
+      this.reset();
+      for (const queue of queueCounts) {
+        for (const state of QUEUE_STATES) this.set({ provider: queue.provider, state }, queue[state]);
+      }
+    },
+  });
+  new Gauge({
+    name: 'switchyard_queue_oldest_waiting_age_seconds',
+    help: 'How long the longest-waiting due job of each provider queue has waited (0: none waits).',
+    labelNames: ['provider'] as const,
+    aggregator: 'max',
+    registers: [registry],
+    async collect() {
+      const queueCounts = await counts();
+      this.reset();
+      for (const queue of queueCounts) this.set({ provider: queue.provider }, queue.oldestWaitingAgeSeconds);
+    },
+  });
 }

@@ -91,6 +91,8 @@ export interface LlmJobResult {
   attempts: number;
   /** Set when the caller cancelled the job while it ran: `response` is then empty. */
   cancelled?: true;
+  /** Set when a stream broke off after its first token: the caller got an error event, not the whole answer. */
+  failed?: true;
 }
 
 export const LLM_JOB_NAME = 'chat.completion';
