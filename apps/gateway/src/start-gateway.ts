@@ -5,7 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyMultipart from '@fastify/multipart';
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
-import { AsyncJobs, BatchRunner, buildDroppedRecord, ChatJobSubmitter, KeyDirectory, KeyLimiter, ResponseCache, createRedis, LlmJobProducer, PeriodicRound, ReplyListener } from '@switchyard/jobs';
+import { AsyncJobs, BatchRunner, buildDroppedRecord, ChatJobSubmitter, KeyDirectory, KeyLimiter, ResponseCache, createRedis, LlmJobProducer, PeriodicRound, ReplyListener, UsageStream } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { ApiKeyStore, BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
@@ -56,7 +56,17 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     if (replaced !== undefined) await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, replaced);
   }
   const batches = new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log);
-  const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX);
+  const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX, log);
+  const usageRepository = new UsageRepository(database);
+  const usage = await new UsageStream(requestPath, env.SWITCHYARD_KEY_PREFIX, usageRepository, {
+    flushIntervalMs: env.USAGE_FLUSH_MS,
+    logger: log,
+    fallback: new UsageRecorder(usageRepository, {
+      flushIntervalMs: env.USAGE_FLUSH_MS,
+      onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
+      onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
+    }),
+  }).start();
   const context: GatewayContext = {
     env,
     config,
@@ -75,11 +85,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     ),
     webhooks: webhooks.queue,
     database,
-    usage: new UsageRecorder(new UsageRepository(database), {
-      flushIntervalMs: env.USAGE_FLUSH_MS,
-      onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
-      onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
-    }),
+    usage,
     files,
     responseCache: new ResponseCache(requestPath, env.SWITCHYARD_KEY_PREFIX, config.gateway.cacheTtlSeconds),
     batches,

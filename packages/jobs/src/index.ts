@@ -22,3 +22,4 @@ export { KeyDirectory, type KeyIdentity } from './key-directory';
 export { type ChargeEstimate, KeyLimiter, type LimitDecision, type RefusedLimit, toNanoUsd, type WindowState } from './key-limiter';
 export { unixSeconds } from './unix-seconds';
 export { PeriodicRound } from './periodic-round';
+export { UsageStream, type UsageStreamOptions } from './usage-stream';

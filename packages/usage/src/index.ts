@@ -6,7 +6,7 @@ export { UsageRepository } from './usage-repository';
 export { FileRepository, newFileId, type FileListOptions, type FilePage, type NewFile } from './file-repository';
 export { FileEntity } from './file.entity';
 export type { StoredFile, StoredFileRow } from './stored-file';
-export { UsageRecorder, type UsageRecorderOptions } from './usage-recorder';
+export { isDataError, UsageRecorder, type UsageRecorderOptions, type UsageSink } from './usage-recorder';
 export { ensureDatabase } from './ensure-database';
 export { runMigrations } from './run-migrations';
 export type { DataSource } from 'typeorm';

@@ -12,7 +12,7 @@ import {
 } from '@switchyard/contracts';
 import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, buildDroppedRecord, type KeyLimiter, newAsyncJobId } from '@switchyard/jobs';
 import { injectTraceContext } from '@switchyard/observability';
-import type { UsageRecorder } from '@switchyard/usage';
+import type { UsageSink } from '@switchyard/usage';
 import { providerOverride } from '../chat/provider-override';
 import { rejectedRecord } from '../chat/rejected-record';
 import { listLimit } from '../list-limit';
@@ -31,7 +31,7 @@ export class JobsService {
   constructor(
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(ASYNC_JOBS) private readonly jobs: AsyncJobs,
-    @Inject(USAGE) private readonly usage: UsageRecorder,
+    @Inject(USAGE) private readonly usage: UsageSink,
     @Inject(KEY_LIMITS) private readonly keyLimits: KeyLimiter,
   ) {}
 
