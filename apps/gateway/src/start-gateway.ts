@@ -56,7 +56,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     if (replaced !== undefined) await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, replaced);
   }
   const batches = new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log);
-  const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX, log);
+  const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX, { logger: log, knownMs: env.KEY_CACHE_MS });
   const usageRepository = new UsageRepository(database);
   const usage = await new UsageStream(requestPath, env.SWITCHYARD_KEY_PREFIX, usageRepository, {
     flushIntervalMs: env.USAGE_FLUSH_MS,

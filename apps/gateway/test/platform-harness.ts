@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedis } from '@switchyard/jobs';
+import type { Logger } from '@switchyard/observability';
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
 import { createUsageDataSource, type LlmRequestRecord, UsageRepository } from '@switchyard/usage';
 import { type RunningWorker, startWorkerCloud } from '@switchyard/worker-cloud';
@@ -95,7 +96,10 @@ export interface Platform {
 }
 
 /** `upstreamTimeoutMs`: the `mock` and `backup` providers' timeout (1 s, so hang tests are quick); load tests raise it. */
-export async function startPlatform(options: { worker?: boolean; requestTimeoutMs?: number; upstreamTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Platform> {
+/** `logger`: the gateway's, for tests that read what it logged. */
+export async function startPlatform(
+  options: { worker?: boolean; requestTimeoutMs?: number; upstreamTimeoutMs?: number; env?: NodeJS.ProcessEnv; logger?: Logger } = {},
+): Promise<Platform> {
   const mock = await startMockUpstream();
   const fragile = await startMockUpstream();
   const prefix = `sytest-${randomUUID().slice(0, 8)}`;
@@ -110,7 +114,7 @@ export async function startPlatform(options: { worker?: boolean; requestTimeoutM
     WORKER_CONCURRENCY: '16',
     ...options.env,
   };
-  const gateway = await startGateway(env);
+  const gateway = await startGateway(env, options.logger);
   const workers: RunningWorker[] = [];
   const startWorker = async () => {
     const worker = await startWorkerCloud(env);

@@ -14,7 +14,6 @@ interface CachedKey {
   freshUntil: number;
 }
 
-const KNOWN_MS = 60_000;
 const UNKNOWN_MS = 5_000;
 /** While the database is unreachable, a known key is served from memory and asked about again this often. */
 const RETRY_MS = 5_000;
@@ -24,7 +23,7 @@ const changedChannel = (prefix: string) => `${prefix}:keys:changed`;
 
 /**
  * Turns a bearer key into its tenant and limits. Keys live in PostgreSQL as
- * SHA-256 digests; each gateway keeps what it looked up for a minute (an
+ * SHA-256 digests; each gateway keeps what it looked up for `KEY_CACHE_MS` (a minute; an
  * unknown key for five seconds), so a request costs a hash and a Map access.
  * A revoked or changed key is announced on a Redis channel and forgotten by
  * every gateway at once; expiry is checked on every request.
@@ -45,10 +44,12 @@ export class KeyDirectory {
     private readonly store: ApiKeyStore,
     private readonly subscriber: Redis,
     private readonly logger: Logger,
+    private readonly knownMs: number,
   ) {}
 
-  static async start(store: ApiKeyStore, subscriber: Redis, prefix: string, logger: Logger): Promise<KeyDirectory> {
-    const directory = new KeyDirectory(store, subscriber, logger);
+  /** `knownMs`: how long a key found is used before the database is asked again. */
+  static async start(store: ApiKeyStore, subscriber: Redis, prefix: string, options: { logger: Logger; knownMs: number }): Promise<KeyDirectory> {
+    const directory = new KeyDirectory(store, subscriber, options.logger, options.knownMs);
     subscriber.on('message', (_channel: string, keyHash: string) => {
       directory.changes++;
       directory.cache.delete(keyHash);
@@ -83,7 +84,7 @@ export class KeyDirectory {
           : {
               identity: { keyId: record.id, tenant: record.tenant, limits: record.limits },
               expiresAt: record.expiresAt === null ? null : new Date(record.expiresAt).getTime(),
-              freshUntil: now + KNOWN_MS,
+              freshUntil: now + this.knownMs,
             };
       if (this.changes === changesBefore) this.remember(keyHash, entry);
     }

@@ -60,7 +60,7 @@ export class UsageStream implements UsageSink {
     this.key = streamKey(prefix);
     this.maxKept = options.maxKept ?? 100_000;
     this.maxBatch = options.maxBatch ?? 500;
-    this.claimIdleMs = options.claimIdleMs ?? 30_000;
+    this.claimIdleMs = options.claimIdleMs ?? 10_000;
   }
 
   /** Creates the group if none exists yet (from the stream's start, so rows recorded before it are read too). */
