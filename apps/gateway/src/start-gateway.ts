@@ -14,6 +14,7 @@ import { AppModule } from './app.module';
 import { type AuthenticatedRequest, admitLater, admitNow, authenticateRequest } from './auth/api-key.guard';
 import { estimateCharge } from './auth/charge-estimate';
 import { sendHttpError } from './errors/send-http-error';
+import { recordRefusal } from './chat/rejected-record';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import type { GatewayContext } from './gateway-context';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -128,6 +129,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     try {
       await admitNow(request, reply, context.keyLimits, estimate);
     } catch (error) {
+      recordRefusal(context.usage, request, reply, error);
       sendHttpError(reply, error);
       return reply;
     }

@@ -217,9 +217,9 @@ export class ChatCompletionsService {
         },
         (refused: unknown) => refused,
       );
-      if (refusal !== undefined) throw refusal;
-      this.usage.record(rejectedRecord(body, admission.caller, ids, route, error, receivedAt));
-      throw error;
+      // Either way the request was refused here: its row says by what (a limit's code, or the body's fault).
+      this.usage.record(rejectedRecord(body, admission.caller, ids, route, refusal ?? error, receivedAt));
+      throw refusal ?? error;
     }
   }
 
