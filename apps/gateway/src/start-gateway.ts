@@ -68,12 +68,16 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
     }),
   }).start();
+  const metrics = new GatewayMetrics();
   const context: GatewayContext = {
     env,
     config,
     catalog,
     keys,
-    keyLimits: new KeyLimiter(requestPath, env.SWITCHYARD_KEY_PREFIX),
+    keyLimits: new KeyLimiter(requestPath, env.SWITCHYARD_KEY_PREFIX, (error, refunds) => {
+      metrics.refundsFailed.inc(refunds);
+      log.error({ err: error, refunds }, 'API key charges not given back; those keys are counted high until their windows end');
+    }),
     keyStore,
     redis,
     chatJobs: new ChatJobSubmitter(producer, listener, env.JOB_ATTEMPTS),
@@ -92,7 +96,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     batches,
     maxFileBytes: env.FILE_UPLOAD_MAX_BYTES,
     logger: log,
-    metrics: new GatewayMetrics(),
+    metrics,
   };
 
   // Batches past their completion window are stopped as `expired`; every gateway looks, one does each batch.

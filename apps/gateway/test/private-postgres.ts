@@ -1,26 +1,15 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runMigrations } from '@switchyard/usage';
+import { freePort } from './free-port';
 
 const exec = promisify(execFile);
 /** PostgreSQL refuses to run as root: as root, its commands run as the `postgres` user. */
 const AS_ROOT = process.getuid?.() === 0;
 const run = (file: string, args: string[]) => (AS_ROOT ? exec('runuser', ['-u', 'postgres', '--', file, ...args]) : exec(file, args));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /** The newest installed PostgreSQL's binaries (Debian keeps them outside PATH). */
 function binaries(): string {

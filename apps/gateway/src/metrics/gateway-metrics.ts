@@ -31,6 +31,18 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  /** Work the gateway could not do and carried on without: nothing failed for the caller, but something is off. */
+  readonly refundsFailed = new Counter({
+    name: 'switchyard_key_refunds_failed_total',
+    help: 'Charges not given back to API keys because Redis did not take the refund (the keys stay counted high until their windows end).',
+    registers: [this.registry],
+  });
+  readonly modelInventoryErrors = new Counter({
+    name: 'switchyard_model_inventory_errors_total',
+    help: 'Model lists answered without a fresh read of local servers\' models from Redis (the last one read is served).',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_gateway_' });
     // One of several gateway processes: the primary's aggregator asks each for this registry. Making an
