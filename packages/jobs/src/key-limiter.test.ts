@@ -76,6 +76,7 @@ describe(KeyLimiter.name, () => {
     const failures: { error: unknown; refunds: number }[] = [];
     // Nothing listens on port 1: every command fails at once.
     const unreachable = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    unreachable.on('error', () => undefined);
     const offline = new KeyLimiter(unreachable, prefix, (error, refunds) => failures.push({ error, refunds }));
     const charge = { tokens: 10, nanoUsd: 0, at: Date.now() };
     offline.refund({ keyId: 'k-refund', tenant: 't', charge });
