@@ -67,6 +67,9 @@ describe('a PostgreSQL outage under traffic', () => {
     // Keys this gateway has never seen cannot be checked: one that exists, one that never did.
     const unseen = await Promise.all([ask(OTHER_TENANT_KEY), ask(`sk-made-up-${randomUUID()}`)]);
     const unseenBodies = await Promise.all(unseen.map((response) => response.json()));
+    // What needs the database itself answers 503 too, not 500.
+    const totals = await fetch(`${platform.gateway.url}/v1/usage`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    const totalsBody = await totals.json();
     await sleep(OUTAGE_MS / 2);
     const sentDuringOutage = statuses.length - sentBeforeOutage;
     await postgres.start();
@@ -82,6 +85,8 @@ describe('a PostgreSQL outage under traffic', () => {
     console.log(`database outage of ${OUTAGE_MS} ms: ${JSON.stringify({ ...counts, answered, rows: await rows(), unseen: unseen.map((r) => r.status) })}`);
 
     expect(unseen.map((response) => response.status)).toStrictEqual([503, 503]);
+    expect(totals.status).toBe(503);
+    expect(totalsBody).toMatchObject({ error: { code: 'service_unavailable' } });
     for (const body of unseenBodies) expect(body).toMatchObject({ error: { code: 'service_unavailable', type: 'service_unavailable_error' } });
     expect(counts.errors500).toBe(0);
     expect(counts.ok).toBe(counts.sent);

@@ -10,7 +10,7 @@ export { isDataError, UsageRecorder, type UsageRecorderOptions, type UsageSink }
 export { ensureDatabase } from './ensure-database';
 export { runMigrations } from './run-migrations';
 export type { DataSource } from 'typeorm';
-export { describeDatabaseError } from './describe-database-error';
+export { describeDatabaseError, isDatabaseUnavailable } from './describe-database-error';
 export { BatchRepository, type BatchRow, type BatchRowStatus } from './batch-repository';
 export { ApiKeyStore, type ApiKeyRecord, hashApiKey, type KeyLimits, type TenantRecord } from './api-key-store';
 export { type RequestFilter, type RequestRow, type TenantScope, USAGE_GROUPS, type UsageGroup, UsageQueries, type UsageTotals } from './usage-queries';
