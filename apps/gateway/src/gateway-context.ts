@@ -1,8 +1,8 @@
 import type { ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
-import type { AsyncJobs, BatchRunner, ChatJobSubmitter, KeyDirectory, KeyLimiter, Redis, ResponseCache } from '@switchyard/jobs';
+import type { AsyncJobs, BatchRunner, ChatJobSubmitter, KeyDirectory, KeyLimiter, Redis, ResponseCache, UsageStream } from '@switchyard/jobs';
 import type { Logger } from '@switchyard/observability';
 import type { WebhookQueue } from '@switchyard/webhooks';
-import type { ApiKeyStore, DataSource, FileRepository, UsageRecorder } from '@switchyard/usage';
+import type { ApiKeyStore, DataSource, FileRepository } from '@switchyard/usage';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 
 /** Everything the gateway's modules need, built once at start (see `start-gateway.ts`). */
@@ -21,8 +21,8 @@ export interface GatewayContext {
   /** The dispatcher's queue: its dead letters are listed and redelivered through the API. */
   webhooks: WebhookQueue;
   database: DataSource;
-  /** Rows for requests refused before they reached a queue. */
-  usage: UsageRecorder;
+  /** Rows for requests refused before they reached a queue (through Redis, like the workers' rows). */
+  usage: UsageStream;
   /** Uploaded files (batch input) and the ones the gateway writes. */
   files: FileRepository;
   batches: BatchRunner;

@@ -5,7 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyMultipart from '@fastify/multipart';
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
-import { AsyncJobs, BatchRunner, buildDroppedRecord, ChatJobSubmitter, KeyDirectory, KeyLimiter, ResponseCache, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener } from '@switchyard/jobs';
+import { AsyncJobs, BatchRunner, buildDroppedRecord, ChatJobSubmitter, KeyDirectory, KeyLimiter, ResponseCache, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { ApiKeyStore, BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
@@ -14,6 +14,7 @@ import { AppModule } from './app.module';
 import { type AuthenticatedRequest, admitLater, admitNow, authenticateRequest } from './auth/api-key.guard';
 import { estimateCharge } from './auth/charge-estimate';
 import { sendHttpError } from './errors/send-http-error';
+import { recordRefusal } from './chat/rejected-record';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { limitConnections } from './http/connection-limit';
 import { discardUnreadBody } from './http/discard-unread-body';
@@ -60,13 +61,27 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     if (replaced !== undefined) await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, replaced);
   }
   const batches = new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log);
-  const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX);
+  const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX, { logger: log, knownMs: env.KEY_CACHE_MS });
+  const usageRepository = new UsageRepository(database);
+  const usage = await new UsageStream(requestPath, env.SWITCHYARD_KEY_PREFIX, usageRepository, {
+    flushIntervalMs: env.USAGE_FLUSH_MS,
+    logger: log,
+    fallback: new UsageRecorder(usageRepository, {
+      flushIntervalMs: env.USAGE_FLUSH_MS,
+      onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
+      onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
+    }),
+  }).start();
+  const metrics = new GatewayMetrics(new QueueStats(redis, env.SWITCHYARD_KEY_PREFIX, [...catalog.providers.keys()]));
   const context: GatewayContext = {
     env,
     config,
     catalog,
     keys,
-    keyLimits: new KeyLimiter(requestPath, env.SWITCHYARD_KEY_PREFIX),
+    keyLimits: new KeyLimiter(requestPath, env.SWITCHYARD_KEY_PREFIX, (error, refunds) => {
+      metrics.refundsFailed.inc(refunds);
+      log.error({ err: error, refunds }, 'API key charges not given back; those keys are counted high until their windows end');
+    }),
     keyStore,
     redis,
     chatJobs: new ChatJobSubmitter(producer, listener, env.JOB_ATTEMPTS),
@@ -79,17 +94,13 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     ),
     webhooks: webhooks.queue,
     database,
-    usage: new UsageRecorder(new UsageRepository(database), {
-      flushIntervalMs: env.USAGE_FLUSH_MS,
-      onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
-      onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
-    }),
+    usage,
     files,
     responseCache: new ResponseCache(requestPath, env.SWITCHYARD_KEY_PREFIX, config.gateway.cacheTtlSeconds),
     batches,
     maxFileBytes: env.FILE_UPLOAD_MAX_BYTES,
     logger: log,
-    metrics: new GatewayMetrics(new QueueStats(redis, env.SWITCHYARD_KEY_PREFIX, [...catalog.providers.keys()])),
+    metrics,
   };
 
   // Batches past their completion window are stopped as `expired`; every gateway looks, one does each batch.
@@ -129,6 +140,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     try {
       await admitNow(request, reply, context.keyLimits, estimate);
     } catch (error) {
+      recordRefusal(context.usage, request, reply, error);
       sendHttpError(reply, error);
       return reply;
     }

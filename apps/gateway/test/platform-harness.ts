@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedis } from '@switchyard/jobs';
+import type { Logger } from '@switchyard/observability';
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
 import { createUsageDataSource, type LlmRequestRecord, UsageRepository } from '@switchyard/usage';
 import { type RunningWorker, startWorkerCloud } from '@switchyard/worker-cloud';
@@ -97,9 +98,10 @@ export interface Platform {
 /**
  * `upstreamTimeoutMs`: the `mock` and `backup` providers' timeout (1 s, so hang tests are quick); load tests raise it.
  * `gateway`: settings of the routing file's `gateway:` section over the tests' own.
+ * `logger`: the gateway's, for tests that read what it logged.
  */
 export async function startPlatform(
-  options: { worker?: boolean; requestTimeoutMs?: number; upstreamTimeoutMs?: number; env?: NodeJS.ProcessEnv; gateway?: Record<string, number> } = {},
+  options: { worker?: boolean; requestTimeoutMs?: number; upstreamTimeoutMs?: number; env?: NodeJS.ProcessEnv; gateway?: Record<string, number>; logger?: Logger } = {},
 ): Promise<Platform> {
   const mock = await startMockUpstream();
   const fragile = await startMockUpstream();
@@ -115,7 +117,7 @@ export async function startPlatform(
     WORKER_CONCURRENCY: '16',
     ...options.env,
   };
-  const gateway = await startGateway(env);
+  const gateway = await startGateway(env, options.logger);
   const workers: RunningWorker[] = [];
   const startWorker = async () => {
     const worker = await startWorkerCloud(env);

@@ -30,6 +30,8 @@ const platformEnvSchema = z.object({
   /** Jobs a sync request makes are retried by BullMQ at most this many times in all. */
   JOB_ATTEMPTS: intFromEnv(1),
   USAGE_FLUSH_MS: intFromEnv(250),
+  /** How long a gateway uses an API key it looked up before it asks PostgreSQL again (revocations arrive at once, through Redis). */
+  KEY_CACHE_MS: intFromEnv(60_000),
   /** Bearer key of the admin API (`/admin/...`); unset turns the admin API off. */
   SWITCHYARD_ADMIN_KEY: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16, 'the admin key must be at least 16 characters').optional()),
   /** BullMQ attempts per route for async jobs (nobody waits on them, so retrying costs no caller time). */

@@ -24,3 +24,4 @@ export { unixSeconds } from './unix-seconds';
 export { PeriodicRound } from './periodic-round';
 export { type QueueCounts, QueueStats } from './queue-stats';
 export { type JobRunOutcome, WorkerMetrics } from './worker-metrics';
+export { UsageStream, type UsageStreamOptions } from './usage-stream';

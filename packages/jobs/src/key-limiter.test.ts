@@ -71,4 +71,20 @@ describe(KeyLimiter.name, () => {
     expect(decision.allowed).toBe(true);
     expect(decision.charge).toMatchObject({ tokens: 1e12, nanoUsd: 1e15 });
   });
+
+  it('reports refunds Redis did not take, with how many, instead of dropping them silently', async () => {
+    const failures: { error: unknown; refunds: number }[] = [];
+    // Nothing listens on port 1: every command fails at once.
+    const unreachable = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    unreachable.on('error', () => undefined);
+    const offline = new KeyLimiter(unreachable, prefix, (error, refunds) => failures.push({ error, refunds }));
+    const charge = { tokens: 10, nanoUsd: 0, at: Date.now() };
+    offline.refund({ keyId: 'k-refund', tenant: 't', charge });
+    offline.refund({ keyId: 'k-refund-2', tenant: 't', charge });
+    await offline.flushRefunds();
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.refunds).toBe(2);
+    expect(failures[0]?.error).toBeInstanceOf(Error);
+    unreachable.disconnect();
+  });
 });

@@ -123,9 +123,11 @@ export class KeyLimiter {
   private refunds: { keyId: string; charge: KeyCharge }[] = [];
   private refundTimer: NodeJS.Timeout | undefined;
 
+  /** `onRefundsFailed`: refunds Redis did not take (those keys stay counted high until their windows end). */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly onRefundsFailed: (error: unknown, refunds: number) => void = () => undefined,
   ) {
     defineScript(redis, TAKE_COMMAND, TAKE, 5);
     defineScript(redis, SETTLE_COMMAND, SETTLE, 3);
@@ -222,7 +224,9 @@ export class KeyLimiter {
     this.refundTimer = undefined;
     const refunds = this.refunds;
     this.refunds = [];
-    await Promise.all(refunds.map(({ keyId, charge }) => this.settle(keyId, charge, { tokens: 0, nanoUsd: 0 }).catch(() => undefined)));
+    const failures: unknown[] = [];
+    await Promise.all(refunds.map(({ keyId, charge }) => this.settle(keyId, charge, { tokens: 0, nanoUsd: 0 }).catch((error: unknown) => failures.push(error))));
+    if (failures.length > 0) this.onRefundsFailed(failures[0], failures.length);
   }
 
   /** The five counters' keys and when each window ends. One hash tag per key: all five live in one cluster slot. */

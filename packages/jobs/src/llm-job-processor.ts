@@ -25,7 +25,7 @@ import type { Logger } from '@switchyard/observability';
 import { withSpanFromCarrier } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
 import { costUsd, countPromptTokens, type Price } from '@switchyard/tokens';
-import type { LlmRequestRecord, UsageRecorder } from '@switchyard/usage';
+import type { LlmRequestRecord, UsageSink } from '@switchyard/usage';
 import { type Job, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { JobFacts } from './async-job-view';
@@ -45,7 +45,7 @@ import { encodeReply } from './reply-message';
 
 export interface LlmJobProcessorDeps {
   adapters: ReadonlyMap<string, ProviderAdapter>;
-  usage: UsageRecorder;
+  usage: UsageSink;
   /** Connection used to PUBLISH replies; never a subscriber or blocking one. */
   publisher: Redis;
   /** Puts a request on its next route's queue when the current one fails for good. */

@@ -16,6 +16,7 @@ import { WebhookProducer } from '@switchyard/webhooks';
 import { BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
 import { BatchRunner } from './batch-runner';
 import { WorkerMetrics } from './worker-metrics';
+import { UsageStream } from './usage-stream';
 
 export interface RunningWorker {
   providers: string[];
@@ -71,15 +72,21 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
 
   const dataSource = createUsageDataSource(env.DATABASE_URL);
   await dataSource.initialize();
-  const usage = new UsageRecorder(new UsageRepository(dataSource), {
-    flushIntervalMs: env.USAGE_FLUSH_MS,
-    onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
-    onDrop: (dropped) => log.error({ dropped }, 'usage buffer full; oldest rows dropped'),
-    onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
-  });
-
   const connection = createRedis(env.REDIS_URL, { name: `switchyard:${service}`, blocking: true });
   const publisher = createRedis(env.REDIS_URL, { name: `switchyard:${service}:publish` });
+  // A job's end costs one write: its usage row and its key's settlement leave together on this connection.
+  const jobEnds = createRedis(env.REDIS_URL, { name: `switchyard:${service}:usage`, autoPipelining: true });
+  const usageRepository = new UsageRepository(dataSource);
+  const usage = await new UsageStream(jobEnds, env.SWITCHYARD_KEY_PREFIX, usageRepository, {
+    flushIntervalMs: env.USAGE_FLUSH_MS,
+    logger: log,
+    fallback: new UsageRecorder(usageRepository, {
+      flushIntervalMs: env.USAGE_FLUSH_MS,
+      onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
+      onDrop: (dropped) => log.error({ dropped }, 'usage buffer full; oldest rows dropped'),
+      onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
+    }),
+  }).start();
   // Fallbacks go on other providers' queues, which other workers (worker-local on GPU nodes) may serve.
   const producer = new LlmJobProducer(publisher, env.SWITCHYARD_KEY_PREFIX);
   const circuits = new CircuitBreaker(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => {
@@ -128,7 +135,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       webhooks,
       // Each usage row carries its cost at the price the routing config gives its deployment.
       priceOf: (route) => catalog.priceOf(route),
-      keyLimits: new KeyLimiter(publisher, env.SWITCHYARD_KEY_PREFIX),
+      keyLimits: new KeyLimiter(jobEnds, env.SWITCHYARD_KEY_PREFIX),
       // The worker that records a batch's last line writes its output files.
       batches: new BatchRunner(publisher, env.SWITCHYARD_KEY_PREFIX, new FileRepository(dataSource), new BatchRepository(dataSource), log),
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
@@ -154,7 +161,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       await producer.close();
       await usage.close();
       await dataSource.destroy();
-      await Promise.all([connection.quit(), publisher.quit()]).catch(() => undefined);
+      await Promise.all([connection.quit(), publisher.quit(), jobEnds.quit()]).catch(() => undefined);
       log.info(`${service} stopped`);
       await new Promise<void>((resolve) => log.flush(() => resolve()));
     },

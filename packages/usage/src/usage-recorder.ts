@@ -12,11 +12,16 @@ export interface UsageRecorderOptions {
   onRejected?: (error: unknown, row: LlmRequestRecord) => void;
 }
 
+/** Where a process hands its usage rows: never awaited, never on the request path. */
+export interface UsageSink {
+  record(row: LlmRequestRecord): void;
+}
+
 /**
  * Keeps usage writes off the request path: `record` only appends to memory,
  * and rows go to PostgreSQL in batches on a timer or when a batch fills.
  */
-export class UsageRecorder {
+export class UsageRecorder implements UsageSink {
   private buffer: LlmRequestRecord[] = [];
   private readonly timer: NodeJS.Timeout;
   private flushing: Promise<void> | undefined;
@@ -34,6 +39,8 @@ export class UsageRecorder {
   }
 
   record(row: LlmRequestRecord): void {
+    // Stamped when it happened, not when a delayed flush writes it.
+    row.createdAt ??= new Date();
     this.buffer.push(row);
     if (this.buffer.length > this.maxBuffered) {
       const dropped = this.buffer.length - this.maxBuffered;
@@ -96,7 +103,7 @@ export class UsageRecorder {
 }
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity): the row is at fault, not the connection. */
-function isDataError(error: unknown): boolean {
+export function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^2[23]/.test(code);
 }

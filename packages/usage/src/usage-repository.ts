@@ -27,6 +27,8 @@ const INSERT_COLUMNS: readonly [string, string, (row: LlmRequestRecord) => unkno
   ['streamed', 'boolean', (r) => r.streamed],
   ['first_token_ms', 'int', (r) => r.firstTokenMs],
   ['route_attempts', 'jsonb', (r) => (r.routeAttempts === null ? null : JSON.stringify(r.routeAttempts))],
+  // When the request ended, so a row written late (kept through a database outage) still falls in its own minute.
+  ['created_at', 'timestamptz', (r) => r.createdAt ?? new Date()],
 ];
 
 // One parameter per column however many rows: the statement is built once and

@@ -3,7 +3,7 @@ import type { ModelCatalog } from '@switchyard/config';
 import { batchCreateSchema, type BatchView, InvalidRequestError, type LlmJobPayload, requireJsonObject, toInvalidRequestError } from '@switchyard/contracts';
 import { type AsyncJobs, type BatchRunner, buildDroppedRecord } from '@switchyard/jobs';
 import { withServerSpan } from '@switchyard/observability';
-import type { UsageRecorder } from '@switchyard/usage';
+import type { UsageSink } from '@switchyard/usage';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
 import { listLimit } from '../list-limit';
 import { ASYNC_JOBS, BATCHES, MODEL_CATALOG, USAGE } from '../tokens';
@@ -16,7 +16,7 @@ export class BatchesController {
     @Inject(BATCHES) private readonly batches: BatchRunner,
     @Inject(ASYNC_JOBS) private readonly jobs: AsyncJobs,
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
-    @Inject(USAGE) private readonly usage: UsageRecorder,
+    @Inject(USAGE) private readonly usage: UsageSink,
   ) {}
 
   @Post()

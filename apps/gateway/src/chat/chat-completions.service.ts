@@ -18,7 +18,7 @@ import {
   type SubmitChatJob,
   type SubmittedStream,
 } from '@switchyard/jobs';
-import type { UsageRecorder } from '@switchyard/usage';
+import type { UsageSink } from '@switchyard/usage';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
@@ -64,7 +64,7 @@ export class ChatCompletionsService {
     @Inject(CHAT_JOBS) private readonly chatJobs: ChatJobSubmitter,
     @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
     @Inject(METRICS) private readonly metrics: GatewayMetrics,
-    @Inject(USAGE) private readonly usage: UsageRecorder,
+    @Inject(USAGE) private readonly usage: UsageSink,
     @Inject(RESPONSE_CACHE) private readonly cache: ResponseCache,
     @Inject(KEY_LIMITS) private readonly keyLimits: KeyLimiter,
   ) {
@@ -217,9 +217,9 @@ export class ChatCompletionsService {
         },
         (refused: unknown) => refused,
       );
-      if (refusal !== undefined) throw refusal;
-      this.usage.record(rejectedRecord(body, admission.caller, ids, route, error, receivedAt));
-      throw error;
+      // Either way the request was refused here: its row says by what (a limit's code, or the body's fault).
+      this.usage.record(rejectedRecord(body, admission.caller, ids, route, refusal ?? error, receivedAt));
+      throw refusal ?? error;
     }
   }
 

@@ -1,4 +1,5 @@
-import { ErrorCode, InvalidRequestError, NotFoundError, SwitchyardError } from '@switchyard/contracts';
+import { ErrorCode, InvalidRequestError, NotFoundError, ServiceUnavailableError, SwitchyardError } from '@switchyard/contracts';
+import { isDatabaseUnavailable } from '@switchyard/usage';
 import { HttpException } from '@nestjs/common';
 
 interface FrameworkError {
@@ -10,10 +11,12 @@ interface FrameworkError {
 
 /**
  * Errors raised by Fastify or Nest before our handlers run (body parsing,
- * size limits, unknown routes) become the same typed errors as our own.
+ * size limits, unknown routes) become the same typed errors as our own, and
+ * so does a database that does not answer: a 503, not an internal error.
  */
 export function frameworkErrorToSwitchyard(thrown: unknown): unknown {
   if (SwitchyardError.isInstance(thrown)) return thrown;
+  if (isDatabaseUnavailable(thrown)) return new ServiceUnavailableError('The database is unavailable right now; try again shortly.', { cause: thrown });
   // Nest wraps Fastify's own errors (body parsing, limits) in an HttpException; the cause says what happened.
   const error = thrown instanceof HttpException && thrown.cause !== undefined ? thrown.cause : thrown;
   const framework = (error ?? {}) as FrameworkError;

@@ -15,7 +15,7 @@ import {
 } from '@switchyard/contracts';
 import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, buildDroppedRecord, type KeyLimiter, newAsyncJobId } from '@switchyard/jobs';
 import { injectTraceContext, type Span, withServerSpan } from '@switchyard/observability';
-import type { UsageRecorder } from '@switchyard/usage';
+import type { UsageSink } from '@switchyard/usage';
 import { providerOverride } from '../chat/provider-override';
 import { isRequestJobId } from '../chat/request-id';
 import { rejectedRecord } from '../chat/rejected-record';
@@ -35,7 +35,7 @@ export class JobsService {
   constructor(
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(ASYNC_JOBS) private readonly jobs: AsyncJobs,
-    @Inject(USAGE) private readonly usage: UsageRecorder,
+    @Inject(USAGE) private readonly usage: UsageSink,
     @Inject(KEY_LIMITS) private readonly keyLimits: KeyLimiter,
   ) {}
 

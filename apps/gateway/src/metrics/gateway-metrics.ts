@@ -46,6 +46,18 @@ export class GatewayMetrics {
     if (answeredBy !== firstProvider) this.fallbacks.inc({ from: firstProvider, to: answeredBy });
   }
 
+  /** Work the gateway could not do and carried on without: nothing failed for the caller, but something is off. */
+  readonly refundsFailed = new Counter({
+    name: 'switchyard_key_refunds_failed_total',
+    help: 'Charges not given back to API keys because Redis did not take the refund (the keys stay counted high until their windows end).',
+    registers: [this.registry],
+  });
+  readonly modelInventoryErrors = new Counter({
+    name: 'switchyard_model_inventory_errors_total',
+    help: 'Model lists answered without a fresh read of local servers\' models from Redis (the last one read is served).',
+    registers: [this.registry],
+  });
+
   constructor(queues?: QueueStats) {
     if (queues !== undefined) registerQueueGauges(this.registry, queues);
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_gateway_' });

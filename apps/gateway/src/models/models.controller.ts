@@ -1,20 +1,26 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { LOCAL_KINDS, type ModelCatalog, type PlatformEnv } from '@switchyard/config';
 import type { ModelList } from '@switchyard/contracts';
-import { type Redis, readModelInventories } from '@switchyard/jobs';
+import { type ProviderInventory, type Redis, readModelInventories } from '@switchyard/jobs';
+import type { Logger } from '@switchyard/observability';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { MODEL_CATALOG, PLATFORM_ENV, REDIS } from '../tokens';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import { LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS } from '../tokens';
 
 @Controller('v1/models')
 @UseGuards(ApiKeyGuard)
 export class ModelsController {
   private readonly created = Math.floor(Date.now() / 1000);
   private readonly localProviders: string[];
+  /** The last local models read from Redis: what is known while Redis cannot be read. */
+  private lastInventories: ProviderInventory[] = [];
 
   constructor(
     @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PLATFORM_ENV) private readonly env: PlatformEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS) private readonly metrics: GatewayMetrics,
   ) {
     this.localProviders = [...catalog.providers.values()]
       .filter((provider) => LOCAL_KINDS.has(provider.kind) && provider.directModels)
@@ -35,13 +41,23 @@ export class ModelsController {
         if (!listed.has(id)) listed.set(id, { id, object: 'model', created: this.created, owned_by: model.provider });
       }
     }
-    const inventories = await readModelInventories(this.redis, this.env.SWITCHYARD_KEY_PREFIX, this.localProviders).catch(() => []);
-    for (const inventory of inventories) {
+    for (const inventory of await this.inventories()) {
       for (const model of inventory.models) {
         const id = `${inventory.provider}/${model}`;
         if (!listed.has(id)) listed.set(id, { id, object: 'model', created: Math.floor(inventory.at / 1000), owned_by: inventory.provider });
       }
     }
     return { object: 'list', data: [...listed.values()] };
+  }
+
+  /** Local servers' models; while Redis cannot be read, the last ones read (the configured models are listed anyway). */
+  private async inventories(): Promise<ProviderInventory[]> {
+    try {
+      this.lastInventories = await readModelInventories(this.redis, this.env.SWITCHYARD_KEY_PREFIX, this.localProviders);
+    } catch (error) {
+      this.metrics.modelInventoryErrors.inc();
+      this.logger.warn({ err: error }, "local servers' models not read from Redis; listing the last ones known");
+    }
+    return this.lastInventories;
   }
 }
