@@ -86,6 +86,10 @@ const UNHEALTHY = new Set<string>([ProviderErrorKind.Server, ProviderErrorKind.T
 /** Failures that are the caller's request, not the provider: another provider would refuse it too. */
 const NOT_WORTH_A_FALLBACK = new Set<string>([ErrorCode.UpstreamBadRequest, ErrorCode.UpstreamContentFiltered, ErrorCode.JobExpired, ErrorCode.InvalidJob]);
 
+function isRateLimited(error: SwitchyardError): boolean {
+  return error instanceof ProviderError && error.kind === ProviderErrorKind.RateLimited;
+}
+
 function isFinalAttempt(job: Job<LlmJobPayload>, error: SwitchyardError): boolean {
   if (!error.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) return true;
   // A retry that might only start after the caller stops waiting is no retry: move on instead.
@@ -293,7 +297,8 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     const [next, ...rest] = payload.fallbacks ?? [];
     const waiting = payload.deadline === undefined || Date.now() < payload.deadline;
     // An open circuit is not an attempt worth repeating on the same route: it goes straight on.
-    const final = skipped || isFinalAttempt(job, error);
+    // Nor is a rate-limited one when another route can answer now instead of after the limit.
+    const final = skipped || isRateLimited(error) || isFinalAttempt(job, error);
     if (next === undefined || !final || NOT_WORTH_A_FALLBACK.has(error.code) || !waiting) {
       fail(job, error, startedAt, upstreamMs);
     }
@@ -481,6 +486,11 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
   /** Before anything reached the caller: the same retries, pauses, circuit counts and fallbacks as a plain call. */
   async function callFailed(job: Job<LlmJobPayload>, error: unknown, startedAt: number, callStarted: number): Promise<LlmJobResult> {
     const known = SwitchyardError.isInstance(error) ? error : new InternalError(undefined, { cause: error });
+    if (isRateLimited(known) && (job.data.fallbacks?.length ?? 0) > 0) {
+      // The pause holds this provider's other jobs; the request itself goes on to its fallback without waiting for it.
+      pausedForRetryAfter(job, known).catch((cause: unknown) => logger.warn({ err: cause, provider: job.data.route.provider }, 'provider queue not paused'));
+      return leaveRoute(job, known, startedAt, performance.now() - callStarted);
+    }
     if (await pausedForRetryAfter(job, known)) throw Worker.RateLimitError();
     await countIfUnhealthy(job, known);
     return leaveRoute(job, known, startedAt, performance.now() - callStarted);
