@@ -26,6 +26,7 @@ const TEST_MODELS: Record<string, string> = {
   'malformed': 'echo@malformed',
   'slow': 'echo@latency=600',
   'very-slow': 'echo@latency=3000',
+  'stalls': 'echo@latency=30000',
   'slow-stream': 'echo@tps=20',
   'breaks-stream': 'echo@break_after=2',
 };
