@@ -94,7 +94,7 @@ const NOT_WORTH_A_FALLBACK = new Set<string>([ErrorCode.UpstreamBadRequest, Erro
  * that died (stalled), and the one under way, unless BullMQ is failing the
  * job itself for stalling too often (then nothing runs now).
  */
-export function runsOf(job: Pick<Job, 'attemptsMade' | 'stalledCounter' | 'deferredFailure'>): number {
+function runsOf(job: Pick<Job, 'attemptsMade' | 'stalledCounter' | 'deferredFailure'>): number {
   return job.attemptsMade + job.stalledCounter + (job.deferredFailure === undefined ? 1 : 0);
 }
 
@@ -133,12 +133,12 @@ function spanAttributes(payload: LlmJobPayload, jobId: string): Record<string, s
   return { 'gen_ai.system': payload.route.provider, 'gen_ai.request.model': payload.route.model, 'switchyard.job_id': jobId };
 }
 
-/** The id replies and usage rows use: the first job's, however far down its fallback chain the request went. */
 /** The reply channel of a caller waiting for the answer (sync and streamed requests); async jobs have none to lose. */
 function waitingGateway(payload: LlmJobPayload): string | undefined {
   return payload.deadline === undefined ? undefined : payload.replyTo;
 }
 
+/** The id replies and usage rows use: the first job's, however far down its fallback chain the request went. */
 function chainIdOf(job: Job<LlmJobPayload>): string {
   return job.data.chainId ?? job.id ?? job.data.requestId;
 }
