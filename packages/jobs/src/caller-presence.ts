@@ -9,7 +9,7 @@ const CHECK_MS = 1000;
  * it; one that died stays silent.
  */
 const GONE_AFTER_MS = 2000;
-/** A gone gateway's jobs still queued are dropped when they start, for this long. */
+/** A gone gateway's queued jobs are dropped on one silent reading, for this long. */
 const REMEMBER_GONE_MS = 10 * 60_000;
 /** A job that waited in its queue longer than this asks whether its gateway is still there before calling upstream. */
 export const QUEUED_LONG_MS = 2000;
@@ -45,12 +45,12 @@ export class CallerPresence {
     await this.round.stop();
   }
 
-  /** Aborts `controller` when the gateway on `channel` goes (at once if it has gone). Call the result when the job ends. */
+  /**
+   * Aborts `controller` when the gateway on `channel` is found gone. Only
+   * readings taken while the job runs count, so a gateway once thought gone
+   * that answers again loses nothing more. Call the result when the job ends.
+   */
   watch(channel: string, controller: AbortController): () => void {
-    if (this.goneAt.has(channel)) {
-      controller.abort();
-      return () => undefined;
-    }
     let jobs = this.watched.get(channel);
     if (jobs === undefined) {
       jobs = new Set();
@@ -74,12 +74,12 @@ export class CallerPresence {
    * that stays away loses its job.
    */
   async confirmGone(channel: string): Promise<boolean> {
-    if (this.goneAt.has(channel)) return true;
     const heard = this.heardAt.get(channel);
     if (heard !== undefined && Date.now() - heard < this.timing.checkMs) return false;
     if (await this.listening(channel)) return false;
-    await new Promise((resolve) => setTimeout(resolve, this.timing.goneAfterMs));
+    // Found gone before (a dead gateway's backlog): one silent reading is enough.
     if (this.goneAt.has(channel)) return true;
+    await new Promise((resolve) => setTimeout(resolve, this.timing.goneAfterMs));
     if (await this.listening(channel)) return false;
     this.markGone(channel);
     return true;
@@ -88,8 +88,9 @@ export class CallerPresence {
   private async listening(channel: string): Promise<boolean> {
     try {
       const [, count] = (await this.redis.pubsub('NUMSUB', channel)) as [string, number];
-      if (Number(count) > 0) this.heardAt.set(channel, Date.now());
-      return Number(count) > 0;
+      if (Number(count) === 0) return false;
+      this.heard(channel, Date.now());
+      return true;
     } catch {
       // Redis unreachable says nothing about the gateway: the job goes on.
       return true;
@@ -112,14 +113,19 @@ export class CallerPresence {
     for (let i = 0; i < channels.length; i++) {
       const channel = channels[i] as string;
       if (Number(counts[2 * i + 1]) > 0) {
-        this.heardAt.set(channel, now);
-        this.silentSince.delete(channel);
+        this.heard(channel, now);
         continue;
       }
       const since = this.silentSince.get(channel) ?? now;
       this.silentSince.set(channel, since);
       if (now - since >= this.timing.goneAfterMs) this.markGone(channel);
     }
+  }
+
+  private heard(channel: string, at: number): void {
+    this.heardAt.set(channel, at);
+    this.silentSince.delete(channel);
+    this.goneAt.delete(channel);
   }
 
   private markGone(channel: string): void {
