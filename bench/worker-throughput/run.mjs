@@ -80,7 +80,8 @@ async function enqueueAll(producer, runId, count) {
     const adds = [];
     for (let i = start; i < Math.min(count, start + batch); i++) {
       const jobId = `${runId}-${i}`;
-      adds.push(producer.enqueue(payloadFor(jobId), { jobId }));
+      // Kept once finished (as async jobs are), so the run's end can be read from the completed set.
+      adds.push(producer.enqueue(payloadFor(jobId), { jobId, retainMs: 3_600_000 }));
     }
     await Promise.all(adds);
   }
@@ -88,11 +89,7 @@ async function enqueueAll(producer, runId, count) {
 
 const PENDING = ['waiting', 'active', 'prioritized', 'delayed', 'paused', 'waiting-children'];
 
-/**
- * Polls until nothing is left to run. Completed jobs are trimmed to the newest
- * 10,000 (the producer's removeOnComplete), so "completed" cannot count 20,000;
- * "nothing waiting or active once every add is in" can.
- */
+/** Polls until nothing is left to run: nothing waiting or active once every add is in. */
 async function waitForDrain(queue, timeoutMs = 300_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -38,6 +38,22 @@ describe('fallback chains', () => {
     expect(row).toMatchObject({ provider: 'backup', attempts: 3 });
   });
 
+  it('sends a rate-limited request to the next route at its first 429, without waiting out the Retry-After', async () => {
+    const before = platform.fragile.requests.length;
+    const started = Date.now();
+    const response = await postChat(platform, ask('chain-after-429'));
+    const tookMs = Date.now() - started;
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-switchyard-provider')).toBe('backup');
+    expect(((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe('route me');
+    // One call to the rate-limited provider, and an answer well inside its 4 s Retry-After (the caller waits 10 s).
+    expect(platform.fragile.requests.length - before).toBe(1);
+    expect(tookMs).toBeLessThan(3000);
+    const row = await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '');
+    expect(row).toMatchObject({ status: 'succeeded', provider: 'backup', attempts: 2 });
+    expect(row.routeAttempts).toStrictEqual([{ provider: 'fragile', model: 'echo@status=429;retry_after=4', code: 'upstream_rate_limited', attempts: 1, upstreamStatus: 429 }]);
+  });
+
   it('answers 502 naming every attempt when the whole chain fails', async () => {
     const response = await postChat(platform, ask('chain-all-fail'));
     expect(response.status).toBe(502);

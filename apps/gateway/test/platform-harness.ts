@@ -27,6 +27,7 @@ const TEST_MODELS: Record<string, string> = {
   'malformed': 'echo@malformed',
   'slow': 'echo@latency=600',
   'very-slow': 'echo@latency=3000',
+  'stalls': 'echo@latency=30000',
   'slow-stream': 'echo@tps=20',
   'breaks-stream': 'echo@break_after=2',
 };
@@ -40,6 +41,8 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   { name: 'chain-after-401', provider: 'mock', model: 'echo@status=401', fallbacks: ['backup-echo'] },
   { name: 'chain-after-500', provider: 'mock', model: 'echo@status=500', fallbacks: ['backup-echo'] },
   { name: 'chain-all-fail', provider: 'mock', model: 'echo@status=500', fallbacks: ['backup-fails'] },
+  // On `fragile`, so the queue pause its 429 causes holds up no other test's provider.
+  { name: 'chain-after-429', provider: 'fragile', model: 'echo@status=429;retry_after=4', fallbacks: ['backup-echo'] },
   { name: 'chain-bad-request', provider: 'mock', model: 'echo@status=400', fallbacks: ['backup-echo'] },
   // `fragile` is a mock of its own, so a test can break and mend it while the others stay healthy.
   { name: 'fragile-echo', provider: 'fragile', model: 'echo' },

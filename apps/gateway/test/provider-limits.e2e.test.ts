@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, postChat, startPlatform } from './platform-harness';
+import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
 import { spawnWorker, type WorkerProcess } from './app-process';
 
 const ask = (model: string, content = 'hello') => JSON.stringify({ model, messages: [{ role: 'user', content }] });
@@ -56,11 +56,21 @@ describe('a provider limit of N requests per window, two worker processes', () =
   });
 
   it('never lets more than N requests reach the provider in any window; the rest wait and succeed', async () => {
-    const responses = await Promise.all(Array.from({ length: 9 }, (_, i) => postChat(platform, ask('fragile-echo', `burst ${i}`))));
-    expect(responses.map((response) => response.status)).toStrictEqual(Array(9).fill(200));
+    // Async jobs, whose finished jobs stay in the queue (a sync job's is deleted once answered) with the time each was let through.
+    const responses = await Promise.all(
+      Array.from({ length: 9 }, (_, i) =>
+        fetch(`${platform.gateway.url}/v1/jobs`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+          body: ask('fragile-echo', `burst ${i}`),
+        }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toStrictEqual(Array(9).fill(202));
+    const queue = new Queue('fragile', { connection: { url: platform.env.REDIS_URL }, prefix: `${platform.env.SWITCHYARD_KEY_PREFIX}:llm` });
+    await expect.poll(async () => (await queue.getJobCounts('completed')).completed, { timeout: 15_000, interval: 100 }).toBe(9);
     expect(platform.fragile.requests).toHaveLength(9);
     // When each job was let through, as BullMQ recorded it on moving the job to active.
-    const queue = new Queue('fragile', { connection: { url: platform.env.REDIS_URL }, prefix: `${platform.env.SWITCHYARD_KEY_PREFIX}:llm` });
     const times = (await queue.getCompleted()).map((job) => job.processedOn ?? 0).sort((a, b) => a - b);
     await queue.close();
     // BullMQ's limiter counts fixed windows, each opened by the first job after the last one closed.

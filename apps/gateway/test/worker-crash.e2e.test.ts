@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, postChat, startPlatform } from './platform-harness';
+import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
 import { spawnWorker, type WorkerProcess } from './app-process';
 
 const ask = (model: string, content: string) => JSON.stringify({ model, messages: [{ role: 'user', content }] });
@@ -9,8 +9,8 @@ describe('a worker process that dies or stops mid-job', () => {
   const spawned: WorkerProcess[] = [];
 
   beforeAll(async () => {
-    // Short locks so a dead worker's job is noticed in about a second instead of thirty.
-    platform = await startPlatform({ worker: false, env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500' } });
+    // Short locks so a dead worker's job is noticed in about a second; callers wait out a replacement worker's start on a busy machine.
+    platform = await startPlatform({ worker: false, requestTimeoutMs: 30_000, env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500' } });
   });
 
   afterEach(() => {
@@ -85,5 +85,52 @@ describe('a job whose workers keep dying', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'job_stalled', type: 'service_unavailable_error', job_id: jobId } });
     expect(platform.mock.requests.length).toBe(1);
     expect(await platform.usageRow(jobId)).toMatchObject({ status: 'failed', errorCode: 'job_stalled' });
+  });
+});
+
+describe('a worker killed mid-job, with the default lock and stalled-check settings', () => {
+  let platform: Platform;
+  const spawned: WorkerProcess[] = [];
+
+  beforeAll(async () => {
+    // Callers wait long enough to see the default recovery, and the upstream call may take a while.
+    platform = await startPlatform({ worker: false, requestTimeoutMs: 60_000, upstreamTimeoutMs: 60_000 });
+  });
+
+  afterAll(async () => {
+    for (const worker of spawned) worker.child.kill('SIGKILL');
+    await platform.close();
+  });
+
+  it('has its sync and async jobs run again by the other worker within seconds, counted as a second attempt', async () => {
+    const first = await spawnWorker(platform.env);
+    spawned.push(first);
+    // The first run hangs until its worker is killed; the second is answered at once.
+    platform.mock.setDefaultBehaviour({ hang: true });
+    const answer = postChat(platform, ask('mock-echo', 'run me twice'));
+    const accepted = await fetch(`${platform.gateway.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: ask('mock-echo', 'queued, run me twice'),
+    });
+    const asyncId = ((await accepted.json()) as { id: string }).id;
+    await expect.poll(() => platform.mock.requests.length, { timeout: 5000, interval: 20 }).toBe(2);
+    spawned.push(await spawnWorker(platform.env));
+    platform.mock.setDefaultBehaviour({});
+
+    first.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    const response = await answer;
+    const recoveredMs = Date.now() - killedAt;
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe('run me twice');
+    expect(recoveredMs).toBeLessThan(15_000);
+    expect(await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '')).toMatchObject({ status: 'succeeded', attempts: 2 });
+
+    const view = async () =>
+      (await (await fetch(`${platform.gateway.url}/v1/jobs/${asyncId}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as { status: string; attempts: number };
+    await expect.poll(async () => (await view()).status, { timeout: 15_000, interval: 100 }).toBe('succeeded');
+    expect((await view()).attempts).toBe(2);
+    expect(await platform.usageRow(asyncId)).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 });

@@ -22,9 +22,14 @@ const platformEnvSchema = z.object({
   WORKER_CONCURRENCY: intFromEnv(64),
   /** Comma-separated provider names this worker consumes; empty means every provider it can serve. */
   WORKER_PROVIDERS: z.string().default(''),
-  /** How long a job lock lives without renewal: a crashed worker's job is picked up again after about this long. */
-  WORKER_LOCK_MS: intFromEnv(30_000),
-  WORKER_STALLED_CHECK_MS: intFromEnv(30_000),
+  /**
+   * How long a job lock lives without renewal (renewed every half of it). A
+   * killed worker's job is run again after the lock expires plus at most one
+   * stalled check: 6 s + 3 s, at most 9 s. An event loop blocked for more than
+   * half the lock lets another worker take a live job.
+   */
+  WORKER_LOCK_MS: intFromEnv(6_000),
+  WORKER_STALLED_CHECK_MS: intFromEnv(3_000),
   /** Times a job may lose its worker (crash, kill) and be run again before it is failed as `job_stalled`. */
   WORKER_MAX_STALLED: z.coerce.number().int().min(0).max(100).default(2),
   /** Jobs a sync request makes are retried by BullMQ at most this many times in all. */

@@ -351,7 +351,7 @@ export class AsyncJobs {
       else if (state === 'failed') status = 'failed';
       else if (cancel.cancelled) status = 'cancelled';
       else status = QUEUED_STATES.has(state) ? 'queued' : 'running';
-      const attempts = result?.attempts ?? tried + job.attemptsMade + (state === 'active' ? 1 : 0);
+      const attempts = result?.attempts ?? tried + job.attemptsMade + job.stalledCounter + (state === 'active' ? 1 : 0);
       return {
         view: asyncJobView(jobId, {
           status,

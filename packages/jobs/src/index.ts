@@ -3,6 +3,7 @@ export { encodeReply, decodeReply, type ReplyMessage, type StreamPart } from './
 export { ReplyListener, type ReplyRecovery, type StreamSink } from './reply-listener';
 export { batchStoppedKey, cancelRecordKey, JobCancellations } from './job-cancellations';
 export { BackendHealth } from './backend-health';
+export { CallerPresence } from './caller-presence';
 export { LlmJobProducer, type EnqueueOptions } from './llm-job-producer';
 export { createLlmJobHandlers, type LlmJobHandlers, type LlmJobProcessorDeps } from './llm-job-processor';
 export { LlmWorkerHost, type LlmWorkerHostOptions, type ProviderQueueLimit, retryDelay } from './llm-worker-host';

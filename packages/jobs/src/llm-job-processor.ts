@@ -38,6 +38,7 @@ import type { JobCancellations } from './job-cancellations';
 import { type KeyLimiter, toNanoUsd } from './key-limiter';
 import { SSE_DONE, sseEvent, StreamPublisher } from './stream-publisher';
 import type { CircuitBreaker } from './circuit-breaker';
+import { type CallerPresence, QUEUED_LONG_MS } from './caller-presence';
 import type { LlmJobProducer } from './llm-job-producer';
 import { retryCeiling } from './llm-worker-host';
 import type { ProviderBudget } from './provider-budget';
@@ -56,6 +57,8 @@ export interface LlmJobProcessorDeps {
   budget?: ProviderBudget;
   /** Cancels from gateways: a streaming caller gone, an async job deleted. */
   cancellations?: JobCancellations;
+  /** Whether a waiting caller's gateway is still there: a job whose gateway died is cancelled. */
+  callers?: CallerPresence;
   /** Async jobs with a webhook report how they ended through it. */
   webhooks?: WebhookSink;
   /** Batch lines report their outcome to their batch. */
@@ -85,6 +88,19 @@ const UNHEALTHY = new Set<string>([ProviderErrorKind.Server, ProviderErrorKind.T
 
 /** Failures that are the caller's request, not the provider: another provider would refuse it too. */
 const NOT_WORTH_A_FALLBACK = new Set<string>([ErrorCode.UpstreamBadRequest, ErrorCode.UpstreamContentFiltered, ErrorCode.JobExpired, ErrorCode.InvalidJob]);
+
+/**
+ * Runs of this job on its route: failed attempts, runs cut short by a worker
+ * that died (stalled), and the one under way, unless BullMQ is failing the
+ * job itself for stalling too often (then nothing runs now).
+ */
+function runsOf(job: Pick<Job, 'attemptsMade' | 'stalledCounter' | 'deferredFailure'>): number {
+  return job.attemptsMade + job.stalledCounter + (job.deferredFailure === undefined ? 1 : 0);
+}
+
+function isRateLimited(error: SwitchyardError): boolean {
+  return error instanceof ProviderError && error.kind === ProviderErrorKind.RateLimited;
+}
 
 function isFinalAttempt(job: Job<LlmJobPayload>, error: SwitchyardError): boolean {
   if (!error.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) return true;
@@ -117,6 +133,11 @@ function spanAttributes(payload: LlmJobPayload, jobId: string): Record<string, s
   return { 'gen_ai.system': payload.route.provider, 'gen_ai.request.model': payload.route.model, 'switchyard.job_id': jobId };
 }
 
+/** The reply channel of a caller waiting for the answer (sync and streamed requests); async jobs have none to lose. */
+function waitingGateway(payload: LlmJobPayload): string | undefined {
+  return payload.deadline === undefined ? undefined : payload.replyTo;
+}
+
 /** The id replies and usage rows use: the first job's, however far down its fallback chain the request went. */
 function chainIdOf(job: Job<LlmJobPayload>): string {
   return job.data.chainId ?? job.id ?? job.data.requestId;
@@ -129,7 +150,7 @@ function chainIdOf(job: Job<LlmJobPayload>): string {
  * caller never waits on queue bookkeeping.
  */
 export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers {
-  const { adapters, usage, publisher, producer, circuits, budget, health, cancellations, webhooks, batches, keyLimits, logger } = deps;
+  const { adapters, usage, publisher, producer, circuits, budget, health, cancellations, callers, webhooks, batches, keyLimits, logger } = deps;
 
   /** A job's one usage row. The key it was charged to up front is settled with what the row says it used. */
   function recordEnd(payload: LlmJobPayload, row: LlmRequestRecord): void {
@@ -181,24 +202,30 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
    * The job's abort signal: fires when its caller cancels it (through any
    * worker) or BullMQ stops it. `cancelled()` tells a cancel from a failure.
    */
-  function cancellable(chainId: string, jobSignal?: AbortSignal): { signal: AbortSignal; cancelled(): boolean; release(): void } {
+  function cancellable(payload: LlmJobPayload, chainId: string, jobSignal?: AbortSignal): { signal: AbortSignal; cancelled(): boolean; release(): void } {
     const controller = cancellations?.track(chainId) ?? new AbortController();
     const abortWithJob = () => controller.abort();
     jobSignal?.addEventListener('abort', abortWithJob, { once: true });
+    const gateway = waitingGateway(payload);
+    const unwatch = gateway === undefined ? undefined : callers?.watch(gateway, controller);
     return {
       signal: controller.signal,
-      cancelled: () => controller.signal.aborted && cancellations?.isCancelled(chainId) === true,
+      cancelled: () => controller.signal.aborted && (cancellations?.isCancelled(chainId) === true || (gateway !== undefined && callers?.isGone(gateway) === true)),
       release: () => {
         jobSignal?.removeEventListener('abort', abortWithJob);
         cancellations?.done(chainId);
+        unwatch?.();
       },
     };
   }
 
   function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void {
     if (payload.replyTo === undefined) return;
+    const message = encodeReply({ jobId, ok, provider: payload.route.provider, model, body });
     publisher
-      .publish(payload.replyTo, encodeReply({ jobId, ok, provider: payload.route.provider, model, body }))
+      .publish(payload.replyTo, message)
+      // Nobody heard it: the gateway's subscription may be reconnecting, and it asks for missed replies when it is back.
+      .then((heard) => (heard === 0 ? producer.keepUnheardReply(jobId, message) : undefined))
       .catch((error: unknown) => logger.error({ err: error, jobId }, 'could not publish reply'));
   }
 
@@ -255,7 +282,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
   }
 
   function totalAttempts(job: Job<LlmJobPayload>): number {
-    return (job.data.tried ?? []).reduce((sum, attempt) => sum + attempt.attempts, 0) + job.attemptsMade + 1;
+    return (job.data.tried ?? []).reduce((sum, attempt) => sum + attempt.attempts, 0) + runsOf(job);
   }
 
   function fail(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): never {
@@ -273,7 +300,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       provider: job.data.route.provider,
       model: job.data.route.model,
       code: error.code,
-      attempts: job.attemptsMade + 1,
+      attempts: runsOf(job),
       ...(typeof upstreamStatus === 'number' ? { upstreamStatus } : {}),
     };
   }
@@ -293,7 +320,8 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     const [next, ...rest] = payload.fallbacks ?? [];
     const waiting = payload.deadline === undefined || Date.now() < payload.deadline;
     // An open circuit is not an attempt worth repeating on the same route: it goes straight on.
-    const final = skipped || isFinalAttempt(job, error);
+    // Nor is a rate-limited one when another route can answer now instead of after the limit.
+    const final = skipped || isRateLimited(error) || isFinalAttempt(job, error);
     if (next === undefined || !final || NOT_WORTH_A_FALLBACK.has(error.code) || !waiting) {
       fail(job, error, startedAt, upstreamMs);
     }
@@ -321,7 +349,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       response: emptyCompletion(nextJobId, payload.route.model, Date.now()),
       usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
       timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs: upstreamMs ?? 0, totalMs: Date.now() - payload.enqueuedAt },
-      attempts: job.attemptsMade + 1,
+      attempts: runsOf(job),
     };
   }
 
@@ -355,6 +383,11 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     if (payload.deadline !== undefined && startedAt > payload.deadline) fail(job, new JobExpiredError(jobId), startedAt);
     // A retry or a fallback of a job cancelled meanwhile, or a cancel this worker did not hear: never called.
     if (cancellations !== undefined && (await cancellations.wasCancelled(chainIdOf(job), payload.batch?.id))) return cancelledJob(job, startedAt, 0);
+    // A job that waited long in its queue may have outlived its caller's gateway: then it is not run.
+    const gateway = waitingGateway(payload);
+    if (gateway !== undefined && callers !== undefined && startedAt - payload.enqueuedAt > QUEUED_LONG_MS && (await callers.confirmGone(gateway))) {
+      return cancelledJob(job, startedAt, 0);
+    }
 
     const adapter = adapters.get(payload.route.provider);
     if (adapter === undefined) {
@@ -391,7 +424,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       async () => {
         let completion: ChatCompletion;
         const callStarted = performance.now();
-        const cancel = cancellable(chainIdOf(job), signal);
+        const cancel = cancellable(payload, chainIdOf(job), signal);
         try {
           completion = await adapter.generate({ model: payload.route.model, request: payload.request, signal: cancel.signal });
         } catch (error) {
@@ -464,7 +497,16 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
         ...(called ? { costUsd: costOf(payload, counts) } : {}),
       }),
     );
-    logger.info({ jobId: chainId, provider: payload.route.provider }, 'job cancelled by its caller');
+    const gateway = waitingGateway(payload);
+    if (gateway !== undefined && callers?.isGone(gateway) === true) {
+      // Should the gateway turn out to be alive after all (a long reconnect), it answers this instead of timing out.
+      const serialized = serializeError(new ServiceUnavailableError(`Job ${chainId} was cancelled: its gateway stopped listening for the answer.`));
+      serialized.details = { ...serialized.details, job_id: chainId };
+      reply(payload, chainId, false, payload.route.model, JSON.stringify(serialized));
+      logger.info({ jobId: chainId, provider: payload.route.provider }, "job cancelled: its caller's gateway is gone");
+    } else {
+      logger.info({ jobId: chainId, provider: payload.route.provider }, 'job cancelled by its caller');
+    }
     reportEnd(job, { status: 'cancelled', startedAt, finishedAt, attempts });
     return {
       requestId: payload.requestId,
@@ -481,6 +523,11 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
   /** Before anything reached the caller: the same retries, pauses, circuit counts and fallbacks as a plain call. */
   async function callFailed(job: Job<LlmJobPayload>, error: unknown, startedAt: number, callStarted: number): Promise<LlmJobResult> {
     const known = SwitchyardError.isInstance(error) ? error : new InternalError(undefined, { cause: error });
+    if (isRateLimited(known) && (job.data.fallbacks?.length ?? 0) > 0) {
+      // The pause holds this provider's other jobs; the request itself goes on to its fallback without waiting for it.
+      pausedForRetryAfter(job, known).catch((cause: unknown) => logger.warn({ err: cause, provider: job.data.route.provider }, 'provider queue not paused'));
+      return leaveRoute(job, known, startedAt, performance.now() - callStarted);
+    }
     if (await pausedForRetryAfter(job, known)) throw Worker.RateLimitError();
     await countIfUnhealthy(job, known);
     return leaveRoute(job, known, startedAt, performance.now() - callStarted);
@@ -501,7 +548,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
   async function streamJob(job: Job<LlmJobPayload>, adapter: ProviderAdapter, startedAt: number, jobSignal?: AbortSignal): Promise<LlmJobResult> {
     const payload = job.data;
     const chainId = chainIdOf(job);
-    const cancel = cancellable(chainId, jobSignal);
+    const cancel = cancellable(payload, chainId, jobSignal);
     const includeUsage = payload.request.stream_options?.include_usage === true;
     const callStarted = performance.now();
     let out: StreamPublisher | undefined;

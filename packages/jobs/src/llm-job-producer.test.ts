@@ -4,6 +4,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LlmJobProducer } from './llm-job-producer';
+import { encodeReply } from './reply-message';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `sytest-${randomUUID().slice(0, 8)}`;
@@ -47,9 +48,16 @@ describe(LlmJobProducer.name, () => {
     expect(await connection.exists(`${prefix}:llm:mock:job-ok`)).toBe(1);
   });
 
+  it('deletes a finished sync job at once: its caller has the answer, and it must not trim the completed set', async () => {
+    await expect.poll(() => connection.exists(`${prefix}:llm:mock:job-ok`), { timeout: 3000 }).toBe(0);
+  });
+
   it('reads back what a finished job answered, for replies missed while disconnected', async () => {
-    await expect.poll(() => producer.finishedReply('mock', 'job-ok'), { timeout: 3000 }).toMatchObject({
-      jobId: 'job-ok',
+    await producer.keepUnheardReply('job-unheard', encodeReply({ jobId: 'job-unheard', ok: true, provider: 'mock', model: 'echo', body: '{"id":"c1"}' }));
+    expect(await producer.finishedReply('mock', 'job-unheard')).toMatchObject({ jobId: 'job-unheard', ok: true, provider: 'mock', body: '{"id":"c1"}' });
+    await producer.enqueue(payload('kept'), { jobId: 'job-kept', retainMs: 60_000 });
+    await expect.poll(() => producer.finishedReply('mock', 'job-kept'), { timeout: 3000 }).toMatchObject({
+      jobId: 'job-kept',
       ok: true,
       provider: 'mock',
       model: 'echo',

@@ -3,7 +3,7 @@ import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobCancellations } from './job-cancellations';
 import { coalesceWrites } from './redis-connection';
-import type { ReplyMessage } from './reply-message';
+import { decodeReply, type ReplyMessage } from './reply-message';
 
 export interface EnqueueOptions {
   jobId: string;
@@ -14,10 +14,24 @@ export interface EnqueueOptions {
   retainMs?: number;
 }
 
-const KEEP_COMPLETED = { age: 3600, count: 10_000 };
+/**
+ * A sync job's caller has its answer (and the usage row keeps the record), so
+ * the finished job is deleted at once. It must be: BullMQ trims a queue's
+ * whole completed set by any job's age or count, so a sync job that kept
+ * "the newest N" or "the last hour" would delete async jobs whose results are
+ * promised for their own retention.
+ */
+const KEEP_COMPLETED = true;
 
 export const RETRY_BACKOFF = 'switchyard';
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
+
+/** How long a reply nobody was subscribed for is kept, for a gateway whose subscription is reconnecting. */
+const UNHEARD_REPLY_TTL_MS = 5 * 60_000;
+
+function unheardReplyKey(prefix: string, jobId: string): string {
+  return `${prefix}:reply-unheard:${jobId}`;
+}
 
 function jobOptionsOf(options: EnqueueOptions): JobsOptions {
   const jobOptions: JobsOptions = {
@@ -78,13 +92,33 @@ export class LlmJobProducer {
     await JobCancellations.publish(this.connection, this.keyPrefix, jobId);
   }
 
-  /** The reply a finished job would have published, read back from its queue; undefined while it runs. */
+  /**
+   * Keeps a reply whose PUBLISH reached no subscriber: the caller's gateway
+   * may be reconnecting and will ask for it (`finishedReply`). Costs nothing
+   * while replies are heard.
+   */
+  async keepUnheardReply(jobId: string, message: string): Promise<void> {
+    await this.connection.set(unheardReplyKey(this.keyPrefix, jobId), message, 'PX', UNHEARD_REPLY_TTL_MS);
+  }
+
+  /**
+   * The reply a finished job would have published: one published while
+   * nobody listened, or read back from its queue (a failed job, an async
+   * job's result); undefined while it runs.
+   */
   async finishedReply(provider: string, jobId: string, replyAs: string = jobId): Promise<ReplyMessage | undefined> {
+    const unheard = await this.connection.get(unheardReplyKey(this.keyPrefix, replyAs));
+    const kept = unheard === null ? undefined : decodeReply(unheard);
+    if (kept !== undefined) return kept;
+    return this.replyFromQueue(provider, jobId, replyAs);
+  }
+
+  private async replyFromQueue(provider: string, jobId: string, replyAs: string): Promise<ReplyMessage | undefined> {
     const job = await this.queueFor(provider).getJob(jobId);
     if (job === undefined || !job.finishedOn) return undefined;
     const result = job.returnvalue as LlmJobResult | null | undefined;
     // A job that handed its request to a fallback answers through the next job of the chain.
-    if (result?.forwardedTo !== undefined) return this.finishedReply(result.forwardedTo.provider, result.forwardedTo.jobId, replyAs);
+    if (result?.forwardedTo !== undefined) return this.replyFromQueue(result.forwardedTo.provider, result.forwardedTo.jobId, replyAs);
     if (result?.response !== undefined) {
       return { jobId: replyAs, ok: true, provider: result.provider, model: result.model, body: JSON.stringify(result.response) };
     }

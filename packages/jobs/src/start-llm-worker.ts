@@ -1,5 +1,6 @@
 import { loadModelRouting, loadPlatformEnv, ModelCatalog, type PlatformEnv } from '@switchyard/config';
 import { BackendHealth } from './backend-health';
+import { CallerPresence } from './caller-presence';
 import { CircuitBreaker } from './circuit-breaker';
 import { JobCancellations } from './job-cancellations';
 import { KeyLimiter } from './key-limiter';
@@ -101,6 +102,8 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
   );
   // Async jobs that name a webhook report how they ended through the dispatcher's queue.
   const webhooks = new WebhookProducer(publisher, env.SWITCHYARD_KEY_PREFIX);
+  const callers = new CallerPresence(publisher, log);
+  callers.start();
   const health = new BackendHealth(adapters, log);
   await health.start();
   await preloadModels(adapters, catalog, log);
@@ -132,6 +135,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       circuits,
       health,
       cancellations,
+      callers,
       webhooks,
       // Each usage row carries its cost at the price the routing config gives its deployment.
       priceOf: (route) => catalog.priceOf(route),
@@ -156,6 +160,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
       health.stop();
       await host.close();
       await metricsServer?.close();
+      await callers.stop();
       await cancellations.close();
       await webhooks.close();
       await producer.close();
