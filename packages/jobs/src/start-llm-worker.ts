@@ -75,8 +75,8 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
     onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
   });
 
-  const connection = createRedis(env.REDIS_URL, { name: `switchyard:${service}`, blocking: true });
-  const publisher = createRedis(env.REDIS_URL, { name: `switchyard:${service}:publish` });
+  const connection = createRedis(env.REDIS_URL, { name: `switchyard:${service}`, logger: log, blocking: true });
+  const publisher = createRedis(env.REDIS_URL, { name: `switchyard:${service}:publish`, logger: log });
   // Fallbacks go on other providers' queues, which other workers (worker-local on GPU nodes) may serve.
   const producer = new LlmJobProducer(publisher, env.SWITCHYARD_KEY_PREFIX);
   const circuits = new CircuitBreaker(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => {
@@ -85,7 +85,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
     return settings;
   });
   const cancellations = await JobCancellations.start(
-    createRedis(env.REDIS_URL, { name: `switchyard:${service}:cancels` }),
+    createRedis(env.REDIS_URL, { name: `switchyard:${service}:cancels`, logger: log }),
     env.SWITCHYARD_KEY_PREFIX,
     publisher,
   );

@@ -1,5 +1,5 @@
 import { WEBHOOK_QUEUE, type WebhookDelivery, webhookQueuePrefix } from '@switchyard/contracts';
-import type { Logger } from '@switchyard/observability';
+import { type Logger, reportErrors } from '@switchyard/observability';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createDeliveryProcessor, type DeliveryReceipt, type DeliverySettings, webhookBackoff } from './delivery-processor';
@@ -29,7 +29,7 @@ export class WebhookDispatcher {
       autorun: false,
       settings: { backoffStrategy: webhookBackoff(settings.retry) },
     });
-    this.worker.on('error', (error) => logger.error({ err: error }, 'webhook worker error'));
+    reportErrors(this.worker, logger, 'webhook worker error');
   }
 
   async start(): Promise<void> {

@@ -21,7 +21,10 @@ const KEEP_ATTEMPT_LOG_LINES = 100;
 export type WebhookQueue = Queue<WebhookDelivery, DeliveryReceipt>;
 
 export function openWebhookQueue(connection: Redis, keyPrefix: string): WebhookQueue {
-  return new Queue<WebhookDelivery, DeliveryReceipt>(WEBHOOK_QUEUE, { connection, prefix: webhookQueuePrefix(keyPrefix) });
+  const queue = new Queue<WebhookDelivery, DeliveryReceipt>(WEBHOOK_QUEUE, { connection, prefix: webhookQueuePrefix(keyPrefix) });
+  // The queue repeats its connection's errors, which the connection logs (createRedis); unheard, BullMQ prints them.
+  queue.on('error', () => undefined);
+  return queue;
 }
 
 export function webhookJobOptions(eventId: string): JobsOptions {
