@@ -89,7 +89,6 @@ describe('a Redis outage', () => {
       answers.push(await post(url, '/v1/jobs'), await post(url, '/v1/chat/completions'));
       await new Promise((resolve) => setTimeout(resolve, 700));
     }
-    console.log(JSON.stringify(answers));
     for (const answer of answers) expect(answer).toMatchObject({ status: 503, code: 'service_unavailable' });
     expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(FAIL_FAST_MS);
 

@@ -28,6 +28,8 @@ export class WebhookDispatcher {
       lockDuration: Math.max(30_000, 2 * settings.timeoutMs),
       autorun: false,
       settings: { backoffStrategy: webhookBackoff(settings.retry) },
+      // Events carry no removeOnComplete of their own, so this applies to all; dead letters keep theirs (a week).
+      removeOnComplete: { age: Math.ceil(settings.keepDeliveredMs / 1000) },
     });
     reportErrors(this.worker, logger, 'webhook worker error');
   }
