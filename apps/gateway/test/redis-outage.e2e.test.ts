@@ -1,3 +1,5 @@
+import { DirectClient } from '@switchyard/client';
+import { createLogger } from '@switchyard/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, spawnGateway, spawnWorker } from './app-process';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
@@ -61,6 +63,7 @@ describe('a Redis outage', () => {
   let gateway: AppProcess;
   let worker: AppProcess;
   let url: string;
+  let client: DirectClient;
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
@@ -68,9 +71,17 @@ describe('a Redis outage', () => {
     gateway = spawnGateway(platform.env);
     worker = await spawnWorker(platform.env);
     url = await listeningUrl(gateway);
+    client = await DirectClient.connect({
+      redisUrl: redis.url,
+      prefix: platform.env.SWITCHYARD_KEY_PREFIX ?? '',
+      configPath: platform.env.SWITCHYARD_CONFIG ?? '',
+      caller: { keyId: 'test-key', tenant: 'acme' },
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
   }, 40_000);
 
   afterAll(async () => {
+    await client?.close().catch(() => undefined);
     gateway?.child.kill('SIGKILL');
     worker?.child.kill('SIGKILL');
     await redis.restart().catch(() => undefined);
@@ -92,6 +103,11 @@ describe('a Redis outage', () => {
     for (const answer of answers) expect(answer).toMatchObject({ status: 503, code: 'service_unavailable' });
     expect(Math.max(...answers.map((answer) => answer.ms))).toBeLessThan(FAIL_FAST_MS);
 
+    // The direct client's callers are not kept waiting either.
+    const started = performance.now();
+    await expect(client.enqueue({ model: 'mock-echo', messages: [{ role: 'user', content: 'direct, while redis is down' }] })).rejects.toMatchObject({ code: 'service_unavailable' });
+    expect(performance.now() - started).toBeLessThan(FAIL_FAST_MS);
+
     // Every connection's errors reach the log as JSON lines, not ioredis's or BullMQ's stack traces.
     await expect.poll(() => gateway.output().includes('"redis connection error"'), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => worker.output().includes('"redis connection error"'), { timeout: 10_000 }).toBe(true);
@@ -99,6 +115,7 @@ describe('a Redis outage', () => {
     await redis.restart();
     await expect.poll(async () => (await post(url, '/v1/jobs')).status, { timeout: 20_000, interval: 200 }).toBe(202);
     await expect.poll(async () => (await post(url, '/v1/chat/completions')).status, { timeout: 20_000, interval: 200 }).toBe(200);
+    await expect.poll(async () => (await client.enqueue({ model: 'mock-echo', messages: [{ role: 'user', content: 'direct, redis is back' }] }).catch(() => undefined))?.status, { timeout: 20_000, interval: 200 }).toBe('queued');
 
     for (const app of [gateway, worker]) {
       expect(app.output()).not.toContain('Unhandled error event');
