@@ -3,7 +3,7 @@ import { createRedis, type Redis } from '@switchyard/jobs';
 import { startWebhookReceiver, type WebhookReceiver } from '@switchyard/testing';
 import { type RunningWebhookDispatcher, startWebhookDispatcher } from '@switchyard/webhook-dispatcher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
+import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 
 // 24 bytes in base64: a valid Standard Webhooks secret, for the tests only.
 const SECRET = 'whsec_c3dpdGNoeWFyZC13ZWJob29rcy10ZXN0';
@@ -51,8 +51,15 @@ describe("Redis's size under steady async traffic with webhooks", () => {
     receiver?.close();
   });
 
-  it('levels off once the retentions pass: keys and index entries stop growing with the jobs sent', async () => {
+  it('levels off once the retentions pass: keys and index entries stop growing with the jobs sent, and a quiet tenant leaves no index', async () => {
     const prefix = platform.env.SWITCHYARD_KEY_PREFIX ?? '';
+    // Another tenant sends one job and then nothing: its job index must not outlive the job.
+    const lone = await fetch(`${platform.gateway.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${OTHER_TENANT_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'mock-echo', messages: [{ role: 'user', content: 'one job, then quiet' }] }),
+    });
+    expect(lone.status).toBe(202);
     const samples: { keys: number; indexed: number }[] = [];
     let sent = 0;
     const accepted: Promise<number>[] = [];
@@ -90,5 +97,6 @@ describe("Redis's size under steady async traffic with webhooks", () => {
     expect(Math.max(...last.map((sample) => sample.keys))).toBeLessThan(sent / 2);
     expect(mean(last.map((sample) => sample.keys))).toBeLessThan(1.5 * mean(middle.map((sample) => sample.keys)) + 100);
     expect(Math.max(...last.map((sample) => sample.indexed))).toBeLessThan(sent / 2);
+    expect(await redis.exists(`${prefix}:ajobs:globex`)).toBe(0);
   }, 120_000);
 });
