@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 
 /** Repeats of one error within this long are counted, not logged: a dead Redis fails every reconnect attempt. */
 const REPEAT_LOG_MS = 30_000;
+const MAX_REMEMBERED = 100;
 
 /**
  * Logs what `emitter` (an ioredis connection, a BullMQ worker) reports as an
@@ -19,6 +20,10 @@ export function reportErrors(emitter: EventEmitter, logger: Logger, message: str
       return;
     }
     logger.error({ err: error, repeats: last?.repeats ?? 0 }, message);
+    // Messages that name a job differ every time: the ones not seen for a while are forgotten.
+    if (seen.size >= MAX_REMEMBERED) {
+      for (const [text, entry] of seen) if (now - entry.loggedAt >= REPEAT_LOG_MS) seen.delete(text);
+    }
     seen.set(error.message, { loggedAt: now, repeats: 0 });
   });
   emitter.on('ready', () => {
