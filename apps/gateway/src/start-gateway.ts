@@ -39,11 +39,11 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   const config = loadRoutingConfig(env.SWITCHYARD_CONFIG, source);
   const catalog = new ModelCatalog(config, source);
 
-  const redis = createRedis(env.REDIS_URL, { name: 'switchyard:gateway' });
+  const redis = createRedis(env.REDIS_URL, { name: 'switchyard:gateway', logger: log, failFast: true });
   // Key limits and the cache on their own connection, free of BullMQ's scripts, so it can pipeline:
   // a request's limit check and cache lookup, and those of concurrent requests, share one write.
-  const requestPath = createRedis(env.REDIS_URL, { name: 'switchyard:gateway:requests', autoPipelining: true });
-  const subscriber = createRedis(env.REDIS_URL, { name: 'switchyard:gateway:replies' });
+  const requestPath = createRedis(env.REDIS_URL, { name: 'switchyard:gateway:requests', logger: log, failFast: true, autoPipelining: true });
+  const subscriber = createRedis(env.REDIS_URL, { name: 'switchyard:gateway:replies', logger: log, failFast: true });
   const listener = await ReplyListener.start(subscriber, env.SWITCHYARD_KEY_PREFIX);
   const producer = new LlmJobProducer(redis, env.SWITCHYARD_KEY_PREFIX);
   // Events of jobs cancelled before they ran (the worker reports the rest), and dead-letter lookups.
@@ -61,7 +61,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     if (replaced !== undefined) await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, replaced);
   }
   const batches = new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log);
-  const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys' }), env.SWITCHYARD_KEY_PREFIX, { logger: log, knownMs: env.KEY_CACHE_MS });
+  const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys', logger: log, failFast: true }), env.SWITCHYARD_KEY_PREFIX, { logger: log, knownMs: env.KEY_CACHE_MS });
   const usageRepository = new UsageRepository(database);
   const usage = await new UsageStream(requestPath, env.SWITCHYARD_KEY_PREFIX, usageRepository, {
     flushIntervalMs: env.USAGE_FLUSH_MS,

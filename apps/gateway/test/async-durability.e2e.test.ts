@@ -1,58 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
-
-/** A Redis of the test's own, with the persistence the deployment files set (AOF, fsync every second). */
-async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--dir', dir], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (up) return child;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('redis-server did not start');
-}
+import { PrivateRedis } from './private-redis';
 
 describe('an accepted job survives a Redis restart', () => {
   let platform: Platform;
-  let redis: ChildProcess;
-  let port: number;
-  const dir = mkdtempSync(join(tmpdir(), 'switchyard-aof-'));
+  let redis: PrivateRedis;
 
   beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port, dir);
+    redis = await PrivateRedis.start();
     // No worker yet: the job waits in the queue through the restart.
-    platform = await startPlatform({ worker: false, env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    platform = await startPlatform({ worker: false, env: { REDIS_URL: redis.url } });
   });
 
   afterAll(async () => {
     await platform.close();
-    redis.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    await redis.stop();
   });
 
   it('is still there after Redis is killed and restarted, and then completes', async () => {
@@ -65,10 +27,8 @@ describe('an accepted job survives a Redis restart', () => {
     const { id } = (await accepted.json()) as { id: string };
 
     // A crash, not a shutdown: nothing gets a chance to save.
-    const exited = new Promise((resolve) => redis.once('exit', resolve));
-    redis.kill('SIGKILL');
-    await exited;
-    redis = await startRedis(port, dir);
+    await redis.kill();
+    await redis.restart();
 
     await platform.startWorker();
     await expect

@@ -1,3 +1,4 @@
+import { createLogger } from '@switchyard/observability';
 import type { AsyncJobView } from '@switchyard/contracts';
 import { DirectClient } from '@switchyard/client';
 import { cancelRecordKey, createRedis } from '@switchyard/jobs';
@@ -106,7 +107,7 @@ describe('async jobs over HTTP', () => {
     const before = platform.mock.requests.length;
     const accepted = await submit({ delay: 1000, messages: [{ role: 'user', content: 'cancelled unheard' }] });
     // What a gateway writes when it cancels a job it cannot take off its queue, without the broadcast a worker can miss.
-    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test' });
+    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
     await redis.hset(cancelRecordKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', accepted.body.id), 'cancelled', '1', 'tenant', 'acme');
     await redis.quit();
     await expect.poll(async () => (await platform.usage.findByJobId(accepted.body.id))?.status, { timeout: 5000 }).toBe('cancelled');

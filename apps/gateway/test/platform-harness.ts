@@ -1,3 +1,4 @@
+import { createLogger } from '@switchyard/observability';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -161,7 +162,7 @@ export async function startPlatform(
       await mock.close();
       await fragile.close();
       await dataSource.destroy();
-      const redis = createRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test-cleanup' });
+      const redis = createRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test-cleanup', logger: createLogger({ service: 'test', level: 'silent' }) });
       const keys = await redis.keys(`${prefix}:*`);
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();

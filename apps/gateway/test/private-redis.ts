@@ -1,17 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from './free-port';
 
-export interface PrivateRedis {
-  url: string;
-  /** A crash: SIGKILL, nothing saved. */
-  kill(): Promise<void>;
-  /** A new, empty server on the same port. */
-  restart(): Promise<void>;
-}
-
-async function listening(port: number): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1', () => {
       socket.end();
       resolve(true);
@@ -20,32 +15,50 @@ async function listening(port: number): Promise<boolean> {
   });
 }
 
-async function serve(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    if (await listening(port)) return child;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('redis-server did not start');
-}
+/**
+ * A Redis of the test's own on a free port, with the persistence the
+ * deployment files set (AOF, fsync every second), so a test can kill it
+ * without touching the Redis other tests share.
+ */
+export class PrivateRedis {
+  private child: ChildProcess | undefined;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'switchyard-redis-'));
 
-/** A redis-server of the test's own on a free port (no persistence), so a test can kill it. */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  let child = await serve(port);
-  const kill = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+  private constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort());
+    await redis.restart();
+    return redis;
+  }
+
+  /** Starts it again on the same port and data directory (what the AOF kept comes back). */
+  async restart(): Promise<void> {
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--dir', this.dir], {
+      stdio: 'ignore',
+    });
+    for (let i = 0; i < 100; i++) {
+      if (await accepts(this.port)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('redis-server did not start');
+  }
+
+  /** A crash, not a shutdown: nothing gets a chance to save. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
-  };
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    kill,
-    async restart() {
-      await kill();
-      child = await serve(port);
-    },
-  };
+  }
+
+  async stop(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }

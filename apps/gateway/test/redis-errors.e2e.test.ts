@@ -1,14 +1,14 @@
 import { startWorkerLocal } from '@switchyard/worker-local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
-import { type PrivateRedis, startPrivateRedis } from './private-redis';
+import { PrivateRedis } from './private-redis';
 
 describe('the model list while Redis cannot be read', () => {
   let redis: PrivateRedis;
   let platform: Platform;
 
   beforeAll(async () => {
-    redis = await startPrivateRedis();
+    redis = await PrivateRedis.start();
     platform = await startPlatform({ worker: false, env: { REDIS_URL: redis.url } });
   }, 30_000);
 
@@ -16,7 +16,7 @@ describe('the model list while Redis cannot be read', () => {
     // Back up (empty) first, so the workers and the gateway can stop cleanly.
     await redis.restart();
     await platform.close();
-    await redis.kill();
+    await redis.stop();
   });
 
   const modelIds = async () => {

@@ -23,7 +23,7 @@ export async function startWebhookDispatcher(source: NodeJS.ProcessEnv = process
     log.warn('WEBHOOK_SECRET is unset: events that carry no secret of their own will be dead-lettered, not sent unsigned');
   }
 
-  const connection = createRedis(env.REDIS_URL, { name: `switchyard:${SERVICE}`, blocking: true });
+  const connection = createRedis(env.REDIS_URL, { name: `switchyard:${SERVICE}`, logger: log, blocking: true });
   const metrics = new DispatcherMetrics();
   const dispatcher = new WebhookDispatcher({
     connection,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectClient } from '@switchyard/client';
 import { createRedis, type RunningWorker, startLlmWorker } from '@switchyard/jobs';
+import { createLogger } from '@switchyard/observability';
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizeTickets } from './summarize-tickets';
@@ -34,7 +35,7 @@ describe('the ticket-summaries example service', () => {
     await client.close();
     await worker.close();
     await mock.close();
-    const redis = createRedis(redisUrl, { name: 'switchyard:test-cleanup' });
+    const redis = createRedis(redisUrl, { name: 'switchyard:test-cleanup', logger: createLogger({ service: 'test', level: 'silent' }) });
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();

@@ -1,3 +1,4 @@
+import { createLogger } from '@switchyard/observability';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ describe(DirectClient.name, () => {
     await Promise.all([client.close(), other.close()]);
     await worker.close();
     await mock.close();
-    const redis = createRedis(redisUrl, { name: 'switchyard:test-cleanup' });
+    const redis = createRedis(redisUrl, { name: 'switchyard:test-cleanup', logger: createLogger({ service: 'test', level: 'silent' }) });
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();

@@ -9,6 +9,7 @@ import {
   DEFAULT_KEY_PREFIX,
   parseAsyncJobRequest,
 } from '@switchyard/contracts';
+import { createLogger, type Logger } from '@switchyard/observability';
 import { AsyncJobs, asyncJobFrom, createRedis, newAsyncJobId, LlmJobProducer, type Redis, ReplyListener, type ReplyMessage, type SubmitAsyncJob, toJobError } from '@switchyard/jobs';
 import { injectTraceContext, withProducerSpan } from '@switchyard/observability';
 import type { EnqueueOptions, JobEnded, JobPage, SwitchyardClient, WaitOptions } from './switchyard-client';
@@ -35,6 +36,8 @@ export interface DirectClientOptions {
   /** How long results stay readable (default 24 h). */
   retentionMs?: number;
   defaultTimeoutMs?: number;
+  /** Where the client's Redis connection errors are logged (default: JSON lines on stdout). */
+  logger?: Logger;
 }
 
 /**
@@ -63,8 +66,10 @@ export class DirectClient implements SwitchyardClient {
     const config = options.config ?? loadModelRouting(options.configPath ?? 'switchyard.yaml');
     // Producers never hold provider keys: the workers do.
     const catalog = new ModelCatalog(config, process.env, { keysHeldElsewhere: true });
-    const redis = createRedis(url, { name: 'switchyard:client' });
-    const listener = await ReplyListener.start(createRedis(url, { name: 'switchyard:client:replies' }), prefix);
+    const logger = options.logger ?? createLogger({ service: 'switchyard-client' });
+    // Its callers wait on it as a gateway's do: an outage fails their calls at once.
+    const redis = createRedis(url, { name: 'switchyard:client', logger, failFast: true });
+    const listener = await ReplyListener.start(createRedis(url, { name: 'switchyard:client:replies', logger, failFast: true }), prefix);
     const producer = new LlmJobProducer(redis, prefix);
     const jobs = new AsyncJobs(redis, producer, {
       prefix,

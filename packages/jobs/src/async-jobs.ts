@@ -123,8 +123,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * its payload its tenant, and a lookup follows it along its fallback chain.
  */
 export class AsyncJobs {
-  /** Index entries past the retention are dropped now and then, not on every submit. */
-  private sinceTrim = 0;
+  /** Index entries past the retention are dropped now and then, not on every submit: submits since the last trim, per tenant. */
+  private readonly sinceTrim = new Map<string, number>();
 
   constructor(
     private readonly redis: Redis,
@@ -166,11 +166,12 @@ export class AsyncJobs {
       // Both go out on the one connection in one write (with the other requests of this turn): one
       // round trip. Not a MULTI: an ioredis pipeline copies every script BullMQ defined on the connection.
       coalesceWrites(this.redis);
-      await Promise.all([this.redis.zadd(this.indexKey(tenant), createdAt, job.jobId), this.producer.enqueue(payload, this.enqueueOptions(job))]);
-      if (++this.sinceTrim >= TRIM_EVERY) {
-        this.sinceTrim = 0;
-        this.redis.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs).catch(() => undefined);
-      }
+      const index = this.indexKey(tenant);
+      const added = Promise.all([this.redis.zadd(index, createdAt, job.jobId), this.producer.enqueue(payload, this.enqueueOptions(job))]);
+      // The index lives as long as its newest entry, so a tenant that stops submitting leaves nothing behind.
+      this.redis.pexpire(index, this.options.retentionMs).catch(() => undefined);
+      await added;
+      this.trimIndex(index, createdAt);
     } catch (cause) {
       const cleanup = this.redis.multi().zrem(this.indexKey(tenant), job.jobId);
       if (idempotencyKey !== undefined) cleanup.del(idempotencyKey);
@@ -197,6 +198,7 @@ export class AsyncJobs {
     for (const [tenant, members] of byTenant) {
       records.zadd(this.indexKey(tenant), ...members);
       records.zremrangebyscore(this.indexKey(tenant), '-inf', createdAt - this.options.retentionMs);
+      records.pexpire(this.indexKey(tenant), this.options.retentionMs);
     }
     const payloads = jobs.map((job) => this.payloadOf(job, createdAt));
     try {
@@ -208,6 +210,21 @@ export class AsyncJobs {
       throw queueFailure(cause, 'The job queue is unavailable; the jobs were not accepted.');
     }
     return jobs.map((job, i) => asyncJobView(job.jobId, { status: 'queued', payload: payloads[i] as LlmJobPayload, createdAt, attempts: 0 }));
+  }
+
+  /**
+   * Every TRIM_EVERY submits of a tenant (counted per tenant, so every
+   * tenant's index is trimmed, not only the one whose submit happened to be
+   * the 256th), entries past the retention go. Sent without waiting.
+   */
+  private trimIndex(index: string, now: number): void {
+    const count = (this.sinceTrim.get(index) ?? 0) + 1;
+    if (count < TRIM_EVERY) {
+      this.sinceTrim.set(index, count);
+      return;
+    }
+    this.sinceTrim.delete(index);
+    this.redis.zremrangebyscore(index, '-inf', now - this.options.retentionMs).catch(() => undefined);
   }
 
   private payloadOf(job: SubmitAsyncJob, createdAt: number): LlmJobPayload {

@@ -37,8 +37,10 @@ const WINDOW_MS = 24 * 3600 * 1000;
 const SUBMIT_CHUNK = 1_000;
 
 // Counts a line once (a job run twice records the same line twice) and says whether it was the last.
+// The lines expire with the batch's other keys, should the batch never be finished.
 const RECORD_LINE = `
 if redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2]) == 0 then return -1 end
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
 local done = redis.call('HINCRBY', KEYS[1], ARGV[3], 1)
 local progress = redis.call('HMGET', KEYS[1], 'total', 'completed', 'failed')
 if tonumber(progress[2] or '0') + tonumber(progress[3] or '0') == tonumber(progress[1] or '-1') then return 1 end
@@ -235,7 +237,7 @@ export class BatchRunner {
     const keys = this.keys(batch.id);
     const ok = facts.status === 'succeeded';
     const output = JSON.stringify(outputLine(payload, jobId, facts));
-    const last = await runScript(this.redis, 'switchyardBatchLine', RECORD_LINE, 2, [keys.progress, keys.lines, String(batch.line), `${ok ? '1' : '0'}${output}`, ok ? 'completed' : 'failed']);
+    const last = await runScript(this.redis, 'switchyardBatchLine', RECORD_LINE, 2, [keys.progress, keys.lines, String(batch.line), `${ok ? '1' : '0'}${output}`, ok ? 'completed' : 'failed', String(WINDOW_MS * 2)]);
     if (last === 1) await this.finish(batch.id, payload.caller.tenant);
   }
 

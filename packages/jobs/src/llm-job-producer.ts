@@ -66,6 +66,8 @@ export class LlmJobProducer {
         connection: this.connection,
         prefix: llmQueuePrefix(this.keyPrefix),
       });
+      // The queue repeats its connection's errors, which the connection logs (createRedis); unheard, BullMQ prints them.
+      queue.on('error', () => undefined);
       this.queues.set(provider, queue);
     }
     return queue;

@@ -1,5 +1,5 @@
 import { type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix, SwitchyardError } from '@switchyard/contracts';
-import type { Logger } from '@switchyard/observability';
+import { type Logger, reportErrors } from '@switchyard/observability';
 import { Worker } from 'bullmq';
 import type { LlmJobHandlers } from './llm-job-processor';
 import type { Redis } from 'ioredis';
@@ -71,7 +71,7 @@ export class LlmWorkerHost {
         // or a spent budget) only on workers that have one. Without a configured limit it never binds.
         limiter: limiterFor(options.limits?.get(provider)),
       });
-      worker.on('error', (error) => options.logger.error({ err: error, provider }, 'worker error'));
+      reportErrors(worker, options.logger.child({ provider }), 'worker error');
       worker.on('failed', (job) => {
         options.metrics?.failed(provider, job);
         options.handlers.onFailed(job);

@@ -73,10 +73,10 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
 
   const dataSource = createUsageDataSource(env.DATABASE_URL);
   await dataSource.initialize();
-  const connection = createRedis(env.REDIS_URL, { name: `switchyard:${service}`, blocking: true });
-  const publisher = createRedis(env.REDIS_URL, { name: `switchyard:${service}:publish` });
+  const connection = createRedis(env.REDIS_URL, { name: `switchyard:${service}`, logger: log, blocking: true });
+  const publisher = createRedis(env.REDIS_URL, { name: `switchyard:${service}:publish`, logger: log });
   // A job's end costs one write: its usage row and its key's settlement leave together on this connection.
-  const jobEnds = createRedis(env.REDIS_URL, { name: `switchyard:${service}:usage`, autoPipelining: true });
+  const jobEnds = createRedis(env.REDIS_URL, { name: `switchyard:${service}:usage`, logger: log, autoPipelining: true });
   const usageRepository = new UsageRepository(dataSource);
   const usage = await new UsageStream(jobEnds, env.SWITCHYARD_KEY_PREFIX, usageRepository, {
     flushIntervalMs: env.USAGE_FLUSH_MS,
@@ -96,7 +96,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
     return settings;
   });
   const cancellations = await JobCancellations.start(
-    createRedis(env.REDIS_URL, { name: `switchyard:${service}:cancels` }),
+    createRedis(env.REDIS_URL, { name: `switchyard:${service}:cancels`, logger: log }),
     env.SWITCHYARD_KEY_PREFIX,
     publisher,
   );

@@ -2,3 +2,4 @@ export { createLogger, redactUrl, REDACTED_PATHS, type Logger, type LoggerOption
 export { initTelemetry, shutdownTelemetry, injectTraceContext, withServerSpan, withSpanFromCarrier, withProducerSpan, tracer } from './telemetry';
 export type { Span } from '@opentelemetry/api';
 export { startMetricsServer, type MetricsServer } from './metrics-server';
+export { reportErrors } from './report-errors';

@@ -14,6 +14,8 @@ export interface DeliverySettings {
   connectTimeoutMs: number;
   timeoutMs: number;
   retry: RetrySchedule;
+  /** How long a delivered event (its hash and attempt log) stays in Redis. */
+  keepDeliveredMs: number;
 }
 
 export interface DeliveryReceipt {

@@ -1,5 +1,5 @@
 import { WEBHOOK_QUEUE, type WebhookDelivery, webhookQueuePrefix } from '@switchyard/contracts';
-import type { Logger } from '@switchyard/observability';
+import { type Logger, reportErrors } from '@switchyard/observability';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createDeliveryProcessor, type DeliveryReceipt, type DeliverySettings, webhookBackoff } from './delivery-processor';
@@ -33,8 +33,10 @@ export class WebhookDispatcher {
       lockDuration: Math.max(30_000, 2 * settings.timeoutMs),
       autorun: false,
       settings: { backoffStrategy: webhookBackoff(settings.retry) },
+      // Events carry no removeOnComplete of their own, so this applies to all; dead letters keep theirs (a week).
+      removeOnComplete: { age: Math.ceil(settings.keepDeliveredMs / 1000) },
     });
-    this.worker.on('error', (error) => logger.error({ err: error }, 'webhook worker error'));
+    reportErrors(this.worker, logger, 'webhook worker error');
     const { onAttemptEnded } = options;
     if (onAttemptEnded !== undefined) {
       const seconds = (job: { processedOn?: number | undefined } | undefined) => (job?.processedOn === undefined ? 0 : Math.max(0, Date.now() - job.processedOn) / 1000);

@@ -4,6 +4,7 @@ import type { DeliverySettings } from './delivery-processor';
 import { DestinationPolicy } from './destination-policy';
 import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_RETRY_DELAYS_MS } from './retry-policy';
 import { isValidWebhookSecret } from './standard-webhooks';
+import { DEFAULT_KEEP_DELIVERED_MS } from './webhook-queue';
 
 // Compose files pass unset variables through as empty strings.
 const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
@@ -30,6 +31,8 @@ const webhookEnvSchema = z.object({
       .default([...DEFAULT_RETRY_DELAYS_MS]),
   ),
   WEBHOOK_CONCURRENCY: intFromEnv(32),
+  /** How long a delivered event stays in Redis, so one queued again under its id is not sent twice. */
+  WEBHOOK_KEEP_DELIVERED_MS: intFromEnv(DEFAULT_KEEP_DELIVERED_MS),
 });
 
 export type WebhookEnv = z.infer<typeof webhookEnvSchema>;
@@ -51,5 +54,6 @@ export function deliverySettingsFromEnv(env: WebhookEnv): DeliverySettings {
     connectTimeoutMs: env.WEBHOOK_CONNECT_TIMEOUT_MS,
     timeoutMs: env.WEBHOOK_TIMEOUT_MS,
     retry: { delaysMs: env.WEBHOOK_RETRY_DELAYS_MS, maxAgeMs: env.WEBHOOK_MAX_AGE_MS },
+    keepDeliveredMs: env.WEBHOOK_KEEP_DELIVERED_MS,
   };
 }

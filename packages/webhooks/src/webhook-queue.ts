@@ -12,8 +12,13 @@ export const WEBHOOK_BACKOFF = 'webhook';
  */
 export const MAX_WEBHOOK_ATTEMPTS = 1000;
 
-// Completed jobs stay a day so an event queued twice under one id is sent once.
-const KEEP_DELIVERED = { age: 24 * 3600, count: 100_000 };
+/**
+ * A delivered event stays this long by default (the dispatcher's
+ * `WEBHOOK_KEEP_DELIVERED_MS`), so the same event queued again under its id
+ * (a job run again after its worker died) is not sent twice. Kept a day, its
+ * hash and attempt log were most of Redis's growth under steady traffic.
+ */
+export const DEFAULT_KEEP_DELIVERED_MS = 15 * 60 * 1000;
 // Dead letters stay a week for listing and redelivery; then BullMQ removes them.
 const KEEP_DEAD = { age: 7 * 24 * 3600 };
 const KEEP_ATTEMPT_LOG_LINES = 100;
@@ -21,7 +26,10 @@ const KEEP_ATTEMPT_LOG_LINES = 100;
 export type WebhookQueue = Queue<WebhookDelivery, DeliveryReceipt>;
 
 export function openWebhookQueue(connection: Redis, keyPrefix: string): WebhookQueue {
-  return new Queue<WebhookDelivery, DeliveryReceipt>(WEBHOOK_QUEUE, { connection, prefix: webhookQueuePrefix(keyPrefix) });
+  const queue = new Queue<WebhookDelivery, DeliveryReceipt>(WEBHOOK_QUEUE, { connection, prefix: webhookQueuePrefix(keyPrefix) });
+  // The queue repeats its connection's errors, which the connection logs (createRedis); unheard, BullMQ prints them.
+  queue.on('error', () => undefined);
+  return queue;
 }
 
 export function webhookJobOptions(eventId: string): JobsOptions {
@@ -30,7 +38,7 @@ export function webhookJobOptions(eventId: string): JobsOptions {
     jobId: eventId,
     attempts: MAX_WEBHOOK_ATTEMPTS,
     backoff: { type: WEBHOOK_BACKOFF },
-    removeOnComplete: KEEP_DELIVERED,
+    // No removeOnComplete: the dispatcher's worker applies its own (WEBHOOK_KEEP_DELIVERED_MS), one setting in one place.
     removeOnFail: KEEP_DEAD,
     keepLogs: KEEP_ATTEMPT_LOG_LINES,
   };
