@@ -66,7 +66,7 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
     path,
     `providers:\n${provider('mock')}${provider('backup')}` +
       `  fragile:\n    kind: openai-compatible\n    baseUrl: ${fragileUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n` +
-      '    circuitBreaker: { failureThreshold: 2, windowMs: 10000, coolDownMs: 700, refreshMs: 50 }\n' +
+      '    circuitBreaker: { failureThreshold: 2, windowMs: 10000, coolDownMs: 3000, refreshMs: 50 }\n' +
       (fragileLimits === undefined ? '' : `    limits: ${fragileLimits}\n`) +
       `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: 1000\n    directModels: true\n    keepAlive: 10m\n    preload: [echo]\n` +
       '  asleep:\n    kind: llamacpp\n    baseUrl: http://127.0.0.1:1\n    requiresKey: false\n    timeoutMs: 1000\n' +

@@ -38,7 +38,8 @@ describe('upstreamEvents', () => {
       })(),
     ).rejects.toMatchObject({ kind: 'timeout', retryable: true });
     expect(seen).toStrictEqual([1, 2]);
-    expect(Date.now() - started).toBeLessThan(500);
+    // A bound a busy machine keeps; the stuck upstream itself would never end.
+    expect(Date.now() - started).toBeLessThan(2000);
     expect(requestSignal?.aborted).toBe(true);
   });
 
@@ -74,7 +75,8 @@ describe('upstreamEvents', () => {
         }
       })(),
     ).rejects.toMatchObject({ kind: 'timeout', message: 'p: request aborted' });
-    expect(Date.now() - started).toBeLessThan(200);
+    // Well under the 10 s idle deadline, with room for a busy machine.
+    expect(Date.now() - started).toBeLessThan(2000);
     expect(requestSignal?.aborted).toBe(true);
   });
 
