@@ -28,6 +28,19 @@ const TEST_MODELS: Record<string, string> = {
   'very-slow': 'echo@latency=3000',
   'slow-stream': 'echo@tps=20',
   'breaks-stream': 'echo@break_after=2',
+  // Priced like `mock-echo`, slow enough for a client to cut it mid-way.
+  'priced-slow-stream': 'echo@tps=20',
+  // The cache widened to every request, and closed to every request.
+  'always-cached': 'echo',
+  'never-cached': 'echo',
+};
+
+/** Per-model settings beyond the upstream model: `mock-echo` is also the `default` alias. */
+const MODEL_EXTRAS: Record<string, string> = {
+  'mock-echo': `\n    aliases: [default]\n    price: ${JSON.stringify(MOCK_ECHO_PRICE)}`,
+  'priced-slow-stream': `\n    price: ${JSON.stringify(MOCK_ECHO_PRICE)}`,
+  'always-cached': '\n    cache: always',
+  'never-cached': '\n    cache: never',
 };
 
 /** Fallback chains: a second provider (`backup`, the same mock under another queue) behind the first. */
@@ -56,7 +69,7 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
   const models = [
-    ...Object.entries(TEST_MODELS).map(([name, model]) => `  - name: ${name}\n    provider: mock\n    model: "${model}"${name === 'mock-echo' ? `\n    aliases: [default]\n    price: ${JSON.stringify(MOCK_ECHO_PRICE)}` : ''}`),
+    ...Object.entries(TEST_MODELS).map(([name, model]) => `  - name: ${name}\n    provider: mock\n    model: "${model}"${MODEL_EXTRAS[name] ?? ''}`),
     ...CHAIN_MODELS.map(
       (m) => `  - name: ${m.name}\n    provider: ${m.provider}\n    model: "${m.model}"${m.fallbacks ? `\n    fallbacks: [${m.fallbacks.join(', ')}]` : ''}`,
     ),
