@@ -108,6 +108,14 @@ function providerOfJobId(jobId: string): string | undefined {
   return ASYNC_JOB_ID.exec(jobId)?.[1];
 }
 
+/**
+ * The priority of an async job that names none: the middle of the 1-1000 a
+ * caller may give, so a job can be sent ahead of the default jobs (below 500)
+ * or behind them (above). Without it BullMQ would run such jobs before every
+ * prioritised one, and `priority: 1` would make a job later, not sooner.
+ */
+export const DEFAULT_JOB_PRIORITY = 500;
+
 const QUEUED_STATES = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children', 'unknown']);
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
 const TRIM_EVERY = 256;
@@ -218,7 +226,7 @@ export class AsyncJobs {
       jobId: job.jobId,
       attempts: this.options.attempts,
       retainMs: this.options.retentionMs,
-      ...(job.priority === undefined ? {} : { priority: job.priority }),
+      priority: job.priority ?? DEFAULT_JOB_PRIORITY,
       ...(job.delay === undefined ? {} : { delayMs: job.delay }),
     };
   }
