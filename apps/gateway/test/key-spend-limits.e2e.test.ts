@@ -138,6 +138,42 @@ describe('per-key token limits and budgets', () => {
     expect(priced.status).toBe(200);
   });
 
+  it('says in x-ratelimit-reset-requests and -tokens when each window starts over, as OpenAI writes it', async () => {
+    /** `1h2m3s`, `4m5s`, `6.7s` in milliseconds; NaN for anything else. */
+    const parse = (text: string | null) => {
+      const match = /^(?:(\d+)h)?(?:(\d+)m)?(\d+(?:\.\d)?)s$/.exec(text ?? '');
+      return match === null ? Number.NaN : (Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3])) * 1000;
+    };
+    const body = { model: 'mock-echo', messages: [{ role: 'user', content: 'when does it reset?' }] };
+    await inOneClockMinute(async () => {
+      const key = await keyWith({ requestsPerMinute: 1, tokensPerMinute: 100_000 });
+      const sentAt = Date.now();
+      const first = await post('/chat/completions', key, body);
+      const answeredAt = Date.now();
+      expect(first.status).toBe(200);
+      // Per-minute windows end with the clock's minute (to a tenth of a second, as written).
+      const minuteEnd = (Math.floor(sentAt / 60_000) + 1) * 60_000;
+      for (const unit of ['requests', 'tokens']) {
+        const reset = parse(first.headers.get(`x-ratelimit-reset-${unit}`));
+        expect(reset).toBeGreaterThanOrEqual(minuteEnd - answeredAt - 100);
+        expect(reset).toBeLessThanOrEqual(minuteEnd - sentAt + 100);
+      }
+      // The refusal says the same, and so does its Retry-After.
+      const refused = await post('/chat/completions', key, body);
+      expect(refused.status).toBe(429);
+      const reset = parse(refused.headers.get('x-ratelimit-reset-requests'));
+      expect(reset).toBeLessThanOrEqual(minuteEnd - sentAt + 100);
+      expect(Math.abs(Number(refused.headers.get('retry-after')) * 1000 - reset)).toBeLessThanOrEqual(1000);
+    });
+    // A daily window ends at midnight UTC: hours, minutes and seconds.
+    const daily = await keyWith({ requestsPerDay: 1000 });
+    const sentAt = Date.now();
+    const response = await post('/chat/completions', daily, body);
+    const text = response.headers.get('x-ratelimit-reset-requests');
+    const midnight = (Math.floor(sentAt / 86_400_000) + 1) * 86_400_000;
+    expect(Math.abs(parse(text) - (midnight - sentAt)), `reset ${text}`).toBeLessThanOrEqual(5_000);
+  }, 60_000);
+
   it('refuses limits that are not positive numbers', async () => {
     for (const limits of [{ tokensPerMinute: 0 }, { budgetUsdPerDay: -1 }, { budgetUsdPerMonth: 'ten' }, { tokensPerMinute: 1.5 }]) {
       const response = await fetch(`${platform.gateway.url}/admin/tenants/${tenant}/keys`, {
