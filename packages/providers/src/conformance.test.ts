@@ -120,7 +120,7 @@ describe.each(ADAPTERS)('%s adapter conformance', (_name, { create, readsRetryAf
     const call = adapter.generate({ model: 'echo@latency=250', request: { model: 'x', messages: hi }, signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     await expect(call).rejects.toBeInstanceOf(ProviderError);
-    await expect.poll(() => mock.abortedRequests, { timeout: 1000 }).toBe(before + 1);
+    await expect.poll(() => mock.abortedRequests, { timeout: 5000 }).toBe(before + 1);
   });
 
   describe('stream', () => {

@@ -58,7 +58,7 @@ describe('createNodeHttpFetch', () => {
     const pending = post('echo@hang', {}, { signal: controller.signal });
     setTimeout(() => controller.abort(), 30);
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-    await expect.poll(() => mock.abortedRequests, { timeout: 1000 }).toBe(before + 1);
+    await expect.poll(() => mock.abortedRequests, { timeout: 5000 }).toBe(before + 1);
   });
 
   it('fails like fetch when nothing listens', async () => {
