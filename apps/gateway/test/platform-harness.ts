@@ -28,11 +28,12 @@ const TEST_MODELS: Record<string, string> = {
   'very-slow': 'echo@latency=3000',
   'slow-stream': 'echo@tps=20',
   'breaks-stream': 'echo@break_after=2',
-  // Priced like `mock-echo`, slow enough for a client to cut it mid-way.
-  'priced-slow-stream': 'echo@tps=20',
+  // Priced like `mock-echo`, slow enough for a client to cut it mid-way. Prices and cache entries follow the
+  // upstream model, so each of these has an upstream id of its own (the mock echoes whatever the base name).
+  'priced-slow-stream': 'priced@tps=20',
   // The cache widened to every request, and closed to every request.
-  'always-cached': 'echo',
-  'never-cached': 'echo',
+  'always-cached': 'always-cached',
+  'never-cached': 'never-cached',
 };
 
 /** Per-model settings beyond the upstream model: `mock-echo` is also the `default` alias. */
@@ -65,7 +66,7 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   { name: 'spread-echo', provider: 'backup', model: 'echo' },
 ];
 
-function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits?: string, upstreamTimeoutMs = 1000): string {
+function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits: string | undefined, upstreamTimeoutMs: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
   const models = [
@@ -78,10 +79,10 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
   writeFileSync(
     path,
     `providers:\n${provider('mock')}${provider('backup')}` +
-      `  fragile:\n    kind: openai-compatible\n    baseUrl: ${fragileUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n` +
+      `  fragile:\n    kind: openai-compatible\n    baseUrl: ${fragileUrl}/v1\n    requiresKey: false\n    timeoutMs: ${upstreamTimeoutMs}\n` +
       '    circuitBreaker: { failureThreshold: 2, windowMs: 10000, coolDownMs: 3000, refreshMs: 50 }\n' +
       (fragileLimits === undefined ? '' : `    limits: ${fragileLimits}\n`) +
-      `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: 1000\n    directModels: true\n    keepAlive: 10m\n    preload: [echo]\n` +
+      `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: ${upstreamTimeoutMs}\n    directModels: true\n    keepAlive: 10m\n    preload: [echo]\n` +
       '  asleep:\n    kind: llamacpp\n    baseUrl: http://127.0.0.1:1\n    requiresKey: false\n    timeoutMs: 1000\n' +
       `models:\n${models}\n` +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n    - id: other-key\n      key: ${OTHER_TENANT_KEY}\n      tenant: globex\n` +
@@ -107,14 +108,17 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-/** `upstreamTimeoutMs`: the `mock` and `backup` providers' timeout (1 s, so hang tests are quick); load tests raise it. */
+/**
+ * `upstreamTimeoutMs`: the mock providers' timeout. 5 s by default, so a busy machine's slow answers do not
+ * time out; the tests of hanging upstreams lower it, load tests raise it.
+ */
 export async function startPlatform(options: { worker?: boolean; requestTimeoutMs?: number; upstreamTimeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Platform> {
   const mock = await startMockUpstream();
   const fragile = await startMockUpstream();
   const prefix = `sytest-${randomUUID().slice(0, 8)}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS, options.upstreamTimeoutMs),
+    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS, options.upstreamTimeoutMs ?? 5000),
     SWITCHYARD_KEY_PREFIX: prefix,
     HOST: '127.0.0.1',
     PORT: '0',
