@@ -170,3 +170,76 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
   });
 });
+
+describe('listing batches, per tenant, and cancelling a batch mid-call', () => {
+  const ADMIN_KEY = 'sk-admin-switchyard-batches-000001';
+  let platform: Platform;
+  let client: OpenAI;
+  let mineSdk: OpenAI;
+  let theirs: OpenAI;
+
+  /** A new tenant and a key of it: its batch list starts empty, whatever earlier runs left in the database. */
+  async function freshTenant(id: string): Promise<OpenAI> {
+    const admin = (path: string, body: unknown) =>
+      fetch(`${platform.gateway.url}/admin${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await admin('/tenants', { id, name: id })).status).toBe(201);
+    const { key } = (await (await admin(`/tenants/${id}/keys`, { name: 'batches' })).json()) as { key: string };
+    return new OpenAI({ apiKey: key, baseURL: `${platform.gateway.url}/v1`, maxRetries: 0 });
+  }
+
+  beforeAll(async () => {
+    // Upstream calls that hang stay open (no 1 s timeout) until the cancel cuts them.
+    platform = await startPlatform({ upstreamTimeoutMs: 60_000, env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY } });
+    client = platform.client;
+    const suffix = Date.now().toString(36);
+    mineSdk = await freshTenant(`bl-a-${suffix}`);
+    theirs = await freshTenant(`bl-b-${suffix}`);
+  });
+
+  afterAll(async () => {
+    await platform.close();
+  });
+
+  async function batchOf(sdk: OpenAI, lines: string[]) {
+    const file = await sdk.files.create({ file: await toFile(Buffer.from(`${lines.join('\n')}\n`), 'requests.jsonl'), purpose: 'batch' });
+    return sdk.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+  }
+
+  it("lists a tenant's own batches, newest first, page by page, and never another tenant's", async () => {
+    const mine = [];
+    for (let i = 0; i < 3; i++) mine.push(await batchOf(mineSdk, [line(`m${i}`, 'mock-echo', `mine ${i}`)]));
+    const other = await batchOf(theirs, [line('t0', 'mock-echo', 'theirs')]);
+
+    const listed = [];
+    for await (const batch of mineSdk.batches.list({ limit: 2 })) listed.push(batch.id);
+    expect(listed).toStrictEqual(mine.map((batch) => batch.id).reverse());
+    const page = await mineSdk.batches.list({ limit: 2 });
+    expect(page.data).toHaveLength(2);
+    expect(page.hasNextPage()).toBe(true);
+
+    const theirList = [];
+    for await (const batch of theirs.batches.list()) theirList.push(batch.id);
+    expect(theirList).toStrictEqual([other.id]);
+    // Another tenant's batch is not there for them at all: not readable, not cancellable.
+    await expect(mineSdk.batches.retrieve(other.id)).rejects.toMatchObject({ status: 404 });
+    await expect(mineSdk.batches.cancel(other.id)).rejects.toMatchObject({ status: 404 });
+    await expect(theirs.batches.retrieve(mine[0]?.id ?? '')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('aborts the upstream calls of lines running when the batch is cancelled', async () => {
+    const lines = Array.from({ length: 4 }, (_, i) => line(`h${i}`, 'hangs', `hanging line ${i}`));
+    const abortedBefore = platform.mock.abortedRequests;
+    const batch = await batchOf(client, lines);
+    const running = () => platform.mock.requests.filter((request) => JSON.stringify(request.body).includes('hanging line')).length;
+    await expect.poll(running, { timeout: 10_000, interval: 50 }).toBe(4);
+
+    await client.batches.cancel(batch.id);
+    // Every running line's upstream call is cut, long before the 60 s upstream timeout would.
+    await expect.poll(() => platform.mock.abortedRequests - abortedBefore, { timeout: 10_000, interval: 50 }).toBe(4);
+    await expect.poll(async () => (await client.batches.retrieve(batch.id)).status, { timeout: 10_000, interval: 100 }).toBe('cancelled');
+    const done = await client.batches.retrieve(batch.id);
+    expect(done.request_counts).toStrictEqual({ total: 4, completed: 0, failed: 4 });
+    // Cut, not retried.
+    expect(running()).toBe(4);
+  }, 40_000);
+});

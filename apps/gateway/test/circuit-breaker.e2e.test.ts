@@ -32,9 +32,8 @@ describe('a circuit breaker per provider and model, shared through Redis', () =>
     expect(platform.fragile.requests).toHaveLength(2);
 
     platform.fragile.reset();
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const probe = await postChat(platform, ask('fragile-echo'));
-    expect(probe.status).toBe(200);
+    // Refused without a call (503) until the 3 s cool-down ends; then one probe goes through and succeeds.
+    await expect.poll(async () => (await postChat(platform, ask('fragile-echo'))).status, { timeout: 15_000, interval: 100 }).toBe(200);
     expect(platform.fragile.requests).toHaveLength(1);
     const after = await postChat(platform, ask('fragile-echo'));
     expect(after.status).toBe(200);

@@ -31,6 +31,20 @@ const TEST_MODELS: Record<string, string> = {
   'stalls': 'echo@latency=30000',
   'slow-stream': 'echo@tps=20',
   'breaks-stream': 'echo@break_after=2',
+  // Priced like `mock-echo`, slow enough for a client to cut it mid-way. Prices and cache entries follow the
+  // upstream model, so each of these has an upstream id of its own (the mock echoes whatever the base name).
+  'priced-slow-stream': 'priced@tps=20',
+  // The cache widened to every request, and closed to every request.
+  'always-cached': 'always-cached',
+  'never-cached': 'never-cached',
+};
+
+/** Per-model settings beyond the upstream model: `mock-echo` is also the `default` alias. */
+const MODEL_EXTRAS: Record<string, string> = {
+  'mock-echo': `\n    aliases: [default]\n    price: ${JSON.stringify(MOCK_ECHO_PRICE)}`,
+  'priced-slow-stream': `\n    price: ${JSON.stringify(MOCK_ECHO_PRICE)}`,
+  'always-cached': '\n    cache: always',
+  'never-cached': '\n    cache: never',
 };
 
 /** Fallback chains: a second provider (`backup`, the same mock under another queue) behind the first. */
@@ -57,11 +71,11 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   { name: 'spread-echo', provider: 'backup', model: 'echo' },
 ];
 
-function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits?: string, upstreamTimeoutMs = 1000, gateway: Record<string, number> = {}): string {
+function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits: string | undefined, upstreamTimeoutMs: number, gateway: Record<string, number> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
   const models = [
-    ...Object.entries(TEST_MODELS).map(([name, model]) => `  - name: ${name}\n    provider: mock\n    model: "${model}"${name === 'mock-echo' ? `\n    aliases: [default]\n    price: ${JSON.stringify(MOCK_ECHO_PRICE)}` : ''}`),
+    ...Object.entries(TEST_MODELS).map(([name, model]) => `  - name: ${name}\n    provider: mock\n    model: "${model}"${MODEL_EXTRAS[name] ?? ''}`),
     ...CHAIN_MODELS.map(
       (m) => `  - name: ${m.name}\n    provider: ${m.provider}\n    model: "${m.model}"${m.fallbacks ? `\n    fallbacks: [${m.fallbacks.join(', ')}]` : ''}`,
     ),
@@ -70,10 +84,10 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
   writeFileSync(
     path,
     `providers:\n${provider('mock')}${provider('backup')}` +
-      `  fragile:\n    kind: openai-compatible\n    baseUrl: ${fragileUrl}/v1\n    requiresKey: false\n    timeoutMs: 1000\n` +
-      '    circuitBreaker: { failureThreshold: 2, windowMs: 10000, coolDownMs: 700, refreshMs: 50 }\n' +
+      `  fragile:\n    kind: openai-compatible\n    baseUrl: ${fragileUrl}/v1\n    requiresKey: false\n    timeoutMs: ${upstreamTimeoutMs}\n` +
+      '    circuitBreaker: { failureThreshold: 2, windowMs: 10000, coolDownMs: 3000, refreshMs: 50 }\n' +
       (fragileLimits === undefined ? '' : `    limits: ${fragileLimits}\n`) +
-      `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: 1000\n    directModels: true\n    keepAlive: 10m\n    preload: [echo]\n` +
+      `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: ${upstreamTimeoutMs}\n    directModels: true\n    keepAlive: 10m\n    preload: [echo]\n` +
       '  asleep:\n    kind: llamacpp\n    baseUrl: http://127.0.0.1:1\n    requiresKey: false\n    timeoutMs: 1000\n' +
       `models:\n${models}\n` +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n    - id: other-key\n      key: ${OTHER_TENANT_KEY}\n      tenant: globex\n` +
@@ -100,7 +114,8 @@ export interface Platform {
 }
 
 /**
- * `upstreamTimeoutMs`: the `mock` and `backup` providers' timeout (1 s, so hang tests are quick); load tests raise it.
+ * `upstreamTimeoutMs`: the mock providers' timeout. 5 s by default, so a busy machine's slow answers do not
+ * time out; the tests of hanging upstreams lower it, load tests raise it.
  * `gateway`: settings of the routing file's `gateway:` section over the tests' own.
  * `logger`: the gateway's, for tests that read what it logged.
  */
@@ -112,7 +127,7 @@ export async function startPlatform(
   const prefix = `sytest-${randomUUID().slice(0, 8)}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS, options.upstreamTimeoutMs, options.gateway),
+    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS, options.upstreamTimeoutMs ?? 5000, options.gateway),
     SWITCHYARD_KEY_PREFIX: prefix,
     HOST: '127.0.0.1',
     PORT: '0',

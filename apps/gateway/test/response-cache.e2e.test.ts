@@ -57,4 +57,19 @@ describe('the response cache', () => {
     expect((await ask({ messages, temperature: 0, stream: true })).cache).toBe('bypass');
     expect(upstreamCalls('never cached')).toBe(5);
   });
+
+  it("caches every request of a model set to `cache: always`, repeatable or not", async () => {
+    const body = { model: 'always-cached', temperature: 0.9, messages: [{ role: 'user', content: 'always from the cache' }] };
+    expect((await ask(body)).cache).toBe('miss');
+    await expect.poll(async () => (await ask(body)).cache, { timeout: 2000 }).toBe('hit');
+    expect(upstreamCalls('always from the cache')).toBe(1);
+  });
+
+  it("never caches a model set to `cache: never`, even a repeatable request", async () => {
+    const body = { model: 'never-cached', temperature: 0, seed: 1, messages: [{ role: 'user', content: 'never from the cache' }] };
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push((await ask(body)).cache);
+    expect(answers).toStrictEqual(['bypass', 'bypass', 'bypass']);
+    expect(upstreamCalls('never from the cache')).toBe(3);
+  });
 });

@@ -82,10 +82,11 @@ describe('streaming through the queue', () => {
       if (chunk.choices[0]?.delta.content) received++;
       if (received === 3) controller.abort();
     }
-    expect(received).toBe(3);
-    const abortedAt = Date.now();
+    // Chunks already read with the third may still come out of the SDK after the abort; the rest never do.
+    expect(received).toBeGreaterThanOrEqual(3);
+    expect(received).toBeLessThan(20);
+    // The rest of the stream would take about 5 s: seen within 2 s, the upstream call was cut, not run out.
     await expect.poll(() => platform.mock.abortedRequests, { timeout: 2000, interval: 10 }).toBe(before + 1);
-    expect(Date.now() - abortedAt).toBeLessThan(200);
     const row = await platform.usageRow(jobId);
     expect(row.status).toBe('cancelled');
     expect(row.completionTokens).toBeGreaterThanOrEqual(3);

@@ -1,5 +1,6 @@
+import { createRedis } from '@switchyard/jobs';
 import { createUsageDataSource, type UsageTotals } from '@switchyard/usage';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 
 const ADMIN_KEY = 'sk-admin-switchyard-usage-00000001';
@@ -27,7 +28,10 @@ describe('the usage API', () => {
       }).then((response) => response.text());
     for (let i = 0; i < 4; i++) await chat({ user: i % 2 === 0 ? 'alice' : 'bob', messages: [{ role: 'user', content: `request ${i}` }] });
     await chat({ temperature: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The answer is cached just after it is sent: wait for the entry, so the repeat is a hit.
+    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test' });
+    await vi.waitFor(async () => expect((await redis.keys(`${platform.env.SWITCHYARD_KEY_PREFIX}:cache:*`)).length).toBeGreaterThan(0), { timeout: 5000 });
+    await redis.quit();
     await chat({ temperature: 0 });
     await chat({ model: 'fails-500' });
     await chat({ model: 'no-such-model' });

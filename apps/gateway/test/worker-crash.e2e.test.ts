@@ -72,15 +72,17 @@ describe('a job whose workers keep dying', () => {
   it('is failed as job_stalled: the caller gets a 503 at once, not a timeout, and the row says so', async () => {
     const first = await spawnWorker(platform.env);
     spawned.push(first);
-    const started = Date.now();
     const answer = postChat(platform, ask('slow', 'doomed'));
     await expect.poll(() => platform.mock.requests.length, { timeout: 5000, interval: 20 }).toBe(1);
     first.child.kill('SIGKILL');
     spawned.push(await spawnWorker(platform.env));
+    // Timed from when the new worker is up (starting a process is slow on a busy machine): its stalled check
+    // finds the job within a second or two, well before the caller's 10 s timeout.
+    const respawned = Date.now();
 
     const response = await answer;
     expect(response.status).toBe(503);
-    expect(Date.now() - started).toBeLessThan(8000);
+    expect(Date.now() - respawned).toBeLessThan(6000);
     const jobId = response.headers.get('x-switchyard-job-id') ?? '';
     expect(await response.json()).toMatchObject({ error: { code: 'job_stalled', type: 'service_unavailable_error', job_id: jobId } });
     expect(platform.mock.requests.length).toBe(1);

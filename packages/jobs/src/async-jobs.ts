@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AsyncJobStatus,
   type AsyncJobView,
@@ -109,8 +110,19 @@ function providerOfJobId(jobId: string): string | undefined {
   return ASYNC_JOB_ID.exec(jobId)?.[1];
 }
 
+/**
+ * The priority of an async job that names none: the middle of the 1-1000 a
+ * caller may give, so a job can be sent ahead of the default jobs (below 500)
+ * or behind them (above). Without it BullMQ would run such jobs before every
+ * prioritised one, and `priority: 1` would make a job later, not sooner.
+ */
+export const DEFAULT_JOB_PRIORITY = 500;
+
 const QUEUED_STATES = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children', 'unknown']);
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
+/** How long a repeat waits for the job a concurrent first request is queueing: 40 lookups 50 ms apart. */
+const CLAIM_LOOKUPS = 40;
+const CLAIM_LOOKUP_INTERVAL_MS = 50;
 const TRIM_EVERY = 256;
 const MAX_SCAN = 1_000;
 
@@ -157,7 +169,7 @@ export class AsyncJobs {
         const [earlierJob, earlierBody] = (await this.redis.get(idempotencyKey))?.split(' ') ?? [];
         if (earlierJob === undefined) throw new ServiceUnavailableError('The Idempotency-Key is being claimed by another request; retry.');
         if (earlierBody !== bodyHash) throw new IdempotencyConflictError(earlierJob);
-        return { view: await this.get(earlierJob, tenant), replayed: true };
+        return { view: await this.claimedJob(earlierJob, tenant), replayed: true };
       }
     }
     const createdAt = Date.now();
@@ -236,9 +248,25 @@ export class AsyncJobs {
       jobId: job.jobId,
       attempts: this.options.attempts,
       retainMs: this.options.retentionMs,
-      ...(job.priority === undefined ? {} : { priority: job.priority }),
+      priority: job.priority ?? DEFAULT_JOB_PRIORITY,
       ...(job.delay === undefined ? {} : { delayMs: job.delay }),
     };
+  }
+
+  /**
+   * The job of an earlier request with the same Idempotency-Key. Its claim is
+   * written before its job is queued, so a concurrent repeat may find the
+   * claim first: a job not there yet is looked for again for a short while.
+   */
+  private async claimedJob(jobId: string, tenant: string): Promise<AsyncJobView> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.get(jobId, tenant);
+      } catch (error) {
+        if (!(error instanceof NotFoundError) || attempt >= CLAIM_LOOKUPS) throw error;
+        await sleep(CLAIM_LOOKUP_INTERVAL_MS);
+      }
+    }
   }
 
   async get(jobId: string, tenant: string): Promise<AsyncJobView> {

@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CircuitBreaker } from './circuit-breaker';
 
-const settings = { failureThreshold: 2, windowMs: 5_000, coolDownMs: 150, refreshMs: 1 };
+// A cool-down long enough that no busy machine lets it pass between two calls meant to see the circuit open.
+const settings = { failureThreshold: 2, windowMs: 30_000, coolDownMs: 1_000, refreshMs: 1 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe(CircuitBreaker.name, () => {
@@ -27,15 +28,14 @@ describe(CircuitBreaker.name, () => {
   });
 
   it('after the cool-down lets a single probe through; its failure reopens the circuit, its success closes it', async () => {
-    await sleep(200);
-    expect(await workerA.state('p', 'm')).toBe('half-open');
+    // Open (no side effect) until the cool-down ends; the call that sees it half-open takes the probe.
+    await expect.poll(() => workerA.state('p', 'm'), { timeout: 5_000, interval: 20 }).toBe('half-open');
     // The probe is taken: every other call, this worker's too, still sees the circuit open.
     expect(await workerB.state('p', 'm')).toBe('open');
     expect(await workerA.state('p', 'm')).toBe('open');
     expect(await workerA.recordFailure('p', 'm')).toBe(true);
     expect(await workerB.state('p', 'm')).toBe('open');
-    await sleep(200);
-    expect(await workerB.state('p', 'm')).toBe('half-open');
+    await expect.poll(() => workerB.state('p', 'm'), { timeout: 5_000, interval: 20 }).toBe('half-open');
     expect(await workerA.state('p', 'm')).toBe('open');
     await workerB.recordSuccess('p', 'm');
     await sleep(5); // past workerA's refreshMs, so it reads the closed circuit instead of its cached view

@@ -98,15 +98,16 @@ describe(ReplyListener.name, () => {
 
   it('times a stream out on silence between parts, not on its length', async () => {
     const { parts, errors, sink } = collect();
-    // Parts every 100 ms for 600 ms against a 400 ms idle limit: the stream outlives the limit, no gap reaches it.
-    listener.listen('job-t', 400, sink);
-    for (let seq = 0; seq < 6; seq++) {
+    // Parts every 200 ms for 2.4 s against a 1.5 s idle limit: the stream outlives the limit, and no gap
+    // reaches it even when a busy machine stretches one several times over.
+    listener.listen('job-t', 1500, sink);
+    for (let seq = 0; seq < 12; seq++) {
       await publisher.publish(listener.channel, encodeReply(part('job-t', seq, false, 'x')));
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(errors).toStrictEqual([]);
-    await expect.poll(() => errors.length).toBe(1);
-    expect(parts).toHaveLength(6);
+    await expect.poll(() => errors.length, { timeout: 5000 }).toBe(1);
+    expect(parts).toHaveLength(12);
     expect(errors[0]).toMatchObject({ code: 'gateway_timeout' });
   });
 

@@ -30,8 +30,6 @@ describe('trace context carried inside a job', () => {
     expect(carrier?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
     const workerTraceId = await telemetry.withSpanFromCarrier('worker', carrier, { 'gen_ai.system': 'mock' }, async (span) => span.spanContext().traceId);
     expect(workerTraceId).toBe(gatewaySpan.spanContext().traceId);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    const worker = exporter.getFinishedSpans().find((span) => span.name === 'worker');
-    expect(worker?.attributes['gen_ai.system']).toBe('mock');
+    await expect.poll(() => exporter.getFinishedSpans().find((span) => span.name === 'worker')?.attributes['gen_ai.system'], { timeout: 5000 }).toBe('mock');
   });
 });

@@ -42,7 +42,12 @@ export async function* upstreamEvents<E>(options: UpstreamEventsOptions<E>): Asy
       controller.abort(new DOMException(`No data from the upstream for ${idleTimeoutMs} ms.`, 'TimeoutError'));
     }, idleTimeoutMs);
     const { signal } = controller;
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (signal.aborted) {
+      // The step was started all the same (a cancel that came between two events): its own failure is
+      // expected and must not surface as an unhandled rejection, which would end the worker process.
+      Promise.resolve(step).catch(() => undefined);
+      return Promise.reject(signal.reason);
+    }
     return new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
       signal.addEventListener('abort', onAbort, { once: true });

@@ -58,10 +58,13 @@ describe(SseRelay.name, () => {
   it('opens with a heartbeat when the first part is slow, and sends one whenever the stream is idle', async () => {
     const { relay } = relayWith({ heartbeatMs: 30 });
     await expect(relay.opened).resolves.toStrictEqual({ provider: 'mock', model: 'echo' });
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    let text = '';
+    const read = (async () => {
+      for await (const piece of relay.body) text += piece;
+    })();
+    await expect.poll(() => text.match(/: keep-alive\n\n/g)?.length ?? 0, { timeout: 5000, interval: 10 }).toBeGreaterThanOrEqual(2);
     relay.message(part(0, true, 'data: [DONE]\n\n'));
-    const text = await bodyText(relay);
-    expect(text.match(/: keep-alive\n\n/g)?.length).toBeGreaterThanOrEqual(2);
+    await read;
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 

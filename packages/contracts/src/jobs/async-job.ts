@@ -27,7 +27,7 @@ export type WebhookTarget = z.infer<typeof webhookTargetSchema>;
 export const asyncJobRequestSchema = chatCompletionRequestSchema
   .extend({
     webhook: webhookTargetSchema.optional(),
-    /** 1 runs first; jobs without one run before any prioritised job. */
+    /** 1 runs first; a job without one runs at 500, so lower numbers go ahead of it and higher ones behind. */
     priority: z.number().int().min(1).max(1000).optional(),
     /** Milliseconds to wait before the job may run. */
     delay: z.number().int().min(0).max(MAX_DELAY_MS).optional(),

@@ -38,17 +38,17 @@ describe('createNodeHttpFetch', () => {
 
   it('passes NDJSON (Ollama) through line by line instead of waiting for the end', async () => {
     const started = Date.now();
-    // One line every 200 ms: the whole answer takes about 600 ms.
+    // One line a second: the whole answer takes about 5 s, the bounds below hold only if lines are not held back.
     const response = await fetchOverHttp(`${mock.url}/api/chat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'echo@tps=5', messages: [{ role: 'user', content: 'one two three' }] }),
+      body: JSON.stringify({ model: 'echo@tps=1', messages: [{ role: 'user', content: 'one two three four five' }] }),
     });
-    expect(Date.now() - started).toBeLessThan(150);
+    expect(Date.now() - started).toBeLessThan(2500);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
     expect(JSON.parse(new TextDecoder().decode(first.value))).toMatchObject({ message: { content: 'one' }, done: false });
-    expect(Date.now() - started).toBeLessThan(400);
+    expect(Date.now() - started).toBeLessThan(3500);
     await reader.cancel();
   });
 
@@ -58,7 +58,7 @@ describe('createNodeHttpFetch', () => {
     const pending = post('echo@hang', {}, { signal: controller.signal });
     setTimeout(() => controller.abort(), 30);
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-    await expect.poll(() => mock.abortedRequests, { timeout: 1000 }).toBe(before + 1);
+    await expect.poll(() => mock.abortedRequests, { timeout: 5000 }).toBe(before + 1);
   });
 
   it('fails like fetch when nothing listens', async () => {

@@ -434,7 +434,8 @@ describe('mock upstream lifecycle', () => {
     const started = performance.now();
     await mock.close();
 
-    expect(performance.now() - started).toBeLessThan(1000);
+    // Far below a hung request's forever, with room for a busy machine.
+    expect(performance.now() - started).toBeLessThan(2000);
     expect(await hanging).toBeInstanceOf(Error);
   });
 });
