@@ -4,23 +4,13 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUsageDataSource, runMigrations } from '@switchyard/usage';
+import { freePort } from './free-port';
 
 /**
  * Redis and PostgreSQL of a test's own, on free ports, for the tests that
  * stop or kill them: the shared instances every other test uses are never
  * touched.
  */
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 async function listening(port: number, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './free-port';
 import { type Platform, startPlatform } from './platform-harness';
-import { freePort, type PrivatePostgres, startPostgres, startRedis } from './private-services';
+import { type PrivatePostgres, startPostgres, startRedis } from './private-services';
 
 describe('/readyz says whether Redis and PostgreSQL answer', () => {
   let platform: Platform;
