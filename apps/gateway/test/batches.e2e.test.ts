@@ -1,5 +1,5 @@
-import OpenAI, { toFile } from 'openai';
 import { createUsageDataSource } from '@switchyard/usage';
+import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 import { spawnGateway } from './app-process';
+import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 
 describe('GATEWAY_PROCESSES: gateway replicas on one port', () => {
   let platform: Platform;

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parseAsyncJobRequest } from '@switchyard/contracts';
 import { AsyncJobs, asyncJobFrom, createRedis, LlmJobProducer, newAsyncJobId } from '@switchyard/jobs';
+import { createLogger } from '@switchyard/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../src/start-gateway';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
@@ -73,7 +74,7 @@ describe('Idempotency-Key on POST /v1/jobs under concurrent submits', () => {
     const text = `slow to queue ${idempotencyKey}`;
     const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
     const prefix = platform.env.SWITCHYARD_KEY_PREFIX ?? '';
-    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test' });
+    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
     try {
       // The first request has claimed the key (its first step) and not yet queued its job: held here, as a
       // busy Redis or gateway holds it, so the repeat surely comes in between.

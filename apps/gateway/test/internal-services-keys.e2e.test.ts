@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectClient } from '@switchyard/client';
 import { createRedis, type RunningWorker, startLlmWorker } from '@switchyard/jobs';
+import { createLogger } from '@switchyard/observability';
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../src/start-gateway';
@@ -43,7 +44,7 @@ describe('a routing file whose API key comes from SWITCHYARD_API_KEY without a d
     await client?.close();
     await worker?.close();
     await mock.close();
-    const redis = createRedis(redisUrl, { name: 'switchyard:test-cleanup' });
+    const redis = createRedis(redisUrl, { name: 'switchyard:test-cleanup', logger: createLogger({ service: 'test', level: 'silent' }) });
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     await redis.quit();

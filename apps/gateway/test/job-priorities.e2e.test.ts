@@ -1,5 +1,6 @@
-import { toFile } from 'openai';
 import { createRedis } from '@switchyard/jobs';
+import { createLogger } from '@switchyard/observability';
+import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
 
@@ -47,7 +48,7 @@ describe('priorities on a busy provider queue', () => {
     await submit('async 2');
     // An interactive caller waits for its answer while all of that is queued.
     const interactive = postChat(platform, JSON.stringify({ model: 'mock-echo', messages: [{ role: 'user', content: 'interactive' }] }));
-    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test' });
+    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
     // Every job, the interactive one too, is on the queue (waiting or prioritised) before a worker starts.
     const queue = `${platform.env.SWITCHYARD_KEY_PREFIX}:llm:mock`;
     await vi.waitFor(async () => expect((await redis.llen(`${queue}:wait`)) + (await redis.zcard(`${queue}:prioritized`))).toBe(11), { timeout: 10_000 });

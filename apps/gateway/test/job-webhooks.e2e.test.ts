@@ -1,7 +1,7 @@
 import { verifyWebhook } from '@switchyard/client';
 import type { AsyncJobView } from '@switchyard/contracts';
-import { type RunningWebhookDispatcher, startWebhookDispatcher } from '@switchyard/webhook-dispatcher';
 import { startWebhookReceiver, type WebhookReceiver } from '@switchyard/testing';
+import { type RunningWebhookDispatcher, startWebhookDispatcher } from '@switchyard/webhook-dispatcher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 

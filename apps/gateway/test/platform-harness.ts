@@ -1,10 +1,10 @@
-import { createLogger } from '@switchyard/observability';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedis } from '@switchyard/jobs';
 import type { Logger } from '@switchyard/observability';
+import { createLogger } from '@switchyard/observability';
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
 import { createUsageDataSource, type LlmRequestRecord, UsageRepository } from '@switchyard/usage';
 import { type RunningWorker, startWorkerCloud } from '@switchyard/worker-cloud';

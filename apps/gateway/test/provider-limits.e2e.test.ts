@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
 import { spawnWorker, type WorkerProcess } from './app-process';
+import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
 
 const ask = (model: string, content = 'hello') => JSON.stringify({ model, messages: [{ role: 'user', content }] });
 

@@ -1,5 +1,5 @@
-import { createLogger } from '@switchyard/observability';
 import { createRedis, type Redis } from '@switchyard/jobs';
+import { createLogger } from '@switchyard/observability';
 import { startWebhookReceiver, type WebhookReceiver } from '@switchyard/testing';
 import { type RunningWebhookDispatcher, startWebhookDispatcher } from '@switchyard/webhook-dispatcher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

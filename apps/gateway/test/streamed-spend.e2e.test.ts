@@ -1,4 +1,5 @@
 import { createRedis, type Redis, toNanoUsd } from '@switchyard/jobs';
+import { createLogger } from '@switchyard/observability';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inOneClockMinute } from './clock-minute';
@@ -14,7 +15,7 @@ describe('streamed requests settle a key’s token and dollar windows exactly', 
 
   beforeAll(async () => {
     platform = await startPlatform({ env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY } });
-    redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test' });
+    redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
     await fetch(`${platform.gateway.url}/admin/tenants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },

@@ -1,6 +1,6 @@
+import { tracing } from '@opentelemetry/sdk-node';
 import { DirectClient } from '@switchyard/client';
 import { initTelemetry, shutdownTelemetry, tracer } from '@switchyard/observability';
-import { tracing } from '@opentelemetry/sdk-node';
 import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';

@@ -1,4 +1,5 @@
 import { createRedis } from '@switchyard/jobs';
+import { createLogger } from '@switchyard/observability';
 import { createUsageDataSource, type UsageTotals } from '@switchyard/usage';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
@@ -29,7 +30,7 @@ describe('the usage API', () => {
     for (let i = 0; i < 4; i++) await chat({ user: i % 2 === 0 ? 'alice' : 'bob', messages: [{ role: 'user', content: `request ${i}` }] });
     await chat({ temperature: 0 });
     // The answer is cached just after it is sent: wait for the entry, so the repeat is a hit.
-    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test' });
+    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
     await vi.waitFor(async () => expect((await redis.keys(`${platform.env.SWITCHYARD_KEY_PREFIX}:cache:*`)).length).toBeGreaterThan(0), { timeout: 5000 });
     await redis.quit();
     await chat({ temperature: 0 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
 import { spawnWorker, type WorkerProcess } from './app-process';
+import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
 
 const ask = (model: string, content: string) => JSON.stringify({ model, messages: [{ role: 'user', content }] });
 
