@@ -8,7 +8,7 @@ import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/co
 import { AsyncJobs, BatchRunner, buildDroppedRecord, ChatJobSubmitter, KeyDirectory, KeyLimiter, ResponseCache, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/jobs';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { WebhookProducer } from '@switchyard/webhooks';
-import { ApiKeyStore, BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
+import { ApiKeyStore, BatchRepository, createUsageDataSource, FileRepository, UsageRepository } from '@switchyard/usage';
 import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { type AuthenticatedRequest, admitLater, admitNow, authenticateRequest } from './auth/api-key.guard';
@@ -63,15 +63,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   const batches = new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log);
   const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys', logger: log, failFast: true }), env.SWITCHYARD_KEY_PREFIX, { logger: log, knownMs: env.KEY_CACHE_MS });
   const usageRepository = new UsageRepository(database);
-  const usage = await new UsageStream(requestPath, env.SWITCHYARD_KEY_PREFIX, usageRepository, {
-    flushIntervalMs: env.USAGE_FLUSH_MS,
-    logger: log,
-    fallback: new UsageRecorder(usageRepository, {
-      flushIntervalMs: env.USAGE_FLUSH_MS,
-      onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
-      onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
-    }),
-  }).start();
+  const usage = await UsageStream.open(requestPath, env.SWITCHYARD_KEY_PREFIX, usageRepository, { flushIntervalMs: env.USAGE_FLUSH_MS, logger: log });
   const metrics = new GatewayMetrics(new QueueStats(redis, env.SWITCHYARD_KEY_PREFIX, [...catalog.providers.keys()]));
   const context: GatewayContext = {
     env,

@@ -14,7 +14,7 @@ import { createLogger, type Logger, redactUrl, startMetricsServer } from '@switc
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
 import { warmTokenizers } from '@switchyard/tokens';
 import { WebhookProducer } from '@switchyard/webhooks';
-import { BatchRepository, createUsageDataSource, describeDatabaseError, FileRepository, UsageRecorder, UsageRepository } from '@switchyard/usage';
+import { BatchRepository, createUsageDataSource, FileRepository, UsageRepository } from '@switchyard/usage';
 import { BatchRunner } from './batch-runner';
 import { WorkerMetrics } from './worker-metrics';
 import { UsageStream } from './usage-stream';
@@ -78,16 +78,7 @@ export async function startLlmWorker({ service, kinds, publishInventory = false,
   // A job's end costs one write: its usage row and its key's settlement leave together on this connection.
   const jobEnds = createRedis(env.REDIS_URL, { name: `switchyard:${service}:usage`, logger: log, autoPipelining: true });
   const usageRepository = new UsageRepository(dataSource);
-  const usage = await new UsageStream(jobEnds, env.SWITCHYARD_KEY_PREFIX, usageRepository, {
-    flushIntervalMs: env.USAGE_FLUSH_MS,
-    logger: log,
-    fallback: new UsageRecorder(usageRepository, {
-      flushIntervalMs: env.USAGE_FLUSH_MS,
-      onError: (error, pending) => log.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
-      onDrop: (dropped) => log.error({ dropped }, 'usage buffer full; oldest rows dropped'),
-      onRejected: (error, row) => log.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
-    }),
-  }).start();
+  const usage = await UsageStream.open(jobEnds, env.SWITCHYARD_KEY_PREFIX, usageRepository, { flushIntervalMs: env.USAGE_FLUSH_MS, logger: log });
   // Fallbacks go on other providers' queues, which other workers (worker-local on GPU nodes) may serve.
   const producer = new LlmJobProducer(publisher, env.SWITCHYARD_KEY_PREFIX);
   const circuits = new CircuitBreaker(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '@switchyard/observability';
-import { describeDatabaseError, isDataError, type LlmRequestRecord, type UsageRecorder, type UsageRepository, type UsageSink } from '@switchyard/usage';
+import { describeDatabaseError, isDataError, type LlmRequestRecord, UsageRecorder, type UsageRepository, type UsageSink } from '@switchyard/usage';
 import type { Redis } from 'ioredis';
 
 export interface UsageStreamOptions {
@@ -61,6 +61,22 @@ export class UsageStream implements UsageSink {
     this.maxKept = options.maxKept ?? 100_000;
     this.maxBatch = options.maxBatch ?? 500;
     this.claimIdleMs = options.claimIdleMs ?? 10_000;
+  }
+
+  /**
+   * The stream a process records through, started, with its in-memory
+   * fallback logging what it could not write: the one set-up the gateway and
+   * the workers share.
+   */
+  static open(redis: Redis, prefix: string, repository: UsageRepository, options: { flushIntervalMs: number; logger: Logger }): Promise<UsageStream> {
+    const { flushIntervalMs, logger } = options;
+    const fallback = new UsageRecorder(repository, {
+      flushIntervalMs,
+      onError: (error, pending) => logger.error({ ...describeDatabaseError(error), pending }, 'usage rows not written yet; will retry'),
+      onDrop: (dropped) => logger.error({ dropped }, 'usage buffer full; oldest rows dropped'),
+      onRejected: (error, row) => logger.error({ ...describeDatabaseError(error), jobId: row.jobId }, 'usage row refused by the database; set aside'),
+    });
+    return new UsageStream(redis, prefix, repository, { flushIntervalMs, logger, fallback }).start();
   }
 
   /** Creates the group if none exists yet (from the stream's start, so rows recorded before it are read too). */
