@@ -1,4 +1,4 @@
-import { runMigrations } from './packages/usage/dist/index.js';
+import { runMigrations } from './packages/database/dist/index.js';
 
 /**
  * Tests run against the real Redis and PostgreSQL that `npm test` made sure

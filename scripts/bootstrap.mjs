@@ -142,7 +142,7 @@ async function main() {
   run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
   if (!forTests) {
     step('applying migrations');
-    run('node', ['packages/usage/dist/migrate.js']);
+    run('node', ['packages/database/dist/migrate.js']);
   }
   step('ready');
 }

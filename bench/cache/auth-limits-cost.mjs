@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const load = createRequire(join(root, 'package.json'));
-const { KeyDirectory, KeyLimiter, createRedis } = load('./packages/jobs/dist/index.js');
-const { ApiKeyStore, createUsageDataSource } = load('./packages/usage/dist/index.js');
+const { KeyDirectory, KeyLimiter } = load('./packages/admission/dist/index.js');
+const { createRedis } = load('./packages/queue/dist/index.js');
+const { ApiKeyStore, createDataSource } = load('./packages/database/dist/index.js');
 const { loadRoutingConfig, ModelCatalog } = load('./packages/config/dist/index.js');
 const { estimateCharge } = load('./apps/gateway/dist/auth/charge-estimate.js');
 
@@ -21,7 +22,7 @@ function percentile(sorted, p) {
 /** `{ p50, p99 }` in ms of each named step, over `iterations` sequential requests. */
 export async function measureAuthAndLimits({ configPath, prefix, iterations = 20_000 }) {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const database = createUsageDataSource(process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/switchyard', { poolSize: 1 });
+  const database = createDataSource(process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/switchyard', { poolSize: 1 });
   await database.initialize();
   const redis = createRedis(redisUrl, { name: 'switchyard:bench' });
   const subscriber = createRedis(redisUrl, { name: 'switchyard:bench:keys' });

@@ -16,8 +16,8 @@ import { startPlatformProcesses } from '../lib/platform-processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { LlmJobProducer, createRedis } = require('../../packages/jobs/dist/index.js');
-const pg = require('../../packages/usage/node_modules/pg');
+const { LlmJobProducer, createRedis } = require('../../packages/queue/dist/index.js');
+const pg = require('../../packages/database/node_modules/pg');
 
 const { values } = parseArgs({
   options: {

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { UsageQueries } from '@switchyard/usage';
+import { UsageQueries } from '@switchyard/database';
 import { APP_FILTER } from '@nestjs/core';
 import { AdminKeyGuard } from './admin/admin-key.guard';
 import { AdminController } from './admin/admin.controller';

@@ -1,8 +1,10 @@
 import type { ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
-import type { AsyncJobs, BatchRunner, ChatJobSubmitter, KeyDirectory, KeyLimiter, Redis, ResponseCache, UsageStream } from '@switchyard/jobs';
+import type { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
+import type { ChatJobSubmitter, Redis, UsageStream } from '@switchyard/queue';
+import type { KeyDirectory, KeyLimiter, ResponseCache } from '@switchyard/admission';
 import type { Logger } from '@switchyard/observability';
 import type { WebhookQueue } from '@switchyard/webhooks';
-import type { ApiKeyStore, DataSource, FileRepository } from '@switchyard/usage';
+import type { ApiKeyStore, DataSource, FileRepository } from '@switchyard/database';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 
 /** Everything the gateway's modules need, built once at start (see `start-gateway.ts`). */

@@ -5,10 +5,13 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyMultipart from '@fastify/multipart';
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
-import { AsyncJobs, BatchRunner, buildDroppedRecord, ChatJobSubmitter, KeyDirectory, KeyLimiter, ResponseCache, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/jobs';
+import { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
+import { buildDroppedRecord } from '@switchyard/database';
+import { ChatJobSubmitter, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/queue';
+import { KeyDirectory, KeyLimiter, ResponseCache } from '@switchyard/admission';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { WebhookProducer } from '@switchyard/webhooks';
-import { ApiKeyStore, BatchRepository, createUsageDataSource, FileRepository, UsageRepository } from '@switchyard/usage';
+import { ApiKeyStore, BatchRepository, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
 import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
 import { type AuthenticatedRequest, admitLater, admitNow, authenticateRequest } from './auth/api-key.guard';
@@ -48,7 +51,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   const producer = new LlmJobProducer(redis, env.SWITCHYARD_KEY_PREFIX);
   // Events of jobs cancelled before they ran (the worker reports the rest), and dead-letter lookups.
   const webhooks = new WebhookProducer(redis, env.SWITCHYARD_KEY_PREFIX);
-  const database = createUsageDataSource(env.DATABASE_URL, { poolSize: 2 });
+  const database = createDataSource(env.DATABASE_URL, { poolSize: 2 });
   await database.initialize();
 
   const files = new FileRepository(database);

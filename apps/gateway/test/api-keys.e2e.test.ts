@@ -1,4 +1,4 @@
-import { createUsageDataSource } from '@switchyard/usage';
+import { createDataSource } from '@switchyard/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../src/start-gateway';
 import { inOneClockMinute } from './clock-minute';
@@ -56,7 +56,7 @@ describe('tenants and API keys', () => {
     // Nowhere after creation: not in listings, not in the database.
     const listed = await admin('GET', `/tenants/${tenant}/keys`);
     expect(JSON.stringify(listed.body)).not.toContain(key);
-    const database = createUsageDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
+    const database = createDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
     await database.initialize();
     const rows = (await database.query('SELECT * FROM api_keys WHERE tenant_id = $1', [tenant])) as unknown[];
     const usageRows = (await database.query('SELECT * FROM llm_requests WHERE tenant = $1', [tenant])) as unknown[];

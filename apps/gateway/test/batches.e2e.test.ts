@@ -1,4 +1,4 @@
-import { createUsageDataSource } from '@switchyard/usage';
+import { createDataSource } from '@switchyard/database';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
@@ -125,7 +125,7 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     const batch = await client.batches.create({ input_file_id: (await upload(lines)).id, endpoint: '/v1/chat/completions', completion_window: '24h' });
     await someLinesDone(batch.id);
     // A day cannot pass in a test: the window is moved instead.
-    const database = createUsageDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
+    const database = createDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
     await database.initialize();
     await database.query("UPDATE batches SET expires_at = now() - interval '1 second' WHERE id = $1", [batch.id]);
     await database.destroy();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { createLogger } from '@switchyard/observability';
-import { createUsageDataSource, type DataSource } from '@switchyard/usage';
+import { createDataSource, type DataSource } from '@switchyard/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
@@ -30,7 +30,7 @@ describe('a PostgreSQL outage under traffic', () => {
     });
     // Keys are asked about again every second, so the outage outlasts the cached entries many times over.
     platform = await startPlatform({ env: { DATABASE_URL: postgres.url, KEY_CACHE_MS: '1000' }, logger });
-    counter = createUsageDataSource(postgres.url, { poolSize: 1 });
+    counter = createDataSource(postgres.url, { poolSize: 1 });
     await counter.initialize();
   }, 60_000);
 

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parseAsyncJobRequest } from '@switchyard/contracts';
-import { AsyncJobs, asyncJobFrom, createRedis, LlmJobProducer, newAsyncJobId } from '@switchyard/jobs';
+import { AsyncJobs, asyncJobFrom, newAsyncJobId } from '@switchyard/async-jobs';
+import { createRedis, LlmJobProducer } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../src/start-gateway';

@@ -1,4 +1,4 @@
-import { createRedis } from '@switchyard/jobs';
+import { createRedis } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
 import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';

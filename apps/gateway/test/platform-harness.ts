@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRedis } from '@switchyard/jobs';
+import { createRedis } from '@switchyard/queue';
 import type { Logger } from '@switchyard/observability';
 import { createLogger } from '@switchyard/observability';
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
-import { createUsageDataSource, type LlmRequestRecord, UsageRepository } from '@switchyard/usage';
+import { createDataSource, type LlmRequestRecord, UsageRepository } from '@switchyard/database';
 import { type RunningWorker, startWorkerCloud } from '@switchyard/worker-cloud';
 import { startWorkerLocal } from '@switchyard/worker-local';
 import OpenAI from 'openai';
@@ -149,7 +149,7 @@ export async function startPlatform(
     return worker;
   };
   const worker = options.worker === false ? undefined : await startWorker();
-  const dataSource = createUsageDataSource(env.DATABASE_URL ?? '', { poolSize: 1 });
+  const dataSource = createDataSource(env.DATABASE_URL ?? '', { poolSize: 1 });
   await dataSource.initialize();
   const usage = new UsageRepository(dataSource);
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runMigrations } from '@switchyard/usage';
+import { runMigrations } from '@switchyard/database';
 import { freePort } from './free-port';
 
 const exec = promisify(execFile);

@@ -3,7 +3,7 @@ import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createUsageDataSource, runMigrations } from '@switchyard/usage';
+import { createDataSource, runMigrations } from '@switchyard/database';
 import { freePort } from './free-port';
 
 /**
@@ -79,7 +79,7 @@ export async function startPostgres(): Promise<PrivatePostgres> {
     await listening(port, 'postgres');
   };
   await start();
-  const admin = createUsageDataSource(`postgres://postgres@127.0.0.1:${port}/postgres`, { poolSize: 1 });
+  const admin = createDataSource(`postgres://postgres@127.0.0.1:${port}/postgres`, { poolSize: 1 });
   await admin.initialize();
   await admin.query('CREATE DATABASE switchyard');
   await admin.destroy();

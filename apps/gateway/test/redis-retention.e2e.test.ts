@@ -1,4 +1,4 @@
-import { createRedis, type Redis } from '@switchyard/jobs';
+import { createRedis, type Redis } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
 import { startWebhookReceiver, type WebhookReceiver } from '@switchyard/testing';
 import { type RunningWebhookDispatcher, startWebhookDispatcher } from '@switchyard/webhook-dispatcher';

@@ -1,4 +1,4 @@
-import { createUsageDataSource, type DataSource } from '@switchyard/usage';
+import { createDataSource, type DataSource } from '@switchyard/database';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from './platform-harness';
@@ -24,7 +24,7 @@ describe('requests refused by a key limit or the body size', () => {
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ id: tenant, name: 'Refused Ltd' }),
     });
-    database = createUsageDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
+    database = createDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
     await database.initialize();
   });
 

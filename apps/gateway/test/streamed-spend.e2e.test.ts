@@ -1,4 +1,5 @@
-import { createRedis, type Redis, toNanoUsd } from '@switchyard/jobs';
+import { createRedis, type Redis } from '@switchyard/queue';
+import { toNanoUsd } from '@switchyard/admission';
 import { createLogger } from '@switchyard/observability';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

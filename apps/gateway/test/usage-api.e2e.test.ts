@@ -1,6 +1,6 @@
-import { createRedis } from '@switchyard/jobs';
+import { createRedis } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
-import { createUsageDataSource, type UsageTotals } from '@switchyard/usage';
+import { createDataSource, type UsageTotals } from '@switchyard/database';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 
@@ -69,7 +69,7 @@ describe('the usage API', () => {
   it('totals equal the sum of the rows, per model', async () => {
     await expect.poll(async () => ((await get('/v1/requests?limit=500')).body.data as unknown[]).length, { timeout: 5000 }).toBe(8);
     const usage = (await get(`/v1/usage?group_by=model&start=${started}`)).body as { data: UsageTotals[] };
-    const database = createUsageDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
+    const database = createDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
     await database.initialize();
     const expected = (await database.query(
       `SELECT public_model AS "group", count(*)::int AS requests, sum(total_tokens)::int AS total_tokens, coalesce(sum(cost_usd), 0)::float8 AS cost_usd,

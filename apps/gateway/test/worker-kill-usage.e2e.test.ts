@@ -1,4 +1,4 @@
-import { createUsageDataSource, type DataSource } from '@switchyard/usage';
+import { createDataSource, type DataSource } from '@switchyard/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnWorker, type WorkerProcess } from './app-process';
 import { type Platform, postChat, startPlatform } from './platform-harness';
@@ -14,7 +14,7 @@ describe('usage rows of a worker killed under load', () => {
   beforeAll(async () => {
     // A long flush interval: a worker that kept rows in memory until its next flush would lose a second's worth.
     platform = await startPlatform({ worker: false, env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500', USAGE_FLUSH_MS: '1000' } });
-    database = createUsageDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
+    database = createDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
     await database.initialize();
   });
 

@@ -1,4 +1,4 @@
-import { runWorkerProcess } from '@switchyard/jobs';
+import { runWorkerProcess } from '@switchyard/queue';
 import { startWebhookDispatcher } from './webhook-dispatcher';
 
 runWorkerProcess('webhook-dispatcher', () => startWebhookDispatcher());

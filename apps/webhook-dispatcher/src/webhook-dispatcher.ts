@@ -1,6 +1,7 @@
 import { loadPlatformEnv } from '@switchyard/config';
 import { WEBHOOK_QUEUE } from '@switchyard/contracts';
-import { createRedis, type RunningWorker } from '@switchyard/jobs';
+import { createRedis } from '@switchyard/queue';
+import type { RunningWorker } from '@switchyard/queue';
 import { createLogger, type Logger, type MetricsServer, redactUrl, startMetricsServer } from '@switchyard/observability';
 import { DispatcherMetrics } from './dispatcher-metrics';
 import { deliverySettingsFromEnv, loadWebhookEnv, WebhookDispatcher } from '@switchyard/webhooks';

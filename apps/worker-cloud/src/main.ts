@@ -1,4 +1,4 @@
-import { runWorkerProcess } from '@switchyard/jobs';
+import { runWorkerProcess } from '@switchyard/queue';
 import { startWorkerCloud } from './worker-cloud';
 
 runWorkerProcess('worker-cloud', () => startWorkerCloud());

@@ -1,4 +1,4 @@
-import { runWorkerProcess } from '@switchyard/jobs';
+import { runWorkerProcess } from '@switchyard/queue';
 import { startWorkerLocal } from './worker-local';
 
 runWorkerProcess('worker-local', () => startWorkerLocal());

@@ -1,5 +1,6 @@
 import { LOCAL_KINDS } from '@switchyard/config';
-import { type RunningWorker, startLlmWorker } from '@switchyard/jobs';
+import type { RunningWorker } from '@switchyard/queue';
+import { startLlmWorker } from '@switchyard/worker';
 import type { Logger } from '@switchyard/observability';
 
 export function startWorkerLocal(source: NodeJS.ProcessEnv = process.env, logger?: Logger): Promise<RunningWorker> {

@@ -10,7 +10,8 @@ import {
   parseAsyncJobRequest,
 } from '@switchyard/contracts';
 import { createLogger, type Logger } from '@switchyard/observability';
-import { AsyncJobs, asyncJobFrom, createRedis, newAsyncJobId, LlmJobProducer, type Redis, ReplyListener, type ReplyMessage, type SubmitAsyncJob, toJobError } from '@switchyard/jobs';
+import { AsyncJobs, asyncJobFrom, newAsyncJobId, type SubmitAsyncJob } from '@switchyard/async-jobs';
+import { createRedis, LlmJobProducer, type Redis, ReplyListener, type ReplyMessage, toJobError } from '@switchyard/queue';
 import { injectTraceContext, withProducerSpan } from '@switchyard/observability';
 import type { EnqueueOptions, JobEnded, JobPage, SwitchyardClient, WaitOptions } from './switchyard-client';
 

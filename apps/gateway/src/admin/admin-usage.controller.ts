@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import type { TenantScope, UsageQueries } from '@switchyard/usage';
+import type { TenantScope, UsageQueries } from '@switchyard/database';
 import { USAGE_QUERIES } from '../tokens';
 import { optionalText, type RequestsQuery, type UsageQuery, UsageReads } from '../usage/usage-reads';
 import { AdminKeyGuard } from './admin-key.guard';

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ErrorCode, keyChangeSchema, keyCreateSchema, NotFoundError, SwitchyardError, tenantCreateSchema, toInvalidRequestError } from '@switchyard/contracts';
-import { KeyDirectory, type Redis, unixSeconds } from '@switchyard/jobs';
-import type { ApiKeyRecord, ApiKeyStore } from '@switchyard/usage';
+import { KeyDirectory } from '@switchyard/admission';
+import { type Redis, unixSeconds } from '@switchyard/queue';
+import type { ApiKeyRecord, ApiKeyStore } from '@switchyard/database';
 import type { PlatformEnv } from '@switchyard/config';
 import { z } from 'zod';
 import { KEY_STORE, PLATFORM_ENV, REDIS } from '../tokens';

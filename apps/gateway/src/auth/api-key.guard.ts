@@ -1,8 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { extractApiKey } from '@switchyard/config';
 import { AuthenticationError, BudgetExceededError, type CallerIdentity, InvalidRequestError, RateLimitError, ServiceUnavailableError } from '@switchyard/contracts';
-import { type ChargeEstimate, type KeyDirectory, KeyLimiter, type LimitDecision, type WindowState } from '@switchyard/jobs';
-import type { KeyLimits } from '@switchyard/usage';
+import { type ChargeEstimate, type KeyDirectory, KeyLimiter, type LimitDecision, type WindowState } from '@switchyard/admission';
+import type { KeyLimits } from '@switchyard/database';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export type AuthenticatedRequest = FastifyRequest & {

@@ -1,6 +1,6 @@
 import type { ModelCatalog } from '@switchyard/config';
 import { type ChatCompletionRequest, parseAsyncJobRequest, parseChatCompletionRequest } from '@switchyard/contracts';
-import { type ChargeEstimate, toNanoUsd } from '@switchyard/jobs';
+import { type ChargeEstimate, toNanoUsd } from '@switchyard/admission';
 import { approximatePromptTokens, costUsd } from '@switchyard/tokens';
 import type { FastifyRequest } from 'fastify';
 import { providerOverride } from '../chat/provider-override';

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import type { ModelCatalog } from '@switchyard/config';
 import { batchCreateSchema, type BatchView, InvalidRequestError, type LlmJobPayload, requireJsonObject, toInvalidRequestError } from '@switchyard/contracts';
-import { type AsyncJobs, type BatchRunner, buildDroppedRecord } from '@switchyard/jobs';
+import { type AsyncJobs, type BatchRunner } from '@switchyard/async-jobs';
+import { buildDroppedRecord } from '@switchyard/database';
 import { withServerSpan } from '@switchyard/observability';
-import type { UsageSink } from '@switchyard/usage';
+import type { UsageSink } from '@switchyard/database';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
 import { listLimit } from '../list-limit';
 import { ASYNC_JOBS, BATCHES, MODEL_CATALOG, USAGE } from '../tokens';

@@ -8,17 +8,10 @@ import {
   parseChatCompletionRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
-import {
-  buildCacheHitRecord,
-  type CachePolicy,
-  type ChatJobSubmitter,
-  type KeyLimiter,
-  type ReplyMessage,
-  type ResponseCache,
-  type SubmitChatJob,
-  type SubmittedStream,
-} from '@switchyard/jobs';
-import type { UsageSink } from '@switchyard/usage';
+import { buildCacheHitRecord } from '@switchyard/database';
+import { type CachePolicy, type KeyLimiter, type ResponseCache } from '@switchyard/admission';
+import { type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/queue';
+import type { UsageSink } from '@switchyard/database';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';

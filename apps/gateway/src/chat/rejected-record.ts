@@ -1,6 +1,6 @@
 import { type CallerIdentity, ErrorCode, type ResolvedRoute, SwitchyardError } from '@switchyard/contracts';
-import { buildRejectedRecord } from '@switchyard/jobs';
-import type { LlmRequestRecord, UsageSink } from '@switchyard/usage';
+import { buildRejectedRecord } from '@switchyard/database';
+import type { LlmRequestRecord, UsageSink } from '@switchyard/database';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { callerRequestId, newJobId } from './request-id';

@@ -1,4 +1,4 @@
-import type { ReplyMessage } from '@switchyard/jobs';
+import type { ReplyMessage } from '@switchyard/queue';
 import { describe, expect, it } from 'vitest';
 import { SseRelay, type SseRelayOptions } from './sse-relay';
 

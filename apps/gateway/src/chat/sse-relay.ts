@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { ServiceUnavailableError, StreamInterruptedError, SwitchyardError, toHttpError } from '@switchyard/contracts';
-import { type ReplyMessage, type StreamSink, toJobError } from '@switchyard/jobs';
+import { type ReplyMessage, type StreamSink, toJobError } from '@switchyard/queue';
 
 export interface SseRelayOptions {
   jobId: string;

@@ -1,5 +1,5 @@
 import { ErrorCode, InvalidRequestError, NotFoundError, ServiceUnavailableError, SwitchyardError } from '@switchyard/contracts';
-import { isDatabaseUnavailable } from '@switchyard/usage';
+import { isDatabaseUnavailable } from '@switchyard/database';
 import { HttpException } from '@nestjs/common';
 
 interface FrameworkError {

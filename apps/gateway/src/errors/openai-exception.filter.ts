@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject } from '@nestjs/common';
 import { ErrorCode, SwitchyardError } from '@switchyard/contracts';
-import type { UsageSink } from '@switchyard/usage';
+import type { UsageSink } from '@switchyard/database';
 import type { Logger } from '@switchyard/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { recordRefusal } from '../chat/rejected-record';

@@ -1,4 +1,4 @@
-import type { StoredFile } from '@switchyard/usage';
+import type { StoredFile } from '@switchyard/database';
 
 /** OpenAI's File object, as `files.create`, `files.retrieve` and `files.list` answer it. */
 export interface FileObject {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type CallerIdentity, InvalidRequestError, NotFoundError } from '@switchyard/contracts';
-import type { FileRepository, StoredFile } from '@switchyard/usage';
+import type { FileRepository, StoredFile } from '@switchyard/database';
 import type { FastifyRequest } from 'fastify';
 import { FILES, MAX_FILE_BYTES } from '../tokens';
 import { checkJsonl } from './check-jsonl';

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
-import { type Redis, withTimeout } from '@switchyard/jobs';
+import { type Redis, withTimeout } from '@switchyard/queue';
 import type { FastifyReply } from 'fastify';
-import type { DataSource } from '@switchyard/usage';
+import type { DataSource } from '@switchyard/database';
 import { DATABASE, REDIS } from '../tokens';
 
 const CHECK_TIMEOUT_MS = 2000;

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { AsyncJobView } from '@switchyard/contracts';
-import type { AsyncJobPage } from '@switchyard/jobs';
+import type { AsyncJobPage } from '@switchyard/async-jobs';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
 import { callerRequestId, newJobId } from '../chat/request-id';

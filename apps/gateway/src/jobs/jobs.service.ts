@@ -13,9 +13,11 @@ import {
   parseAsyncJobRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
-import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, buildDroppedRecord, type KeyLimiter, newAsyncJobId } from '@switchyard/jobs';
+import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, newAsyncJobId } from '@switchyard/async-jobs';
+import { buildDroppedRecord } from '@switchyard/database';
+import { type KeyLimiter } from '@switchyard/admission';
 import { injectTraceContext, type Span, withServerSpan } from '@switchyard/observability';
-import type { UsageSink } from '@switchyard/usage';
+import type { UsageSink } from '@switchyard/database';
 import { providerOverride } from '../chat/provider-override';
 import { isRequestJobId } from '../chat/request-id';
 import { rejectedRecord } from '../chat/rejected-record';

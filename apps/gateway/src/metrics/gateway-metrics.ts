@@ -1,4 +1,4 @@
-import type { QueueCounts, QueueStats } from '@switchyard/jobs';
+import type { QueueCounts, QueueStats } from '@switchyard/queue';
 import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { inGatewayCluster } from './cluster-metrics';
 

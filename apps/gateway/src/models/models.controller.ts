@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { LOCAL_KINDS, type ModelCatalog, type PlatformEnv } from '@switchyard/config';
 import type { ModelList } from '@switchyard/contracts';
-import { type ProviderInventory, type Redis, readModelInventories } from '@switchyard/jobs';
+import { type ProviderInventory, readModelInventories } from '@switchyard/worker';
+import { type Redis } from '@switchyard/queue';
 import type { Logger } from '@switchyard/observability';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';

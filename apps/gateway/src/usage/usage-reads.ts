@@ -1,5 +1,5 @@
 import { InvalidRequestError, NotFoundError } from '@switchyard/contracts';
-import { REQUEST_STATUSES, type TenantScope, USAGE_GROUPS, type UsageGroup, type UsageQueries } from '@switchyard/usage';
+import { REQUEST_STATUSES, type TenantScope, USAGE_GROUPS, type UsageGroup, type UsageQueries } from '@switchyard/database';
 import { listLimit } from '../list-limit';
 
 const DAY_MS = 24 * 3600 * 1000;

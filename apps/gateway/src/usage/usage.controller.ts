@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
-import type { UsageQueries } from '@switchyard/usage';
+import type { UsageQueries } from '@switchyard/database';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
 import { USAGE_QUERIES } from '../tokens';
 import { type RequestsQuery, type UsageQuery, UsageReads } from './usage-reads';

@@ -1,0 +1,3 @@
+export { ResponseCache, type CachedAnswer, type CachePolicy } from './response-cache';
+export { KeyDirectory, type KeyIdentity } from './key-directory';
+export { KeyLimiter, toNanoUsd, type ChargeEstimate, type LimitDecision, type RefusedLimit, type WindowState } from './key-limiter';

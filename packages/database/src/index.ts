@@ -1,0 +1,17 @@
+export { buildCacheHitRecord, buildDroppedRecord, buildRejectedRecord, buildUsageRecord, type CacheHit, type RejectedRequest, type UsageFacts } from './usage/build-usage-record';
+export { REQUEST_STATUSES, type LlmRequestRecord, type RequestStatus } from './usage/llm-request-record';
+export { LlmRequestEntity } from './usage/llm-request.entity';
+export { MIGRATIONS } from './migrations/index';
+export { createDataSource } from './connection/create-data-source';
+export { UsageRepository } from './usage/usage-repository';
+export { FileRepository, newFileId, type FileListOptions, type FilePage, type NewFile } from './files/file-repository';
+export { FileEntity } from './files/file.entity';
+export { type StoredFile, type StoredFileRow } from './files/stored-file';
+export { isDataError, UsageRecorder, type UsageRecorderOptions, type UsageSink } from './usage/usage-recorder';
+export { ensureDatabase } from './connection/ensure-database';
+export { runMigrations } from './connection/run-migrations';
+export { describeDatabaseError, isDatabaseUnavailable } from './connection/describe-database-error';
+export { BatchRepository, type BatchRow, type BatchRowStatus } from './batches/batch-repository';
+export { ApiKeyStore, hashApiKey, type ApiKeyRecord, type KeyLimits, type TenantRecord } from './tenants/api-key-store';
+export { USAGE_GROUPS, UsageQueries, type RequestFilter, type RequestRow, type TenantScope, type UsageGroup, type UsageTotals } from './usage/usage-queries';
+export type { DataSource } from 'typeorm';

@@ -1,0 +1,62 @@
+import { createLogger } from '@switchyard/observability';
+import type { ProviderAdapter } from '@switchyard/providers';
+import type { UsageRecorder } from '@switchyard/database';
+import { type Job, UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { createLlmJobHandlers } from './llm-job-processor';
+import type { LlmJobProducer } from '@switchyard/queue';
+
+function handlers() {
+  const calls: string[] = [];
+  const adapter: ProviderAdapter = {
+    provider: 'mock',
+    capabilities: { streaming: false, tools: false, jsonMode: false, jsonSchema: false, vision: false },
+    async generate() {
+      calls.push('generate');
+      return { id: 'c', object: 'chat.completion', created: 1, model: 'evil\nmodel', choices: [] };
+    },
+    // These tests send plain jobs only: a stream ends at once.
+    stream() {
+      calls.push('stream');
+      return { [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined }) }) };
+    },
+  };
+  const published: string[] = [];
+  const publisher = { publish: async (_channel: string, message: string) => published.push(message) } as unknown as Redis;
+  const rows: unknown[] = [];
+  const usage = { record: (row: unknown) => rows.push(row) } as unknown as UsageRecorder;
+  const logger = createLogger({ service: 'test', level: 'silent' });
+  const producer = { enqueue: async () => undefined } as unknown as LlmJobProducer;
+  return { calls, published, rows, ...createLlmJobHandlers({ adapters: new Map([['mock', adapter]]), usage, publisher, producer, logger }) };
+}
+
+const job = (data: unknown) => ({ id: 'job-1', data, attemptsMade: 0, opts: {} }) as unknown as Job;
+
+describe('createLlmJobHandlers', () => {
+  it('refuses a payload that does not match the job contract, without calling the provider', async () => {
+    const { process, calls } = handlers();
+    const error = await process(job({ v: 1, kind: 'chat.completion', requestId: 'r' })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnrecoverableError);
+    expect(JSON.parse((error as Error).message)).toMatchObject({ code: 'invalid_job' });
+    expect(calls).toStrictEqual([]);
+  });
+
+  it('never lets an upstream model name break the reply or a header', async () => {
+    const { process, published } = handlers();
+    const result = await process(
+      job({
+        v: 1,
+        kind: 'chat.completion',
+        requestId: 'r',
+        route: { publicModel: 'm', provider: 'mock', model: 'echo' },
+        request: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+        caller: { keyId: 'k', tenant: 't' },
+        replyTo: 'channel',
+        enqueuedAt: Date.now(),
+      }),
+    );
+    expect(result.model).toBe('echo');
+    expect(published[0]?.split('\n').slice(0, 4)).toStrictEqual(['job-1', '1', 'mock', 'echo']);
+  });
+});
