@@ -1,7 +1,8 @@
-import { type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix, SwitchyardError } from '@switchyard/contracts';
+import { type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
 import { type Logger, reportErrors } from '@switchyard/observability';
 import { Worker } from 'bullmq';
 import type { LlmJobHandlers } from '../processing/llm-job-processor';
+import { retryDelay } from '../processing/retry-backoff';
 import type { Redis } from 'ioredis';
 import type { WorkerMetrics } from './worker-metrics';
 
@@ -25,23 +26,6 @@ export interface LlmWorkerHostOptions {
   handlers: LlmJobHandlers;
   /** Counts every run's outcome and times, from the workers' events. */
   metrics?: WorkerMetrics;
-}
-
-const RETRY_BASE_MS = 500;
-const RETRY_CAP_MS = 30_000;
-
-/**
- * Exponential backoff with full jitter (a random delay up to base·2ⁿ, capped),
- * and never sooner than the provider's Retry-After.
- */
-export function retryCeiling(attemptsMade: number): number {
-  return Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attemptsMade - 1));
-}
-
-export function retryDelay(attemptsMade: number, _type?: string, error?: Error): number {
-  const ceiling = retryCeiling(attemptsMade);
-  const retryAfterMs = SwitchyardError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
-  return Math.max(Math.round(Math.random() * ceiling), Math.ceil(retryAfterMs));
 }
 
 const NO_LIMIT = { max: 1_000_000_000, duration: 1_000 };

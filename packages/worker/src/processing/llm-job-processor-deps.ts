@@ -1,0 +1,41 @@
+import type { LlmJobPayload } from '@switchyard/contracts';
+import type { Logger } from '@switchyard/observability';
+import type { ProviderAdapter } from '@switchyard/providers';
+import type { Price } from '@switchyard/tokens';
+import type { UsageSink } from '@switchyard/database';
+import type { Redis } from 'ioredis';
+import type { BatchRunner, WebhookSink } from '@switchyard/async-jobs';
+import type { CallerPresence, JobCancellations, LlmJobProducer } from '@switchyard/queue';
+import type { KeyLimiter } from '@switchyard/admission';
+import type { BackendHealth } from '../provider-health/backend-health';
+import type { CircuitBreaker } from '../provider-health/circuit-breaker';
+import type { ProviderBudget } from '../provider-health/provider-budget';
+
+/** Everything the job processor works with; each part of it takes only the fields it uses. */
+export interface LlmJobProcessorDeps {
+  adapters: ReadonlyMap<string, ProviderAdapter>;
+  usage: UsageSink;
+  /** Connection used to PUBLISH replies; never a subscriber or blocking one. */
+  publisher: Redis;
+  /** Puts a request on its next route's queue when the current one fails for good. */
+  producer: LlmJobProducer;
+  /** Shared per provider+model health; an open circuit sends the job on to its fallback without a call. */
+  circuits?: CircuitBreaker;
+  /** Tokens-per-minute and requests-per-day budgets; an exhausted one pauses the provider's queue. */
+  budget?: ProviderBudget;
+  /** Cancels from gateways: a streaming caller gone, an async job deleted. */
+  cancellations?: JobCancellations;
+  /** Whether a waiting caller's gateway is still there: a job whose gateway died is cancelled. */
+  callers?: CallerPresence;
+  /** Async jobs with a webhook report how they ended through it. */
+  webhooks?: WebhookSink;
+  /** Batch lines report their outcome to their batch. */
+  batches?: Pick<BatchRunner, 'lineEnded'>;
+  /** Backends whose health check fails; their jobs go on to the fallback without a call. */
+  health?: Pick<BackendHealth, 'isDown'>;
+  /** Keys charged an estimate up front are settled with each job's real usage. */
+  keyLimits?: Pick<KeyLimiter, 'settle'>;
+  /** The route's price, for the cost on its usage rows; without it (or a price) the cost is left null. */
+  priceOf?: (route: LlmJobPayload['route']) => Price | undefined;
+  logger: Logger;
+}

@@ -1,0 +1,110 @@
+import { type CompletionUsage, ErrorCode, type LlmJobPayload, type SerializedError, serializeError, type SwitchyardError } from '@switchyard/contracts';
+import { costUsd, countPromptTokens } from '@switchyard/tokens';
+import { buildUsageRecord, type LlmRequestRecord } from '@switchyard/database';
+import { asyncJobView, type JobFacts, jobEndedEvent } from '@switchyard/async-jobs';
+import { toNanoUsd } from '@switchyard/admission';
+import { encodeReply } from '@switchyard/queue';
+import type { Job } from 'bullmq';
+import { attemptOf, chainIdOf, totalAttempts } from './job-chain';
+import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
+
+/** How a job's end is written down and told: its usage row, its reply, its webhook or batch, its key's limits. */
+export interface OutcomeRecorder {
+  /** A job's one usage row. The key it was charged to up front is settled with what the row says it used. */
+  recordEnd(payload: LlmJobPayload, row: LlmRequestRecord): void;
+  /** What these counts cost at the route's price; null when it has none. */
+  costOf(payload: LlmJobPayload, counts: CompletionUsage): number | null;
+  /**
+   * Counts for an upstream that reported none (a stream cut short, a server
+   * that never sends usage): the prompt by our own tokenizer, the completion
+   * as the caller measured it.
+   */
+  countedUsage(payload: LlmJobPayload, completionTokens: number): CompletionUsage;
+  /**
+   * An async job that ended tells its webhook (delivery is the dispatcher's,
+   * off this path), and a batch line tells its batch.
+   */
+  reportEnd(job: Job<LlmJobPayload>, facts: Omit<JobFacts, 'payload' | 'createdAt'>): void;
+  /** Publishes the answer on the caller's reply channel; one nobody heard is kept for the gateway to ask for. */
+  reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void;
+  /** Answers the caller with a typed error and records the failed request. */
+  answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): SerializedError;
+}
+
+export type OutcomeRecorderDeps = Pick<LlmJobProcessorDeps, 'usage' | 'publisher' | 'producer' | 'webhooks' | 'batches' | 'keyLimits' | 'priceOf' | 'logger'>;
+
+export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorder {
+  const { usage, publisher, producer, webhooks, batches, keyLimits, logger } = deps;
+
+  function recordEnd(payload: LlmJobPayload, row: LlmRequestRecord): void {
+    usage.record(row);
+    const { charge } = payload.caller;
+    if (charge === undefined || keyLimits === undefined) return;
+    const used = { tokens: row.totalTokens, nanoUsd: toNanoUsd(row.costUsd === null ? 0 : Number(row.costUsd)) };
+    keyLimits.settle(payload.caller.keyId, charge, used).catch((error: unknown) => logger.warn({ err: error, keyId: payload.caller.keyId }, 'key usage not settled'));
+  }
+
+  function costOf(payload: LlmJobPayload, counts: CompletionUsage): number | null {
+    const price = deps.priceOf?.(payload.route);
+    return price === undefined ? null : costUsd(counts, price);
+  }
+
+  function countedUsage(payload: LlmJobPayload, completionTokens: number): CompletionUsage {
+    let promptTokens = 0;
+    try {
+      promptTokens = countPromptTokens(payload.request, payload.route.model).tokens;
+    } catch (error) {
+      logger.warn({ err: error, provider: payload.route.provider }, 'prompt tokens not counted');
+    }
+    return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  }
+
+  function reportEnd(job: Job<LlmJobPayload>, facts: Omit<JobFacts, 'payload' | 'createdAt'>): void {
+    const payload = job.data;
+    const jobId = chainIdOf(job);
+    if (payload.batch !== undefined && batches !== undefined) {
+      batches.lineEnded(payload, jobId, facts).catch((error: unknown) => logger.error({ err: error, jobId, batchId: payload.batch?.id }, 'batch line not recorded'));
+    }
+    if (payload.webhook === undefined || webhooks === undefined) return;
+    const event = jobEndedEvent(asyncJobView(jobId, { ...facts, payload, createdAt: payload.enqueuedAt }), payload);
+    if (event === undefined) return;
+    webhooks.deliver(event).catch((error: unknown) => logger.error({ err: error, jobId }, 'could not queue the webhook event'));
+  }
+
+  function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void {
+    if (payload.replyTo === undefined) return;
+    const message = encodeReply({ jobId, ok, provider: payload.route.provider, model, body });
+    publisher
+      .publish(payload.replyTo, message)
+      // Nobody heard it: the gateway's subscription may be reconnecting, and it asks for missed replies when it is back.
+      .then((heard) => (heard === 0 ? producer.keepUnheardReply(jobId, message) : undefined))
+      .catch((error: unknown) => logger.error({ err: error, jobId }, 'could not publish reply'));
+  }
+
+  function answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): SerializedError {
+    const payload = job.data;
+    const jobId = chainIdOf(job);
+    const attempts = totalAttempts(job);
+    const serialized = serializeError(error);
+    serialized.details = { ...serialized.details, job_id: jobId, attempts };
+    reply(payload, jobId, false, payload.route.model, JSON.stringify(serialized));
+    recordEnd(
+      payload,
+      buildUsageRecord(payload, {
+        jobId,
+        tried: [...(payload.tried ?? []), attemptOf(job, error)],
+        status: error.code === ErrorCode.JobExpired ? 'expired' : 'failed',
+        errorCode: error.code,
+        startedAt,
+        upstreamMs,
+        finishedAt: Date.now(),
+        attempts,
+      }),
+    );
+    logger.warn({ jobId, requestId: payload.requestId, provider: payload.route.provider, code: error.code, attempts }, 'job failed');
+    reportEnd(job, { status: 'failed', startedAt, finishedAt: Date.now(), attempts, error: serialized });
+    return serialized;
+  }
+
+  return { recordEnd, costOf, countedUsage, reportEnd, reply, answerFailure };
+}

@@ -1,0 +1,70 @@
+import type { ChatCompletion, LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
+import type { ProviderAdapter } from '@switchyard/providers';
+import { buildUsageRecord } from '@switchyard/database';
+import type { Job } from 'bullmq';
+import type { CallFailure } from './call-failure';
+import { chainIdOf, totalAttempts } from './job-chain';
+import type { JobCancellation } from './job-cancellation';
+import { SAFE_MODEL } from './job-result';
+import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
+import type { OutcomeRecorder } from './outcome-recording';
+
+/**
+ * Calls the provider once for the whole completion and answers the caller
+ * with it. `payload` is the job's data as checked against the job contract.
+ */
+export type PlainCall = (job: Job<LlmJobPayload>, payload: LlmJobPayload, adapter: ProviderAdapter, startedAt: number, signal?: AbortSignal) => Promise<LlmJobResult>;
+
+export function createPlainCall(
+  { circuits, budget, logger }: Pick<LlmJobProcessorDeps, 'circuits' | 'budget' | 'logger'>,
+  { recorder, cancellation, failure }: { recorder: OutcomeRecorder; cancellation: JobCancellation; failure: CallFailure },
+): PlainCall {
+  return async (job, payload, adapter, startedAt, signal) => {
+    const { provider, model: upstreamModel } = payload.route;
+    let completion: ChatCompletion;
+    const callStarted = performance.now();
+    const cancel = cancellation.cancellable(payload, chainIdOf(job), signal);
+    try {
+      completion = await adapter.generate({ model: payload.route.model, request: payload.request, signal: cancel.signal });
+    } catch (error) {
+      if (cancel.cancelled()) return cancellation.cancelledJob(job, startedAt, performance.now() - callStarted);
+      return failure.callFailed(job, error, startedAt, callStarted);
+    } finally {
+      cancel.release();
+    }
+    if (circuits !== undefined) await circuits.recordSuccess(provider, upstreamModel).catch(() => undefined);
+    const upstreamMs = performance.now() - callStarted;
+    const finishedAt = Date.now();
+    const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
+    const usageCounts = completion.usage ?? recorder.countedUsage(payload, 0);
+    budget?.spend(provider, usageCounts.total_tokens).catch((cause: unknown) => logger.warn({ err: cause }, 'token budget not updated'));
+    const chainId = chainIdOf(job);
+    recorder.reply(payload, chainId, true, model, JSON.stringify(completion));
+    const attempts = totalAttempts(job);
+    recorder.recordEnd(
+      payload,
+      buildUsageRecord(payload, {
+        jobId: chainId,
+        tried: payload.tried ?? [],
+        status: 'succeeded',
+        usage: usageCounts,
+        upstreamModel: model,
+        startedAt,
+        upstreamMs,
+        finishedAt,
+        attempts,
+        costUsd: recorder.costOf(payload, usageCounts),
+      }),
+    );
+    recorder.reportEnd(job, { status: 'succeeded', startedAt, finishedAt, attempts, result: completion });
+    return {
+      requestId: payload.requestId,
+      provider: payload.route.provider,
+      model,
+      response: completion,
+      usage: usageCounts,
+      timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
+      attempts,
+    };
+  };
+}

@@ -1,0 +1,93 @@
+import { AllProvidersFailedError, ErrorCode, type LlmJobPayload, type LlmJobResult, type SwitchyardError } from '@switchyard/contracts';
+import { type Job, UnrecoverableError } from 'bullmq';
+import { attemptOf, chainIdOf, runsOf } from './job-chain';
+import { emptyCompletion } from './job-result';
+import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
+import type { OutcomeRecorder } from './outcome-recording';
+import { isRateLimited } from './provider-pause';
+import { isFinalAttempt } from './retry-backoff';
+
+type Route = LlmJobPayload['route'];
+
+/** Failures that are the caller's request, not the provider: another provider would refuse it too. */
+const NOT_WORTH_A_FALLBACK = new Set<string>([ErrorCode.UpstreamBadRequest, ErrorCode.UpstreamContentFiltered, ErrorCode.JobExpired, ErrorCode.InvalidJob]);
+
+/**
+ * The route a failing job's request goes on to, with those left after it;
+ * undefined when it stays (a retry here comes first) or ends here (no route
+ * left, a failure no other provider would avoid, a caller no longer waiting).
+ * `skipped`: the route was never called (circuit open, backend down, budget
+ * spent), which is no attempt worth repeating on it.
+ */
+export function fallbackChoice(job: Job<LlmJobPayload>, error: SwitchyardError, skipped = false): { next: Route; rest: Route[] } | undefined {
+  const payload = job.data;
+  const [next, ...rest] = payload.fallbacks ?? [];
+  const waiting = payload.deadline === undefined || Date.now() < payload.deadline;
+  // An open circuit is not an attempt worth repeating on the same route: it goes straight on.
+  // Nor is a rate-limited one when another route can answer now instead of after the limit.
+  const final = skipped || isRateLimited(error) || isFinalAttempt(job, error);
+  if (next === undefined || !final || NOT_WORTH_A_FALLBACK.has(error.code) || !waiting) return undefined;
+  return { next, rest };
+}
+
+export interface RouteFallback {
+  /** Throws the error for BullMQ to retry the job; on its final attempt, answers the failure and fails the job for good. */
+  fail(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): never;
+  /**
+   * Leaves the route for good: hands the request to the next route of its
+   * chain when there is one worth trying, otherwise answers the failure.
+   */
+  leaveRoute(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number, skipped?: boolean): Promise<LlmJobResult>;
+}
+
+export function createRouteFallback({ producer, logger }: Pick<LlmJobProcessorDeps, 'producer' | 'logger'>, recorder: OutcomeRecorder): RouteFallback {
+  function fail(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): never {
+    if (!isFinalAttempt(job, error)) throw error;
+    const tried = job.data.tried ?? [];
+    // A request the provider refused as such is the caller's to fix: its own error says how.
+    const final = tried.length > 0 && !NOT_WORTH_A_FALLBACK.has(error.code) ? new AllProvidersFailedError([...tried, attemptOf(job, error)], error) : error;
+    // The serialized error is kept as the failed reason so a later lookup can rebuild it.
+    throw new UnrecoverableError(JSON.stringify(recorder.answerFailure(job, final, startedAt, upstreamMs)));
+  }
+
+  async function leaveRoute(
+    job: Job<LlmJobPayload>,
+    error: SwitchyardError,
+    startedAt: number,
+    upstreamMs?: number,
+    skipped = false,
+  ): Promise<LlmJobResult> {
+    const payload = job.data;
+    const choice = fallbackChoice(job, error, skipped);
+    if (choice === undefined) fail(job, error, startedAt, upstreamMs);
+    const { next, rest } = choice;
+    const chainId = chainIdOf(job);
+    const tried = [...(payload.tried ?? []), attemptOf(job, error)];
+    const nextJobId = `${chainId}-${tried.length}`;
+    // The next job keeps the first one's priority and, for an async job, its retention.
+    const keep = job.opts.removeOnComplete;
+    const retainMs = typeof keep === 'object' && 'age' in keep && keep.age !== undefined && keep.count === undefined ? keep.age * 1000 : undefined;
+    await producer.enqueue(
+      { ...payload, route: next, fallbacks: rest, tried, chainId },
+      {
+        jobId: nextJobId,
+        attempts: job.opts.attempts ?? 1,
+        ...(job.opts.priority ? { priority: job.opts.priority } : {}),
+        ...(retainMs === undefined ? {} : { retainMs }),
+      },
+    );
+    logger.info({ jobId: chainId, from: payload.route.provider, to: next.provider, code: error.code }, 'falling back');
+    return {
+      requestId: payload.requestId,
+      provider: payload.route.provider,
+      model: payload.route.model,
+      forwardedTo: { provider: next.provider, jobId: nextJobId },
+      response: emptyCompletion(nextJobId, payload.route.model, Date.now()),
+      usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+      timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs: upstreamMs ?? 0, totalMs: Date.now() - payload.enqueuedAt },
+      attempts: runsOf(job),
+    };
+  }
+
+  return { fail, leaveRoute };
+}
