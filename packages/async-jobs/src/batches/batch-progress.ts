@@ -48,7 +48,7 @@ export class BatchProgress {
   }
 
   /** Whether the batch runs under this deployment's key prefix (a database shared with another deployment holds its batches too). */
-  async isHere(batchId: string): Promise<boolean> {
+  async runsHere(batchId: string): Promise<boolean> {
     return (await this.redis.exists(this.keys(batchId).progress)) !== 0;
   }
 

@@ -16,13 +16,11 @@ export class BatchStopping {
    * Stops the batch: lines still queued are dropped (and counted as
    * cancelled here), running ones are aborted by their workers. Lines that
    * finished keep their output; the batch ends `cancelled` with both files.
-   * False when the batch was not running.
+   * A batch that is not running is left as it is.
    */
-  async cancel(batchId: string, tenant: string, jobs: BatchJobs, onDropped: (payload: LlmJobPayload) => void): Promise<boolean> {
+  async cancel(batchId: string, tenant: string, jobs: BatchJobs, onDropped: (payload: LlmJobPayload) => void): Promise<void> {
     const row = await this.batches.transition(batchId, tenant, ['in_progress'], { status: 'cancelling', cancellingAt: new Date() });
-    if (row === undefined) return false;
-    await this.stop(batchId, tenant, jobs, onDropped);
-    return true;
+    if (row !== undefined) await this.stop(batchId, tenant, jobs, onDropped);
   }
 
   /**
@@ -38,7 +36,7 @@ export class BatchStopping {
       const page = await this.batches.due(now, 100, after);
       for (const { id, tenant } of page) {
         // Its lines live under this deployment's key prefix; a database shared with another deployment holds its batches too.
-        if (!(await this.progress.isHere(id))) continue;
+        if (!(await this.progress.runsHere(id))) continue;
         const row = await this.batches.transition(id, tenant, ['in_progress'], { status: 'cancelling', expiredAt: now });
         if (row === undefined) continue;
         expired++;
