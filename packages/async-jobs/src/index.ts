@@ -1,3 +1,11 @@
-export { AsyncJobs, asyncJobFrom, newAsyncJobId, type AsyncJobRouting, type AsyncJobsOptions, type AsyncJobPage, type SubmitAsyncJob, type WebhookSink } from './jobs/async-jobs';
+export { AsyncJobs } from './jobs/async-jobs';
+export type { AsyncJobsOptions } from './jobs/async-jobs-options';
+export { newAsyncJobId } from './jobs/async-job-id';
+export { asyncJobFrom, type AsyncJobRouting, type SubmitAsyncJob } from './jobs/submit-async-job';
+export type { AsyncJobPage } from './jobs/job-listing';
+export type { WebhookSink } from './jobs/job-outcome-sinks';
 export { asyncJobView, jobEndedEvent, type JobFacts } from './jobs/async-job-view';
-export { BATCH_PRIORITY, BatchRunner, batchView, type BatchFiles } from './batches/batch-runner';
+export { BatchRunner } from './batches/batch-runner';
+export { BATCH_PRIORITY } from './batches/batch-line-jobs';
+export { batchView } from './batches/batch-view';
+export type { BatchFiles } from './batches/batch-files';
