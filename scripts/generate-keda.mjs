@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { CLOUD_KINDS, LOCAL_KINDS, parseModelRouting } from '../packages/config/dist/index.js';
-import { llmQueueName, llmQueuePrefix } from '../packages/contracts/dist/index.js';
+import { llmQueueKey } from '../packages/contracts/dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const k8s = join(root, 'k8s');
@@ -83,7 +83,7 @@ export function scaledObjectFor(family, { providers, prefix, redisAddress }) {
       name: triggerName(provider, key),
       metadata: {
         address: redisAddress,
-        listName: `${llmQueuePrefix(prefix)}:${llmQueueName(provider)}:${key}`,
+        listName: `${llmQueueKey(prefix, provider)}:${key}`,
         listLength: String(family.jobsPerReplica),
       },
     })),

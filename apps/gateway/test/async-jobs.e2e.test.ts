@@ -1,6 +1,6 @@
 import { DirectClient } from '@switchyard/client';
-import type { AsyncJobView } from '@switchyard/contracts';
-import { cancelRecordKey, createRedis } from '@switchyard/queue';
+import { type AsyncJobView, cancelRecordKey } from '@switchyard/contracts';
+import { createRedis } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';

@@ -1,3 +1,4 @@
+import { llmQueuePrefix } from '@switchyard/contracts';
 import { mockPromptTokenCount } from '@switchyard/testing';
 import { Redis } from 'ioredis';
 import OpenAI from 'openai';
@@ -139,7 +140,7 @@ describe('bad input gets an OpenAI-style error, never a 500', () => {
     expect(response.status).toBe(404);
     const jobId = response.headers.get('x-switchyard-job-id') ?? '';
     const redis = new Redis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const queued = await redis.keys(`${platform.env.SWITCHYARD_KEY_PREFIX}:llm:*:${jobId}`);
+    const queued = await redis.keys(`${llmQueuePrefix(platform.env.SWITCHYARD_KEY_PREFIX)}:*:${jobId}`);
     redis.disconnect();
     expect(queued).toStrictEqual([]);
     expect(await platform.usageRow(jobId)).toMatchObject({

@@ -1,3 +1,4 @@
+import { llmQueuePrefix } from '@switchyard/contracts';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, spawnGateway } from './app-process';
@@ -42,7 +43,7 @@ describe('a gateway killed with streams and sync requests open', () => {
     const syncCalls = Array.from({ length: N }, () => post({ model: 'stalls', messages: [{ role: 'user', content: 'wait for me' }] }).catch(() => undefined));
     const readers = await Promise.all(streams);
     await expect.poll(() => platform.mock.requests.length, { timeout: 10_000, interval: 20 }).toBe(2 * N);
-    const queue = new Queue('mock', { connection: { url: platform.env.REDIS_URL }, prefix: `${platform.env.SWITCHYARD_KEY_PREFIX}:llm` });
+    const queue = new Queue('mock', { connection: { url: platform.env.REDIS_URL }, prefix: llmQueuePrefix(platform.env.SWITCHYARD_KEY_PREFIX) });
     const jobIds = (await queue.getActive()).map((job) => job.id ?? '');
     await queue.close();
     expect(jobIds).toHaveLength(2 * N);

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { parseAsyncJobRequest } from '@switchyard/contracts';
+import { idempotencyKey as idempotencyRedisKey, parseAsyncJobRequest } from '@switchyard/contracts';
 import { AsyncJobs, asyncJobFrom, newAsyncJobId } from '@switchyard/async-jobs';
 import { createRedis, LlmJobProducer } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
@@ -80,7 +80,7 @@ describe('Idempotency-Key on POST /v1/jobs under concurrent submits', () => {
       // The first request has claimed the key (its first step) and not yet queued its job: held here, as a
       // busy Redis or gateway holds it, so the repeat surely comes in between.
       const jobId = newAsyncJobId('mock');
-      await redis.set(`${prefix}:idem:acme:${sha256(idempotencyKey)}`, `${jobId} ${sha256(JSON.stringify(bodyOf(text)))}`, 'PX', 60_000);
+      await redis.set(idempotencyRedisKey(prefix, 'acme', sha256(idempotencyKey)), `${jobId} ${sha256(JSON.stringify(bodyOf(text)))}`, 'PX', 60_000);
       const repeat = submit(idempotencyKey, text, 0);
       await new Promise((resolve) => setTimeout(resolve, 300));
       // Then it queues the job, as the gateway does.

@@ -1,3 +1,4 @@
+import { llmQueueKey } from '@switchyard/contracts';
 import { createRedis } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
 import { toFile } from 'openai';
@@ -50,7 +51,7 @@ describe('priorities on a busy provider queue', () => {
     const interactive = postChat(platform, JSON.stringify({ model: 'mock-echo', messages: [{ role: 'user', content: 'interactive' }] }));
     const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
     // Every job, the interactive one too, is on the queue (waiting or prioritised) before a worker starts.
-    const queue = `${platform.env.SWITCHYARD_KEY_PREFIX}:llm:mock`;
+    const queue = llmQueueKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', 'mock');
     await vi.waitFor(async () => expect((await redis.llen(`${queue}:wait`)) + (await redis.zcard(`${queue}:prioritized`))).toBe(11), { timeout: 10_000 });
     await redis.quit();
 

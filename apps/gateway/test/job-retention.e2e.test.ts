@@ -1,3 +1,4 @@
+import { llmQueuePrefix } from '@switchyard/contracts';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
@@ -49,7 +50,7 @@ describe('an async job among sync traffic on the same provider', () => {
     expect(view.status).toBe(200);
     expect(view.body.result?.choices[0]?.message.content).toBe('keep my result');
     // The answered sync jobs are gone from Redis (their rows are in PostgreSQL), so they can never trim it.
-    const queue = new Queue('mock', { connection: { url: platform.env.REDIS_URL }, prefix: `${platform.env.SWITCHYARD_KEY_PREFIX}:llm` });
+    const queue = new Queue('mock', { connection: { url: platform.env.REDIS_URL }, prefix: llmQueuePrefix(platform.env.SWITCHYARD_KEY_PREFIX) });
     const counts = await queue.getJobCounts('completed');
     await queue.close();
     expect(counts.completed).toBe(1);

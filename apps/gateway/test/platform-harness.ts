@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deploymentKeyPattern } from '@switchyard/contracts';
 import { createRedis } from '@switchyard/queue';
 import type { Logger } from '@switchyard/observability';
 import { createLogger } from '@switchyard/observability';
@@ -124,7 +125,8 @@ export async function startPlatform(
 ): Promise<Platform> {
   const mock = await startMockUpstream();
   const fragile = await startMockUpstream();
-  const prefix = `sytest-${randomUUID().slice(0, 8)}`;
+  // A test may name its own (a hash-tag prefix); either way the keys it leaves are deleted on close.
+  const prefix = options.env?.SWITCHYARD_KEY_PREFIX ?? `sytest-${randomUUID().slice(0, 8)}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS, options.upstreamTimeoutMs ?? 5000, options.gateway),
@@ -178,7 +180,7 @@ export async function startPlatform(
       await fragile.close();
       await dataSource.destroy();
       const redis = createRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test-cleanup', logger: createLogger({ service: 'test', level: 'silent' }) });
-      const keys = await redis.keys(`${prefix}:*`);
+      const keys = await redis.keys(deploymentKeyPattern(prefix));
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();
     },

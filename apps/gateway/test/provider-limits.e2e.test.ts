@@ -1,3 +1,4 @@
+import { llmQueueKey, llmQueuePrefix } from '@switchyard/contracts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ describe('a 429 with Retry-After', () => {
     platform.fragile.setDefaultBehaviour({});
     // Wait until the worker has read the 429 and paused the queue (BullMQ keeps the pause in Redis).
     const redis = new Redis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    await expect.poll(() => redis.pttl(`${platform.env.SWITCHYARD_KEY_PREFIX}:llm:fragile:limiter`), { timeout: 3000, interval: 5 }).toBeGreaterThan(0);
+    await expect.poll(() => redis.pttl(`${llmQueueKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', 'fragile')}:limiter`), { timeout: 3000, interval: 5 }).toBeGreaterThan(0);
     redis.disconnect();
     const second = postChat(platform, ask('fragile-echo', 'second'));
 
@@ -67,7 +68,7 @@ describe('a provider limit of N requests per window, two worker processes', () =
       ),
     );
     expect(responses.map((response) => response.status)).toStrictEqual(Array(9).fill(202));
-    const queue = new Queue('fragile', { connection: { url: platform.env.REDIS_URL }, prefix: `${platform.env.SWITCHYARD_KEY_PREFIX}:llm` });
+    const queue = new Queue('fragile', { connection: { url: platform.env.REDIS_URL }, prefix: llmQueuePrefix(platform.env.SWITCHYARD_KEY_PREFIX) });
     await expect.poll(async () => (await queue.getJobCounts('completed')).completed, { timeout: 15_000, interval: 100 }).toBe(9);
     expect(platform.fragile.requests).toHaveLength(9);
     // When each job was let through, as BullMQ recorded it on moving the job to active.

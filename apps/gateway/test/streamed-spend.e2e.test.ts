@@ -1,3 +1,4 @@
+import { type KeyLimitCounter, keyLimitKey } from '@switchyard/contracts';
 import { createRedis, type Redis } from '@switchyard/queue';
 import { toNanoUsd } from '@switchyard/admission';
 import { createLogger } from '@switchyard/observability';
@@ -41,8 +42,8 @@ describe('streamed requests settle a key’s token and dollar windows exactly', 
 
   /** What the key's counters hold now, summed over every window still kept (tokens per minute, US dollars today in billionths). */
   async function windows(keyId: string): Promise<{ tokens: number; nanoUsd: number }> {
-    const sum = async (kind: string) => {
-      const keys = await redis.keys(`${platform.env.SWITCHYARD_KEY_PREFIX}:limits:{${keyId}}:${kind}:*`);
+    const sum = async (kind: KeyLimitCounter) => {
+      const keys = await redis.keys(keyLimitKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', keyId, kind, '*'));
       const values = keys.length === 0 ? [] : await redis.mget(...keys);
       return values.reduce((total, value) => total + Number(value ?? 0), 0);
     };

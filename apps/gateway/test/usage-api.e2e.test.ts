@@ -1,3 +1,4 @@
+import { responseCacheKey } from '@switchyard/contracts';
 import { createRedis } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
 import { createDataSource, type UsageTotals } from '@switchyard/database';
@@ -31,7 +32,7 @@ describe('the usage API', () => {
     await chat({ temperature: 0 });
     // The answer is cached just after it is sent: wait for the entry, so the repeat is a hit.
     const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
-    await vi.waitFor(async () => expect((await redis.keys(`${platform.env.SWITCHYARD_KEY_PREFIX}:cache:*`)).length).toBeGreaterThan(0), { timeout: 5000 });
+    await vi.waitFor(async () => expect((await redis.keys(responseCacheKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', '*'))).length).toBeGreaterThan(0), { timeout: 5000 });
     await redis.quit();
     await chat({ temperature: 0 });
     await chat({ model: 'fails-500' });

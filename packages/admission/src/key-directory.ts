@@ -1,4 +1,4 @@
-import { type CallerIdentity, ServiceUnavailableError } from '@switchyard/contracts';
+import { type CallerIdentity, keysChangedChannel, ServiceUnavailableError } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/observability';
 import { type ApiKeyRecord, type ApiKeyStore, describeDatabaseError, hashApiKey, type KeyLimits } from '@switchyard/database';
 import type { Redis } from 'ioredis';
@@ -18,8 +18,6 @@ const UNKNOWN_MS = 5_000;
 /** While the database is unreachable, a known key is served from memory and asked about again this often. */
 const RETRY_MS = 5_000;
 const MAX_CACHED = 100_000;
-
-const changedChannel = (prefix: string) => `${prefix}:keys:changed`;
 
 /**
  * Turns a bearer key into its tenant and limits. Keys live in PostgreSQL as
@@ -54,7 +52,7 @@ export class KeyDirectory {
       directory.changes++;
       directory.cache.delete(keyHash);
     });
-    await subscriber.subscribe(changedChannel(prefix));
+    await subscriber.subscribe(keysChangedChannel(prefix));
     // Announcements missed while disconnected cannot be replayed: start afresh.
     subscriber.on('ready', () => directory.cache.clear());
     return directory;
@@ -62,7 +60,7 @@ export class KeyDirectory {
 
   /** Tells every gateway to forget the key (revoked, or its limits changed). */
   static announceChange(publisher: Redis, prefix: string, keyHash: string): Promise<number> {
-    return publisher.publish(changedChannel(prefix), keyHash);
+    return publisher.publish(keysChangedChannel(prefix), keyHash);
   }
 
   async authenticate(token: string): Promise<KeyIdentity | undefined> {

@@ -1,4 +1,4 @@
-import type { CallerIdentity, KeyCharge } from '@switchyard/contracts';
+import { type CallerIdentity, type KeyCharge, type KeyLimitCounter, keyLimitKey } from '@switchyard/contracts';
 import type { KeyLimits } from '@switchyard/database';
 import type { Redis } from 'ioredis';
 import { defineScript, runScript } from '@switchyard/queue';
@@ -229,14 +229,14 @@ export class KeyLimiter {
     if (failures.length > 0) this.onRefundsFailed(failures[0], failures.length);
   }
 
-  /** The five counters' keys and when each window ends. One hash tag per key: all five live in one cluster slot. */
+  /** The five counters' keys and when each window ends. All five live in one cluster slot (`keyLimitKey`). */
   private windows(keyId: string, at: number): { keys: string[]; endsAt: number[] } {
     const minute = Math.floor(at / MINUTE);
     const day = Math.floor(at / DAY);
     const month = monthOf(at);
-    const base = `${this.prefix}:limits:{${keyId}}`;
+    const key = (counter: KeyLimitCounter, window: number | string) => keyLimitKey(this.prefix, keyId, counter, window);
     return {
-      keys: [`${base}:rpm:${minute}`, `${base}:rpd:${day}`, `${base}:tpm:${minute}`, `${base}:usd-day:${day}`, `${base}:usd-month:${month.id}`],
+      keys: [key('rpm', minute), key('rpd', day), key('tpm', minute), key('usd-day', day), key('usd-month', month.id)],
       endsAt: [(minute + 1) * MINUTE, (day + 1) * DAY, (minute + 1) * MINUTE, (day + 1) * DAY, month.endsAt],
     };
   }

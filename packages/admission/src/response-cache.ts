@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChatCompletionRequest, CompletionUsage, ResolvedRoute } from '@switchyard/contracts';
+import { type ChatCompletionRequest, type CompletionUsage, type ResolvedRoute, responseCacheKey } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 import { defineScript, runScript } from '@switchyard/queue';
 
@@ -71,7 +71,7 @@ export class ResponseCache {
   keyOf(tenant: string, route: ResolvedRoute, request: ChatCompletionRequest): string {
     const shaping = Object.fromEntries(Object.entries(request).filter(([field]) => field !== 'model' && !NOT_PART_OF_THE_ANSWER.has(field)));
     const digest = createHash('sha256').update(canonical({ tenant, provider: route.provider, model: route.model, request: shaping })).digest('hex');
-    return `${this.prefix}:cache:${digest}`;
+    return responseCacheKey(this.prefix, digest);
   }
 
   async lookup(key: string): Promise<CachedAnswer | undefined> {

@@ -1,3 +1,4 @@
+import { DEFAULT_KEY_PREFIX, keyPrefixProblem } from '@switchyard/contracts';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 
@@ -8,7 +9,14 @@ const platformEnvSchema = z.object({
   SWITCHYARD_CONFIG: z.string().default('switchyard.yaml'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   DATABASE_URL: z.string().default('postgres://postgres:postgres@127.0.0.1:5432/switchyard'),
-  SWITCHYARD_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, ".", "_" and "-" only').default('sy'),
+  /** Starts every Redis key and channel; a hash tag (`{sy}`) puts all of a deployment's keys in one Redis Cluster slot. */
+  SWITCHYARD_KEY_PREFIX: z
+    .string()
+    .superRefine((prefix, context) => {
+      const problem = keyPrefixProblem(prefix);
+      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+    })
+    .default(DEFAULT_KEY_PREFIX),
   /** Loopback by default: the development key must not be reachable from the network. Containers set 0.0.0.0. */
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),

@@ -1,12 +1,5 @@
 import { z } from 'zod';
 
-/** The dispatcher's queue; its Redis keys live under `<prefix>:wh`. */
-export const WEBHOOK_QUEUE = 'webhooks';
-
-export function webhookQueuePrefix(prefix: string): string {
-  return `${prefix}:wh`;
-}
-
 export const WEBHOOK_EVENT_TYPES = ['job.succeeded', 'job.failed', 'job.cancelled'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

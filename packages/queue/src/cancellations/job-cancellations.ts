@@ -1,4 +1,4 @@
-import { cancelChannel } from '@switchyard/contracts';
+import { batchStoppedKey, cancelChannel, cancelRecordKey } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 
 /** How long a cancel is remembered for a job that had not started when it came. */
@@ -7,16 +7,6 @@ const MAX_REMEMBERED = 50_000;
 
 /** Only async jobs (`job_…`) have their cancel written down; others are waited on by a live caller. */
 const ASYNC_JOB = /^job_/;
-
-/** Where an async job's cancel is written down, for lookups and for workers that missed the broadcast. */
-export function cancelRecordKey(prefix: string, jobId: string): string {
-  return `${prefix}:ajob-cancel:${jobId}`;
-}
-
-/** Set when a batch is cancelled or expires: a line of it that starts afterwards ends cancelled. */
-export function batchStoppedKey(prefix: string, batchId: string): string {
-  return `${prefix}:batch:${batchId}:stopped`;
-}
 
 /**
  * Cancels reach every worker through one pub/sub channel: the worker running

@@ -1,4 +1,4 @@
-import { llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
+import { llmQueueKey } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 import { withTimeout } from '../timing/with-timeout';
 
@@ -62,7 +62,7 @@ export class QueueStats {
     private readonly providers: readonly string[],
     private readonly freshMs = FRESH_MS,
   ) {
-    this.bases = providers.map((provider) => `${llmQueuePrefix(prefix)}:${llmQueueName(provider)}`);
+    this.bases = providers.map((provider) => llmQueueKey(prefix, provider));
     // The key count varies with the provider list, so it is passed with each call.
     if ((redis as unknown as Record<string, unknown>)[SCRIPT] === undefined) redis.defineCommand(SCRIPT, { lua: READ_COUNTS });
   }

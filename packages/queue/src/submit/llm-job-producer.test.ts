@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { LLM_JOB_VERSION, type LlmJobPayload, type LlmJobResult, llmQueuePrefix } from '@switchyard/contracts';
+import { LLM_JOB_VERSION, type LlmJobPayload, type LlmJobResult, llmQueueKey, llmQueuePrefix } from '@switchyard/contracts';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -45,11 +45,11 @@ describe(LlmJobProducer.name, () => {
 
   it('puts the job on its provider queue under <prefix>:llm:<provider>', async () => {
     await producer.enqueue(payload('hello'), { jobId: 'job-ok' });
-    expect(await connection.exists(`${prefix}:llm:mock:job-ok`)).toBe(1);
+    expect(await connection.exists(`${llmQueueKey(prefix, 'mock')}:job-ok`)).toBe(1);
   });
 
   it('deletes a finished sync job at once: its caller has the answer, and it must not trim the completed set', async () => {
-    await expect.poll(() => connection.exists(`${prefix}:llm:mock:job-ok`), { timeout: 3000 }).toBe(0);
+    await expect.poll(() => connection.exists(`${llmQueueKey(prefix, 'mock')}:job-ok`), { timeout: 3000 }).toBe(0);
   });
 
   it('reads back what a finished job answered, for replies missed while disconnected', async () => {

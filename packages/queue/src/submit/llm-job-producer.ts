@@ -1,4 +1,4 @@
-import { LLM_JOB_NAME, type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
+import { LLM_JOB_NAME, type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix, unheardReplyKey } from '@switchyard/contracts';
 import { type JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobCancellations } from '../cancellations/job-cancellations';
@@ -28,10 +28,6 @@ const KEEP_FAILED = { age: 7 * 24 * 3600 };
 
 /** How long a reply nobody was subscribed for is kept, for a gateway whose subscription is reconnecting. */
 const UNHEARD_REPLY_TTL_MS = 5 * 60_000;
-
-function unheardReplyKey(prefix: string, jobId: string): string {
-  return `${prefix}:reply-unheard:${jobId}`;
-}
 
 function jobOptionsOf(options: EnqueueOptions): JobsOptions {
   const jobOptions: JobsOptions = {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { usageStreamKey } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/observability';
 import { createDataSource, type DataSource, type LlmRequestRecord, runMigrations, UsageRecorder, UsageRepository } from '@switchyard/database';
 import { Redis } from 'ioredis';
@@ -59,7 +60,7 @@ describe(UsageStream.name, () => {
 
   it('writes the rows a flusher read and never acknowledged (it died) once they sit idle, and empties the stream', async () => {
     const lost = row();
-    const key = `${prefix}:usage:rows`;
+    const key = usageStreamKey(prefix);
     await redis.xgroup('CREATE', key, 'writers', '0', 'MKSTREAM');
     await redis.xadd(key, '*', 'row', JSON.stringify(lost));
     // A flusher that read the row and was killed before its INSERT.

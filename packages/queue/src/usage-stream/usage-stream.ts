@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { usageStreamKey } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/observability';
 import { describeDatabaseError, isDataError, type LlmRequestRecord, UsageRecorder, type UsageRepository, type UsageSink } from '@switchyard/database';
 import type { Redis } from 'ioredis';
@@ -21,8 +22,6 @@ const GROUP = 'writers';
 const FIELD = 'row';
 
 type StreamEntry = [id: string, fields: string[] | null];
-
-const streamKey = (prefix: string) => `${prefix}:usage:rows`;
 
 /**
  * Usage rows go through Redis before PostgreSQL, so a process killed between
@@ -57,7 +56,7 @@ export class UsageStream implements UsageSink {
     private readonly repository: UsageRepository,
     private readonly options: UsageStreamOptions,
   ) {
-    this.key = streamKey(prefix);
+    this.key = usageStreamKey(prefix);
     this.maxKept = options.maxKept ?? 100_000;
     this.maxBatch = options.maxBatch ?? 500;
     this.claimIdleMs = options.claimIdleMs ?? 10_000;

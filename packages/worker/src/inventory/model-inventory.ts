@@ -1,3 +1,4 @@
+import { modelInventoryKey } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
 import type { Redis } from 'ioredis';
@@ -10,8 +11,6 @@ export interface ProviderInventory {
   models: string[];
   at: number;
 }
-
-const inventoryKey = (prefix: string, provider: string) => `${prefix}:inventory:${provider}`;
 
 /**
  * Workers ask their backends which models they have and leave the answer in
@@ -41,7 +40,7 @@ export class ModelInventoryPublisher {
         try {
           const models = await withTimeout(adapter.listModels(), LIST_TIMEOUT_MS);
           const inventory: ProviderInventory = { provider: adapter.provider, models, at: Date.now() };
-          await this.redis.set(inventoryKey(this.prefix, adapter.provider), JSON.stringify(inventory), 'PX', this.everyMs * 3);
+          await this.redis.set(modelInventoryKey(this.prefix, adapter.provider), JSON.stringify(inventory), 'PX', this.everyMs * 3);
         } catch (error) {
           this.logger.warn({ provider: adapter.provider, code: (error as { code?: unknown }).code }, 'could not list the backend models');
         }
@@ -61,7 +60,7 @@ export class ModelInventoryPublisher {
 /** The gateway's side: the latest inventories of the given providers, skipping those with none. */
 export async function readModelInventories(redis: Redis, prefix: string, providers: readonly string[]): Promise<ProviderInventory[]> {
   if (providers.length === 0) return [];
-  const values = await redis.mget(...providers.map((provider) => inventoryKey(prefix, provider)));
+  const values = await redis.mget(...providers.map((provider) => modelInventoryKey(prefix, provider)));
   return values.flatMap((value) => {
     if (value === null) return [];
     try {

@@ -1,3 +1,4 @@
+import { circuitKeys } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 import { runScript } from '@switchyard/queue';
 
@@ -51,11 +52,6 @@ export class CircuitBreaker {
     private readonly settingsFor: (provider: string) => CircuitSettings,
   ) {}
 
-  private keys(provider: string, model: string): [string, string, string, string] {
-    const base = `${this.prefix}:circuit:${provider}:${model}`;
-    return [`${base}:failures`, `${base}:open`, `${base}:half-open`, `${base}:probe`];
-  }
-
   async state(provider: string, model: string): Promise<CircuitState> {
     const id = `${provider}\u0000${model}`;
     const view = this.views.get(id);
@@ -63,7 +59,7 @@ export class CircuitBreaker {
     if (view !== undefined && now - view.fetchedAt < this.settingsFor(provider).refreshMs) {
       return view.state === 'half-open' ? this.probe(provider, model) : view.state;
     }
-    const [, open, halfOpen] = this.keys(provider, model);
+    const { open, halfOpen } = circuitKeys(this.prefix, provider, model);
     const [isOpen, isHalfOpen] = await this.redis.mget(open, halfOpen);
     const state: CircuitState = isOpen !== null ? 'open' : isHalfOpen !== null ? 'half-open' : 'closed';
     // Bounded: routes named directly by callers must not grow this without end.
@@ -74,7 +70,7 @@ export class CircuitBreaker {
 
   /** After the cool-down one call at a time, across all workers, tries the route; the rest wait as if open. */
   private async probe(provider: string, model: string): Promise<CircuitState> {
-    const [, , , probe] = this.keys(provider, model);
+    const { probe } = circuitKeys(this.prefix, provider, model);
     const taken = await this.redis.set(probe, '1', 'PX', this.settingsFor(provider).coolDownMs, 'NX');
     return taken === 'OK' ? 'half-open' : 'open';
   }
@@ -82,7 +78,7 @@ export class CircuitBreaker {
   /** Counts a failure that says the route is unhealthy; returns true when the circuit is (now) open. */
   async recordFailure(provider: string, model: string): Promise<boolean> {
     const settings = this.settingsFor(provider);
-    const [failures, open, halfOpen] = this.keys(provider, model);
+    const { failures, open, halfOpen } = circuitKeys(this.prefix, provider, model);
     const opened =
       (await runScript(this.redis, 'switchyardCircuitFailure', RECORD_FAILURE, 3, [failures, open, halfOpen, settings.failureThreshold, settings.windowMs, settings.coolDownMs])) === 1;
     if (opened) this.views.set(`${provider}\u0000${model}`, { state: 'open', fetchedAt: Date.now() });
@@ -93,7 +89,7 @@ export class CircuitBreaker {
   async recordSuccess(provider: string, model: string): Promise<void> {
     const id = `${provider}\u0000${model}`;
     if (this.views.get(id)?.state !== 'half-open') return;
-    const [failures, , halfOpen, probe] = this.keys(provider, model);
+    const { failures, halfOpen, probe } = circuitKeys(this.prefix, provider, model);
     await this.redis.del(failures, halfOpen, probe);
     this.views.set(id, { state: 'closed', fetchedAt: Date.now() });
   }

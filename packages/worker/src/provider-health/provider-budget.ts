@@ -1,3 +1,4 @@
+import { providerBudgetKey } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 import { runScript } from '@switchyard/queue';
 
@@ -43,7 +44,7 @@ export class ProviderBudget {
   private keys(provider: string, now: number): [string, string] {
     const minute = Math.floor(now / 60_000);
     const day = new Date(now).toISOString().slice(0, 10);
-    return [`${this.prefix}:budget:${provider}:tpm:${minute}`, `${this.prefix}:budget:${provider}:rpd:${day}`];
+    return [providerBudgetKey(this.prefix, provider, 'tpm', minute), providerBudgetKey(this.prefix, provider, 'rpd', day)];
   }
 
   /** 0 when the call may go ahead (and is counted); otherwise milliseconds until a budget renews. */

@@ -1,0 +1,26 @@
+export {
+  llmQueuePrefix,
+  llmQueueName,
+  llmQueueKey,
+  WEBHOOK_QUEUE,
+  webhookQueuePrefix,
+  replyChannel,
+  cancelChannel,
+  keysChangedChannel,
+  unheardReplyKey,
+  usageStreamKey,
+  asyncJobIndexKey,
+  idempotencyKey,
+  cancelRecordKey,
+  batchKeys,
+  batchStoppedKey,
+  responseCacheKey,
+  type KeyLimitCounter,
+  keyLimitKey,
+  providerBudgetKey,
+  circuitKeys,
+  modelInventoryKey,
+  deploymentKeyPattern,
+} from './redis-keys';
+export { DEFAULT_KEY_PREFIX, keyPrefixProblem } from './key-prefix';
+export { clusterKeySlot } from './cluster-key-slot';
