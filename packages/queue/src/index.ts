@@ -3,7 +3,6 @@ export { encodeReply, decodeReply, type ReplyMessage, type StreamPart } from './
 export { ReplyListener, type ReplyRecovery, type StreamSink } from './reply/reply-listener';
 export { JobCancellations } from './cancellations/job-cancellations';
 // Named in @switchyard/contracts with every other Redis key; kept here while async-jobs imports them from this package.
-export { batchStoppedKey, cancelRecordKey } from '@switchyard/contracts';
 export { CallerPresence, QUEUED_LONG_MS } from './presence/caller-presence';
 export { LlmJobProducer, type EnqueueOptions } from './submit/llm-job-producer';
 export { ChatJobSubmitter, toJobError, type SubmitChatJob, type SubmittedStream } from './submit/chat-job-submitter';

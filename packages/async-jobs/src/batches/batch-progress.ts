@@ -1,4 +1,5 @@
-import { batchStoppedKey, runScript } from '@switchyard/queue';
+import { batchKeys, batchStoppedKey } from '@switchyard/contracts';
+import { runScript } from '@switchyard/queue';
 import type { Redis } from 'ioredis';
 
 /** How long a batch may run (OpenAI's `24h` completion window). */
@@ -29,8 +30,7 @@ export class BatchProgress {
   ) {}
 
   private keys(batchId: string) {
-    const base = `${this.prefix}:batch:${batchId}`;
-    return { progress: base, lines: `${base}:lines`, jobs: `${base}:jobs` };
+    return batchKeys(this.prefix, batchId);
   }
 
   async start(batchId: string, total: number, tenant: string): Promise<void> {

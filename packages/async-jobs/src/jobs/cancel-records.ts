@@ -1,5 +1,4 @@
-import type { AsyncJobView } from '@switchyard/contracts';
-import { cancelRecordKey } from '@switchyard/queue';
+import { type AsyncJobView, cancelRecordKey } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 import type { AsyncJobsOptions } from './async-jobs-options';
 

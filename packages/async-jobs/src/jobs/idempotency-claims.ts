@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type AsyncJobView, IdempotencyConflictError, NotFoundError, ServiceUnavailableError } from '@switchyard/contracts';
+import { type AsyncJobView, IdempotencyConflictError, idempotencyKey, NotFoundError, ServiceUnavailableError } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 import type { AsyncJobsOptions } from './async-jobs-options';
 import type { JobLookup } from './job-lookup';
@@ -38,12 +38,12 @@ export class IdempotencyClaims {
   /** `body` is the request as sent: the same key must come with the same request. */
   async claim(job: KeyedAsyncJob, body: () => string): Promise<IdempotencyClaim> {
     const { tenant } = job.caller;
-    const idempotencyKey = `${this.options.prefix}:idem:${tenant}:${sha256(job.idempotencyKey)}`;
+    const claimKey = idempotencyKey(this.options.prefix, tenant, sha256(job.idempotencyKey));
     const bodyHash = sha256(body());
     const claim = `${job.jobId} ${bodyHash}`;
-    const claimed = await this.redis.set(idempotencyKey, claim, 'PX', IDEMPOTENCY_MS, 'NX');
-    if (claimed !== null) return { claimed: idempotencyKey };
-    const [earlierJob, earlierBody] = (await this.redis.get(idempotencyKey))?.split(' ') ?? [];
+    const claimed = await this.redis.set(claimKey, claim, 'PX', IDEMPOTENCY_MS, 'NX');
+    if (claimed !== null) return { claimed: claimKey };
+    const [earlierJob, earlierBody] = (await this.redis.get(claimKey))?.split(' ') ?? [];
     if (earlierJob === undefined) throw new ServiceUnavailableError('The Idempotency-Key is being claimed by another request; retry.');
     if (earlierBody !== bodyHash) throw new IdempotencyConflictError(earlierJob);
     return { earlier: await this.claimedJob(earlierJob, tenant) };

@@ -1,3 +1,4 @@
+import { asyncJobIndexKey } from '@switchyard/contracts';
 import type { Redis } from 'ioredis';
 import type { AsyncJobsOptions } from './async-jobs-options';
 
@@ -18,7 +19,7 @@ export class TenantJobIndex {
   ) {}
 
   key(tenant: string): string {
-    return `${this.options.prefix}:ajobs:${tenant}`;
+    return asyncJobIndexKey(this.options.prefix, tenant);
   }
 
   /**
