@@ -1,4 +1,4 @@
 export * from './chat';
 export * from './errors';
 export * from './jobs';
-export * from './admin';
+export * from './api';
