@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileErrors, dereference, validate } from '@readme/openapi-parser';
+import { toFile } from 'openai';
 import { Ajv2020 } from 'ajv/dist/2020';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
@@ -104,6 +105,10 @@ describe('the OpenAPI document at /docs/json', () => {
     const accepted = await fetch(`${platform.gateway.url}/v1/jobs`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(chat) });
     const jobId = ((await accepted.json()) as { id: string }).id;
     await expect.poll(async () => ((await (await fetch(`${platform.gateway.url}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as { status: string }).status, { timeout: 10_000 }).toBe('succeeded');
+    // A file and a batch of it (one good line, one bad: the batch's errors are described too).
+    const line = JSON.stringify({ custom_id: 'fit-1', method: 'POST', url: '/v1/chat/completions', body: chat });
+    const file = await platform.client.files.create({ file: await toFile(Buffer.from(`${line}\n{"custom_id":"fit-2"}\n`), 'fit.jsonl'), purpose: 'batch' });
+    const batch = { input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' };
     const answers = [
       await call('GET', '/v1/models', '/v1/models'),
       await call('POST', '/v1/chat/completions', '/v1/chat/completions', chat),
@@ -112,6 +117,11 @@ describe('the OpenAPI document at /docs/json', () => {
       await call('GET', `/v1/jobs/${jobId}`, '/v1/jobs/{id}'),
       await call('GET', '/v1/jobs?limit=2', '/v1/jobs'),
       await call('GET', '/v1/jobs/job_00000000000000000000000000000000_mock', '/v1/jobs/{id}'),
+      await call('GET', `/v1/files/${file.id}`, '/v1/files/{id}'),
+      await call('GET', '/v1/files?limit=2', '/v1/files'),
+      await call('POST', '/v1/batches', '/v1/batches', batch),
+      await call('GET', '/v1/batches?limit=2', '/v1/batches'),
+      await call('GET', '/v1/webhooks/dead-letters?limit=0', '/v1/webhooks/dead-letters'),
     ];
     expect(answers).toEqual([
       'GET /v1/models: 200 fits',
@@ -121,6 +131,11 @@ describe('the OpenAPI document at /docs/json', () => {
       `GET /v1/jobs/${jobId}: 200 fits`,
       'GET /v1/jobs?limit=2: 200 fits',
       'GET /v1/jobs/job_00000000000000000000000000000000_mock: 404 fits',
+      `GET /v1/files/${file.id}: 200 fits`,
+      'GET /v1/files?limit=2: 200 fits',
+      'POST /v1/batches: 200 fits',
+      'GET /v1/batches?limit=2: 200 fits',
+      'GET /v1/webhooks/dead-letters?limit=0: 400 fits',
     ]);
   });
 

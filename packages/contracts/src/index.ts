@@ -1,5 +1,5 @@
 export * from './chat';
 export * from './errors';
 export * from './jobs';
-export * from './admin';
+export * from './api';
 export * from './redis-keys';

@@ -1,5 +1,5 @@
 export { buildCacheHitRecord, buildDroppedRecord, buildRejectedRecord, buildUsageRecord, type CacheHit, type RejectedRequest, type UsageFacts } from './usage/build-usage-record';
-export { REQUEST_STATUSES, type LlmRequestRecord, type RequestStatus } from './usage/llm-request-record';
+export type { LlmRequestRecord, RequestStatus } from './usage/llm-request-record';
 export { LlmRequestEntity } from './usage/llm-request.entity';
 export { MIGRATIONS } from './migrations/index';
 export { createDataSource } from './connection/create-data-source';
@@ -13,5 +13,5 @@ export { runMigrations } from './connection/run-migrations';
 export { describeDatabaseError, isDatabaseUnavailable } from './connection/describe-database-error';
 export { BatchRepository, type BatchRow, type BatchRowStatus } from './batches/batch-repository';
 export { ApiKeyStore, hashApiKey, type ApiKeyRecord, type KeyLimits, type TenantRecord } from './tenants/api-key-store';
-export { USAGE_GROUPS, UsageQueries, type RequestFilter, type RequestRow, type TenantScope, type UsageGroup, type UsageTotals } from './usage/usage-queries';
+export { USAGE_GROUPS, UsageQueries, type RequestFilter, type RequestRow, type TenantScope, type UsageTotals } from './usage/usage-queries';
 export type { DataSource } from 'typeorm';

@@ -1,36 +1,34 @@
-import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import type { TenantScope, UsageQueries } from '@switchyard/database';
-import { USAGE_QUERIES } from '../tokens';
-import { optionalText, type RequestsQuery, type UsageQuery, UsageReads } from '../usage/usage-reads';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import {
+  type AdminRequestQuery,
+  type AdminRequestsQuery,
+  type AdminUsageQuery,
+  adminRequestQuerySchema,
+  adminRequestsQuerySchema,
+  adminUsageQuerySchema,
+} from '@switchyard/contracts';
+import { tenantOrAll, UsageService } from '../usage/usage.service';
+import { QueryPipe } from '../validation/query.pipe';
 import { AdminKeyGuard } from './admin-key.guard';
 
-/** `tenant` narrows an admin read to one tenant; without it, every tenant's rows. */
-function scopeOf(query: { tenant?: unknown }): TenantScope {
-  return optionalText(query.tenant, 'tenant') ?? { allTenants: true };
-}
-
-/** The usage API for the operator: the same reads as `/v1`, across tenants (`group_by=tenant` compares them). */
+/** The usage API for the operator: the same reads as `/v1`, across tenants (`group_by=tenant` compares them) or for one (`tenant`). */
 @Controller('admin')
 @UseGuards(AdminKeyGuard)
 export class AdminUsageController {
-  private readonly reads: UsageReads;
-
-  constructor(@Inject(USAGE_QUERIES) queries: UsageQueries) {
-    this.reads = new UsageReads(queries);
-  }
+  constructor(private readonly usage: UsageService) {}
 
   @Get('usage')
-  usage(@Query() query: UsageQuery & { tenant?: unknown }) {
-    return this.reads.totals(scopeOf(query), query);
+  totals(@Query(new QueryPipe(adminUsageQuerySchema)) query: AdminUsageQuery) {
+    return this.usage.totals(tenantOrAll(query.tenant), query);
   }
 
   @Get('requests')
-  requests(@Query() query: RequestsQuery & { tenant?: unknown }) {
-    return this.reads.requests(scopeOf(query), query);
+  requests(@Query(new QueryPipe(adminRequestsQuerySchema)) query: AdminRequestsQuery) {
+    return this.usage.requests(tenantOrAll(query.tenant), query);
   }
 
   @Get('requests/:id')
-  request(@Param('id') id: string, @Query() query: { tenant?: unknown }) {
-    return this.reads.request(scopeOf(query), id);
+  request(@Param('id') id: string, @Query(new QueryPipe(adminRequestQuerySchema)) query: AdminRequestQuery) {
+    return this.usage.request(tenantOrAll(query.tenant), id);
   }
 }

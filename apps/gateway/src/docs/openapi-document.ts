@@ -1,72 +1,128 @@
 import {
+  adminRequestQuerySchema,
+  adminRequestsQuerySchema,
+  adminUsageQuerySchema,
+  apiKeyListSchema,
+  apiKeySchema,
   asyncJobRequestSchema,
   asyncJobViewSchema,
   batchCreateSchema,
+  batchListQuerySchema,
+  batchListSchema,
+  batchSchema,
   chatCompletionRequestSchema,
   chatCompletionSchema,
+  createdApiKeySchema,
+  deadLetterListQuerySchema,
+  deletedFileSchema,
+  fileListQuerySchema,
+  fileListSchema,
+  fileSchema,
+  fileUploadFormSchema,
+  jobListQuerySchema,
+  jobListSchema,
   keyChangeSchema,
   keyCreateSchema,
   modelListSchema,
   openAIErrorBodySchema,
+  redeliverySchema,
+  requestsQuerySchema,
+  revokedApiKeySchema,
   tenantCreateSchema,
+  tenantListSchema,
+  tenantSchema,
+  usageQuerySchema,
 } from '@switchyard/contracts';
 import { z } from 'zod';
 
+/** What the API takes (requests are read as their `input`) and what it answers (`output`), by component name. */
+const REQUEST_SCHEMAS = {
+  ChatCompletionRequest: chatCompletionRequestSchema,
+  AsyncJobRequest: asyncJobRequestSchema,
+  BatchCreateRequest: batchCreateSchema,
+  FileUploadForm: fileUploadFormSchema,
+  TenantCreateRequest: tenantCreateSchema,
+  KeyCreateRequest: keyCreateSchema,
+  KeyChangeRequest: keyChangeSchema,
+};
+const RESPONSE_SCHEMAS = {
+  ChatCompletion: chatCompletionSchema,
+  ModelList: modelListSchema,
+  Job: asyncJobViewSchema,
+  JobList: jobListSchema,
+  Batch: batchSchema,
+  BatchList: batchListSchema,
+  File: fileSchema,
+  FileList: fileListSchema,
+  DeletedFile: deletedFileSchema,
+  Redelivery: redeliverySchema,
+  Tenant: tenantSchema,
+  TenantList: tenantListSchema,
+  ApiKey: apiKeySchema,
+  CreatedApiKey: createdApiKeySchema,
+  ApiKeyList: apiKeyListSchema,
+  RevokedApiKey: revokedApiKeySchema,
+  Error: openAIErrorBodySchema,
+};
+
+const COMPONENTS = '#/components/schemas/';
+
 /**
- * OpenAPI 3.1's schema objects are JSON Schema 2020-12, what zod writes; the
- * dialect is the document's, so `$schema` goes. Only `.strict()` objects are
- * closed: zod closes every object it describes as output, but an answer may
- * gain fields (a job's `status_url`, a provider's extras), which a client
- * must not reject.
+ * OpenAPI 3.1's schema objects are JSON Schema 2020-12, what zod writes.
+ * Only `.strict()` objects are closed: zod closes every object it describes
+ * as output, but an answer may gain fields (a job's `status_url`, a
+ * provider's extras), which a client must not reject.
  */
-function schema(source: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(source, {
+function jsonSchemaOptions(io: 'input' | 'output') {
+  return {
     target: 'draft-2020-12',
     unrepresentable: 'any',
     io,
-    override: ({ zodSchema, jsonSchema }) => {
+    override: ({ zodSchema, jsonSchema }: { zodSchema: z.core.$ZodType; jsonSchema: z.core.JSONSchema.BaseSchema }) => {
       const def = zodSchema._zod.def;
-      if (def.type === 'object' && def.catchall === undefined) delete jsonSchema.additionalProperties;
+      if (def.type === 'object' && (def as z.core.$ZodObjectDef).catchall === undefined) delete jsonSchema.additionalProperties;
     },
-  });
+  } as const;
+}
+
+/** The document's dialect and place are its own: a schema's `$schema` and `$id` go. */
+function bare({ $schema: _dialect, $id: _id, ...rest }: z.core.JSONSchema.BaseSchema): Record<string, unknown> {
   return rest;
 }
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+/** Components, each once: a schema inside another that is a component itself is a `$ref` to it (a list to its items). */
+function components(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const { schemas: converted } = z.toJSONSchema(registry, { ...jsonSchemaOptions(io), uri: (id) => `${COMPONENTS}${id}` });
+  return Object.fromEntries(Object.entries(converted).map(([id, schema]) => [id, bare(schema)]));
+}
+
+/** A query string's parameters, each with its schema as a caller writes it and its description. */
+function queryParameters(schema: z.ZodType): Record<string, unknown>[] {
+  // A query whose parameters are checked together (a date range) is an object piped into that check.
+  let object = schema;
+  while (object instanceof z.ZodPipe) object = object.in as z.ZodType;
+  if (!(object instanceof z.ZodObject)) throw new TypeError('A query schema is an object of parameters.');
+  return Object.entries(object.shape as Record<string, z.ZodType>).map(([name, parameter]) => {
+    const { description, ...rest } = bare(z.toJSONSchema(parameter, jsonSchemaOptions('input')));
+    return { name, in: 'query', required: false, schema: rest, ...(description === undefined ? {} : { description }) };
+  });
+}
+
+const ref = (name: string) => ({ $ref: `${COMPONENTS}${name}` });
 const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
 const body = (name: string) => ({ required: true, content: json(name) });
+const answer = (description: string, name: string) => ({ description, content: json(name) });
 
 /** Every error answer is the one OpenAI-style body, described once in components. */
 function errors(...statuses: number[]): Record<string, unknown> {
   return Object.fromEntries(statuses.map((status) => [String(status), { $ref: '#/components/responses/Error' }]));
 }
 
-/** An OpenAI list: a page of `item`s and how to read on. */
-const list = (item: string, next: Record<string, unknown>) => ({
-  type: 'object',
-  required: ['object', 'data', 'has_more', ...Object.keys(next)],
-  properties: { object: { const: 'list' }, data: { type: 'array', items: ref(item) }, has_more: { type: 'boolean' }, ...next },
-});
-
 const pathParameter = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
-const query = (name: string, description: string, type: 'string' | 'integer' = 'string') => ({ name, in: 'query', required: false, schema: { type }, description });
-const limit = (max: number) => query('limit', `Items on a page (at most ${max}).`, 'integer');
 const admin = [{ adminKey: [] }];
 const open: never[] = [];
-
-const requestsQuery = [
-  limit(500),
-  query('cursor', "A previous page's `next_cursor`."),
-  query('user', 'Only requests of this end user.'),
-  query('model', 'Only requests for this model.'),
-  query('status', 'Only requests that ended so (succeeded, failed, rejected, …).'),
-];
-const usageQuery = [
-  query('start', 'ISO 8601; the first instant counted (default: 7 days before end).'),
-  query('end', 'ISO 8601; the first instant not counted (default: now).'),
-  query('group_by', 'day, provider, model, key, user or tenant.'),
-];
-const tenantQuery = query('tenant', 'Only this tenant.');
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
@@ -82,19 +138,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key of a tenant.' },
         adminKey: { type: 'http', scheme: 'bearer', description: 'The admin key (SWITCHYARD_ADMIN_KEY).' },
       },
-      schemas: {
-        ChatCompletionRequest: schema(chatCompletionRequestSchema, 'input'),
-        ChatCompletion: schema(chatCompletionSchema, 'output'),
-        ModelList: schema(modelListSchema, 'output'),
-        AsyncJobRequest: schema(asyncJobRequestSchema, 'input'),
-        BatchCreateRequest: schema(batchCreateSchema, 'input'),
-        Job: schema(asyncJobViewSchema, 'output'),
-        JobList: list('Job', { last_id: { type: ['string', 'null'], description: 'Pass as `after` for the next page.' } }),
-        TenantCreateRequest: schema(tenantCreateSchema, 'input'),
-        KeyCreateRequest: schema(keyCreateSchema, 'input'),
-        KeyChangeRequest: schema(keyChangeSchema, 'input'),
-        Error: schema(openAIErrorBodySchema, 'output'),
-      },
+      schemas: { ...components(REQUEST_SCHEMAS, 'input'), ...components(RESPONSE_SCHEMAS, 'output') },
       responses: {
         Error: { description: 'OpenAI-style error', content: json('Error') },
       },
@@ -134,62 +178,55 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         get: {
           operationId: 'listJobs',
           summary: "Your tenant's jobs, newest first",
-          parameters: [limit(100), query('after', "A previous page's `last_id`."), query('status', 'queued, running, succeeded, failed or cancelled.')],
-          responses: { 200: { description: 'A page of jobs', content: json('JobList') }, ...errors(400, 401, 404) },
+          parameters: queryParameters(jobListQuerySchema),
+          responses: { 200: answer('A page of jobs', 'JobList'), ...errors(400, 401, 404) },
         },
       },
       '/v1/jobs/{id}': {
         parameters: [pathParameter('id', 'The job id `POST /v1/jobs` answered with.')],
-        get: { operationId: 'getJob', summary: 'A job: status, attempts, providers tried, result or error', responses: { 200: { description: 'The job', content: json('Job') }, ...errors(401, 404) } },
-        delete: { operationId: 'cancelJob', summary: 'Cancel a job (a running one is aborted upstream)', responses: { 200: { description: 'The job, cancelled (or as it ended, if it ended first)', content: json('Job') }, ...errors(401, 404) } },
+        get: { operationId: 'getJob', summary: 'A job: status, attempts, providers tried, result or error', responses: { 200: answer('The job', 'Job'), ...errors(401, 404) } },
+        delete: { operationId: 'cancelJob', summary: 'Cancel a job (a running one is aborted upstream)', responses: { 200: answer('The job, cancelled (or as it ended, if it ended first)', 'Job'), ...errors(401, 404) } },
       },
       '/v1/batches': {
         post: {
           operationId: 'createBatch',
           summary: "Start a batch (OpenAI's Batch API) from an uploaded JSONL file",
           requestBody: body('BatchCreateRequest'),
-          responses: { 200: { description: 'The batch' }, ...errors(400, 401, 402, 404, 429) },
+          responses: { 200: answer('The batch', 'Batch'), ...errors(400, 401, 402, 404, 429) },
         },
         get: {
           operationId: 'listBatches',
           summary: "Your tenant's batches",
-          parameters: [limit(100), query('after', "A previous page's last batch id.")],
-          responses: { 200: { description: 'A page of batches' }, ...errors(400, 401) },
+          parameters: queryParameters(batchListQuerySchema),
+          responses: { 200: answer('A page of batches', 'BatchList'), ...errors(400, 401) },
         },
       },
       '/v1/batches/{id}': {
         parameters: [pathParameter('id', 'The batch id.')],
-        get: { operationId: 'getBatch', summary: 'A batch and its progress', responses: { 200: { description: 'The batch' }, ...errors(401, 404) } },
+        get: { operationId: 'getBatch', summary: 'A batch and its progress', responses: { 200: answer('The batch', 'Batch'), ...errors(401, 404) } },
       },
       '/v1/batches/{id}/cancel': {
         parameters: [pathParameter('id', 'The batch id.')],
-        post: { operationId: 'cancelBatch', summary: 'Cancel a batch', responses: { 200: { description: 'The batch, cancelling' }, ...errors(401, 404) } },
+        post: { operationId: 'cancelBatch', summary: 'Cancel a batch', responses: { 200: answer('The batch, cancelling', 'Batch'), ...errors(401, 404) } },
       },
       '/v1/files': {
         post: {
           operationId: 'uploadFile',
           summary: 'Upload a file (multipart, purpose batch)',
-          requestBody: {
-            required: true,
-            content: {
-              'multipart/form-data': {
-                schema: { type: 'object', required: ['file', 'purpose'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' }, purpose: { type: 'string', enum: ['batch'] } } },
-              },
-            },
-          },
-          responses: { 200: { description: 'The file' }, ...errors(400, 401, 413, 415) },
+          requestBody: { required: true, content: { 'multipart/form-data': { schema: ref('FileUploadForm') } } },
+          responses: { 200: answer('The file', 'File'), ...errors(400, 401, 413, 415) },
         },
         get: {
           operationId: 'listFiles',
           summary: "Your tenant's files",
-          parameters: [query('purpose', 'Only files of this purpose.'), limit(10_000), query('after', "A previous page's `last_id`."), query('order', 'asc or desc (by creation).')],
-          responses: { 200: { description: 'A page of files' }, ...errors(400, 401) },
+          parameters: queryParameters(fileListQuerySchema),
+          responses: { 200: answer('A page of files', 'FileList'), ...errors(400, 401) },
         },
       },
       '/v1/files/{id}': {
         parameters: [pathParameter('id', 'The file id.')],
-        get: { operationId: 'getFile', summary: 'A file object', responses: { 200: { description: 'The file' }, ...errors(401, 404) } },
-        delete: { operationId: 'deleteFile', summary: 'Delete a file', responses: { 200: { description: 'The file, deleted' }, ...errors(401, 404) } },
+        get: { operationId: 'getFile', summary: 'A file object', responses: { 200: answer('The file', 'File'), ...errors(401, 404) } },
+        delete: { operationId: 'deleteFile', summary: 'Delete a file', responses: { 200: answer('The file, deleted', 'DeletedFile'), ...errors(401, 404) } },
       },
       '/v1/files/{id}/content': {
         parameters: [pathParameter('id', 'The file id.')],
@@ -204,10 +241,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         },
       },
       '/v1/usage': {
-        get: { operationId: 'usage', summary: 'Totals over [start, end) grouped by day, provider, model, key, user or tenant', parameters: usageQuery, responses: { 200: { description: 'Totals' }, ...errors(400, 401) } },
+        get: { operationId: 'usage', summary: 'Totals over [start, end) grouped by day, provider, model, key, user or tenant', parameters: queryParameters(usageQuerySchema), responses: { 200: { description: 'Totals' }, ...errors(400, 401) } },
       },
       '/v1/requests': {
-        get: { operationId: 'listRequests', summary: 'Requests newest first', parameters: requestsQuery, responses: { 200: { description: 'A page of requests' }, ...errors(400, 401) } },
+        get: { operationId: 'listRequests', summary: 'Requests newest first', parameters: queryParameters(requestsQuerySchema), responses: { 200: { description: 'A page of requests' }, ...errors(400, 401) } },
       },
       '/v1/requests/{id}': {
         parameters: [pathParameter('id', 'The job id (`x-switchyard-job-id`) or your `x-request-id`.')],
@@ -221,7 +258,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         get: {
           operationId: 'listDeadLetters',
           summary: 'Webhook events given up on, with every attempt',
-          parameters: [limit(200), query('cursor', "A previous page's `next_cursor`.")],
+          parameters: queryParameters(deadLetterListQuerySchema),
           responses: { 200: { description: 'A page of dead letters' }, ...errors(400, 401) },
         },
       },
@@ -230,11 +267,11 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         post: {
           operationId: 'redeliverDeadLetter',
           summary: 'Send a dead letter again, under the same webhook-id, signed afresh',
-          responses: { 202: { description: 'Queued for delivery' }, ...errors(400, 401, 404) },
+          responses: { 202: answer('Queued for delivery', 'Redelivery'), ...errors(400, 401, 404) },
         },
       },
       '/v1/models': {
-        get: { operationId: 'listModels', summary: 'List the models and aliases you can use', responses: { 200: { description: 'Models', content: json('ModelList') }, ...errors(401) } },
+        get: { operationId: 'listModels', summary: 'List the models and aliases you can use', responses: { 200: answer('Models', 'ModelList'), ...errors(401) } },
       },
       '/admin/tenants': {
         post: {
@@ -242,9 +279,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'Admin: create a tenant',
           security: admin,
           requestBody: body('TenantCreateRequest'),
-          responses: { 201: { description: 'The tenant' }, ...errors(400, 401, 403, 409) },
+          responses: { 201: answer('The tenant', 'Tenant'), ...errors(400, 401, 403, 409) },
         },
-        get: { operationId: 'listTenants', summary: 'Admin: every tenant', security: admin, responses: { 200: { description: 'The tenants' }, ...errors(401, 403) } },
+        get: { operationId: 'listTenants', summary: 'Admin: every tenant', security: admin, responses: { 200: answer('The tenants', 'TenantList'), ...errors(401, 403) } },
       },
       '/admin/tenants/{tenant}/keys': {
         parameters: [pathParameter('tenant', 'The tenant id.')],
@@ -253,9 +290,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'Admin: a new API key of the tenant; the answer is the only one that shows the key',
           security: admin,
           requestBody: body('KeyCreateRequest'),
-          responses: { 201: { description: 'The key, with its secret' }, ...errors(400, 401, 403, 404) },
+          responses: { 201: answer('The key, with its secret', 'CreatedApiKey'), ...errors(400, 401, 403, 404) },
         },
-        get: { operationId: 'listKeys', summary: "Admin: the tenant's keys (never their secrets)", security: admin, responses: { 200: { description: 'The keys' }, ...errors(401, 403, 404) } },
+        get: { operationId: 'listKeys', summary: "Admin: the tenant's keys (never their secrets)", security: admin, responses: { 200: answer('The keys', 'ApiKeyList'), ...errors(401, 403, 404) } },
       },
       '/admin/keys/{id}': {
         parameters: [pathParameter('id', 'The key id.')],
@@ -264,25 +301,25 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: "Admin: replace a key's limits, on every gateway at once",
           security: admin,
           requestBody: body('KeyChangeRequest'),
-          responses: { 200: { description: 'The key' }, ...errors(400, 401, 403, 404) },
+          responses: { 200: answer('The key', 'ApiKey'), ...errors(400, 401, 403, 404) },
         },
-        delete: { operationId: 'revokeKey', summary: 'Admin: revoke a key, on every gateway at once', security: admin, responses: { 200: { description: 'The key, revoked' }, ...errors(401, 403, 404) } },
+        delete: { operationId: 'revokeKey', summary: 'Admin: revoke a key, on every gateway at once', security: admin, responses: { 200: answer('The key, revoked', 'RevokedApiKey'), ...errors(401, 403, 404) } },
       },
       '/admin/usage': {
-        get: { operationId: 'adminUsage', summary: 'Admin: /v1/usage across tenants', security: admin, parameters: [...usageQuery, tenantQuery], responses: { 200: { description: 'Totals' }, ...errors(400, 401, 403) } },
+        get: { operationId: 'adminUsage', summary: 'Admin: /v1/usage across tenants', security: admin, parameters: queryParameters(adminUsageQuerySchema), responses: { 200: { description: 'Totals' }, ...errors(400, 401, 403) } },
       },
       '/admin/requests': {
         get: {
           operationId: 'adminListRequests',
           summary: 'Admin: /v1/requests across tenants',
           security: admin,
-          parameters: [...requestsQuery, tenantQuery],
+          parameters: queryParameters(adminRequestsQuerySchema),
           responses: { 200: { description: 'A page of requests' }, ...errors(400, 401, 403) },
         },
       },
       '/admin/requests/{id}': {
         parameters: [pathParameter('id', 'The job id or request id.')],
-        get: { operationId: 'adminGetRequest', summary: "Admin: any tenant's request", security: admin, parameters: [tenantQuery], responses: { 200: { description: 'The request' }, ...errors(401, 403, 404) } },
+        get: { operationId: 'adminGetRequest', summary: "Admin: any tenant's request", security: admin, parameters: queryParameters(adminRequestQuerySchema), responses: { 200: { description: 'The request' }, ...errors(401, 403, 404) } },
       },
       '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', security: open, responses: { 200: { description: 'Alive' } } } },
       '/readyz': { get: { operationId: 'readiness', summary: 'Readiness: Redis and PostgreSQL reachable', security: open, responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } } },

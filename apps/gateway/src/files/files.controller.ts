@@ -1,8 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { type DeletedFile, type FileList, type FileListQuery, type FileObject, fileListQuerySchema } from '@switchyard/contracts';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
-import type { FileList, FileObject } from './file-object';
-import { type FileListQuery, FilesService } from './files.service';
+import { QueryPipe } from '../validation/query.pipe';
+import { FilesService } from './files.service';
 
 /** OpenAI's Files API, for batch input: uploads are multipart/form-data, everything else JSON. */
 @Controller('v1/files')
@@ -17,7 +18,7 @@ export class FilesController {
   }
 
   @Get()
-  list(@Req() request: AuthenticatedRequest, @Query() query: FileListQuery): Promise<FileList> {
+  list(@Req() request: AuthenticatedRequest, @Query(new QueryPipe(fileListQuerySchema)) query: FileListQuery): Promise<FileList> {
     return this.files.list(request.caller, query);
   }
 
@@ -34,7 +35,7 @@ export class FilesController {
 
   @Delete(':id')
   @HttpCode(200)
-  delete(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<{ id: string; object: 'file'; deleted: true }> {
+  delete(@Req() request: AuthenticatedRequest, @Param('id') id: string): Promise<DeletedFile> {
     return this.files.delete(id, request.caller);
   }
 }

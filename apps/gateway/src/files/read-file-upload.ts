@@ -2,7 +2,8 @@ import type { MultipartFile } from '@fastify/multipart';
 import { ErrorCode, InvalidRequestError, SwitchyardError } from '@switchyard/contracts';
 import type { FastifyRequest } from 'fastify';
 
-export interface FileUpload {
+/** The form as read, before it is checked (`fileUploadSchema`). */
+export interface FileUploadForm {
   purpose: string | undefined;
   file: { filename: string; content: Buffer } | undefined;
 }
@@ -16,11 +17,11 @@ const FIELDS = 16;
  * SDK sends `file` before `purpose`). Every part is read to its end, even one
  * that will be refused: a part left unread stalls the parser for good.
  */
-export async function readFileUpload(request: FastifyRequest, maxFileBytes: number): Promise<FileUpload> {
+export async function readFileUpload(request: FastifyRequest, maxFileBytes: number): Promise<FileUploadForm> {
   if (!request.isMultipart()) {
     throw new InvalidRequestError("Upload files as multipart/form-data with the fields 'purpose' and 'file'.", { code: ErrorCode.UnsupportedMediaType });
   }
-  const upload: FileUpload = { purpose: undefined, file: undefined };
+  const upload: FileUploadForm = { purpose: undefined, file: undefined };
   let strayFile: string | undefined;
   try {
     const parts = request.parts({ limits: { fileSize: maxFileBytes, files: 1, fields: FIELDS, fieldSize: FIELD_BYTES, parts: FIELDS + 1 } });

@@ -1,10 +1,11 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import type { AsyncJobView } from '@switchyard/contracts';
+import { type AsyncJobView, type JobListQuery, jobListQuerySchema } from '@switchyard/contracts';
 import type { AsyncJobPage } from '@switchyard/async-jobs';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
 import { callerRequestId, newJobId } from '../chat/request-id';
-import { type ListQuery, JobsService } from './jobs.service';
+import { QueryPipe } from '../validation/query.pipe';
+import { JobsService } from './jobs.service';
 
 /** The async way in: accepted at once, answered through the status URL or a webhook. */
 @Controller('v1/jobs')
@@ -28,7 +29,7 @@ export class JobsController {
   }
 
   @Get()
-  list(@Req() request: AuthenticatedRequest, @Query() query: ListQuery): Promise<AsyncJobPage> {
+  list(@Req() request: AuthenticatedRequest, @Query(new QueryPipe(jobListQuerySchema)) query: JobListQuery): Promise<AsyncJobPage> {
     return this.jobs.list(request.caller, query);
   }
 

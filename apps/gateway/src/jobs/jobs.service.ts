@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ModelCatalog } from '@switchyard/config';
 import {
-  ASYNC_JOB_STATUSES,
-  type AsyncJobStatus,
   type AsyncJobView,
   type CallerIdentity,
   ErrorCode,
   InvalidRequestError,
+  type JobListQuery,
   type LlmJobPayload,
   NotFoundError,
   SwitchyardError,
@@ -21,16 +20,9 @@ import type { UsageSink } from '@switchyard/database';
 import { providerOverride } from '../chat/provider-override';
 import { isRequestJobId } from '../chat/request-id';
 import { rejectedRecord } from '../chat/rejected-record';
-import { listLimit } from '../list-limit';
 import { ASYNC_JOBS, KEY_LIMITS, MODEL_CATALOG, USAGE } from '../tokens';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
-
-export interface ListQuery {
-  limit?: unknown;
-  after?: unknown;
-  status?: unknown;
-}
 
 @Injectable()
 export class JobsService {
@@ -109,16 +101,11 @@ export class JobsService {
     });
   }
 
-  list(caller: CallerIdentity, query: ListQuery): Promise<AsyncJobPage> {
-    const limit = listLimit(query.limit, 20, 100);
-    if (query.status !== undefined && !ASYNC_JOB_STATUSES.includes(query.status as AsyncJobStatus)) {
-      throw new InvalidRequestError(`status must be one of: ${ASYNC_JOB_STATUSES.join(', ')}.`, { param: 'status' });
-    }
-    if (query.after !== undefined && typeof query.after !== 'string') throw new InvalidRequestError('after must be a job id.', { param: 'after' });
+  list(caller: CallerIdentity, query: JobListQuery): Promise<AsyncJobPage> {
     return this.jobs.list(caller.tenant, {
-      limit,
+      limit: query.limit,
       ...(query.after === undefined ? {} : { after: query.after }),
-      ...(query.status === undefined ? {} : { status: query.status as AsyncJobStatus }),
+      ...(query.status === undefined ? {} : { status: query.status }),
     });
   }
 }

@@ -2,28 +2,11 @@ import { z } from 'zod';
 import { toInvalidRequestError } from '../chat';
 import { type ChatCompletionRequest, chatCompletionRequestSchema } from '../chat/chat-completion-request';
 import { InvalidRequestError } from '../errors';
-
-export const BATCH_ENDPOINT = '/v1/chat/completions';
-
-// PostgreSQL text cannot hold NUL: refused here rather than failing at the database.
-const noNul = (value: string) => !value.includes('\u0000');
-const NUL_MESSAGE = 'must not contain NUL characters';
-
-/** `POST /v1/batches`, as OpenAI's Batch API takes it. */
-export const batchCreateSchema = z
-  .object({
-    input_file_id: z.string().min(1).max(128),
-    endpoint: z.literal(BATCH_ENDPOINT, { error: `Only ${BATCH_ENDPOINT} is supported.` }),
-    completion_window: z.literal('24h', { error: 'Only "24h" is supported.' }),
-    metadata: z.record(z.string().max(64).refine(noNul, NUL_MESSAGE), z.string().max(512).refine(noNul, NUL_MESSAGE)).nullish(),
-  })
-  .strict();
-
-export type BatchCreateRequest = z.infer<typeof batchCreateSchema>;
+import { BATCH_ENDPOINT, type BatchLineError, nulFree } from '../api/batches';
 
 const batchLineSchema = z
   .object({
-    custom_id: z.string().min(1).max(512).refine(noNul, NUL_MESSAGE),
+    custom_id: nulFree(z.string().min(1).max(512)),
     method: z.literal('POST'),
     url: z.literal(BATCH_ENDPOINT),
     body: chatCompletionRequestSchema,
@@ -36,17 +19,6 @@ export interface BatchLine {
   /** 1-based line in the input file. */
   lineNumber: number;
 }
-
-export interface BatchLineError {
-  code: string;
-  message: string;
-  /** 1-based, as editors count. */
-  line: number;
-  param: string | null;
-}
-
-export const BATCH_STATUSES = ['validating', 'failed', 'in_progress', 'finalizing', 'completed', 'expired', 'cancelling', 'cancelled'] as const;
-export type BatchStatus = (typeof BATCH_STATUSES)[number];
 
 export const MAX_BATCH_LINES = 50_000;
 
@@ -93,28 +65,4 @@ export function parseBatchInput(content: string): { lines: BatchLine[]; errors: 
     throw new InvalidRequestError(`A batch holds at most ${MAX_BATCH_LINES} requests; this file has ${lines.length}.`, { param: 'input_file_id' });
   }
   return { lines, errors };
-}
-
-/** The OpenAI batch object `GET /v1/batches/{id}` answers. */
-export interface BatchView {
-  id: string;
-  object: 'batch';
-  endpoint: string;
-  errors: { object: 'list'; data: BatchLineError[] } | null;
-  input_file_id: string;
-  completion_window: string;
-  status: BatchStatus;
-  output_file_id: string | null;
-  error_file_id: string | null;
-  created_at: number;
-  in_progress_at: number | null;
-  expires_at: number;
-  finalizing_at: number | null;
-  completed_at: number | null;
-  failed_at: number | null;
-  expired_at: number | null;
-  cancelling_at: number | null;
-  cancelled_at: number | null;
-  request_counts: { total: number; completed: number; failed: number };
-  metadata: Record<string, string> | null;
 }

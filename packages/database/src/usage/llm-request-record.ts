@@ -1,6 +1,6 @@
-/** `rejected`: refused by the gateway before it reached a queue (invalid body, unknown model, queue down). */
-export const REQUEST_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled', 'rejected'] as const;
-export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+import type { RequestStatus } from '@switchyard/contracts';
+
+export type { RequestStatus } from '@switchyard/contracts';
 
 /** One row of `llm_requests`: what a request cost and how it went. Never holds a secret or message text. */
 export interface LlmRequestRecord {

@@ -1,5 +1,7 @@
+import type { UsageGroup } from '@switchyard/contracts';
 import type { DataSource } from 'typeorm';
 
+/** The column each of the usage API's groupings groups by. */
 export const USAGE_GROUPS = {
   day: "to_char(date_trunc('day', created_at), 'YYYY-MM-DD')",
   provider: 'provider',
@@ -7,8 +9,7 @@ export const USAGE_GROUPS = {
   key: 'key_id',
   user: 'user_id',
   tenant: 'tenant',
-} as const;
-export type UsageGroup = keyof typeof USAGE_GROUPS;
+} as const satisfies Record<UsageGroup, string>;
 
 /** One group's totals: the seed dashboards' figures. */
 export interface UsageTotals {
