@@ -67,12 +67,12 @@ RUN find . -name node_modules -type d -prune -exec rm -rf {} + \
  && find apps packages -mindepth 2 -maxdepth 2 ! -name package.json ! -name dist -exec rm -rf {} +
 
 # The production dependencies of each image's app, from the store `fetch` filled.
-FROM workspace-dist AS gateway-deps
-RUN pnpm install --offline --frozen-lockfile --prod --filter-prod=@switchyard/gateway...
-
-# The two workers depend on the same packages.
-FROM workspace-dist AS worker-deps
-RUN pnpm install --offline --frozen-lockfile --prod --filter-prod=@switchyard/worker-cloud... --filter-prod=@switchyard/worker-local...
+# The gateway and the workers share theirs (see gateway-and-workers below).
+FROM workspace-dist AS gateway-and-workers-deps
+RUN pnpm install --offline --frozen-lockfile --prod \
+      --filter-prod=@switchyard/gateway... \
+      --filter-prod=@switchyard/worker-cloud... \
+      --filter-prod=@switchyard/worker-local...
 
 FROM workspace-dist AS webhook-dispatcher-deps
 RUN pnpm install --offline --frozen-lockfile --prod --filter-prod=@switchyard/webhook-dispatcher...
@@ -110,30 +110,33 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.MOCK_PORT || 8090) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
 CMD ["node", "packages/testing/dist/mock-upstream-cli.js"]
 
-# What both workers run on: the worker runtime (packages/worker) and every
-# package it depends on.
-FROM runtime AS worker-packages
-COPY --from=worker-deps /app/node_modules /app/node_modules
-COPY --from=worker-deps /app/packages/contracts /app/packages/contracts
-COPY --from=worker-deps /app/packages/config /app/packages/config
-COPY --from=worker-deps /app/packages/observability /app/packages/observability
-COPY --from=worker-deps /app/packages/tokens /app/packages/tokens
-COPY --from=worker-deps /app/packages/providers /app/packages/providers
-COPY --from=worker-deps /app/packages/database /app/packages/database
-COPY --from=worker-deps /app/packages/queue /app/packages/queue
-COPY --from=worker-deps /app/packages/admission /app/packages/admission
-COPY --from=worker-deps /app/packages/async-jobs /app/packages/async-jobs
-COPY --from=worker-deps /app/packages/webhooks /app/packages/webhooks
-COPY --from=worker-deps /app/packages/worker /app/packages/worker
-COPY --from=worker-deps /app/switchyard.yaml /app/switchyard.yaml
+# What the gateway and both workers run on: the worker runtime (packages/worker,
+# which the gateway depends on too), every package it depends on, their
+# third-party packages and the routing config. Sharing it makes it one layer
+# wherever these images run together, at the cost of the workers carrying the
+# gateway's HTTP framework.
+FROM runtime AS gateway-and-workers
+COPY --from=gateway-and-workers-deps /app/node_modules /app/node_modules
+COPY --from=gateway-and-workers-deps /app/packages/contracts /app/packages/contracts
+COPY --from=gateway-and-workers-deps /app/packages/config /app/packages/config
+COPY --from=gateway-and-workers-deps /app/packages/observability /app/packages/observability
+COPY --from=gateway-and-workers-deps /app/packages/tokens /app/packages/tokens
+COPY --from=gateway-and-workers-deps /app/packages/providers /app/packages/providers
+COPY --from=gateway-and-workers-deps /app/packages/database /app/packages/database
+COPY --from=gateway-and-workers-deps /app/packages/queue /app/packages/queue
+COPY --from=gateway-and-workers-deps /app/packages/admission /app/packages/admission
+COPY --from=gateway-and-workers-deps /app/packages/async-jobs /app/packages/async-jobs
+COPY --from=gateway-and-workers-deps /app/packages/webhooks /app/packages/webhooks
+COPY --from=gateway-and-workers-deps /app/packages/worker /app/packages/worker
+COPY --from=gateway-and-workers-deps /app/switchyard.yaml /app/switchyard.yaml
 
 # Cloud worker: consumes the provider queues in Redis and calls the hosted LLM
 # providers. It serves no HTTP port. On SIGTERM it stops taking jobs and drains
 # the ones in flight, which can take as long as an LLM call: give it a long
 # stop timeout (120 s in docker-compose.yml and k8s/), or jobs are cut off and
 # retried elsewhere.
-FROM worker-packages AS worker-cloud
-COPY --from=worker-deps /app/apps/worker-cloud /app/apps/worker-cloud
+FROM gateway-and-workers AS worker-cloud
+COPY --from=gateway-and-workers-deps /app/apps/worker-cloud /app/apps/worker-cloud
 CMD ["node", "apps/worker-cloud/dist/main.js"]
 
 # Local worker: consumes the queues of the model servers you run yourself
@@ -144,8 +147,8 @@ CMD ["node", "apps/worker-cloud/dist/main.js"]
 # restarts on failure only (docker-compose.yml), and deploy it only where a
 # local provider is configured (k8s/worker-local.yaml). Like worker-cloud it
 # drains its jobs on SIGTERM: give it 120 s.
-FROM worker-packages AS worker-local
-COPY --from=worker-deps /app/apps/worker-local /app/apps/worker-local
+FROM gateway-and-workers AS worker-local
+COPY --from=gateway-and-workers-deps /app/apps/worker-local /app/apps/worker-local
 CMD ["node", "apps/worker-local/dist/main.js"]
 
 # Webhook dispatcher: consumes the webhook queue in Redis and POSTs each event,
@@ -167,21 +170,8 @@ CMD ["node", "apps/webhook-dispatcher/dist/main.js"]
 # The gateway: the OpenAI-compatible HTTP API. Its image also holds the
 # migrations (packages/database/dist/migrate.js). The default target, so it
 # stays last.
-FROM runtime AS gateway
-COPY --from=gateway-deps /app/node_modules /app/node_modules
-COPY --from=gateway-deps /app/packages/contracts /app/packages/contracts
-COPY --from=gateway-deps /app/packages/config /app/packages/config
-COPY --from=gateway-deps /app/packages/observability /app/packages/observability
-COPY --from=gateway-deps /app/packages/tokens /app/packages/tokens
-COPY --from=gateway-deps /app/packages/providers /app/packages/providers
-COPY --from=gateway-deps /app/packages/database /app/packages/database
-COPY --from=gateway-deps /app/packages/queue /app/packages/queue
-COPY --from=gateway-deps /app/packages/admission /app/packages/admission
-COPY --from=gateway-deps /app/packages/async-jobs /app/packages/async-jobs
-COPY --from=gateway-deps /app/packages/webhooks /app/packages/webhooks
-COPY --from=gateway-deps /app/packages/worker /app/packages/worker
-COPY --from=gateway-deps /app/apps/gateway /app/apps/gateway
-COPY --from=gateway-deps /app/switchyard.yaml /app/switchyard.yaml
+FROM gateway-and-workers AS gateway
+COPY --from=gateway-and-workers-deps /app/apps/gateway /app/apps/gateway
 ENV HOST=0.0.0.0 \
     PORT=8080
 EXPOSE 8080
