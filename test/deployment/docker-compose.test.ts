@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { Dockerfile, repositoryRoot } from './dockerfile';
 
 interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string; target?: string };
+  command?: string | string[];
   environment?: Record<string, string> | string[];
   ports?: (string | number | { published?: string | number; host_ip?: string })[];
 }
@@ -37,5 +41,33 @@ describe('docker-compose.yml', () => {
       if (typeof port === 'object') expect(port.host_ip).toBe('127.0.0.1');
       else expect(String(port)).toMatch(/^127\.0\.0\.1:(\$\{[^}]+\}|\d+):\d+$/);
     }
+  });
+
+  describe('images', () => {
+    const dockerfile = Dockerfile.read();
+    const built = Object.entries(compose.services).filter(([, service]) => service.build !== undefined);
+
+    it('builds every Switchyard service from the root Dockerfile, with a target it has', () => {
+      expect(built.map(([name]) => name)).toEqual(expect.arrayContaining(['migrate', 'mock', 'gateway', 'worker-cloud', 'worker-local', 'webhook-dispatcher']));
+      for (const [name, service] of built) {
+        expect(typeof service.build, `${name} names its target`).toBe('object');
+        const build = service.build as { context?: string; dockerfile?: string; target?: string };
+        expect(build.context, name).toBe('.');
+        expect(build.dockerfile ?? 'Dockerfile', name).toBe('Dockerfile');
+        expect(dockerfile.targets(), name).toContain(build.target);
+      }
+      for (const [name, service] of Object.entries(compose.services)) if (service.build === undefined) expect(service.image, name).not.toMatch(/^switchyard\//);
+    });
+
+    it("runs commands whose file is built and is in the service's image (the migrations in the gateway's)", () => {
+      const commands = built.filter(([, service]) => service.command !== undefined);
+      expect(commands.map(([name]) => name)).toContain('migrate');
+      for (const [name, service] of commands) {
+        const [program, file] = Array.isArray(service.command) ? service.command : (service.command as string).split(' ');
+        expect(program, name).toBe('node');
+        expect(existsSync(join(repositoryRoot, file as string)), `${file} after the build`).toBe(true);
+        expect(dockerfile.image((service.build as { target: string }).target).holds(file as string), `${name}'s image holds ${file}`).toBe(true);
+      }
+    });
   });
 });
