@@ -9,11 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const load = createRequire(join(root, 'package.json'));
-const { KeyDirectory, KeyLimiter } = load('./packages/admission/dist/index.js');
+const { estimateCharge, KeyDirectory, KeyLimiter } = load('./packages/admission/dist/index.js');
 const { createRedis } = load('./packages/queue/dist/index.js');
 const { ApiKeyStore, createDataSource } = load('./packages/database/dist/index.js');
-const { loadRoutingConfig, ModelCatalog } = load('./packages/config/dist/index.js');
-const { estimateCharge } = load('./apps/gateway/dist/auth/charge-estimate.js');
+const { loadPlatformEnv, loadRoutingConfig, ModelCatalog } = load('./packages/config/dist/index.js');
+const { parseChatCompletionRequest } = load('./packages/contracts/dist/index.js');
+const { createLogger } = load('./packages/observability/dist/index.js');
 
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -24,8 +25,9 @@ export async function measureAuthAndLimits({ configPath, prefix, iterations = 20
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const database = createDataSource(process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/switchyard', { poolSize: 1 });
   await database.initialize();
-  const redis = createRedis(redisUrl, { name: 'switchyard:bench' });
-  const subscriber = createRedis(redisUrl, { name: 'switchyard:bench:keys' });
+  const logger = createLogger({ service: 'bench', level: 'warn' });
+  const redis = createRedis(redisUrl, { name: 'switchyard:bench', logger });
+  const subscriber = createRedis(redisUrl, { name: 'switchyard:bench:keys', logger });
   let record;
   try {
     const store = new ApiKeyStore(database);
@@ -35,20 +37,23 @@ export async function measureAuthAndLimits({ configPath, prefix, iterations = 20
     const created = await store.createKey({ tenant, name: 'bench', limits });
     record = created.record;
     const { key } = created;
-    const directory = await KeyDirectory.start(store, subscriber, prefix);
+    // As the gateway caches keys: the default KEY_CACHE_MS unless the environment sets one.
+    const directory = await KeyDirectory.start(store, subscriber, prefix, { logger, knownMs: loadPlatformEnv(process.env).KEY_CACHE_MS });
     const limiter = new KeyLimiter(redis, prefix);
     const catalog = new ModelCatalog(loadRoutingConfig(configPath, process.env), process.env);
-    const request = {
-      routeOptions: { url: '/v1/chat/completions' },
-      headers: {},
-      body: { model: 'mock-echo', temperature: 0, messages: [{ role: 'user', content: 'What is the capital of France?' }] },
+    const body = { model: 'mock-echo', temperature: 0, messages: [{ role: 'user', content: 'What is the capital of France?' }] };
+    // What the gateway does for a key with token or budget limits: validate and route the body (once;
+    // the handler reuses both), then price the prompt and the completion's maximum.
+    const estimateOf = (sent) => {
+      const chat = parseChatCompletionRequest(sent);
+      return estimateCharge(chat, catalog.priceOf(catalog.resolveChain(chat.model).route));
     };
     const steps = { auth: [], estimate: [], limits: [], total: [] };
     for (let i = 0; i < iterations + 1000; i++) {
       const t0 = performance.now();
       const identity = await directory.authenticate(key);
       const t1 = performance.now();
-      const estimate = KeyLimiter.needsEstimate(identity.limits) ? estimateCharge(catalog, request) : undefined;
+      const estimate = KeyLimiter.needsEstimate(identity.limits) ? estimateOf(body) : undefined;
       const t2 = performance.now();
       const decision = await limiter.take(identity.keyId, identity.limits, estimate);
       const t3 = performance.now();

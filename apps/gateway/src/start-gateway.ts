@@ -12,12 +12,9 @@ import { KeyDirectory, KeyLimiter, ResponseCache } from '@switchyard/admission';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { ApiKeyStore, BatchRepository, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
-import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module';
-import { type AuthenticatedRequest, admitLater, admitNow, authenticateRequest } from './auth/api-key.guard';
-import { estimateCharge } from './auth/charge-estimate';
-import { sendHttpError } from './errors/send-http-error';
-import { recordRefusal } from './chat/rejected-record';
+import { admitRequests } from './auth/admit-request';
+import { authenticateRequests } from './auth/authenticate-request';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import { limitConnections } from './http/connection-limit';
 import { discardUnreadBody } from './http/discard-unread-body';
@@ -116,30 +113,8 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   limitConnections(fastify.server, config.gateway.maxConnections, log);
   fastify.addHook('onSend', discardUnreadBody);
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    // The matched route, not the raw URL: an encoded path (`/%761/...`) reaches the same handlers.
-    if (!(request.routeOptions.url ?? request.url).startsWith('/v1/')) return;
-    try {
-      await authenticateRequest(request, context.keys);
-    } catch (error) {
-      sendHttpError(reply, error);
-      return reply;
-    }
-  });
-  // Limits once the body is read: token and budget limits count what the request is expected to use.
-  // Chat completions admit their requests themselves, overlapping the round trip with their own work.
-  const estimate = (request: FastifyRequest) => estimateCharge(catalog, request);
-  fastify.addHook('preHandler', async (request, reply) => {
-    if ((request as Partial<AuthenticatedRequest>).caller === undefined) return;
-    if (request.routeOptions.url === '/v1/chat/completions') return admitLater(request, reply, context.keyLimits, estimate);
-    try {
-      await admitNow(request, reply, context.keyLimits, estimate);
-    } catch (error) {
-      recordRefusal(context.usage, request, reply, error);
-      sendHttpError(reply, error);
-      return reply;
-    }
-  });
+  fastify.addHook('onRequest', authenticateRequests(context.keys));
+  fastify.addHook('preHandler', admitRequests(context.keyLimits, catalog, context.usage));
 
   // The access line holds ids, route, status and time, nothing to redact: without redaction it costs a third.
   const accessLog = log.child({}, { redact: [] });

@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common'
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
 import { type Admission, ChatCompletionsService } from './chat-completions.service';
-import { callerRequestId, newJobId } from './request-id';
+import { callerRequestId, newJobId } from '../request/request-id';
 import type { SseRelay } from './sse-relay';
 
 /** The caller and its admission by the key's limits, still in flight when the handler starts. */
@@ -32,7 +32,7 @@ export class ChatCompletionsController {
     };
     reply.raw.once('close', onClose);
     try {
-      const done = await this.chat.complete(request.body, admissionOf(request), { jobId, requestId }, request.headers);
+      const done = await this.chat.complete(request, admissionOf(request), { jobId, requestId });
       // The worker's JSON goes out as it came: no parse, no re-serialise.
       reply
         .header('x-switchyard-provider', done.reply.provider)
@@ -58,7 +58,7 @@ export class ChatCompletionsController {
       gone = true;
       relay?.clientGone();
     });
-    relay = (await this.chat.stream(request.body, admissionOf(request), ids, request.headers)).relay;
+    relay = (await this.chat.stream(request, admissionOf(request), ids)).relay;
     if (gone) relay.clientGone();
     const route = await relay.opened;
     reply

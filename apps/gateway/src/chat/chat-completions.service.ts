@@ -5,18 +5,16 @@ import {
   type CompletionUsage,
   InternalError,
   InvalidRequestError,
-  parseChatCompletionRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
-import { buildCacheHitRecord } from '@switchyard/database';
+import { buildCacheHitRecord, buildRejectedRecord } from '@switchyard/database';
 import { type CachePolicy, type KeyLimiter, type ResponseCache } from '@switchyard/admission';
 import { type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/queue';
 import type { UsageSink } from '@switchyard/database';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
-import { providerOverride } from './provider-override';
-import { rejectedRecord } from './rejected-record';
+import { type IncomingRequest, routedChat } from '../request/routed-request';
 import { SseRelay } from './sse-relay';
 
 export interface CompletedChat {
@@ -70,10 +68,11 @@ export class ChatCompletionsService {
    * Validate, route, answer from the cache when it may, otherwise enqueue on
    * the provider's queue and wait for the worker's answer.
    */
-  async complete(body: unknown, admission: Admission, ids: RequestIds, headers: Headers): Promise<CompletedChat> {
+  async complete(incoming: IncomingRequest, admission: Admission, ids: RequestIds): Promise<CompletedChat> {
+    const { headers } = incoming;
     return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId }, async () => {
       const receivedAt = Date.now();
-      const { job, submitted } = await this.enqueue(body, admission, ids, headers, async (accepted, admitted) => {
+      const { job, submitted } = await this.enqueue(incoming, admission, ids, async (accepted, admitted) => {
         const cacheKey = this.cacheKeyFor(accepted, headers);
         // The cache only ever saves work: when Redis cannot answer, the request goes to the queue.
         const lookup = cacheKey === undefined ? undefined : this.cache.lookup(cacheKey).catch(() => undefined);
@@ -131,10 +130,10 @@ export class ChatCompletionsService {
    * Validate, route and enqueue a streamed request. The relay receives the
    * worker's parts; the caller's response starts when `relay.opened` does.
    */
-  async stream(body: unknown, admission: Admission, ids: RequestIds, headers: Headers): Promise<StartedStream> {
-    return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId, 'switchyard.stream': 'true' }, async () => {
+  async stream(incoming: IncomingRequest, admission: Admission, ids: RequestIds): Promise<StartedStream> {
+    return withServerSpan('POST /v1/chat/completions', incoming.headers, { 'switchyard.job_id': ids.jobId, 'switchyard.stream': 'true' }, async () => {
       let relay: SseRelay | undefined;
-      const { submitted } = await this.enqueue(body, admission, ids, headers, async (_accepted, admitted) => {
+      const { submitted } = await this.enqueue(incoming, admission, ids, async (_accepted, admitted) => {
         const job = await admitted();
         relay = new SseRelay({
           jobId: ids.jobId,
@@ -162,9 +161,11 @@ export class ChatCompletionsService {
   }
 
   /** Everything up to the queue: a refusal here is recorded by the gateway, after it by the worker. */
-  private accept(body: unknown, caller: CallerIdentity, ids: RequestIds, headers: Headers): SubmitChatJob {
-    const request = parseChatCompletionRequest(body);
-    const chain = this.catalog.resolveChain(request.model, providerOverride(headers));
+  private accept(incoming: IncomingRequest, caller: CallerIdentity, ids: RequestIds): SubmitChatJob {
+    // Validated and routed once per request: the key's charge estimate may have done it already.
+    const routed = routedChat(incoming, this.catalog);
+    const request = routed.body();
+    const chain = routed.chain();
     // Field by field: a spread followed by more fields is V8's slow path, on every request.
     return {
       jobId: ids.jobId,
@@ -173,7 +174,7 @@ export class ChatCompletionsService {
       fallbacks: chain.fallbacks,
       request,
       caller: request.user === undefined ? caller : { ...caller, user: request.user },
-      timeoutMs: this.timeoutFor(headers['x-switchyard-timeout-ms']),
+      timeoutMs: this.timeoutFor(incoming.headers['x-switchyard-timeout-ms']),
       trace: injectTraceContext(),
     };
   }
@@ -185,16 +186,15 @@ export class ChatCompletionsService {
    * admitted caller, or throws the limits' refusal.
    */
   private async enqueue<T>(
-    body: unknown,
+    incoming: IncomingRequest,
     admission: Admission,
     ids: RequestIds,
-    headers: Headers,
     submit: (job: SubmitChatJob, admitted: () => Promise<SubmitChatJob>) => Promise<T>,
   ): Promise<{ job: SubmitChatJob; submitted: T }> {
     const receivedAt = Date.now();
     let route: ResolvedRoute | undefined;
     try {
-      const job = this.accept(body, admission.caller, ids, headers);
+      const job = this.accept(incoming, admission.caller, ids);
       route = job.route;
       const admitted = async (): Promise<SubmitChatJob> => {
         const caller = await admission.admitted;
@@ -211,7 +211,9 @@ export class ChatCompletionsService {
         (refused: unknown) => refused,
       );
       // Either way the request was refused here: its row says by what (a limit's code, or the body's fault).
-      this.usage.record(rejectedRecord(body, admission.caller, ids, route, refusal ?? error, receivedAt));
+      this.usage.record(
+        buildRejectedRecord({ jobId: ids.jobId, requestId: ids.requestId, caller: admission.caller, body: incoming.body, route, error: refusal ?? error, receivedAt }),
+      );
       throw refusal ?? error;
     }
   }

@@ -3,7 +3,7 @@ import { ErrorCode, SwitchyardError } from '@switchyard/contracts';
 import type { UsageSink } from '@switchyard/database';
 import type { Logger } from '@switchyard/observability';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { recordRefusal } from '../chat/rejected-record';
+import { recordRefusal } from '../request/record-refusal';
 import { LOGGER, USAGE } from '../tokens';
 import { frameworkErrorToSwitchyard } from './fastify-error-to-switchyard';
 import { sendHttpError } from './send-http-error';

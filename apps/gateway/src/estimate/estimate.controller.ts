@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import type { ModelCatalog } from '@switchyard/config';
 import { ApiKeyGuard } from '../auth/api-key.guard';
-import { providerOverride } from '../chat/provider-override';
+import { providerOverride } from '../request/provider-override';
 import { MODEL_CATALOG } from '../tokens';
 import { type ChatCompletionEstimate, estimateChatCompletion } from './estimate-chat-completion';
 

@@ -3,7 +3,7 @@ import { type AsyncJobView, type JobListQuery, jobListQuerySchema } from '@switc
 import type { AsyncJobPage } from '@switchyard/async-jobs';
 import type { FastifyReply } from 'fastify';
 import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
-import { callerRequestId, newJobId } from '../chat/request-id';
+import { callerRequestId, newJobId } from '../request/request-id';
 import { QueryPipe } from '../validation/query.pipe';
 import { JobsService } from './jobs.service';
 
@@ -17,7 +17,7 @@ export class JobsController {
   async create(@Req() request: AuthenticatedRequest, @Res() reply: FastifyReply): Promise<void> {
     const refusalId = newJobId('req');
     const requestId = callerRequestId(request.headers['x-request-id'], refusalId);
-    const { view, replayed } = await this.jobs.create(request.body, request.caller, { jobId: refusalId, requestId }, request.headers);
+    const { view, replayed } = await this.jobs.create(request, request.caller, { jobId: refusalId, requestId });
     reply
       .code(202)
       .header('x-request-id', requestId === refusalId ? view.id : requestId)

@@ -9,17 +9,15 @@ import {
   type LlmJobPayload,
   NotFoundError,
   SwitchyardError,
-  parseAsyncJobRequest,
   type ResolvedRoute,
 } from '@switchyard/contracts';
 import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, newAsyncJobId } from '@switchyard/async-jobs';
-import { buildDroppedRecord } from '@switchyard/database';
+import { buildDroppedRecord, buildRejectedRecord } from '@switchyard/database';
 import { type KeyLimiter } from '@switchyard/admission';
 import { injectTraceContext, type Span, withServerSpan } from '@switchyard/observability';
 import type { UsageSink } from '@switchyard/database';
-import { providerOverride } from '../chat/provider-override';
-import { isRequestJobId } from '../chat/request-id';
-import { rejectedRecord } from '../chat/rejected-record';
+import { isRequestJobId } from '../request/request-id';
+import { type IncomingRequest, routedAsyncJob } from '../request/routed-request';
 import { ASYNC_JOBS, KEY_LIMITS, MODEL_CATALOG, USAGE } from '../tokens';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -34,32 +32,23 @@ export class JobsService {
   ) {}
 
   /** Validates, routes and queues the job; the answer does not wait for it to run. `ids.jobId` names a refused request's row. */
-  async create(
-    body: unknown,
-    caller: CallerIdentity,
-    ids: { jobId: string; requestId: string },
-    headers: Record<string, string | string[] | undefined>,
-  ): Promise<{ view: AsyncJobView; replayed: boolean }> {
+  async create(incoming: IncomingRequest, caller: CallerIdentity, ids: { jobId: string; requestId: string }): Promise<{ view: AsyncJobView; replayed: boolean }> {
     // The job carries this span's context, so its worker's span continues the caller's trace.
-    return withServerSpan('POST /v1/jobs', headers, {}, (span) => this.accept(body, caller, ids, headers, span));
+    return withServerSpan('POST /v1/jobs', incoming.headers, {}, (span) => this.accept(incoming, caller, ids, span));
   }
 
-  private async accept(
-    body: unknown,
-    caller: CallerIdentity,
-    ids: { jobId: string; requestId: string },
-    headers: Record<string, string | string[] | undefined>,
-    span: Span,
-  ): Promise<{ view: AsyncJobView; replayed: boolean }> {
+  private async accept(incoming: IncomingRequest, caller: CallerIdentity, ids: { jobId: string; requestId: string }, span: Span): Promise<{ view: AsyncJobView; replayed: boolean }> {
     const receivedAt = Date.now();
     let route: ResolvedRoute | undefined;
     try {
-      const parsed = parseAsyncJobRequest(body);
-      const idempotencyKey = headers['idempotency-key'];
+      // Validated and routed once per request: the key's charge estimate may have done it already.
+      const routed = routedAsyncJob(incoming, this.catalog);
+      const parsed = routed.body();
+      const idempotencyKey = incoming.headers['idempotency-key'];
       if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))) {
         throw new InvalidRequestError('Idempotency-Key must be 1 to 255 printable ASCII characters.', { param: 'Idempotency-Key' });
       }
-      const chain = this.catalog.resolveChain(parsed.request.model, providerOverride(headers));
+      const chain = routed.chain();
       route = chain.route;
       const jobId = newAsyncJobId(chain.route.provider);
       span.setAttribute('switchyard.job_id', jobId);
@@ -72,12 +61,12 @@ export class JobsService {
         trace: injectTraceContext(),
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       });
-      const submitted = await this.jobs.submit(job, () => JSON.stringify(body));
+      const submitted = await this.jobs.submit(job, () => JSON.stringify(incoming.body));
       // The same job again: it was charged when it was first accepted.
       if (submitted.replayed) this.keyLimits.refund(caller);
       return submitted;
     } catch (error) {
-      this.usage.record(rejectedRecord(body, caller, ids, route, error, receivedAt));
+      this.usage.record(buildRejectedRecord({ jobId: ids.jobId, requestId: ids.requestId, caller, body: incoming.body, route, error, receivedAt }));
       this.keyLimits.refund(caller);
       throw error;
     }

@@ -1,4 +1,4 @@
-import type { CallerIdentity, CompletionUsage, LlmJobPayload, RouteAttempt } from '@switchyard/contracts';
+import { type CallerIdentity, type CompletionUsage, ErrorCode, type LlmJobPayload, type RouteAttempt, SwitchyardError } from '@switchyard/contracts';
 import type { LlmRequestRecord, RequestStatus } from './llm-request-record';
 
 export interface UsageFacts {
@@ -71,13 +71,13 @@ export interface RejectedRequest {
   jobId: string;
   requestId: string;
   caller: CallerIdentity;
-  /** The model the caller asked for, when the body had one. */
-  requestedModel?: unknown;
-  provider?: string;
-  model?: string;
-  errorCode: string;
+  /** The body as the caller sent it: its `model` and `stream`, when they have the right types, go in the row. */
+  body: unknown;
+  /** Where the request was routed, when it got that far. */
+  route?: { provider: string; model: string };
+  /** Why it was refused: a Switchyard error gives its code; anything else is an internal error. */
+  error: unknown;
   receivedAt: number;
-  streamed?: boolean;
 }
 
 /** What a gateway-written row says about the outcome; the rest is who asked and how long it took here. */
@@ -118,16 +118,18 @@ function gatewayRecord(ids: { jobId: string; requestId: string }, caller: Caller
 
 /** The row for a request the gateway refused before it reached a queue. */
 export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord {
-  return gatewayRecord(rejected, rejected.caller, rejected.receivedAt, rejected.streamed, {
-    provider: rejected.provider ?? null,
-    model: rejected.model ?? null,
-    publicModel: typeof rejected.requestedModel === 'string' ? label(rejected.requestedModel) : null,
+  const body = rejected.body as { model?: unknown; stream?: unknown } | null | undefined;
+  const requestedModel = body?.model;
+  return gatewayRecord(rejected, rejected.caller, rejected.receivedAt, body?.stream === true, {
+    provider: rejected.route?.provider ?? null,
+    model: rejected.route?.model ?? null,
+    publicModel: typeof requestedModel === 'string' ? label(requestedModel) : null,
     promptTokens: 0,
     completionTokens: 0,
     totalTokens: 0,
     costUsd: null,
     status: 'rejected',
-    errorCode: rejected.errorCode,
+    errorCode: SwitchyardError.isInstance(rejected.error) ? rejected.error.code : ErrorCode.Internal,
     cacheHit: false,
   });
 }

@@ -1,0 +1,36 @@
+import { extractApiKey } from '@switchyard/config';
+import { AuthenticationError } from '@switchyard/contracts';
+import type { KeyDirectory } from '@switchyard/admission';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendHttpError } from '../errors/send-http-error';
+import type { AuthenticatedRequest } from './api-key.guard';
+
+/** Finds the caller of a request by its bearer key; throws when the key is missing or not a valid one. */
+async function authenticateRequest(request: FastifyRequest, keys: KeyDirectory): Promise<void> {
+  const key = extractApiKey(request.headers);
+  if (key === undefined) throw new AuthenticationError('Missing API key. Send it as "Authorization: Bearer <key>".');
+  const identity = await keys.authenticate(key);
+  if (identity === undefined) throw new AuthenticationError('Incorrect API key provided, or it was revoked or has expired.');
+  const authenticated = request as AuthenticatedRequest;
+  authenticated.caller = { keyId: identity.keyId, tenant: identity.tenant };
+  authenticated.keyLimits = identity.limits;
+}
+
+/**
+ * The `onRequest` hook that checks the bearer key of every `/v1` request.
+ * It runs before the body is read, so an unauthenticated client gets its
+ * answer without making the gateway parse a large body first.
+ */
+export function authenticateRequests(keys: KeyDirectory) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    // The matched route, not the raw URL: an encoded path (`/%761/...`) reaches the same handlers.
+    if (!(request.routeOptions.url ?? request.url).startsWith('/v1/')) return undefined;
+    try {
+      await authenticateRequest(request, keys);
+      return undefined;
+    } catch (error) {
+      sendHttpError(reply, error);
+      return reply;
+    }
+  };
+}
