@@ -18,6 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const { LlmJobProducer, createRedis } = require('../../packages/queue/dist/index.js');
 const pg = require('../../packages/database/node_modules/pg');
+const { createLogger } = require('../../packages/observability/dist/index.js');
 
 const { values } = parseArgs({
   options: {
@@ -141,7 +142,7 @@ let mockDirect;
 try {
   for (const concurrency of concurrencies) {
     const platform = await startPlatformProcesses({ workerConcurrency: concurrency, gateway: false, logLevel: values['log-level'] });
-    const redis = createRedis(REDIS_URL, { name: 'switchyard:bench-producer' });
+    const redis = createRedis(REDIS_URL, { name: 'switchyard:bench-producer', logger: createLogger({ service: 'bench', level: 'warn' }) });
     const producer = new LlmJobProducer(redis, platform.prefix);
     const queue = producer.queueFor(PROVIDER);
     try {
