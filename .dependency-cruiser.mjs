@@ -39,12 +39,12 @@ export const BUILT_OUTPUT_READERS = [
   {
     from: 'scripts/',
     to: ['packages/config/dist/index.js', 'packages/contracts/dist/index.js'],
-    reason: 'generate-keda runs under plain node after the build and renders the KEDA manifests from the built routing config and queue names',
+    reason: 'generate-keda runs under plain node after the build and renders the KEDA manifests from the built routing config, provider kinds and queue names',
   },
   {
     from: 'test/deployment/',
-    to: ['packages/config/dist/index.js'],
-    reason: 'the deployment tests compare the rendered manifests with the built config, the one generate-keda reads',
+    to: ['packages/contracts/dist/index.js'],
+    reason: 'the deployment tests compare the rendered manifests with the built provider kinds, the ones generate-keda reads',
   },
   {
     from: 'vitest.global-setup.ts',

@@ -13,8 +13,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { CLOUD_KINDS, LOCAL_KINDS, parseModelRouting } from '../packages/config/dist/index.js';
-import { llmQueueKey } from '../packages/contracts/dist/index.js';
+import { parseModelRouting } from '../packages/config/dist/index.js';
+import { CLOUD_KINDS, LOCAL_KINDS, llmQueueKey } from '../packages/contracts/dist/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const k8s = join(root, 'k8s');

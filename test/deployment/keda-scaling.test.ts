@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { CLOUD_KINDS, LOCAL_KINDS, PROVIDER_KINDS } from '../../packages/config/dist/index.js';
+import { CLOUD_KINDS, LOCAL_KINDS, PROVIDER_KINDS } from '../../packages/contracts/dist/index.js';
 import { renderAll } from '../../scripts/generate-keda.mjs';
 
 interface Trigger {

@@ -1,1 +1,1 @@
-export { CLOUD_KINDS, startWorkerCloud, type RunningWorker } from './worker-cloud';
+export { startWorkerCloud, type RunningWorker } from './worker-cloud';

@@ -1,4 +1,4 @@
-import { CLOUD_KINDS } from '@switchyard/config';
+import { CLOUD_KINDS } from '@switchyard/contracts';
 import type { RunningWorker } from '@switchyard/queue';
 import { startLlmWorker } from '@switchyard/worker';
 import type { Logger } from '@switchyard/observability';
@@ -7,4 +7,4 @@ export function startWorkerCloud(source: NodeJS.ProcessEnv = process.env, logger
   return startLlmWorker({ service: 'worker-cloud', kinds: CLOUD_KINDS, source, ...(logger ? { logger } : {}) });
 }
 
-export { CLOUD_KINDS, type RunningWorker };
+export type { RunningWorker };

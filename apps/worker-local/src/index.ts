@@ -1,1 +1,1 @@
-export { LOCAL_KINDS, startWorkerLocal, type RunningWorker } from './worker-local';
+export { startWorkerLocal, type RunningWorker } from './worker-local';

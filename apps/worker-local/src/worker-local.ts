@@ -1,4 +1,4 @@
-import { LOCAL_KINDS } from '@switchyard/config';
+import { LOCAL_KINDS } from '@switchyard/contracts';
 import type { RunningWorker } from '@switchyard/queue';
 import { startLlmWorker } from '@switchyard/worker';
 import type { Logger } from '@switchyard/observability';
@@ -7,4 +7,4 @@ export function startWorkerLocal(source: NodeJS.ProcessEnv = process.env, logger
   return startLlmWorker({ service: 'worker-local', kinds: LOCAL_KINDS, publishInventory: true, source, ...(logger ? { logger } : {}) });
 }
 
-export { LOCAL_KINDS, type RunningWorker };
+export type { RunningWorker };

@@ -1,6 +1,5 @@
-import { InvalidRequestError, ModelNotFoundError, type ResolvedRoute } from '@switchyard/contracts';
+import { InvalidRequestError, LOCAL_KINDS, ModelNotFoundError, type ResolvedRoute } from '@switchyard/contracts';
 import type { ModelConfig, ModelPrice, ModelRouting, ProviderConfig } from './routing-config-schema';
-import { LOCAL_KINDS } from './worker-kinds';
 
 export interface EnabledProvider extends ProviderConfig {
   name: string;

@@ -1,10 +1,9 @@
 import { DEFAULT_KEY_PREFIX, keyPrefixProblem } from '@switchyard/contracts';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
+import { intFromEnv, unsetIfEmpty } from './env-values';
 
-const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-
-/** Every environment variable the apps read, validated once at start. */
+/** Every environment variable the apps read, validated once at start. Empty means unset throughout. */
 const platformEnvSchema = z.object({
   SWITCHYARD_CONFIG: z.string().default('switchyard.yaml'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
@@ -19,13 +18,13 @@ const platformEnvSchema = z.object({
     .default(DEFAULT_KEY_PREFIX),
   /** Loopback by default: the development key must not be reachable from the network. Containers set 0.0.0.0. */
   HOST: z.string().default('127.0.0.1'),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  PORT: intFromEnv(8080, { min: 0, max: 65_535 }),
   /**
    * Workers and the webhook dispatcher serve Prometheus metrics on HOST:METRICS_PORT (0: any free port).
    * Unset or empty: no endpoint (the gateway serves its own on /metrics). Off by default, since several
    * workers on one machine would otherwise contend for one port.
    */
-  METRICS_PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number().int().min(0).max(65_535).optional()),
+  METRICS_PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65_535).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: intFromEnv(64),
   /** Comma-separated provider names this worker consumes; empty means every provider it can serve. */
@@ -39,14 +38,14 @@ const platformEnvSchema = z.object({
   WORKER_LOCK_MS: intFromEnv(6_000),
   WORKER_STALLED_CHECK_MS: intFromEnv(3_000),
   /** Times a job may lose its worker (crash, kill) and be run again before it is failed as `job_stalled`. */
-  WORKER_MAX_STALLED: z.coerce.number().int().min(0).max(100).default(2),
+  WORKER_MAX_STALLED: intFromEnv(2, { min: 0, max: 100 }),
   /** Jobs a sync request makes are retried by BullMQ at most this many times in all. */
   JOB_ATTEMPTS: intFromEnv(1),
   USAGE_FLUSH_MS: intFromEnv(250),
   /** How long a gateway uses an API key it looked up before it asks PostgreSQL again (revocations arrive at once, through Redis). */
   KEY_CACHE_MS: intFromEnv(60_000),
   /** Bearer key of the admin API (`/admin/...`); unset turns the admin API off. */
-  SWITCHYARD_ADMIN_KEY: z.preprocess((value) => (value === '' ? undefined : value), z.string().min(16, 'the admin key must be at least 16 characters').optional()),
+  SWITCHYARD_ADMIN_KEY: z.preprocess(unsetIfEmpty, z.string().min(16, 'the admin key must be at least 16 characters').optional()),
   /** BullMQ attempts per route for async jobs (nobody waits on them, so retrying costs no caller time). */
   ASYNC_JOB_ATTEMPTS: intFromEnv(3),
   /** How long an async job, its result and its Idempotency-Key stay readable. */
@@ -54,21 +53,13 @@ const platformEnvSchema = z.object({
   /** How often a gateway looks for batches past their 24 h window, to stop them as `expired`. */
   BATCH_EXPIRY_CHECK_MS: intFromEnv(60_000),
   /** Gateway processes sharing the port (node:cluster); the gateway keeps no state of its own, so they are replicas. */
-  GATEWAY_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
+  GATEWAY_PROCESSES: intFromEnv(1, { max: 64 }),
   /**
    * The largest file `POST /v1/files` accepts; uploads are read as a stream,
    * so the JSON body limit never applies to them. PostgreSQL keeps a bytea
-   * value of at most 1 GiB. Empty means unset (compose passes it so).
+   * value of at most 1 GiB.
    */
-  FILE_UPLOAD_MAX_BYTES: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.coerce
-      .number()
-      .int()
-      .positive()
-      .max(1024 * 1024 * 1024 - 1)
-      .default(100 * 1024 * 1024),
-  ),
+  FILE_UPLOAD_MAX_BYTES: intFromEnv(100 * 1024 * 1024, { max: 1024 * 1024 * 1024 - 1 }),
 });
 
 export type PlatformEnv = z.infer<typeof platformEnvSchema>;

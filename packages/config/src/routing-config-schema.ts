@@ -1,8 +1,5 @@
-import { isValidProviderName } from '@switchyard/contracts';
+import { isValidProviderName, PROVIDER_KINDS } from '@switchyard/contracts';
 import { z } from 'zod';
-
-export const PROVIDER_KINDS = ['openai', 'openai-compatible', 'groq', 'gemini', 'ollama', 'llamacpp', 'vllm', 'tgi'] as const;
-export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 const providerSchema = z
   .object({

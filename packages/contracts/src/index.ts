@@ -3,3 +3,5 @@ export * from './errors';
 export * from './jobs';
 export * from './api';
 export * from './redis-keys';
+export * from './http';
+export * from './providers';

@@ -1,3 +1,4 @@
+import type { ProviderKind } from '@switchyard/contracts';
 import { GeminiAdapter } from './gemini/gemini-adapter';
 import { GroqAdapter } from './groq/groq-adapter';
 import { LlamaCppAdapter } from './llamacpp/llamacpp-adapter';
@@ -12,7 +13,7 @@ export const VLLM_DEFAULT_BASE_URL = 'http://127.0.0.1:8000/v1';
 /** What an adapter needs to know about one configured provider; the routing config's entries fit it. */
 export interface ProviderSettings {
   name: string;
-  kind: 'openai' | 'openai-compatible' | 'groq' | 'gemini' | 'ollama' | 'llamacpp' | 'vllm' | 'tgi';
+  kind: ProviderKind;
   /** For ollama, llamacpp and tgi the server's address; for the other OpenAI-compatible kinds, up to and including `/v1`. */
   baseUrl?: string;
   apiKey?: string;
@@ -23,9 +24,10 @@ export interface ProviderSettings {
   keepAlive?: string | number;
 }
 
-/** Builds the adapter for one configured provider. */
+/** Builds the adapter for one configured provider; a kind added to PROVIDER_KINDS without a case here does not compile. */
 export function createProviderAdapter(settings: ProviderSettings): ProviderAdapter {
-  switch (settings.kind) {
+  const { kind } = settings;
+  switch (kind) {
     case 'openai':
     case 'openai-compatible':
       return new OpenAIAdapter({
@@ -58,5 +60,11 @@ export function createProviderAdapter(settings: ProviderSettings): ProviderAdapt
         timeoutMs: settings.timeoutMs,
         nativeGenerate: settings.nativeGenerate,
       });
+    default:
+      return unknownKind(kind);
   }
+}
+
+function unknownKind(kind: never): never {
+  throw new Error(`no adapter for provider kind ${String(kind)}`);
 }

@@ -7,7 +7,6 @@ export { mapSdkError, type SdkErrorClasses } from './map-sdk-error';
 export { OLLAMA_DEFAULT_HOST, OllamaAdapter, type OllamaAdapterSettings } from './ollama/ollama-adapter';
 export { OpenAIAdapter } from './openai/openai-adapter';
 export { OPENAI_DEFAULT_BASE_URL, type OpenAIAdapterSettings } from './openai/openai-config';
-export { parseRetryAfter } from './parse-retry-after';
 export type { GenerateParams, ProviderAdapter, ProviderCapabilities } from './provider-adapter';
 export { TGI_DEFAULT_HOST, TGI_MODEL_ID, TgiAdapter, type TgiAdapterSettings } from './tgi/tgi-adapter';
 export { chatMLPrompt, type TgiGenerateRequest, toTgiGenerateRequest } from './tgi/tgi-generate-request';

@@ -1,5 +1,4 @@
-import { ProviderError, ProviderErrorKind } from '@switchyard/contracts';
-import { parseRetryAfter } from './parse-retry-after';
+import { ProviderError, ProviderErrorKind, retryAfterFromHeaders } from '@switchyard/contracts';
 
 /** What the OpenAI and Groq SDKs (both generated the same way) throw, as classes to test against. */
 export interface SdkErrorClasses {
@@ -53,7 +52,7 @@ export function mapSdkError(provider: string, error: unknown, sdk: SdkErrorClass
       provider,
       message: CALLER_FIXABLE.has(kind) ? upstreamMessage(error.status, error.error) : `HTTP ${error.status}`,
       upstreamStatus: error.status,
-      retryAfterMs: parseRetryAfter(error.headers),
+      retryAfterMs: retryAfterFromHeaders(error.headers),
       cause: error,
     });
   }

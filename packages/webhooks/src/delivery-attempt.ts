@@ -1,5 +1,4 @@
-import type { WebhookDelivery } from '@switchyard/contracts';
-import { parseRetryAfter } from './retry-policy';
+import { parseRetryAfter, type WebhookDelivery } from '@switchyard/contracts';
 import { type SafeRequestOptions, SafeRequestError, safePost } from './safe-request';
 import { signWebhook } from './standard-webhooks';
 

@@ -17,7 +17,7 @@ export {
 } from './standard-webhooks';
 export { DestinationPolicy, DestinationRefusedError, nonPublicRange } from './destination-policy';
 export { safePost, SafeRequestError, type SafeRequestFailure, type SafeRequestOptions, type SafeResponse } from './safe-request';
-export { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_RETRY_DELAYS_MS, nextRetryDelay, parseRetryAfter, type RetryContext, type RetrySchedule } from './retry-policy';
+export { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_RETRY_DELAYS_MS, nextRetryDelay, type RetryContext, type RetrySchedule } from './retry-policy';
 export { attemptDelivery, WEBHOOK_USER_AGENT, type AttemptOutcome } from './delivery-attempt';
 export { createDeliveryProcessor, RetryLaterError, webhookBackoff, type DeliveryReceipt, type DeliverySettings } from './delivery-processor';
 export { readDeliveryLog, type AttemptRecord, type DeliveryLogEntry, type RedeliveryRecord } from './attempt-log';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RETRY_DELAYS_MS, nextRetryDelay, parseRetryAfter } from './retry-policy';
+import { DEFAULT_RETRY_DELAYS_MS, nextRetryDelay } from './retry-policy';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -25,16 +25,5 @@ describe('nextRetryDelay', () => {
     const now = Date.now();
     expect(nextRetryDelay(schedule, { attemptsMade: 1, createdAt: now, now, retryAfterMs: 60_000 })).toBe(60_000);
     expect(nextRetryDelay(schedule, { attemptsMade: 1, createdAt: now, now, retryAfterMs: 2 * DAY })).toBeUndefined();
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads delta-seconds and HTTP dates', () => {
-    const now = Date.parse('2025-01-01T00:00:00Z');
-    expect(parseRetryAfter('120', now)).toBe(120_000);
-    expect(parseRetryAfter('Wed, 01 Jan 2025 00:00:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter('Tue, 31 Dec 2024 00:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(undefined, now)).toBeUndefined();
   });
 });

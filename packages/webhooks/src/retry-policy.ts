@@ -37,12 +37,3 @@ export function nextRetryDelay(schedule: RetrySchedule, context: RetryContext): 
   if (context.now + delay > context.createdAt + schedule.maxAgeMs) return undefined;
   return delay;
 }
-
-/** Retry-After as delta-seconds or an HTTP date (RFC 9110 §10.2.3), in ms from `now`. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}

@@ -1,14 +1,10 @@
-import { ConfigError, parseEnv } from '@switchyard/config';
+import { ConfigError, intFromEnv, parseEnv, unsetIfEmpty } from '@switchyard/config';
 import { z } from 'zod';
 import type { DeliverySettings } from './delivery-processor';
 import { DestinationPolicy } from './destination-policy';
 import { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_RETRY_DELAYS_MS } from './retry-policy';
 import { isValidWebhookSecret } from './standard-webhooks';
 import { DEFAULT_KEEP_DELIVERED_MS } from './webhook-queue';
-
-// Compose files pass unset variables through as empty strings.
-const unsetIfEmpty = (value: unknown) => (value === '' ? undefined : value);
-const intFromEnv = (fallback: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
 
 const webhookEnvSchema = z.object({
   /** Signs events whose job gave no secret of its own. Without it such events are dead-lettered, never sent unsigned. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LOCAL_KINDS, type ModelCatalog, type PlatformEnv } from '@switchyard/config';
-import type { ModelList } from '@switchyard/contracts';
+import type { ModelCatalog, PlatformEnv } from '@switchyard/config';
+import { LOCAL_KINDS, type ModelList } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/observability';
 import type { Redis } from '@switchyard/queue';
 import { type ProviderInventory, readModelInventories } from '@switchyard/worker';

@@ -1,5 +1,4 @@
-import { ProviderError, ProviderErrorKind } from '@switchyard/contracts';
-import { parseRetryAfter } from '../parse-retry-after';
+import { type HeaderLookup, ProviderError, ProviderErrorKind, retryAfterFromHeaders } from '@switchyard/contracts';
 
 const CALLER_FIXABLE = new Set<ProviderErrorKind>([ProviderErrorKind.BadRequest, ProviderErrorKind.ContextTooLong, ProviderErrorKind.NotFound]);
 
@@ -16,7 +15,7 @@ export function mapTgiStatusError(
   provider: string,
   status: number,
   body: unknown,
-  headers: { get(name: string): string | null },
+  headers: HeaderLookup,
 ): ProviderError {
   const fields = (body !== null && typeof body === 'object' ? body : {}) as { error?: unknown; error_type?: unknown };
   const text = typeof fields.error === 'string' ? fields.error : '';
@@ -28,6 +27,6 @@ export function mapTgiStatusError(
     provider,
     message: CALLER_FIXABLE.has(kind) && text !== '' ? text.slice(0, 500) : `HTTP ${status}`,
     upstreamStatus: status,
-    retryAfterMs: parseRetryAfter(headers),
+    retryAfterMs: retryAfterFromHeaders(headers),
   });
 }

@@ -1,16 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
-import type { ChatRequest } from './chat-request';
+import type { ChatExchange } from './chat-exchange';
+import { answerAsDirected } from './directed-answer';
 import { createGeminiWire } from './gemini-protocol';
 import { withLlamaCppEndpoints } from './llamacpp-protocol';
 import { type MockBehaviour, resolveBehaviour } from './mock-behaviour';
 import { createOllamaWire } from './ollama-protocol';
 import { createOpenAIWire } from './openai-protocol';
+import { errorBody } from './openai-wire';
+import { readBody } from './read-body';
+import { send, sendJson } from './send-answer';
 import { createTgiWire } from './tgi-protocol';
-import { errorBody, type FinishReason, lastUserText, mockPromptTokenCount, mockTokenCount, splitIntoTokens, usageOf } from './openai-wire';
-import type { ChatRoute, CompletionPlan, MockWire, WireAnswer } from './wire';
+import type { ChatRoute, MockWire, WireAnswer } from './wire';
 
 export interface RecordedRequest {
   path: string;
@@ -61,13 +62,6 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 const HEALTH_BODY = '{"status":"ok"}';
 const NO_ROUTE: ChatRoute = Object.freeze({});
-
-/** State shared between a chat request's handlers and its `close` listener. */
-interface Exchange {
-  timer: NodeJS.Timeout | undefined;
-  /** Set when the mock cut the stream itself, which is not a client abort. */
-  brokenOnPurpose: boolean;
-}
 
 interface ChatTarget {
   wire: MockWire;
@@ -199,35 +193,21 @@ class MockUpstreamServer implements MockUpstream {
 
   private acceptChat(req: IncomingMessage, res: ServerResponse, path: string, target: ChatTarget): void {
     const receivedAt = this.record ? Date.now() : 0;
-    const exchange: Exchange = { timer: undefined, brokenOnPurpose: false };
+    const exchange: ChatExchange = { timer: undefined, brokenOnPurpose: false };
     res.once('close', () => {
       if (exchange.timer !== undefined) clearTimeout(exchange.timer);
       if (!res.writableFinished && !exchange.brokenOnPurpose && !this.closing) this.aborted++;
     });
 
-    let text = '';
-    let tooLarge = false;
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => {
-      if (tooLarge) return;
-      text += chunk;
-      if (text.length > MAX_BODY_CHARS) {
-        tooLarge = true;
-        text = '';
-      }
-    });
-    req.on('end', () => {
-      if (tooLarge) {
-        send(res, target.wire.bodyTooLarge);
-        return;
-      }
-      this.answerChat(res, exchange, target, text, path, req.headers, receivedAt);
+    readBody(req, MAX_BODY_CHARS, (text) => {
+      if (text === undefined) send(res, target.wire.bodyTooLarge);
+      else this.answerChat(res, exchange, target, text, path, req.headers, receivedAt);
     });
   }
 
   private answerChat(
     res: ServerResponse,
-    exchange: Exchange,
+    exchange: ChatExchange,
     { wire, route }: ChatTarget,
     text: string,
     path: string,
@@ -253,152 +233,11 @@ class MockUpstreamServer implements MockUpstream {
       send(res, check.answer);
       return;
     }
-    const request = check.request;
-    const behaviour = resolveBehaviour(this.defaults, request.model);
-    // Left for the client to give up on; the close listener counts the abort.
-    if (behaviour.hang === true) return;
-
-    const plan = behaviour.status === undefined && behaviour.malformed !== true ? planCompletion(request, behaviour) : undefined;
-    let delayMs = behaviour.latencyMs ?? 0;
-    const tps = behaviour.tokensPerSecond ?? 0;
-    if (plan !== undefined && !request.stream && tps > 0) delayMs += (plan.completionTokensPerChoice / tps) * 1000;
-
-    if (delayMs > 0) {
-      exchange.timer = setTimeout(() => {
-        exchange.timer = undefined;
-        respond(res, exchange, wire, request, behaviour, plan);
-      }, delayMs);
-    } else {
-      respond(res, exchange, wire, request, behaviour, plan);
-    }
+    answerAsDirected(res, exchange, wire, check.request, resolveBehaviour(this.defaults, check.request.model));
   }
 
   private remember(recorded: RecordedRequest): void {
     this.requests.push(recorded);
     if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
   }
-}
-
-function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function send(res: ServerResponse, answer: WireAnswer, extraHeaders?: Record<string, string>): void {
-  const headers: Record<string, string | number> = {
-    'content-type': answer.contentType ?? 'application/json',
-    'content-length': Buffer.byteLength(answer.body),
-  };
-  if (answer.headers !== undefined) Object.assign(headers, answer.headers);
-  if (extraHeaders !== undefined) Object.assign(headers, extraHeaders);
-  res.writeHead(answer.status, headers);
-  res.end(answer.body);
-}
-
-function planCompletion(request: ChatRequest, behaviour: MockBehaviour): CompletionPlan {
-  const reply = behaviour.reply ?? lastUserText(request.messages);
-  let pieces = splitIntoTokens(reply);
-  let content = reply;
-  let completionTokensPerChoice = mockTokenCount(reply);
-  let finishReason: FinishReason = 'stop';
-  if (request.maxTokens !== undefined && completionTokensPerChoice > request.maxTokens) {
-    // Every piece of a text with more words than the limit holds exactly one word.
-    pieces = pieces.slice(0, request.maxTokens);
-    content = pieces.join('');
-    completionTokensPerChoice = request.maxTokens;
-    finishReason = 'length';
-  }
-  const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`;
-  return {
-    id,
-    created: Math.floor(Date.now() / 1000),
-    startedAt: performance.now(),
-    request,
-    pieces,
-    content,
-    finishReason,
-    completionTokensPerChoice,
-    // Every choice is billed, so n choices cost n times the completion.
-    usage: usageOf(mockPromptTokenCount(request.messages), completionTokensPerChoice * request.n),
-  };
-}
-
-function respond(
-  res: ServerResponse,
-  exchange: Exchange,
-  wire: MockWire,
-  request: ChatRequest,
-  behaviour: MockBehaviour,
-  plan: CompletionPlan | undefined,
-): void {
-  if (plan === undefined) {
-    if (behaviour.status !== undefined) {
-      const extra =
-        behaviour.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(behaviour.retryAfterSeconds) };
-      send(res, wire.statusError(behaviour.status, behaviour.retryAfterSeconds), extra);
-      return;
-    }
-    send(res, wire.malformed(request.stream));
-    return;
-  }
-  if (!request.stream) {
-    send(res, wire.completion(plan));
-    return;
-  }
-  stream(res, exchange, wire, plan, behaviour);
-}
-
-/**
- * Streams the wire's events at the pace the behaviour asks for. With a
- * `breakStreamAfterChunks` directive the connection is destroyed after that many
- * content chunks, or after the last one when the reply is shorter, so the
- * client never sees the end of the stream either way.
- */
-function stream(res: ServerResponse, exchange: Exchange, wire: MockWire, plan: CompletionPlan, behaviour: MockBehaviour): void {
-  const { pieces } = plan;
-  const encoder = wire.streamEncoder(plan);
-  const breakAfter = behaviour.breakStreamAfterChunks;
-  const limit = breakAfter === undefined ? pieces.length : Math.min(breakAfter, pieces.length);
-  const tps = behaviour.tokensPerSecond ?? 0;
-
-  const contentAt = (index: number): string => encoder.content(pieces[index] ?? '');
-  const finishWith = (out: string): void => {
-    if (breakAfter !== undefined) {
-      exchange.brokenOnPurpose = true;
-      // Destroying only once the data is flushed lets the client see the chunks before the cut.
-      res.write(out, () => res.destroy());
-      return;
-    }
-    res.end(out + encoder.finish());
-  };
-
-  res.writeHead(200, encoder.headers);
-  let head = encoder.start();
-
-  if (tps <= 0) {
-    for (let i = 0; i < limit; i++) head += contentAt(i);
-    finishWith(head);
-    return;
-  }
-
-  res.write(head);
-  // Chunks are due by elapsed time rather than one per timer tick, so rates
-  // beyond the timer's 1 ms resolution still finish on schedule.
-  const intervalMs = 1000 / tps;
-  const startedAt = performance.now();
-  let sent = 0;
-  const tick = (): void => {
-    exchange.timer = undefined;
-    const elapsed = performance.now() - startedAt;
-    const due = Math.min(limit, Math.floor(elapsed / intervalMs));
-    let out = '';
-    while (sent < due) out += contentAt(sent++);
-    if (sent >= limit) {
-      finishWith(out);
-      return;
-    }
-    if (out !== '') res.write(out);
-    exchange.timer = setTimeout(tick, Math.max(0, (sent + 1) * intervalMs - elapsed));
-  };
-  exchange.timer = setTimeout(tick, intervalMs);
 }

@@ -1,0 +1,1 @@
+export { type HeaderLookup, parseRetryAfter, retryAfterFromHeaders } from './parse-retry-after';
