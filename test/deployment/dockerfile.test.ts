@@ -125,7 +125,15 @@ describe('.dockerignore', () => {
   });
 
   it('leaves out dependencies, build output, git and secrets', () => {
-    const leftOut = ['node_modules', 'apps/gateway/node_modules/fastify/package.json', 'packages/database/dist/migrate.js', '.turbo', '.git/HEAD', '.env', '.env.production'];
+    const leftOut = [
+      'node_modules',
+      'apps/gateway/node_modules/fastify/package.json',
+      'packages/database/dist/migrate.js',
+      '.turbo',
+      '.git/HEAD',
+      '.env',
+      '.env.production',
+    ];
     expect(leftOut.filter((path) => !excluded(path))).toEqual([]);
   });
 });

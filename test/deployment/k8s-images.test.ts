@@ -30,8 +30,12 @@ const targetOf = (image: string) => /^switchyard\/([\w-]+)(?::|$)/.exec(image)?.
 
 describe('k8s images', () => {
   it('names, for every Switchyard image, a target of the root Dockerfile (commented-out containers too)', () => {
-    const named = texts.flatMap(({ file, text }) => [...text.matchAll(/(?:image|name|newName):\s*(switchyard\/[\w-]+)/g)].map((match) => ({ file, image: match[1] as string })));
-    expect(named.map(({ image }) => image)).toEqual(expect.arrayContaining(['switchyard/gateway', 'switchyard/worker-cloud', 'switchyard/worker-local', 'switchyard/webhook-dispatcher']));
+    const named = texts.flatMap(({ file, text }) =>
+      [...text.matchAll(/(?:image|name|newName):\s*(switchyard\/[\w-]+)/g)].map((match) => ({ file, image: match[1] as string })),
+    );
+    expect(named.map(({ image }) => image)).toEqual(
+      expect.arrayContaining(['switchyard/gateway', 'switchyard/worker-cloud', 'switchyard/worker-local', 'switchyard/webhook-dispatcher']),
+    );
     for (const { file, image } of named) expect(dockerfile.targets(), `${file}: ${image}`).toContain(targetOf(image));
   });
 

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { UsageQueries } from '@switchyard/database';
 import { APP_FILTER } from '@nestjs/core';
+import { UsageQueries } from '@switchyard/database';
 import { AdminKeyGuard } from './admin/admin-key.guard';
 import { AdminUsageController } from './admin/admin-usage.controller';
 import { ApiKeysController } from './admin/api-keys.controller';
@@ -8,11 +8,12 @@ import { ApiKeysService } from './admin/api-keys.service';
 import { TenantsController } from './admin/tenants.controller';
 import { TenantsService } from './admin/tenants.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { BatchesController } from './batches/batches.controller';
+import { BatchesService } from './batches/batches.service';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { ChatCompletionsService } from './chat/chat-completions.service';
 import { OpenAIExceptionFilter } from './errors/openai-exception.filter';
-import { BatchesController } from './batches/batches.controller';
-import { BatchesService } from './batches/batches.service';
+import { EstimateController } from './estimate/estimate.controller';
 import { FilesController } from './files/files.controller';
 import { FilesService } from './files/files.service';
 import type { GatewayContext } from './gateway-context';
@@ -20,15 +21,33 @@ import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { JobsController } from './jobs/jobs.controller';
 import { JobsService } from './jobs/jobs.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { ModelsController } from './models/models.controller';
+import { ModelsService } from './models/models.service';
+import {
+  ASYNC_JOBS,
+  BATCHES,
+  CHAT_JOBS,
+  DATABASE,
+  FILES,
+  KEY_LIMITS,
+  KEY_STORE,
+  LOGGER,
+  MAX_FILE_BYTES,
+  METRICS,
+  MODEL_CATALOG,
+  PLATFORM_ENV,
+  REDIS,
+  RESPONSE_CACHE,
+  ROUTING_CONFIG,
+  USAGE,
+  USAGE_QUERIES,
+  WEBHOOK_QUEUE_TOKEN,
+} from './tokens';
 import { UsageController } from './usage/usage.controller';
 import { UsageService } from './usage/usage.service';
 import { DeadLettersController } from './webhooks/dead-letters.controller';
 import { DeadLettersService } from './webhooks/dead-letters.service';
-import { MetricsController } from './metrics/metrics.controller';
-import { ModelsController } from './models/models.controller';
-import { ModelsService } from './models/models.service';
-import { EstimateController } from './estimate/estimate.controller';
-import { ASYNC_JOBS, BATCHES, CHAT_JOBS, KEY_LIMITS, KEY_STORE, RESPONSE_CACHE, USAGE_QUERIES, WEBHOOK_QUEUE_TOKEN, DATABASE, FILES, LOGGER, MAX_FILE_BYTES, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS, ROUTING_CONFIG, USAGE } from './tokens';
 
 @Module({})
 export class AppModule {
@@ -36,7 +55,21 @@ export class AppModule {
   static forContext(context: GatewayContext): DynamicModule {
     return {
       module: AppModule,
-      controllers: [TenantsController, ApiKeysController, AdminUsageController, UsageController, ChatCompletionsController, JobsController, BatchesController, FilesController, DeadLettersController, ModelsController, EstimateController, HealthController, MetricsController],
+      controllers: [
+        TenantsController,
+        ApiKeysController,
+        AdminUsageController,
+        UsageController,
+        ChatCompletionsController,
+        JobsController,
+        BatchesController,
+        FilesController,
+        DeadLettersController,
+        ModelsController,
+        EstimateController,
+        HealthController,
+        MetricsController,
+      ],
       providers: [
         { provide: PLATFORM_ENV, useValue: context.env },
         { provide: ROUTING_CONFIG, useValue: context.config },

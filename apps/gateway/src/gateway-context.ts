@@ -1,10 +1,10 @@
-import type { ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
-import type { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
-import type { ChatJobSubmitter, Redis, UsageStream } from '@switchyard/queue';
 import type { KeyDirectory, KeyLimiter, ResponseCache } from '@switchyard/admission';
-import type { Logger } from '@switchyard/observability';
-import type { WebhookQueue } from '@switchyard/webhooks';
+import type { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
+import type { ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
 import type { ApiKeyStore, DataSource, FileRepository } from '@switchyard/database';
+import type { Logger } from '@switchyard/observability';
+import type { ChatJobSubmitter, Redis, UsageStream } from '@switchyard/queue';
+import type { WebhookQueue } from '@switchyard/webhooks';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
 
 /** Everything the gateway's modules need, built once at start (see `start-gateway.ts`). */

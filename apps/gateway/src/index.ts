@@ -1,1 +1,1 @@
-export { startGateway, type RunningGateway } from './start-gateway';
+export { type RunningGateway, startGateway } from './start-gateway';

@@ -1,26 +1,25 @@
 import { resolve } from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import fastifyMultipart from '@fastify/multipart';
-import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
-import { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
-import { buildDroppedRecord } from '@switchyard/database';
-import { ChatJobSubmitter, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/queue';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KeyDirectory, KeyLimiter, ResponseCache } from '@switchyard/admission';
+import { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
+import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
+import { ApiKeyStore, BatchRepository, buildDroppedRecord, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
+import { ChatJobSubmitter, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/queue';
 import { WebhookProducer } from '@switchyard/webhooks';
-import { ApiKeyStore, BatchRepository, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
 import { AppModule } from './app.module';
 import { admitRequests } from './auth/admit-request';
 import { authenticateRequests } from './auth/authenticate-request';
 import { buildOpenApiDocument } from './docs/openapi-document';
+import type { GatewayContext } from './gateway-context';
 import { limitConnections } from './http/connection-limit';
 import { discardUnreadBody } from './http/discard-unread-body';
 import { registerJsonBodyParser } from './http/json-body-parser';
 import { serverOptions } from './http/server-options';
-import type { GatewayContext } from './gateway-context';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 
 export interface RunningGateway {
@@ -61,7 +60,12 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     if (replaced !== undefined) await KeyDirectory.announceChange(redis, env.SWITCHYARD_KEY_PREFIX, replaced);
   }
   const batches = new BatchRunner(redis, env.SWITCHYARD_KEY_PREFIX, files, new BatchRepository(database), log);
-  const keys = await KeyDirectory.start(keyStore, createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys', logger: log, failFast: true }), env.SWITCHYARD_KEY_PREFIX, { logger: log, knownMs: env.KEY_CACHE_MS });
+  const keys = await KeyDirectory.start(
+    keyStore,
+    createRedis(env.REDIS_URL, { name: 'switchyard:gateway:keys', logger: log, failFast: true }),
+    env.SWITCHYARD_KEY_PREFIX,
+    { logger: log, knownMs: env.KEY_CACHE_MS },
+  );
   const usageRepository = new UsageRepository(database);
   const usage = await UsageStream.open(requestPath, env.SWITCHYARD_KEY_PREFIX, usageRepository, { flushIntervalMs: env.USAGE_FLUSH_MS, logger: log });
   const metrics = new GatewayMetrics(new QueueStats(redis, env.SWITCHYARD_KEY_PREFIX, [...catalog.providers.keys()]));
@@ -80,7 +84,12 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     asyncJobs: new AsyncJobs(
       redis,
       producer,
-      { prefix: env.SWITCHYARD_KEY_PREFIX, attempts: env.ASYNC_JOB_ATTEMPTS, retentionMs: env.ASYNC_JOB_RETENTION_MS, isKnownProvider: (name) => catalog.providers.has(name) },
+      {
+        prefix: env.SWITCHYARD_KEY_PREFIX,
+        attempts: env.ASYNC_JOB_ATTEMPTS,
+        retentionMs: env.ASYNC_JOB_RETENTION_MS,
+        isKnownProvider: (name) => catalog.providers.has(name),
+      },
       webhooks,
       batches,
     ),
@@ -124,7 +133,13 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     context.metrics.httpDuration.observe({ route }, reply.elapsedTime / 1000);
     if (route.startsWith('/v1/')) {
       accessLog.info(
-        { requestId: reply.getHeader('x-request-id'), jobId: reply.getHeader('x-switchyard-job-id'), route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+        {
+          requestId: reply.getHeader('x-request-id'),
+          jobId: reply.getHeader('x-switchyard-job-id'),
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 100) / 100,
+        },
         'request completed',
       );
     }

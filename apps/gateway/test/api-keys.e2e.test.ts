@@ -106,7 +106,9 @@ describe('tenants and API keys', () => {
     expect((await admin('GET', '/tenants', undefined, 'sk-not-the-admin-key-000000')).status).toBe(401);
     expect((await admin('POST', '/tenants', { id: 'Bad Id', name: 'x' })).body.error?.param).toBe('id');
     expect((await admin('POST', '/tenants/nobody/keys', { name: 'x' })).status).toBe(404);
-    expect((await admin('POST', `/tenants/${tenant}/keys`, { name: 'x', limits: { requestsPerMinute: 0 } })).body.error?.param).toBe('limits.requestsPerMinute');
+    expect((await admin('POST', `/tenants/${tenant}/keys`, { name: 'x', limits: { requestsPerMinute: 0 } })).body.error?.param).toBe(
+      'limits.requestsPerMinute',
+    );
     expect((await admin('DELETE', '/keys/key_nope')).status).toBe(404);
     expect((await admin('POST', `/tenants/${tenant}/keys`, { name: 'x', expires_at: 9e12 })).body.error?.param).toBe('expires_at');
     expect((await admin('POST', `/tenants/${tenant}/keys`, { name: 'x', expires_at: 1_000_000 })).body.error?.param).toBe('expires_at');

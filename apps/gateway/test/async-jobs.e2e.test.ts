@@ -1,7 +1,7 @@
 import { DirectClient } from '@switchyard/client';
 import { type AsyncJobView, cancelRecordKey } from '@switchyard/contracts';
-import { createRedis } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
+import { createRedis } from '@switchyard/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 
@@ -26,7 +26,11 @@ describe('async jobs over HTTP', () => {
       headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as JobAnswer & { error?: { code: string; param: string | null } } };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as JobAnswer & { error?: { code: string; param: string | null } },
+    };
   }
 
   const submit = (body: Record<string, unknown>, headers: Record<string, string> = {}, key = TEST_API_KEY) =>
@@ -107,7 +111,10 @@ describe('async jobs over HTTP', () => {
     const before = platform.mock.requests.length;
     const accepted = await submit({ delay: 1000, messages: [{ role: 'user', content: 'cancelled unheard' }] });
     // What a gateway writes when it cancels a job it cannot take off its queue, without the broadcast a worker can miss.
-    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
+    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      name: 'switchyard:test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
     await redis.hset(cancelRecordKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', accepted.body.id), 'cancelled', '1', 'tenant', 'acme');
     await redis.quit();
     await expect.poll(async () => (await platform.usage.findByJobId(accepted.body.id))?.status, { timeout: 5000 }).toBe('cancelled');
@@ -163,7 +170,11 @@ describe('async jobs over HTTP', () => {
     ['a stream', { stream: true }, 'stream'],
     ['a webhook that is not http', { webhook: { url: 'ftp://example.com/hook' } }, 'webhook.url'],
     ['a webhook secret that is not one', { webhook: { url: 'https://example.com/hook', secret: 'hunter2' } }, 'webhook.secret'],
-    ['a webhook secret the signer would refuse (base64 without padding)', { webhook: { url: 'https://example.com/hook', secret: `whsec_${'A'.repeat(25)}` } }, 'webhook.secret'],
+    [
+      'a webhook secret the signer would refuse (base64 without padding)',
+      { webhook: { url: 'https://example.com/hook', secret: `whsec_${'A'.repeat(25)}` } },
+      'webhook.secret',
+    ],
     ['priority 0', { priority: 0 }, 'priority'],
     ['a negative delay', { delay: -1 }, 'delay'],
     ['an unknown field', { callback: 'x' }, 'callback'],

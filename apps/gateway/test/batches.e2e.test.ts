@@ -57,7 +57,9 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
 
   /** Until the batch has finished some lines (how long depends on the machine's load). */
   async function someLinesDone(batchId: string): Promise<void> {
-    await expect.poll(async () => (await client.batches.retrieve(batchId)).request_counts?.completed ?? 0, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await client.batches.retrieve(batchId)).request_counts?.completed ?? 0, { timeout: 10_000, interval: 50 })
+      .toBeGreaterThan(0);
   }
 
   it('runs a 1,000-line batch to completion with correct counts, output in input order, failures in the error file', async () => {
@@ -65,7 +67,12 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     // Every hundredth request goes to a provider that refuses our key: not retried, so it fails at once.
     for (let i = 50; i < 1000; i += 100) lines[i] = line(`req-${i}`, 'bad-upstream-key', `line ${i}`);
     const input = await upload(lines);
-    const batch = await client.batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { run: 'nightly' } });
+    const batch = await client.batches.create({
+      input_file_id: input.id,
+      endpoint: '/v1/chat/completions',
+      completion_window: '24h',
+      metadata: { run: 'nightly' },
+    });
     expect(batch).toMatchObject({ object: 'batch', status: 'in_progress', request_counts: { total: 1000 }, metadata: { run: 'nightly' } });
 
     const done = await ended(batch.id, 'completed', 60_000);
@@ -144,7 +151,9 @@ describe("batches, in the shape of OpenAI's Batch API", () => {
     // More lines than the worker runs at once, so some are still queued.
     const lines = Array.from({ length: 100 }, (_, i) => line(`one-${i}`, 'slow', `one ${i}`));
     const batch = await client.batches.create({ input_file_id: (await upload(lines)).id, endpoint: '/v1/chat/completions', completion_window: '24h' });
-    const jobs = (await (await fetch(`${platform.gateway.url}/v1/jobs?status=queued&limit=100`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as {
+    const jobs = (await (
+      await fetch(`${platform.gateway.url}/v1/jobs?status=queued&limit=100`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })
+    ).json()) as {
       data: { id: string }[];
     };
     const lineJob = jobs.data[0]?.id ?? '';
@@ -181,7 +190,11 @@ describe('listing batches, per tenant, and cancelling a batch mid-call', () => {
   /** A new tenant and a key of it: its batch list starts empty, whatever earlier runs left in the database. */
   async function freshTenant(id: string): Promise<OpenAI> {
     const admin = (path: string, body: unknown) =>
-      fetch(`${platform.gateway.url}/admin${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${platform.gateway.url}/admin${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     expect((await admin('/tenants', { id, name: id })).status).toBe(201);
     const { key } = (await (await admin(`/tenants/${id}/keys`, { name: 'batches' })).json()) as { key: string };
     return new OpenAI({ apiKey: key, baseURL: `${platform.gateway.url}/v1`, maxRetries: 0 });

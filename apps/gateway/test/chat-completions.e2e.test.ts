@@ -21,9 +21,7 @@ describe('POST /v1/chat/completions through the queue', () => {
       { role: 'system' as const, content: 'be brief' },
       { role: 'user' as const, content: 'hello from the queue' },
     ];
-    const { data, response } = await platform.client.chat.completions
-      .create({ model: 'mock-echo', messages, user: 'user-42' })
-      .withResponse();
+    const { data, response } = await platform.client.chat.completions.create({ model: 'mock-echo', messages, user: 'user-42' }).withResponse();
 
     expect(data.object).toBe('chat.completion');
     expect(data.choices[0]?.message).toMatchObject({ role: 'assistant', content: 'hello from the queue' });
@@ -56,7 +54,7 @@ describe('POST /v1/chat/completions through the queue', () => {
     expect(row.queueWaitMs).not.toBeNull();
   });
 
-  it('resolves aliases and keeps the caller\'s x-request-id', async () => {
+  it("resolves aliases and keeps the caller's x-request-id", async () => {
     const { data, response } = await platform.client.chat.completions
       .create({ model: 'default', messages: [{ role: 'user', content: 'alias works' }] }, { headers: { 'x-request-id': 'trace-abc-123' } })
       .withResponse();
@@ -106,14 +104,35 @@ describe('bad input gets an OpenAI-style error, never a 500', () => {
     ['an unknown role', JSON.stringify({ model: 'mock-echo', messages: [{ role: 'wizard', content: 'x' }] }), {}, 400, 'invalid_request', 'messages[0].role'],
     ['temperature as a string', JSON.stringify({ model: 'mock-echo', messages: user, temperature: 'warm' }), {}, 400, 'invalid_request', 'temperature'],
     ['an unknown parameter', JSON.stringify({ model: 'mock-echo', messages: user, temprature: 1 }), {}, 400, 'invalid_request', 'temprature'],
-    ['stream_options without stream', JSON.stringify({ model: 'mock-echo', messages: user, stream_options: { include_usage: true } }), {}, 400, 'invalid_request', 'stream_options'],
+    [
+      'stream_options without stream',
+      JSON.stringify({ model: 'mock-echo', messages: user, stream_options: { include_usage: true } }),
+      {},
+      400,
+      'invalid_request',
+      'stream_options',
+    ],
     ['stream that is not a boolean', JSON.stringify({ model: 'mock-echo', messages: user, stream: 'yes' }), {}, 400, 'invalid_request', 'stream'],
     ['an unknown model', JSON.stringify({ model: 'gpt-17', messages: user }), {}, 404, 'model_not_found', 'model'],
     ['an oversize body', JSON.stringify({ model: 'mock-echo', messages: [{ role: 'user', content: 'x'.repeat(70_000) }] }), {}, 413, 'payload_too_large', null],
     ['no API key', JSON.stringify({ model: 'mock-echo', messages: user }), { authorization: '' }, 401, 'invalid_api_key', null],
     ['an oversize body without an API key (checked before the body is read)', 'x'.repeat(70_000), { authorization: '' }, 401, 'invalid_api_key', null],
-    ['a wrong API key', JSON.stringify({ model: 'mock-echo', messages: user }), { authorization: 'Bearer sk-not-a-real-key-000000' }, 401, 'invalid_api_key', null],
-    ['a bad timeout header', JSON.stringify({ model: 'mock-echo', messages: user }), { 'x-switchyard-timeout-ms': 'soon' }, 400, 'invalid_request', 'x-switchyard-timeout-ms'],
+    [
+      'a wrong API key',
+      JSON.stringify({ model: 'mock-echo', messages: user }),
+      { authorization: 'Bearer sk-not-a-real-key-000000' },
+      401,
+      'invalid_api_key',
+      null,
+    ],
+    [
+      'a bad timeout header',
+      JSON.stringify({ model: 'mock-echo', messages: user }),
+      { 'x-switchyard-timeout-ms': 'soon' },
+      400,
+      'invalid_request',
+      'x-switchyard-timeout-ms',
+    ],
   ])('refuses %s', async (_label, body, headers, status, code, param) => {
     const response = await postChat(platform, body, headers);
     expect(response.status).toBe(status);
@@ -131,8 +150,12 @@ describe('bad input gets an OpenAI-style error, never a 500', () => {
 
   it('surfaces errors to the OpenAI SDK as its typed errors', async () => {
     const bad = new OpenAI({ apiKey: 'sk-wrong-key-0000000000', baseURL: `${platform.gateway.url}/v1`, maxRetries: 0 });
-    await expect(bad.chat.completions.create({ model: 'mock-echo', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
-    await expect(platform.client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(bad.chat.completions.create({ model: 'mock-echo', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
+      OpenAI.AuthenticationError,
+    );
+    await expect(platform.client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] })).rejects.toBeInstanceOf(
+      OpenAI.NotFoundError,
+    );
   });
 
   it('queues nothing for a refused request, and records it as rejected', async () => {

@@ -44,7 +44,11 @@ describe('token counts and costs', () => {
     let usage: { prompt_tokens: number; completion_tokens: number } | undefined;
     for await (const chunk of stream) usage = chunk.usage ?? usage;
     const row = await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '');
-    expect(row).toMatchObject({ promptTokens: usage?.prompt_tokens, completionTokens: usage?.completion_tokens, costUsd: storedCost(row.promptTokens, row.completionTokens) });
+    expect(row).toMatchObject({
+      promptTokens: usage?.prompt_tokens,
+      completionTokens: usage?.completion_tokens,
+      costUsd: storedCost(row.promptTokens, row.completionTokens),
+    });
   });
 
   it('counts the prompt itself when a stream is cancelled before the upstream reports usage; an unpriced model has no cost', async () => {
@@ -80,7 +84,14 @@ describe('token counts and costs', () => {
     const prompt = (tokens * MOCK_ECHO_PRICE.inputPerMillion) / 1_000_000;
     const completion = (2 * 100 * MOCK_ECHO_PRICE.outputPerMillion) / 1_000_000;
     const answer = (await response.json()) as { cost_usd: { prompt: number; completion_max: number; total_max: number } };
-    expect(answer).toMatchObject({ object: 'estimate', model: 'mock-echo', provider: 'mock', prompt_tokens: tokens, max_completion_tokens: 100, tokenizer: 'approximate' });
+    expect(answer).toMatchObject({
+      object: 'estimate',
+      model: 'mock-echo',
+      provider: 'mock',
+      prompt_tokens: tokens,
+      max_completion_tokens: 100,
+      tokenizer: 'approximate',
+    });
     expect(answer.cost_usd.prompt).toBeCloseTo(prompt, 12);
     expect(answer.cost_usd.completion_max).toBeCloseTo(completion, 12);
     expect(answer.cost_usd.total_max).toBeCloseTo(prompt + completion, 12);
@@ -88,9 +99,15 @@ describe('token counts and costs', () => {
 
   it('leaves the completion cost open without a maximum, the cost unknown without a price, and local models free', async () => {
     const messages = [{ role: 'user', content: 'open-ended' }];
-    expect(await (await estimate({ model: 'mock-echo', messages })).json()).toMatchObject({ max_completion_tokens: null, cost_usd: { completion_max: null, total_max: null } });
+    expect(await (await estimate({ model: 'mock-echo', messages })).json()).toMatchObject({
+      max_completion_tokens: null,
+      cost_usd: { completion_max: null, total_max: null },
+    });
     expect(await (await estimate({ model: 'slow', messages, max_completion_tokens: 10 })).json()).toMatchObject({ model: 'slow', cost_usd: null });
-    expect(await (await estimate({ model: 'local/llama3.2', messages, max_tokens: 10 })).json()).toMatchObject({ provider: 'local', cost_usd: { prompt: 0, completion_max: 0, total_max: 0 } });
+    expect(await (await estimate({ model: 'local/llama3.2', messages, max_tokens: 10 })).json()).toMatchObject({
+      provider: 'local',
+      cost_usd: { prompt: 0, completion_max: 0, total_max: 0 },
+    });
   });
 
   it('pins the deployment named in x-switchyard-provider, as chat completions do', async () => {
@@ -105,7 +122,14 @@ describe('token counts and costs', () => {
     ['a negative max_tokens', { model: 'mock-echo', messages: [{ role: 'user', content: 'x' }], max_tokens: -5 }, {}, 400, 'invalid_request', 'max_tokens'],
     ['an unknown parameter', { model: 'mock-echo', messages: [{ role: 'user', content: 'x' }], max_tokenz: 5 }, {}, 400, 'invalid_request', 'max_tokenz'],
     ['an unknown model', { model: 'gpt-17', messages: [{ role: 'user', content: 'x' }] }, {}, 404, 'model_not_found', 'model'],
-    ['a provider the model is not on', { model: 'mock-echo', messages: [{ role: 'user', content: 'x' }] }, { 'x-switchyard-provider': 'nowhere' }, 400, 'invalid_request', 'x-switchyard-provider'],
+    [
+      'a provider the model is not on',
+      { model: 'mock-echo', messages: [{ role: 'user', content: 'x' }] },
+      { 'x-switchyard-provider': 'nowhere' },
+      400,
+      'invalid_request',
+      'x-switchyard-provider',
+    ],
     ['no API key', { model: 'mock-echo', messages: [{ role: 'user', content: 'x' }] }, { authorization: '' }, 401, 'invalid_api_key', null],
   ])('refuses %s with an OpenAI error', async (_label, body, headers, status, code, param) => {
     const response = await estimate(body, headers);

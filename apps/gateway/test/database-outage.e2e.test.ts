@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { createLogger } from '@switchyard/observability';
 import { createDataSource, type DataSource } from '@switchyard/database';
+import { createLogger } from '@switchyard/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
@@ -77,11 +77,19 @@ describe('a PostgreSQL outage under traffic', () => {
     sending = false;
     await senders;
 
-    const counts = { sent: statuses.length, duringOutage: sentDuringOutage, ok: statuses.filter((s) => s === 200).length, errors500: statuses.filter((s) => s >= 500).length };
+    const counts = {
+      sent: statuses.length,
+      duringOutage: sentDuringOutage,
+      ok: statuses.filter((s) => s === 200).length,
+      errors500: statuses.filter((s) => s >= 500).length,
+    };
     // Every answered request has its row; the unseen keys' requests have none (no caller to charge).
     const rows = async () => Number(((await counter.query('SELECT count(*)::int AS n FROM llm_requests')) as { n: number }[])[0]?.n);
     const answered = statuses.filter((s) => s < 500).length;
-    await expect.poll(rows, { timeout: 20_000, interval: 200 }).toBe(answered).catch(() => undefined);
+    await expect
+      .poll(rows, { timeout: 20_000, interval: 200 })
+      .toBe(answered)
+      .catch(() => undefined);
     console.log(`database outage of ${OUTAGE_MS} ms: ${JSON.stringify({ ...counts, answered, rows: await rows(), unseen: unseen.map((r) => r.status) })}`);
 
     expect(unseen.map((response) => response.status)).toStrictEqual([503, 503]);

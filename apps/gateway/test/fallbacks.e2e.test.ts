@@ -51,7 +51,9 @@ describe('fallback chains', () => {
     expect(tookMs).toBeLessThan(3000);
     const row = await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '');
     expect(row).toMatchObject({ status: 'succeeded', provider: 'backup', attempts: 2 });
-    expect(row.routeAttempts).toStrictEqual([{ provider: 'fragile', model: 'echo@status=429;retry_after=4', code: 'upstream_rate_limited', attempts: 1, upstreamStatus: 429 }]);
+    expect(row.routeAttempts).toStrictEqual([
+      { provider: 'fragile', model: 'echo@status=429;retry_after=4', code: 'upstream_rate_limited', attempts: 1, upstreamStatus: 429 },
+    ]);
   });
 
   it('answers 502 naming every attempt when the whole chain fails', async () => {

@@ -7,7 +7,12 @@ interface ErrorAnswer {
 }
 
 const request = (customId: string) =>
-  JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: { model: 'mock-echo', messages: [{ role: 'user', content: 'hi' }] } });
+  JSON.stringify({
+    custom_id: customId,
+    method: 'POST',
+    url: '/v1/chat/completions',
+    body: { model: 'mock-echo', messages: [{ role: 'user', content: 'hi' }] },
+  });
 
 describe("files, in the shape of OpenAI's Files API", () => {
   let platform: Platform;
@@ -102,7 +107,11 @@ describe("files, in the shape of OpenAI's Files API", () => {
   });
 
   it('refuses a purpose other than batch, or none', async () => {
-    await expect(upload(`${request('x')}\n`, 'input.jsonl', 'fine-tune')).rejects.toMatchObject({ status: 400, param: 'purpose', type: 'invalid_request_error' });
+    await expect(upload(`${request('x')}\n`, 'input.jsonl', 'fine-tune')).rejects.toMatchObject({
+      status: 400,
+      param: 'purpose',
+      type: 'invalid_request_error',
+    });
     const missing = await post(form({ files: [['file', `${request('x')}\n`]] }));
     expect(missing.status).toBe(400);
     expect(missing.body.error).toMatchObject({ param: 'purpose', type: 'invalid_request_error' });
@@ -126,11 +135,23 @@ describe("files, in the shape of OpenAI's Files API", () => {
       await expect(upload(content)).rejects.toMatchObject({ status: 400, param: 'file', message: expect.stringContaining(expected[i] ?? '') });
     }
     await expect(upload('\n  \n')).rejects.toMatchObject({ status: 400, param: 'file', message: expect.stringContaining('empty') });
-    await expect(upload(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]))).rejects.toMatchObject({ status: 400, param: 'file', message: expect.stringContaining('UTF-8') });
+    await expect(upload(Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]))).rejects.toMatchObject({
+      status: 400,
+      param: 'file',
+      message: expect.stringContaining('UTF-8'),
+    });
   });
 
   it('refuses more than one file, and files under another name', async () => {
-    const two = await post(form({ purpose: 'batch', files: [['file', `${request('a')}\n`], ['file', `${request('b')}\n`]] }));
+    const two = await post(
+      form({
+        purpose: 'batch',
+        files: [
+          ['file', `${request('a')}\n`],
+          ['file', `${request('b')}\n`],
+        ],
+      }),
+    );
     expect(two.status).toBe(400);
     expect(two.body.error).toMatchObject({ param: 'file', message: 'Send one file per request.' });
     const stray = await post(form({ purpose: 'batch', files: [['document', `${request('a')}\n`]] }));
@@ -149,7 +170,9 @@ describe("files, in the shape of OpenAI's Files API", () => {
     const noBoundary = await post('--x\r\n', { 'content-type': 'multipart/form-data' });
     expect(noBoundary.status).toBe(400);
     expect(noBoundary.body.error.type).toBe('invalid_request_error');
-    const cut = await post('--x\r\ncontent-disposition: form-data; name="file"; filename="a.jsonl"\r\n\r\n{}', { 'content-type': 'multipart/form-data; boundary=x' });
+    const cut = await post('--x\r\ncontent-disposition: form-data; name="file"; filename="a.jsonl"\r\n\r\n{}', {
+      'content-type': 'multipart/form-data; boundary=x',
+    });
     expect(cut.status).toBe(400);
     expect(cut.body.error.message).toContain('multipart');
   });

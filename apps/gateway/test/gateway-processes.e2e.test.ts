@@ -32,7 +32,11 @@ describe('GATEWAY_PROCESSES: gateway replicas on one port', () => {
       );
       expect(statuses.every((status) => status === 200)).toBe(true);
       // Each process logs the requests it served (lines are flushed in batches): both served some.
-      const served = () => gateway.output().split('\n').filter((line) => line.includes('"request completed"'));
+      const served = () =>
+        gateway
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"request completed"'));
       await expect.poll(() => served().length, { timeout: 5000 }).toBe(20);
       const pids = new Set(served().map((line) => /"pid":(\d+)/.exec(line)?.[1]));
       expect(pids.size).toBe(2);

@@ -50,7 +50,10 @@ describe('a deployment whose SWITCHYARD_KEY_PREFIX is a Redis Cluster hash tag',
     receiver = await startWebhookReceiver({});
     platform = await startPlatform({ env: { SWITCHYARD_KEY_PREFIX: prefix, SWITCHYARD_ADMIN_KEY: ADMIN_KEY } });
     dispatcher = await startWebhookDispatcher({ ...platform.env, WEBHOOK_SECRET, WEBHOOK_ALLOWLIST: '127.0.0.1' });
-    redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
+    redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      name: 'switchyard:test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
   });
 
   afterAll(async () => {
@@ -61,7 +64,11 @@ describe('a deployment whose SWITCHYARD_KEY_PREFIX is a Redis Cluster hash tag',
   });
 
   const admin = (path: string, body: unknown) =>
-    fetch(`${platform.gateway.url}/admin${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${platform.gateway.url}/admin${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('writes every key under the prefix, all in the one cluster slot of its tag: sync, streamed and async requests alike', async () => {
     // A key with limits, so its counters are written too (the limiter's script takes five keys at once).
@@ -72,10 +79,14 @@ describe('a deployment whose SWITCHYARD_KEY_PREFIX is a Redis Cluster hash tag',
     const client = new OpenAI({ apiKey: key, baseURL: `${platform.gateway.url}/v1`, maxRetries: 0 });
 
     // Sync, at temperature 0: its answer is cached as well.
-    const sync = await client.chat.completions.create({ model: 'mock-echo', messages: [{ role: 'user', content: 'answer me now' }], temperature: 0 }).withResponse();
+    const sync = await client.chat.completions
+      .create({ model: 'mock-echo', messages: [{ role: 'user', content: 'answer me now' }], temperature: 0 })
+      .withResponse();
     expect(sync.data.choices[0]?.message.content).toBe('answer me now');
 
-    const stream = await client.chat.completions.create({ model: 'mock-echo', messages: [{ role: 'user', content: 'stream it' }], stream: true }).withResponse();
+    const stream = await client.chat.completions
+      .create({ model: 'mock-echo', messages: [{ role: 'user', content: 'stream it' }], stream: true })
+      .withResponse();
     let streamed = '';
     for await (const chunk of stream.data) streamed += chunk.choices[0]?.delta?.content ?? '';
     expect(streamed).toBe('stream it');

@@ -51,7 +51,9 @@ describe('request bodies at the edge', () => {
     received.length = 0;
     const mockBefore = platform.mock.requests.length;
     // The body is the message plus the JSON around it: the content alone is a little under the size.
-    const error = await client.chat.completions.create({ model: 'mock-echo', messages: [{ role: 'user', content: 'x'.repeat(size - 60) }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'mock-echo', messages: [{ role: 'user', content: 'x'.repeat(size - 60) }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect(error).not.toBeInstanceOf(OpenAI.APIConnectionError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(413);
@@ -82,7 +84,9 @@ describe('request bodies at the edge', () => {
     const size = 5_000_000;
     const { socket, received } = await openSocket(platform.gateway.port);
     const write = (data: string | Buffer) => new Promise<void>((resolve, reject) => socket.write(data, (error) => (error ? reject(error) : resolve())));
-    await write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\ncontent-length: ${size}\r\n\r\n`);
+    await write(
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${key}\r\ncontent-type: application/json\r\ncontent-length: ${size}\r\n\r\n`,
+    );
     // The body goes out after the gateway has had time to answer, as it does from a client on a slow link.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const chunk = Buffer.alloc(64 * 1024, 'x');
@@ -140,13 +144,18 @@ describe('request bodies at the edge', () => {
     }
     expect(held.length).toBeLessThanOrEqual(MAX_CONNECTIONS);
     expect(refused?.received()).toMatch(/^HTTP\/1\.1 503 /);
-    expect(JSON.parse(refused?.received().split('\r\n\r\n')[1] ?? '')).toMatchObject({ error: { code: 'service_unavailable', type: 'service_unavailable_error' } });
+    expect(JSON.parse(refused?.received().split('\r\n\r\n')[1] ?? '')).toMatchObject({
+      error: { code: 'service_unavailable', type: 'service_unavailable_error' },
+    });
 
     // An HTTP client on a new connection reads the refusal as an answer, not a connection error.
     const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
       get({ port: platform.gateway.port, host: '127.0.0.1', path: '/v1/models', agent: false }, (response) => {
         let body = '';
-        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve({ status: response.statusCode, body }));
+        response
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (body += chunk))
+          .on('end', () => resolve({ status: response.statusCode, body }));
       }).on('error', reject);
     });
     expect(answer.status).toBe(503);
@@ -168,7 +177,11 @@ describe('request bodies at the edge', () => {
           : `"prediction":{"type":"content","content":${nesting}}}`);
 
     const post = (path: string, body: string) =>
-      fetch(`${platform.gateway.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body });
+      fetch(`${platform.gateway.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+        body,
+      });
 
     it.each([
       ['/v1/chat/completions', 10_000, 'tools', 'tools[0].function.parameters'],
@@ -236,7 +249,9 @@ describe('connection limits', () => {
 
   it('closes a connection whose body stalls within the receive timeout', async () => {
     const { socket, closed } = await openSocket(platform.gateway.port);
-    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\nauthorization: Bearer ${TEST_API_KEY}\r\n\r\n{"model":`);
+    socket.write(
+      `POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\nauthorization: Bearer ${TEST_API_KEY}\r\n\r\n{"model":`,
+    );
     expect(await closed).toBeLessThan(10_000);
   });
 

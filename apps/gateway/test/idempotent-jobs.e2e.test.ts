@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { idempotencyKey as idempotencyRedisKey, parseAsyncJobRequest } from '@switchyard/contracts';
 import { AsyncJobs, asyncJobFrom, newAsyncJobId } from '@switchyard/async-jobs';
-import { createRedis, LlmJobProducer } from '@switchyard/queue';
+import { idempotencyKey as idempotencyRedisKey, parseAsyncJobRequest } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/observability';
+import { createRedis, LlmJobProducer } from '@switchyard/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../src/start-gateway';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
@@ -75,7 +75,10 @@ describe('Idempotency-Key on POST /v1/jobs under concurrent submits', () => {
     const text = `slow to queue ${idempotencyKey}`;
     const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
     const prefix = platform.env.SWITCHYARD_KEY_PREFIX ?? '';
-    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
+    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      name: 'switchyard:test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
     try {
       // The first request has claimed the key (its first step) and not yet queued its job: held here, as a
       // busy Redis or gateway holds it, so the repeat surely comes in between.
@@ -84,9 +87,17 @@ describe('Idempotency-Key on POST /v1/jobs under concurrent submits', () => {
       const repeat = submit(idempotencyKey, text, 0);
       await new Promise((resolve) => setTimeout(resolve, 300));
       // Then it queues the job, as the gateway does.
-      const jobs = new AsyncJobs(redis, new LlmJobProducer(redis, prefix), { prefix, attempts: 1, retentionMs: 60_000, isKnownProvider: (name) => name === 'mock' });
+      const jobs = new AsyncJobs(redis, new LlmJobProducer(redis, prefix), {
+        prefix,
+        attempts: 1,
+        retentionMs: 60_000,
+        isKnownProvider: (name) => name === 'mock',
+      });
       const route = { publicModel: 'mock-echo', provider: 'mock', model: 'echo' };
-      await jobs.submit(asyncJobFrom(parseAsyncJobRequest(bodyOf(text)), { jobId, requestId: jobId, route, caller: { keyId: 'test-key', tenant: 'acme' } }), () => '');
+      await jobs.submit(
+        asyncJobFrom(parseAsyncJobRequest(bodyOf(text)), { jobId, requestId: jobId, route, caller: { keyId: 'test-key', tenant: 'acme' } }),
+        () => '',
+      );
       const answer = await repeat;
       expect(answer.status).toBe(202);
       expect(answer.body.id).toBe(jobId);

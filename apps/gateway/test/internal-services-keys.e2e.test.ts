@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectClient } from '@switchyard/client';
-import { createRedis } from '@switchyard/queue';
-import type { RunningWorker } from '@switchyard/queue';
-import { startLlmWorker } from '@switchyard/worker';
 import { createLogger } from '@switchyard/observability';
+import type { RunningWorker } from '@switchyard/queue';
+import { createRedis } from '@switchyard/queue';
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
+import { startLlmWorker } from '@switchyard/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../src/start-gateway';
 

@@ -1,6 +1,6 @@
 import { llmQueueKey } from '@switchyard/contracts';
-import { createRedis } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
+import { createRedis } from '@switchyard/queue';
 import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform-harness';
@@ -49,7 +49,10 @@ describe('priorities on a busy provider queue', () => {
     await submit('async 2');
     // An interactive caller waits for its answer while all of that is queued.
     const interactive = postChat(platform, JSON.stringify({ model: 'mock-echo', messages: [{ role: 'user', content: 'interactive' }] }));
-    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
+    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      name: 'switchyard:test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
     // Every job, the interactive one too, is on the queue (waiting or prioritised) before a worker starts.
     const queue = llmQueueKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', 'mock');
     await vi.waitFor(async () => expect((await redis.llen(`${queue}:wait`)) + (await redis.zcard(`${queue}:prioritized`))).toBe(11), { timeout: 10_000 });
@@ -60,6 +63,18 @@ describe('priorities on a busy provider queue', () => {
     await expect.poll(() => upstreamOrder().length, { timeout: 20_000, interval: 50 }).toBe(11);
     // The interactive caller first; then async jobs by priority (1 first, 500 when none is given, 1000 last),
     // in submission order within one; the batch lines last, though they were queued first.
-    expect(upstreamOrder()).toStrictEqual(['interactive', 'urgent', 'async 0', 'async 1', 'async 2', 'behind', 'batch 0', 'batch 1', 'batch 2', 'batch 3', 'batch 4']);
+    expect(upstreamOrder()).toStrictEqual([
+      'interactive',
+      'urgent',
+      'async 0',
+      'async 1',
+      'async 2',
+      'behind',
+      'batch 0',
+      'batch 1',
+      'batch 2',
+      'batch 3',
+      'batch 4',
+    ]);
   }, 60_000);
 });

@@ -42,7 +42,8 @@ describe('async jobs report through signed webhooks', () => {
     return (await response.json()) as AsyncJobView;
   }
 
-  const api = (method: string, path: string, key = TEST_API_KEY) => fetch(`${platform.gateway.url}${path}`, { method, headers: { authorization: `Bearer ${key}` } });
+  const api = (method: string, path: string, key = TEST_API_KEY) =>
+    fetch(`${platform.gateway.url}${path}`, { method, headers: { authorization: `Bearer ${key}` } });
 
   it('delivers job.succeeded, signed so that a Standard Webhooks verifier accepts it', async () => {
     const job = await submit({ webhook: { url: `${receiver.base}/done` } });
@@ -85,7 +86,12 @@ describe('async jobs report through signed webhooks', () => {
   it('dead-letters an event whose receiver never succeeds; its tenant can list and redeliver it, no other tenant can', async () => {
     const job = await submit({ webhook: { url: `${receiver.base}/down` } });
     const eventId = `evt_${job.id}_succeeded`;
-    type DeadLetterList = { object: string; data: { eventId: string; jobId: string; attempts: number; lastError: string }[]; has_more: boolean; next_cursor: string | null };
+    type DeadLetterList = {
+      object: string;
+      data: { eventId: string; jobId: string; attempts: number; lastError: string }[];
+      has_more: boolean;
+      next_cursor: string | null;
+    };
     let deadLetters: DeadLetterList = { object: 'list', data: [], has_more: false, next_cursor: null };
     await expect
       .poll(

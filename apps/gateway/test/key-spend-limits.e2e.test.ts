@@ -5,7 +5,6 @@ import { type Platform, startPlatform } from './platform-harness';
 
 const ADMIN_KEY = 'sk-admin-switchyard-test-0000000002';
 
-
 describe('per-key token limits and budgets', () => {
   let platform: Platform;
   const tenant = `s${Date.now().toString(36)}`;
@@ -116,10 +115,13 @@ describe('per-key token limits and budgets', () => {
       expect(charged).toBeGreaterThan(50);
       // Given back a few milliseconds later: once it is, a hit sees only the first request's real use and its own charge.
       await expect
-        .poll(async () => {
-          const later = await post('/chat/completions', key, body);
-          return [later.headers.get('x-switchyard-cache'), Number(later.headers.get('x-ratelimit-remaining-tokens'))];
-        }, { timeout: 10_000, interval: 20 })
+        .poll(
+          async () => {
+            const later = await post('/chat/completions', key, body);
+            return [later.headers.get('x-switchyard-cache'), Number(later.headers.get('x-ratelimit-remaining-tokens'))];
+          },
+          { timeout: 10_000, interval: 20 },
+        )
         .toStrictEqual(['hit', 100_000 - firstUsed - charged]);
     });
   });

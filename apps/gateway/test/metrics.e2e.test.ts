@@ -50,7 +50,9 @@ describe("/metrics: the provider queues' state, read on scrape", () => {
     const expected = { waiting: 0, prioritized: 3, active: 0, delayed: 3, failed: 0 };
     await expect.poll(() => queueGauges('fragile'), { timeout: 5000 }).toStrictEqual(expected);
     const bullmq = await fragile.getJobCounts('wait', 'prioritized', 'active', 'delayed', 'failed');
-    expect({ waiting: bullmq.wait, prioritized: bullmq.prioritized, active: bullmq.active, delayed: bullmq.delayed, failed: bullmq.failed }).toStrictEqual(expected);
+    expect({ waiting: bullmq.wait, prioritized: bullmq.prioritized, active: bullmq.active, delayed: bullmq.delayed, failed: bullmq.failed }).toStrictEqual(
+      expected,
+    );
     // The sync request that failed is kept in its queue's failed set.
     await expect.poll(async () => (await queueGauges('mock')).failed, { timeout: 5000 }).toBe(1);
 
@@ -132,7 +134,8 @@ describe('/metrics: jobs credited to the provider that answered, and the workers
       .poll(
         async () => {
           const after = await Scrape.of(workerMetrics);
-          const delta = (name: string, labels: Record<string, string>, read: 'value' | 'count' = 'value') => after[read](name, labels) - before[read](name, labels);
+          const delta = (name: string, labels: Record<string, string>, read: 'value' | 'count' = 'value') =>
+            after[read](name, labels) - before[read](name, labels);
           return {
             mockSucceeded: delta('switchyard_worker_jobs_total', { provider: 'mock', outcome: 'succeeded' }),
             mockFailed: delta('switchyard_worker_jobs_total', { provider: 'mock', outcome: 'failed' }),

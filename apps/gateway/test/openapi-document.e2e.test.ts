@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileErrors, dereference, validate } from '@readme/openapi-parser';
-import { toFile } from 'openai';
 import { Ajv2020 } from 'ajv/dist/2020';
+import { toFile } from 'openai';
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,9 +77,13 @@ describe('the OpenAPI document at /docs/json', () => {
 
   it('describes the error body once, in components, and every error answer refers to it', () => {
     expect(document.components.schemas.Error).toMatchObject({ required: ['error'], properties: { error: { required: ['message', 'type', 'param', 'code'] } } });
-    const errorAnswers = Object.values(document.paths).flatMap((item) =>
-      METHODS.flatMap((method) => Object.entries(((item[method] as { responses?: Record<string, unknown> } | undefined)?.responses ?? {}) as Record<string, unknown>)),
-    ).filter(([status]) => Number(status) >= 400);
+    const errorAnswers = Object.values(document.paths)
+      .flatMap((item) =>
+        METHODS.flatMap((method) =>
+          Object.entries(((item[method] as { responses?: Record<string, unknown> } | undefined)?.responses ?? {}) as Record<string, unknown>),
+        ),
+      )
+      .filter(([status]) => Number(status) >= 400);
     const inlined = errorAnswers.filter(([, answer]) => JSON.stringify(answer) !== JSON.stringify({ $ref: '#/components/responses/Error' }));
     // /readyz's 503 is its own "not ready" answer, not an error body.
     expect(inlined.map(([status, answer]) => `${status} ${JSON.stringify(answer)}`)).toEqual(['503 {"description":"Not ready"}']);
@@ -99,12 +103,28 @@ describe('the OpenAPI document at /docs/json', () => {
       const schema = operation.responses[String(response.status)]?.content?.['application/json']?.schema;
       if (schema === undefined) return `${method} ${path}: ${response.status} is not described`;
       const check = ajv.compile(schema);
-      return check(await response.json()) ? `${method} ${path}: ${response.status} fits` : `${method} ${path}: ${response.status} ${ajv.errorsText(check.errors)}`;
+      return check(await response.json())
+        ? `${method} ${path}: ${response.status} fits`
+        : `${method} ${path}: ${response.status} ${ajv.errorsText(check.errors)}`;
     };
     const chat = { model: 'mock-echo', messages: [{ role: 'user', content: 'fit me' }] };
-    const accepted = await fetch(`${platform.gateway.url}/v1/jobs`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(chat) });
+    const accepted = await fetch(`${platform.gateway.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(chat),
+    });
     const jobId = ((await accepted.json()) as { id: string }).id;
-    await expect.poll(async () => ((await (await fetch(`${platform.gateway.url}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as { status: string }).status, { timeout: 10_000 }).toBe('succeeded');
+    await expect
+      .poll(
+        async () =>
+          (
+            (await (await fetch(`${platform.gateway.url}/v1/jobs/${jobId}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as {
+              status: string;
+            }
+          ).status,
+        { timeout: 10_000 },
+      )
+      .toBe('succeeded');
     // A file and a batch of it (one good line, one bad: the batch's errors are described too).
     const line = JSON.stringify({ custom_id: 'fit-1', method: 'POST', url: '/v1/chat/completions', body: chat });
     const file = await platform.client.files.create({ file: await toFile(Buffer.from(`${line}\n{"custom_id":"fit-2"}\n`), 'fit.jsonl'), purpose: 'batch' });

@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deploymentKeyPattern } from '@switchyard/contracts';
-import { createRedis } from '@switchyard/queue';
+import { createDataSource, type LlmRequestRecord, UsageRepository } from '@switchyard/database';
 import type { Logger } from '@switchyard/observability';
 import { createLogger } from '@switchyard/observability';
+import { createRedis } from '@switchyard/queue';
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
-import { createDataSource, type LlmRequestRecord, UsageRepository } from '@switchyard/database';
 import { type RunningWorker, startWorkerCloud } from '@switchyard/worker-cloud';
 import { startWorkerLocal } from '@switchyard/worker-local';
 import OpenAI from 'openai';
@@ -25,11 +25,11 @@ const TEST_MODELS: Record<string, string> = {
   'mock-echo': 'echo',
   'fails-500': 'echo@status=500',
   'bad-upstream-key': 'echo@status=401',
-  'hangs': 'echo@hang',
-  'malformed': 'echo@malformed',
-  'slow': 'echo@latency=600',
+  hangs: 'echo@hang',
+  malformed: 'echo@malformed',
+  slow: 'echo@latency=600',
   'very-slow': 'echo@latency=3000',
-  'stalls': 'echo@latency=30000',
+  stalls: 'echo@latency=30000',
   'slow-stream': 'echo@tps=20',
   'breaks-stream': 'echo@break_after=2',
   // Priced like `mock-echo`, slow enough for a client to cut it mid-way. Prices and cache entries follow the
@@ -72,7 +72,14 @@ const CHAIN_MODELS: { name: string; provider: string; model: string; fallbacks?:
   { name: 'spread-echo', provider: 'backup', model: 'echo' },
 ];
 
-function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: number, fragileLimits: string | undefined, upstreamTimeoutMs: number, gateway: Record<string, number> = {}): string {
+function writeConfig(
+  mockUrl: string,
+  fragileUrl: string,
+  requestTimeoutMs: number,
+  fragileLimits: string | undefined,
+  upstreamTimeoutMs: number,
+  gateway: Record<string, number> = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
   const models = [
@@ -81,7 +88,8 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
       (m) => `  - name: ${m.name}\n    provider: ${m.provider}\n    model: "${m.model}"${m.fallbacks ? `\n    fallbacks: [${m.fallbacks.join(', ')}]` : ''}`,
     ),
   ].join('\n');
-  const provider = (name: string) => `  ${name}:\n    kind: openai-compatible\n    baseUrl: ${mockUrl}/v1\n    requiresKey: false\n    timeoutMs: ${upstreamTimeoutMs}\n`;
+  const provider = (name: string) =>
+    `  ${name}:\n    kind: openai-compatible\n    baseUrl: ${mockUrl}/v1\n    requiresKey: false\n    timeoutMs: ${upstreamTimeoutMs}\n`;
   writeFileSync(
     path,
     `providers:\n${provider('mock')}${provider('backup')}` +
@@ -92,7 +100,9 @@ function writeConfig(mockUrl: string, fragileUrl: string, requestTimeoutMs: numb
       '  asleep:\n    kind: llamacpp\n    baseUrl: http://127.0.0.1:1\n    requiresKey: false\n    timeoutMs: 1000\n' +
       `models:\n${models}\n` +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n    - id: other-key\n      key: ${OTHER_TENANT_KEY}\n      tenant: globex\n` +
-      `gateway:\n${Object.entries({ requestTimeoutMs, maxBodyBytes: 65536, streamHeartbeatMs: 250, ...gateway }).map(([name, value]) => `  ${name}: ${value}\n`).join('')}`,
+      `gateway:\n${Object.entries({ requestTimeoutMs, maxBodyBytes: 65536, streamHeartbeatMs: 250, ...gateway })
+        .map(([name, value]) => `  ${name}: ${value}\n`)
+        .join('')}`,
   );
   return path;
 }
@@ -121,7 +131,14 @@ export interface Platform {
  * `logger`: the gateway's, for tests that read what it logged.
  */
 export async function startPlatform(
-  options: { worker?: boolean; requestTimeoutMs?: number; upstreamTimeoutMs?: number; env?: NodeJS.ProcessEnv; gateway?: Record<string, number>; logger?: Logger } = {},
+  options: {
+    worker?: boolean;
+    requestTimeoutMs?: number;
+    upstreamTimeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    gateway?: Record<string, number>;
+    logger?: Logger;
+  } = {},
 ): Promise<Platform> {
   const mock = await startMockUpstream();
   const fragile = await startMockUpstream();
@@ -129,7 +146,14 @@ export async function startPlatform(
   const prefix = options.env?.SWITCHYARD_KEY_PREFIX ?? `sytest-${randomUUID().slice(0, 8)}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    SWITCHYARD_CONFIG: writeConfig(mock.url, fragile.url, options.requestTimeoutMs ?? 10_000, options.env?.FRAGILE_LIMITS, options.upstreamTimeoutMs ?? 5000, options.gateway),
+    SWITCHYARD_CONFIG: writeConfig(
+      mock.url,
+      fragile.url,
+      options.requestTimeoutMs ?? 10_000,
+      options.env?.FRAGILE_LIMITS,
+      options.upstreamTimeoutMs ?? 5000,
+      options.gateway,
+    ),
     SWITCHYARD_KEY_PREFIX: prefix,
     HOST: '127.0.0.1',
     PORT: '0',
@@ -179,7 +203,10 @@ export async function startPlatform(
       await mock.close();
       await fragile.close();
       await dataSource.destroy();
-      const redis = createRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test-cleanup', logger: createLogger({ service: 'test', level: 'silent' }) });
+      const redis = createRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+        name: 'switchyard:test-cleanup',
+        logger: createLogger({ service: 'test', level: 'silent' }),
+      });
       const keys = await redis.keys(deploymentKeyPattern(prefix));
       if (keys.length > 0) await redis.del(...keys);
       await redis.quit();

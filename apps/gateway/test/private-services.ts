@@ -29,9 +29,13 @@ async function listening(port: number, what: string): Promise<void> {
 
 /** A Redis of the test's own, with the persistence the deployment files set (AOF, fsync every second). */
 export async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--dir', dir], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--dir', dir],
+    {
+      stdio: 'ignore',
+    },
+  );
   await listening(port, 'redis-server');
   return child;
 }

@@ -26,7 +26,9 @@ describe('a 429 with Retry-After', () => {
     platform.fragile.setDefaultBehaviour({});
     // Wait until the worker has read the 429 and paused the queue (BullMQ keeps the pause in Redis).
     const redis = new Redis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    await expect.poll(() => redis.pttl(`${llmQueueKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', 'fragile')}:limiter`), { timeout: 3000, interval: 5 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => redis.pttl(`${llmQueueKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', 'fragile')}:limiter`), { timeout: 3000, interval: 5 })
+      .toBeGreaterThan(0);
     redis.disconnect();
     const second = postChat(platform, ask('fragile-echo', 'second'));
 

@@ -40,7 +40,9 @@ describe('/readyz says whether Redis and PostgreSQL answer', () => {
     const exited = new Promise((resolve) => redis.once('exit', resolve));
     redis.kill('SIGKILL');
     await exited;
-    await expect.poll(ready, { timeout: 15_000, interval: 200 }).toStrictEqual({ status: 503, body: { status: 'not_ready', checks: { redis: 'unreachable', postgres: 'ok' } } });
+    await expect
+      .poll(ready, { timeout: 15_000, interval: 200 })
+      .toStrictEqual({ status: 503, body: { status: 'not_ready', checks: { redis: 'unreachable', postgres: 'ok' } } });
     // Alive all the same: an orchestrator restarts on /healthz, and a restart would not bring Redis back.
     expect((await probe('/healthz')).status).toBe(200);
     redis = await startRedis(redisPort, dir);
@@ -49,7 +51,9 @@ describe('/readyz says whether Redis and PostgreSQL answer', () => {
 
   it('answers 503 naming PostgreSQL while it is down, and 200 again once it is back', async () => {
     postgres.stop();
-    await expect.poll(ready, { timeout: 15_000, interval: 200 }).toStrictEqual({ status: 503, body: { status: 'not_ready', checks: { redis: 'ok', postgres: 'unreachable' } } });
+    await expect
+      .poll(ready, { timeout: 15_000, interval: 200 })
+      .toStrictEqual({ status: 503, body: { status: 'not_ready', checks: { redis: 'ok', postgres: 'unreachable' } } });
     expect((await probe('/healthz')).status).toBe(200);
     await postgres.start();
     await expect.poll(async () => (await ready()).status, { timeout: 20_000, interval: 200 }).toBe(200);

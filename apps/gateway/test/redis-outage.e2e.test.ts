@@ -105,7 +105,9 @@ describe('a Redis outage', () => {
 
     // The direct client's callers are not kept waiting either.
     const started = performance.now();
-    await expect(client.enqueue({ model: 'mock-echo', messages: [{ role: 'user', content: 'direct, while redis is down' }] })).rejects.toMatchObject({ code: 'service_unavailable' });
+    await expect(client.enqueue({ model: 'mock-echo', messages: [{ role: 'user', content: 'direct, while redis is down' }] })).rejects.toMatchObject({
+      code: 'service_unavailable',
+    });
     expect(performance.now() - started).toBeLessThan(FAIL_FAST_MS);
 
     // Every connection's errors reach the log as JSON lines, not ioredis's or BullMQ's stack traces.
@@ -115,7 +117,13 @@ describe('a Redis outage', () => {
     await redis.restart();
     await expect.poll(async () => (await post(url, '/v1/jobs')).status, { timeout: 20_000, interval: 200 }).toBe(202);
     await expect.poll(async () => (await post(url, '/v1/chat/completions')).status, { timeout: 20_000, interval: 200 }).toBe(200);
-    await expect.poll(async () => (await client.enqueue({ model: 'mock-echo', messages: [{ role: 'user', content: 'direct, redis is back' }] }).catch(() => undefined))?.status, { timeout: 20_000, interval: 200 }).toBe('queued');
+    await expect
+      .poll(
+        async () =>
+          (await client.enqueue({ model: 'mock-echo', messages: [{ role: 'user', content: 'direct, redis is back' }] }).catch(() => undefined))?.status,
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe('queued');
 
     for (const app of [gateway, worker]) {
       expect(app.output()).not.toContain('Unhandled error event');

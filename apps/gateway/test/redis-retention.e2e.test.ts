@@ -1,6 +1,6 @@
 import { asyncJobIndexKey, deploymentKeyPattern } from '@switchyard/contracts';
-import { createRedis, type Redis } from '@switchyard/queue';
 import { createLogger } from '@switchyard/observability';
+import { createRedis, type Redis } from '@switchyard/queue';
 import { startWebhookReceiver, type WebhookReceiver } from '@switchyard/testing';
 import { type RunningWebhookDispatcher, startWebhookDispatcher } from '@switchyard/webhook-dispatcher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,7 +45,10 @@ describe("Redis's size under steady async traffic with webhooks", () => {
       WEBHOOK_ALLOWLIST: '127.0.0.1',
       WEBHOOK_KEEP_DELIVERED_MS: String(RETENTION_MS),
     });
-    redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
+    redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      name: 'switchyard:test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
   });
 
   afterAll(async () => {

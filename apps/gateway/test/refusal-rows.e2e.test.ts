@@ -47,7 +47,10 @@ describe('requests refused by a key limit or the body size', () => {
   /** The key's rejected rows (written off the request path: waited for). */
   async function rejectedRows(keyId: string, count: number): Promise<{ status: string; errorCode: string; jobId: string }[]> {
     const read = async () =>
-      (await database.query('SELECT status, error_code AS "errorCode", job_id AS "jobId" FROM llm_requests WHERE key_id = $1 AND status = $2', [keyId, 'rejected'])) as {
+      (await database.query('SELECT status, error_code AS "errorCode", job_id AS "jobId" FROM llm_requests WHERE key_id = $1 AND status = $2', [
+        keyId,
+        'rejected',
+      ])) as {
         status: string;
         errorCode: string;
         jobId: string;
@@ -71,7 +74,10 @@ describe('requests refused by a key limit or the body size', () => {
     await freshMinute(10_000);
     const { id, sdk } = await keyWith({ tokensPerMinute: 500 });
     // `slow` answers after 600 ms: both are let in (or not) before the first is settled.
-    const outcomes = await Promise.allSettled([sdk.chat.completions.create(ask('one', { max_tokens: 300 })), sdk.chat.completions.create(ask('two', { max_tokens: 300 }))]);
+    const outcomes = await Promise.allSettled([
+      sdk.chat.completions.create(ask('one', { max_tokens: 300 })),
+      sdk.chat.completions.create(ask('two', { max_tokens: 300 })),
+    ]);
     const refused = outcomes.filter((outcome) => outcome.status === 'rejected');
     expect(refused).toHaveLength(1);
     expect((refused[0] as PromiseRejectedResult).reason).toBeInstanceOf(OpenAI.RateLimitError);

@@ -16,7 +16,12 @@ describe('the response cache', () => {
 
   async function ask(body: Record<string, unknown>, headers: Record<string, string> = {}) {
     const response = await postChat(platform, JSON.stringify({ model: 'mock-echo', ...body }), headers);
-    return { status: response.status, cache: response.headers.get('x-switchyard-cache'), jobId: response.headers.get('x-switchyard-job-id') ?? '', text: await response.text() };
+    return {
+      status: response.status,
+      cache: response.headers.get('x-switchyard-cache'),
+      jobId: response.headers.get('x-switchyard-job-id') ?? '',
+      text: await response.text(),
+    };
   }
 
   it('answers a repeated deterministic request from the cache, identically, without reaching the provider', async () => {
@@ -58,14 +63,14 @@ describe('the response cache', () => {
     expect(upstreamCalls('never cached')).toBe(5);
   });
 
-  it("caches every request of a model set to `cache: always`, repeatable or not", async () => {
+  it('caches every request of a model set to `cache: always`, repeatable or not', async () => {
     const body = { model: 'always-cached', temperature: 0.9, messages: [{ role: 'user', content: 'always from the cache' }] };
     expect((await ask(body)).cache).toBe('miss');
     await expect.poll(async () => (await ask(body)).cache, { timeout: 2000 }).toBe('hit');
     expect(upstreamCalls('always from the cache')).toBe(1);
   });
 
-  it("never caches a model set to `cache: never`, even a repeatable request", async () => {
+  it('never caches a model set to `cache: never`, even a repeatable request', async () => {
     const body = { model: 'never-cached', temperature: 0, seed: 1, messages: [{ role: 'user', content: 'never from the cache' }] };
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push((await ask(body)).cache);

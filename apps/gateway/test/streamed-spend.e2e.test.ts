@@ -1,7 +1,7 @@
-import { type KeyLimitCounter, keyLimitKey } from '@switchyard/contracts';
-import { createRedis, type Redis } from '@switchyard/queue';
 import { toNanoUsd } from '@switchyard/admission';
+import { type KeyLimitCounter, keyLimitKey } from '@switchyard/contracts';
 import { createLogger } from '@switchyard/observability';
+import { createRedis, type Redis } from '@switchyard/queue';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inOneClockMinute } from './clock-minute';
@@ -17,7 +17,10 @@ describe('streamed requests settle a key’s token and dollar windows exactly', 
 
   beforeAll(async () => {
     platform = await startPlatform({ env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY } });
-    redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
+    redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      name: 'switchyard:test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
     await fetch(`${platform.gateway.url}/admin/tenants`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },

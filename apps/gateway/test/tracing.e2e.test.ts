@@ -30,7 +30,13 @@ describe('one trace from the caller through the queue to the worker', () => {
     const response = await postChat(platform, JSON.stringify(message('trace me')), { traceparent: traceparent(traceId) });
     expect(response.status).toBe(200);
     await expect
-      .poll(() => spansOf(traceId).map((span) => span.name).sort(), { timeout: 2000 })
+      .poll(
+        () =>
+          spansOf(traceId)
+            .map((span) => span.name)
+            .sort(),
+        { timeout: 2000 },
+      )
       .toStrictEqual(['POST /v1/chat/completions', 'chat.completion']);
     const job = named(traceId, 'chat.completion')[0];
     expect(job?.attributes).toMatchObject({ 'gen_ai.system': 'mock', 'gen_ai.request.model': 'echo' });
@@ -45,7 +51,15 @@ describe('one trace from the caller through the queue to the worker', () => {
     });
     expect(response.status).toBe(202);
     const { id } = (await response.json()) as { id: string };
-    await expect.poll(() => spansOf(traceId).map((span) => span.name).sort(), { timeout: 5000 }).toStrictEqual(['POST /v1/jobs', 'chat.completion']);
+    await expect
+      .poll(
+        () =>
+          spansOf(traceId)
+            .map((span) => span.name)
+            .sort(),
+        { timeout: 5000 },
+      )
+      .toStrictEqual(['POST /v1/jobs', 'chat.completion']);
     const [gateway] = named(traceId, 'POST /v1/jobs');
     const [worker] = named(traceId, 'chat.completion');
     expect(gateway?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
@@ -56,7 +70,9 @@ describe('one trace from the caller through the queue to the worker', () => {
 
   it('traces a batch: every line runs in a worker span whose parent is the span of the request that created the batch', async () => {
     const traceId = newTraceId();
-    const lines = ['a', 'b'].map((customId) => JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: message(`line ${customId}`) }));
+    const lines = ['a', 'b'].map((customId) =>
+      JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: message(`line ${customId}`) }),
+    );
     const file = await platform.client.files.create({ file: await toFile(Buffer.from(`${lines.join('\n')}\n`), 'requests.jsonl'), purpose: 'batch' });
     const created = await fetch(`${platform.gateway.url}/v1/batches`, {
       method: 'POST',
@@ -102,7 +118,8 @@ describe('one trace from the caller through the queue to the worker', () => {
       const before = new Set(exporter.getFinishedSpans().map((span) => span.spanContext().spanId));
       const jobs = await client.enqueueBulk([message('bulk one'), message('bulk two')]);
       const ids = new Set(jobs.map((job) => job.id));
-      const workers = () => exporter.getFinishedSpans().filter((span) => span.name === 'chat.completion' && ids.has(String(span.attributes['switchyard.job_id'])));
+      const workers = () =>
+        exporter.getFinishedSpans().filter((span) => span.name === 'chat.completion' && ids.has(String(span.attributes['switchyard.job_id'])));
       await expect.poll(() => workers().length, { timeout: 5000 }).toBe(2);
       const enqueue = exporter.getFinishedSpans().find((span) => span.name === 'switchyard.enqueue' && !before.has(span.spanContext().spanId));
       expect(enqueue?.parentSpanContext).toBeUndefined();

@@ -47,7 +47,7 @@ describe('upstream failures become typed errors', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'upstream_rate_limited', type: 'rate_limit_error' } });
   });
 
-  it('answers 504 naming the job id when the caller\'s timeout passes first', async () => {
+  it("answers 504 naming the job id when the caller's timeout passes first", async () => {
     const started = Date.now();
     const response = await postChat(platform, ask('slow'), { 'x-switchyard-timeout-ms': '300' });
     // A 504 rather than the answer the job gives at 600 ms; the bound only catches a hang on a busy machine.
@@ -63,9 +63,7 @@ describe('upstream failures become typed errors', () => {
   });
 
   it('survives a burst of requests whose timeout passes before the job is even queued', async () => {
-    const responses = await Promise.all(
-      Array.from({ length: 300 }, () => postChat(platform, ask('mock-echo'), { 'x-switchyard-timeout-ms': '1' })),
-    );
+    const responses = await Promise.all(Array.from({ length: 300 }, () => postChat(platform, ask('mock-echo'), { 'x-switchyard-timeout-ms': '1' })));
     expect(new Set(responses.map((response) => response.status))).toStrictEqual(new Set([504]));
     const alive = await fetch(`${platform.gateway.url}/healthz`);
     expect(alive.status).toBe(200);

@@ -1,12 +1,11 @@
 import { responseCacheKey } from '@switchyard/contracts';
-import { createRedis } from '@switchyard/queue';
-import { createLogger } from '@switchyard/observability';
 import { createDataSource, type UsageTotals } from '@switchyard/database';
+import { createLogger } from '@switchyard/observability';
+import { createRedis } from '@switchyard/queue';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 
 const ADMIN_KEY = 'sk-admin-switchyard-usage-00000001';
-
 
 describe('the usage API', () => {
   let platform: Platform;
@@ -18,7 +17,11 @@ describe('the usage API', () => {
   beforeAll(async () => {
     platform = await startPlatform({ env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY } });
     const admin = (path: string, body: unknown) =>
-      fetch(`${platform.gateway.url}/admin${path}`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${platform.gateway.url}/admin${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     await admin('/tenants', { id: tenant, name: 'Usage test' });
     ({ key, id: keyId } = (await (await admin(`/tenants/${tenant}/keys`, { name: 'dashboard' })).json()) as { key: string; id: string });
     // A fresh tenant's traffic: five answers, one cache hit, one failure, one refusal.
@@ -31,8 +34,13 @@ describe('the usage API', () => {
     for (let i = 0; i < 4; i++) await chat({ user: i % 2 === 0 ? 'alice' : 'bob', messages: [{ role: 'user', content: `request ${i}` }] });
     await chat({ temperature: 0 });
     // The answer is cached just after it is sent: wait for the entry, so the repeat is a hit.
-    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'switchyard:test', logger: createLogger({ service: 'test', level: 'silent' }) });
-    await vi.waitFor(async () => expect((await redis.keys(responseCacheKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', '*'))).length).toBeGreaterThan(0), { timeout: 5000 });
+    const redis = createRedis(platform.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      name: 'switchyard:test',
+      logger: createLogger({ service: 'test', level: 'silent' }),
+    });
+    await vi.waitFor(async () => expect((await redis.keys(responseCacheKey(platform.env.SWITCHYARD_KEY_PREFIX ?? '', '*'))).length).toBeGreaterThan(0), {
+      timeout: 5000,
+    });
     await redis.quit();
     await chat({ temperature: 0 });
     await chat({ model: 'fails-500' });
@@ -53,7 +61,10 @@ describe('the usage API', () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = (await get(`/v1/requests?limit=3${cursor === null ? '' : `&cursor=${cursor}`}`)).body as { data: { id: string }[]; next_cursor: string | null };
+      const page = (await get(`/v1/requests?limit=3${cursor === null ? '' : `&cursor=${cursor}`}`)).body as {
+        data: { id: string }[];
+        next_cursor: string | null;
+      };
       ids.push(...page.data.map((row) => row.id));
       cursor = page.next_cursor;
     } while (cursor !== null);
@@ -79,7 +90,9 @@ describe('the usage API', () => {
       [tenant],
     )) as Partial<UsageTotals>[];
     await database.destroy();
-    expect(usage.data.map(({ group, requests, total_tokens, cost_usd, cache_hit_rate }) => ({ group, requests, total_tokens, cost_usd, cache_hit_rate }))).toStrictEqual(expected);
+    expect(
+      usage.data.map(({ group, requests, total_tokens, cost_usd, cache_hit_rate }) => ({ group, requests, total_tokens, cost_usd, cache_hit_rate })),
+    ).toStrictEqual(expected);
     const echo = usage.data.find((row) => row.group === 'mock-echo');
     expect(echo).toMatchObject({ requests: 6, error_rate: 0 });
     expect(echo?.cache_hit_rate).toBeCloseTo(1 / 6);

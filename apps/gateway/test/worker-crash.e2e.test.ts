@@ -130,7 +130,10 @@ describe('a worker killed mid-job, with the default lock and stalled-check setti
     expect(await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '')).toMatchObject({ status: 'succeeded', attempts: 2 });
 
     const view = async () =>
-      (await (await fetch(`${platform.gateway.url}/v1/jobs/${asyncId}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as { status: string; attempts: number };
+      (await (await fetch(`${platform.gateway.url}/v1/jobs/${asyncId}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as {
+        status: string;
+        attempts: number;
+      };
     await expect.poll(async () => (await view()).status, { timeout: 15_000, interval: 100 }).toBe('succeeded');
     expect((await view()).attempts).toBe(2);
     expect(await platform.usageRow(asyncId)).toMatchObject({ status: 'succeeded', attempts: 2 });

@@ -48,7 +48,10 @@ describe('usage rows of a worker killed under load', () => {
     const rows = async () =>
       Number(((await database.query('SELECT count(*)::int AS n FROM llm_requests WHERE job_id = ANY($1)', [answered])) as { n: number }[])[0]?.n);
     // The killed worker's unwritten rows are in Redis; a live flusher takes them over once they sit idle.
-    await expect.poll(rows, { timeout: 30_000, interval: 250 }).toBe(answered.length).catch(() => undefined);
+    await expect
+      .poll(rows, { timeout: 30_000, interval: 250 })
+      .toBe(answered.length)
+      .catch(() => undefined);
     console.log(`worker killed under load: ${JSON.stringify({ sent, answered: answered.length, failed, rows: await rows() })}`);
     expect(answered.length + failed).toBe(REQUESTS);
     expect(await rows()).toBe(answered.length);

@@ -29,11 +29,14 @@ describe('local model servers through worker-local', () => {
   it("lists what the local server has, and routes '<provider>/<model>' to it without a routing entry", async () => {
     const ids: string[] = [];
     await expect
-      .poll(async () => {
-        ids.length = 0;
-        for await (const model of platform.client.models.list()) ids.push(model.id);
-        return ids;
-      }, { timeout: 3000 })
+      .poll(
+        async () => {
+          ids.length = 0;
+          for await (const model of platform.client.models.list()) ids.push(model.id);
+          return ids;
+        },
+        { timeout: 3000 },
+      )
       .toContain('local/echo:latest');
     const response = await postChat(platform, JSON.stringify({ model: 'local/echo:latest', messages: [{ role: 'user', content: 'direct' }] }));
     expect(response.status).toBe(200);

@@ -32,7 +32,8 @@ describe('WORKER_PROVIDERS: a worker consumes only the provider queues it names'
   }
 
   const statusOf = async (id: string) =>
-    ((await (await fetch(`${platform.gateway.url}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as { status: string }).status;
+    ((await (await fetch(`${platform.gateway.url}/v1/jobs/${id}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as { status: string })
+      .status;
 
   const upstreamCallsSaying = (text: string) => platform.mock.requests.filter((request) => JSON.stringify(request.body).includes(text)).length;
 

@@ -1,1 +1,1 @@
-export { startWebhookDispatcher, type RunningWebhookDispatcher } from './webhook-dispatcher';
+export { type RunningWebhookDispatcher, startWebhookDispatcher } from './webhook-dispatcher';

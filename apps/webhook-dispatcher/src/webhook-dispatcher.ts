@@ -1,10 +1,10 @@
 import { loadPlatformEnv } from '@switchyard/config';
 import { WEBHOOK_QUEUE } from '@switchyard/contracts';
-import { createRedis } from '@switchyard/queue';
-import type { RunningWorker } from '@switchyard/queue';
 import { createLogger, type Logger, type MetricsServer, redactUrl, startMetricsServer } from '@switchyard/observability';
-import { DispatcherMetrics } from './dispatcher-metrics';
+import type { RunningWorker } from '@switchyard/queue';
+import { createRedis } from '@switchyard/queue';
 import { deliverySettingsFromEnv, loadWebhookEnv, WebhookDispatcher } from '@switchyard/webhooks';
+import { DispatcherMetrics } from './dispatcher-metrics';
 
 /**
  * The running dispatcher. `providers` is what runWorkerProcess reads as the
@@ -44,7 +44,13 @@ export async function startWebhookDispatcher(source: NodeJS.ProcessEnv = process
     throw error;
   }
   log.info(
-    { redis: redactUrl(env.REDIS_URL), retryDelaysMs: settings.retry.delaysMs, maxAgeMs: settings.retry.maxAgeMs, allowlisted: webhookEnv.WEBHOOK_ALLOWLIST !== '', metrics: metricsServer?.url },
+    {
+      redis: redactUrl(env.REDIS_URL),
+      retryDelaysMs: settings.retry.delaysMs,
+      maxAgeMs: settings.retry.maxAgeMs,
+      allowlisted: webhookEnv.WEBHOOK_ALLOWLIST !== '',
+      metrics: metricsServer?.url,
+    },
     `${SERVICE} ready`,
   );
 

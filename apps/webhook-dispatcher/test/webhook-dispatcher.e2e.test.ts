@@ -211,7 +211,12 @@ describe('webhook dispatcher', () => {
     await expect
       .poll(async () => {
         const now = count(await Scrape.of(url));
-        return { delivered: now.delivered - start.delivered, dead: now.dead - start.dead, retried: now.retried - start.retried, timed: now.timed - start.timed };
+        return {
+          delivered: now.delivered - start.delivered,
+          dead: now.dead - start.dead,
+          retried: now.retried - start.retried,
+          timed: now.timed - start.timed,
+        };
       })
       .toStrictEqual({ delivered: 1, dead: 1, retried: 0, timed: 2 });
   });

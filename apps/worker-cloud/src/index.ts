@@ -1,1 +1,1 @@
-export { startWorkerCloud, type RunningWorker } from './worker-cloud';
+export { type RunningWorker, startWorkerCloud } from './worker-cloud';

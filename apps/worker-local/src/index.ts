@@ -1,1 +1,1 @@
-export { startWorkerLocal, type RunningWorker } from './worker-local';
+export { type RunningWorker, startWorkerLocal } from './worker-local';

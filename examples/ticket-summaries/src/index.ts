@@ -1,1 +1,1 @@
-export { summarizeTickets, type Summary, type Ticket } from './summarize-tickets';
+export { type Summary, summarizeTickets, type Ticket } from './summarize-tickets';

@@ -10,6 +10,9 @@ import { type ChargeEstimate, toNanoUsd } from './key-limiter';
  * route's price (nothing when it has none).
  */
 export function estimateCharge(request: ChatCompletionRequest, price: Price | undefined): ChargeEstimate {
-  const usage = { prompt_tokens: approximatePromptTokens(request), completion_tokens: (request.max_completion_tokens ?? request.max_tokens ?? 0) * (request.n ?? 1) };
+  const usage = {
+    prompt_tokens: approximatePromptTokens(request),
+    completion_tokens: (request.max_completion_tokens ?? request.max_tokens ?? 0) * (request.n ?? 1),
+  };
   return { tokens: usage.prompt_tokens + usage.completion_tokens, nanoUsd: price === undefined ? 0 : toNanoUsd(costUsd(usage, price)) };
 }

@@ -1,4 +1,4 @@
-export { ResponseCache, type CachedAnswer, type CachePolicy } from './response-cache';
-export { KeyDirectory, type KeyIdentity } from './key-directory';
-export { KeyLimiter, toNanoUsd, type ChargeEstimate, type LimitDecision, type RefusedLimit, type WindowState } from './key-limiter';
 export { estimateCharge } from './charge-estimate';
+export { KeyDirectory, type KeyIdentity } from './key-directory';
+export { type ChargeEstimate, KeyLimiter, type LimitDecision, type RefusedLimit, toNanoUsd, type WindowState } from './key-limiter';
+export { type CachedAnswer, type CachePolicy, ResponseCache } from './response-cache';

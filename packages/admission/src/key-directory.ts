@@ -1,6 +1,6 @@
 import { type CallerIdentity, keysChangedChannel, ServiceUnavailableError } from '@switchyard/contracts';
-import type { Logger } from '@switchyard/observability';
 import { type ApiKeyRecord, type ApiKeyStore, describeDatabaseError, hashApiKey, type KeyLimits } from '@switchyard/database';
+import type { Logger } from '@switchyard/observability';
 import type { Redis } from 'ioredis';
 
 export interface KeyIdentity extends CallerIdentity {
@@ -98,7 +98,10 @@ export class KeyDirectory {
   private databaseDown(error: unknown, entry: CachedKey | undefined, now: number): CachedKey {
     if (this.outageSince === undefined) {
       this.outageSince = now;
-      this.logger.error({ ...describeDatabaseError(error) }, 'API keys cannot be read from PostgreSQL; known keys are served from memory, unknown ones answered 503');
+      this.logger.error(
+        { ...describeDatabaseError(error) },
+        'API keys cannot be read from PostgreSQL; known keys are served from memory, unknown ones answered 503',
+      );
     }
     if (entry?.identity === undefined) throw new ServiceUnavailableError('The API key cannot be checked right now; try again shortly.', { cause: error });
     entry.freshUntil = now + RETRY_MS;

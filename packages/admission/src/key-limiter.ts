@@ -1,7 +1,7 @@
 import { type CallerIdentity, type KeyCharge, type KeyLimitCounter, keyLimitKey } from '@switchyard/contracts';
 import type { KeyLimits } from '@switchyard/database';
-import type { Redis } from 'ioredis';
 import { defineScript, runScript } from '@switchyard/queue';
+import type { Redis } from 'ioredis';
 
 /** A window's state after the request, for OpenAI-style `x-ratelimit-*` headers. */
 export interface WindowState {
@@ -225,7 +225,9 @@ export class KeyLimiter {
     const refunds = this.refunds;
     this.refunds = [];
     const failures: unknown[] = [];
-    await Promise.all(refunds.map(({ keyId, charge }) => this.settle(keyId, charge, { tokens: 0, nanoUsd: 0 }).catch((error: unknown) => failures.push(error))));
+    await Promise.all(
+      refunds.map(({ keyId, charge }) => this.settle(keyId, charge, { tokens: 0, nanoUsd: 0 }).catch((error: unknown) => failures.push(error))),
+    );
     if (failures.length > 0) this.onRefundsFailed(failures[0], failures.length);
   }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type ChatCompletionRequest, type CompletionUsage, type ResolvedRoute, responseCacheKey } from '@switchyard/contracts';
-import type { Redis } from 'ioredis';
 import { defineScript, runScript } from '@switchyard/queue';
+import type { Redis } from 'ioredis';
 
 export type CachePolicy = 'deterministic' | 'always' | 'never';
 
@@ -70,7 +70,9 @@ export class ResponseCache {
 
   keyOf(tenant: string, route: ResolvedRoute, request: ChatCompletionRequest): string {
     const shaping = Object.fromEntries(Object.entries(request).filter(([field]) => field !== 'model' && !NOT_PART_OF_THE_ANSWER.has(field)));
-    const digest = createHash('sha256').update(canonical({ tenant, provider: route.provider, model: route.model, request: shaping })).digest('hex');
+    const digest = createHash('sha256')
+      .update(canonical({ tenant, provider: route.provider, model: route.model, request: shaping }))
+      .digest('hex');
     return responseCacheKey(this.prefix, digest);
   }
 
@@ -79,10 +81,22 @@ export class ResponseCache {
     if (!Array.isArray(entry)) return undefined;
     const [body, provider, model, usage] = entry;
     if (body == null || provider == null || model == null) return undefined;
-    return { body, provider, model, usage: usage == null ? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } : (JSON.parse(usage) as CompletionUsage) };
+    return {
+      body,
+      provider,
+      model,
+      usage: usage == null ? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } : (JSON.parse(usage) as CompletionUsage),
+    };
   }
 
   async store(key: string, answer: CachedAnswer): Promise<void> {
-    await runScript(this.redis, STORE_COMMAND, STORE, 1, [key, answer.body, answer.provider, answer.model, JSON.stringify(answer.usage), String(this.ttlSeconds * 1000)]);
+    await runScript(this.redis, STORE_COMMAND, STORE, 1, [
+      key,
+      answer.body,
+      answer.provider,
+      answer.model,
+      JSON.stringify(answer.usage),
+      String(this.ttlSeconds * 1000),
+    ]);
   }
 }

@@ -1,11 +1,11 @@
+export type { BatchFiles } from './batches/batch-files';
+export { BATCH_PRIORITY } from './batches/batch-line-jobs';
+export { BatchRunner } from './batches/batch-runner';
+export { batchView } from './batches/batch-view';
+export { newAsyncJobId } from './jobs/async-job-id';
+export { asyncJobView, type JobFacts, jobEndedEvent } from './jobs/async-job-view';
 export { AsyncJobs } from './jobs/async-jobs';
 export type { AsyncJobsOptions } from './jobs/async-jobs-options';
-export { newAsyncJobId } from './jobs/async-job-id';
-export { asyncJobFrom, type AsyncJobRouting, type SubmitAsyncJob } from './jobs/submit-async-job';
 export type { AsyncJobPage } from './jobs/job-listing';
 export type { WebhookSink } from './jobs/job-outcome-sinks';
-export { asyncJobView, jobEndedEvent, type JobFacts } from './jobs/async-job-view';
-export { BatchRunner } from './batches/batch-runner';
-export { BATCH_PRIORITY } from './batches/batch-line-jobs';
-export { batchView } from './batches/batch-view';
-export type { BatchFiles } from './batches/batch-files';
+export { type AsyncJobRouting, asyncJobFrom, type SubmitAsyncJob } from './jobs/submit-async-job';

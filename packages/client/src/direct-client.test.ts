@@ -1,12 +1,12 @@
-import { createLogger } from '@switchyard/observability';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRedis } from '@switchyard/queue';
+import { createLogger } from '@switchyard/observability';
 import type { RunningWorker } from '@switchyard/queue';
-import { startLlmWorker } from '@switchyard/worker';
+import { createRedis } from '@switchyard/queue';
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
+import { startLlmWorker } from '@switchyard/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectClient } from './direct-client';
 import type { JobEnded } from './switchyard-client';
@@ -31,7 +31,14 @@ describe(DirectClient.name, () => {
         'models:\n  - name: mock-echo\n    provider: mock\n    model: echo\n  - name: keyed-model\n    provider: keyed\n    model: gpt-x\n' +
         'auth:\n  keys:\n    - id: k\n      key: sk-client-test-0000000000\n',
     );
-    const env = { ...process.env, SWITCHYARD_CONFIG: configPath, SWITCHYARD_KEY_PREFIX: prefix, LOG_LEVEL: 'silent', USAGE_FLUSH_MS: '20', WORKER_CONCURRENCY: '32' };
+    const env = {
+      ...process.env,
+      SWITCHYARD_CONFIG: configPath,
+      SWITCHYARD_KEY_PREFIX: prefix,
+      LOG_LEVEL: 'silent',
+      USAGE_FLUSH_MS: '20',
+      WORKER_CONCURRENCY: '32',
+    };
     worker = await startLlmWorker({ service: 'worker-cloud', kinds: new Set(['openai-compatible']), source: env });
     client = await DirectClient.connect({ redisUrl, prefix, configPath, caller: { keyId: 'billing-service', tenant: 'acme' } });
     other = await DirectClient.connect({ redisUrl, prefix, configPath, caller: { keyId: 'other-service', tenant: 'globex' } });
@@ -76,13 +83,16 @@ describe(DirectClient.name, () => {
   it('checks every request before queueing any: a bad one refuses the batch and names its index', async () => {
     const before = mock.requests.length;
     const bad = { model: 'mock-echo', messages: [] };
-    await expect(client.enqueueBulk([ask('fine'), bad as never])).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('requests[1]') });
+    await expect(client.enqueueBulk([ask('fine'), bad as never])).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('requests[1]'),
+    });
     await expect(client.enqueue({ ...ask('x'), model: 'no-such-model' })).rejects.toMatchObject({ code: 'model_not_found' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(mock.requests.length).toBe(before);
   });
 
-  it("routes to a keyed provider without holding its key (the workers hold it)", async () => {
+  it('routes to a keyed provider without holding its key (the workers hold it)', async () => {
     const view = await client.enqueue({ ...ask('x'), model: 'keyed-model' });
     expect(view.status).toBe('queued');
     expect((await client.cancel(view.id)).status).toBe('cancelled');

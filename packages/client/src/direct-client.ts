@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { AsyncJobs, asyncJobFrom, newAsyncJobId, type SubmitAsyncJob } from '@switchyard/async-jobs';
 import { loadModelRouting, ModelCatalog, type ModelRouting } from '@switchyard/config';
 import {
   type AsyncJobStatus,
@@ -9,10 +10,8 @@ import {
   DEFAULT_KEY_PREFIX,
   parseAsyncJobRequest,
 } from '@switchyard/contracts';
-import { createLogger, type Logger } from '@switchyard/observability';
-import { AsyncJobs, asyncJobFrom, newAsyncJobId, type SubmitAsyncJob } from '@switchyard/async-jobs';
+import { createLogger, injectTraceContext, type Logger, withProducerSpan } from '@switchyard/observability';
 import { createRedis, LlmJobProducer, type Redis, ReplyListener, type ReplyMessage, toJobError } from '@switchyard/queue';
-import { injectTraceContext, withProducerSpan } from '@switchyard/observability';
 import type { EnqueueOptions, JobEnded, JobPage, SwitchyardClient, WaitOptions } from './switchyard-client';
 
 /** The producer span each enqueue opens (a child of the caller's active span, if any). */

@@ -49,7 +49,12 @@ export class HttpClient implements SwitchyardClient {
 
   async enqueue(request: ChatCompletionRequest, options: EnqueueOptions = {}): Promise<AsyncJobView> {
     const { provider, ...jobOptions } = options;
-    const view = await this.call<AsyncJobView>('POST', '/v1/jobs', { ...request, ...jobOptions }, provider === undefined ? {} : { 'x-switchyard-provider': provider });
+    const view = await this.call<AsyncJobView>(
+      'POST',
+      '/v1/jobs',
+      { ...request, ...jobOptions },
+      provider === undefined ? {} : { 'x-switchyard-provider': provider },
+    );
     this.watch(view.id);
     return view;
   }

@@ -1,18 +1,18 @@
 export { ConfigError } from './config-error';
+export { type IntRange, intFromEnv, unsetIfEmpty } from './env-values';
+export { extractApiKey } from './extract-api-key';
 export { interpolateEnv } from './interpolate-env';
 export { loadModelRouting, loadRoutingConfig, parseModelRouting, parseRoutingConfig } from './load-routing-config';
-export { ModelCatalog, type EnabledProvider, type RouteChain } from './model-catalog';
+export { type EnabledProvider, ModelCatalog, type RouteChain } from './model-catalog';
+export { loadPlatformEnv, type PlatformEnv, parseEnv } from './platform-env';
+export { resolveConfigPath } from './resolve-config-path';
 export {
-  modelRoutingSchema,
-  routingConfigSchema,
   type ApiKeyConfig,
   type ModelConfig,
   type ModelPrice,
   type ModelRouting,
+  modelRoutingSchema,
   type ProviderConfig,
   type RoutingConfig,
+  routingConfigSchema,
 } from './routing-config-schema';
-export { loadPlatformEnv, parseEnv, type PlatformEnv } from './platform-env';
-export { intFromEnv, type IntRange, unsetIfEmpty } from './env-values';
-export { extractApiKey } from './extract-api-key';
-export { resolveConfigPath } from './resolve-config-path';

@@ -35,15 +35,31 @@ describe('parseRoutingConfig', () => {
     ['an unknown provider kind', { ...base, providers: { mock: { kind: 'carrier-pigeon' } } }, 'providers.mock.kind'],
     ['a model on an unknown provider', { ...base, models: [{ name: 'x', provider: 'nope', model: 'x' }] }, "models[0].provider: unknown provider 'nope'"],
     ['a key pasted where its variable name belongs', { ...base, providers: { mock: { kind: 'openai', apiKeyEnv: 'sk-abc' } } }, 'providers.mock.apiKeyEnv'],
-    ['a duplicate alias', { ...base, models: [...base.models, { name: 'default', provider: 'mock', model: 'y' }] }, "models[1].name: 'default' is already used by model 'echo'"],
+    [
+      'a duplicate alias',
+      { ...base, models: [...base.models, { name: 'default', provider: 'mock', model: 'y' }] },
+      "models[1].name: 'default' is already used by model 'echo'",
+    ],
     ['a misspelt top-level key', { ...base, modles: [] }, 'modles'],
     ['a short API key', { ...base, auth: { keys: [{ id: 'a', key: 'short' }] } }, 'auth.keys[0].key'],
     ['no models', { ...base, models: [] }, 'models: list at least one model'],
     ['a fallback to an unknown model', { ...base, models: [{ ...base.models[0], fallbacks: ['nope'] }] }, "models[0].fallbacks[0]: unknown model 'nope'"],
-    ['keep-alive on a server that has none', { ...base, providers: { mock: { ...base.providers.mock, keepAlive: '10m' } } }, 'providers.mock.keepAlive: only ollama providers'],
+    [
+      'keep-alive on a server that has none',
+      { ...base, providers: { mock: { ...base.providers.mock, keepAlive: '10m' } } },
+      'providers.mock.keepAlive: only ollama providers',
+    ],
     ['a keep-alive that is not a duration', { ...base, providers: { mock: { kind: 'ollama', keepAlive: 'soon' } } }, 'providers.mock.keepAlive'],
-    ['a model falling back to itself', { ...base, models: [{ ...base.models[0], fallbacks: ['default'] }] }, 'models[0].fallbacks[0]: a model cannot fall back to itself'],
-    ['an idle timeout that would cut a sync wait', { ...base, gateway: { requestTimeoutMs: 60_000, idleTimeoutMs: 60_000 } }, 'gateway.idleTimeoutMs: must exceed requestTimeoutMs'],
+    [
+      'a model falling back to itself',
+      { ...base, models: [{ ...base.models[0], fallbacks: ['default'] }] },
+      'models[0].fallbacks[0]: a model cannot fall back to itself',
+    ],
+    [
+      'an idle timeout that would cut a sync wait',
+      { ...base, gateway: { requestTimeoutMs: 60_000, idleTimeoutMs: 60_000 } },
+      'gateway.idleTimeoutMs: must exceed requestTimeoutMs',
+    ],
     ['a headers timeout past the receive timeout', { ...base, gateway: { headersTimeoutMs: 20_000, receiveTimeoutMs: 10_000 } }, 'gateway.headersTimeoutMs'],
   ])('refuses %s and names the key', (_label, document, expected) => {
     expect(messageOf(document)).toContain(expected);

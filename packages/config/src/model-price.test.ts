@@ -9,7 +9,15 @@ const base = {
     other: { kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:2/v1', requiresKey: false },
     local: { kind: 'ollama', baseUrl: 'http://127.0.0.1:3', requiresKey: false, directModels: true },
   },
-  models: [{ name: 'echo', provider: 'mock', model: 'echo', aliases: ['default'], price: { inputPerMillion: 0.15, outputPerMillion: 0.6, cachedInputPerMillion: 0.075 } }],
+  models: [
+    {
+      name: 'echo',
+      provider: 'mock',
+      model: 'echo',
+      aliases: ['default'],
+      price: { inputPerMillion: 0.15, outputPerMillion: 0.6, cachedInputPerMillion: 0.075 },
+    },
+  ],
   auth: { keys: [{ id: 'dev', key: 'sk-switchyard-dev-000000' }] },
 };
 
@@ -34,7 +42,11 @@ describe('model prices', () => {
     ['a missing output price', { inputPerMillion: 1 }, 'models[0].price.outputPerMillion'],
     ['a negative cached-input price', { inputPerMillion: 1, outputPerMillion: 1, cachedInputPerMillion: -0.5 }, 'models[0].price.cachedInputPerMillion'],
     ['a misspelt key', { inputPerMillion: 1, outputPerMillion: 1, cachedPerMillion: 0.5 }, 'models[0].price'],
-    ['a price per token where one per million belongs, or another typo', { inputPerMillion: 2_000_000, outputPerMillion: 1 }, 'models[0].price.inputPerMillion'],
+    [
+      'a price per token where one per million belongs, or another typo',
+      { inputPerMillion: 2_000_000, outputPerMillion: 1 },
+      'models[0].price.inputPerMillion',
+    ],
   ])('refuses %s and names the key', (_label, price, expected) => {
     expect(messageOf(withPrice(price))).toContain(expected);
   });

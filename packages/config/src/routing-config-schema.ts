@@ -109,13 +109,21 @@ const apiKeySchema = z
 const gatewaySchema = z
   .object({
     requestTimeoutMs: z.number().int().positive().default(120_000),
-    maxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(4 * 1024 * 1024),
     /** How long the response cache keeps an answer; 0 turns the cache off. */
     cacheTtlSeconds: z.number().int().min(0).default(3600),
     /** A comment line on a stream with nothing else to send for this long, so proxies keep it open. */
     streamHeartbeatMs: z.number().int().positive().default(15_000),
     /** Bytes a stream may have waiting for a slow client before the gateway ends it and cancels the job. */
-    streamMaxBacklogBytes: z.number().int().positive().default(1024 * 1024),
+    streamMaxBacklogBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
     /** Time a connection has to send a request's headers once it opens or starts a request. */
     headersTimeoutMs: z.number().int().positive().default(30_000),
     /** Time to receive a whole request, body included (file uploads too). */
@@ -143,10 +151,7 @@ const gatewaySchema = z
   .prefault({});
 
 const routesShape = {
-  providers: z.record(
-    z.string().refine(isValidProviderName, 'provider names are lower-case letters, digits, "-" and "_"'),
-    providerSchema,
-  ),
+  providers: z.record(z.string().refine(isValidProviderName, 'provider names are lower-case letters, digits, "-" and "_"'), providerSchema),
   models: z.array(modelSchema).min(1, 'list at least one model'),
   gateway: gatewaySchema,
 };
@@ -185,7 +190,11 @@ function checkRoutes(config: Routes, ctx: z.RefinementCtx): void {
   for (const [name, provider] of Object.entries(config.providers)) {
     // Another server would ignore these silently; an operator who set them expects them to act.
     if (provider.kind !== 'ollama' && (provider.keepAlive !== undefined || provider.preload.length > 0)) {
-      ctx.addIssue({ code: 'custom', path: ['providers', name, provider.keepAlive === undefined ? 'preload' : 'keepAlive'], message: 'only ollama providers take keepAlive and preload' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['providers', name, provider.keepAlive === undefined ? 'preload' : 'keepAlive'],
+        message: 'only ollama providers take keepAlive and preload',
+      });
     }
   }
 }

@@ -1,17 +1,25 @@
-export { buildCacheHitRecord, buildDroppedRecord, buildRejectedRecord, buildUsageRecord, type CacheHit, type RejectedRequest, type UsageFacts } from './usage/build-usage-record';
-export type { LlmRequestRecord, RequestStatus } from './usage/llm-request-record';
-export { LlmRequestEntity } from './usage/llm-request.entity';
-export { MIGRATIONS } from './migrations/index';
+export type { DataSource } from 'typeorm';
+export { BatchRepository, type BatchRow, type BatchRowStatus } from './batches/batch-repository';
 export { createDataSource } from './connection/create-data-source';
-export { UsageRepository } from './usage/usage-repository';
-export { FileRepository, newFileId, type FileListOptions, type FilePage, type NewFile } from './files/file-repository';
-export { FileEntity } from './files/file.entity';
-export { type StoredFile, type StoredFileRow } from './files/stored-file';
-export { isDataError, UsageRecorder, type UsageRecorderOptions, type UsageSink } from './usage/usage-recorder';
+export { describeDatabaseError, isDatabaseUnavailable } from './connection/describe-database-error';
 export { ensureDatabase } from './connection/ensure-database';
 export { runMigrations } from './connection/run-migrations';
-export { describeDatabaseError, isDatabaseUnavailable } from './connection/describe-database-error';
-export { BatchRepository, type BatchRow, type BatchRowStatus } from './batches/batch-repository';
-export { ApiKeyStore, hashApiKey, type ApiKeyRecord, type KeyLimits, type TenantRecord } from './tenants/api-key-store';
-export { USAGE_GROUPS, UsageQueries, type RequestFilter, type RequestRow, type TenantScope, type UsageTotals } from './usage/usage-queries';
-export type { DataSource } from 'typeorm';
+export { FileEntity } from './files/file.entity';
+export { type FileListOptions, type FilePage, FileRepository, type NewFile, newFileId } from './files/file-repository';
+export type { StoredFile, StoredFileRow } from './files/stored-file';
+export { MIGRATIONS } from './migrations/index';
+export { type ApiKeyRecord, ApiKeyStore, hashApiKey, type KeyLimits, type TenantRecord } from './tenants/api-key-store';
+export {
+  buildCacheHitRecord,
+  buildDroppedRecord,
+  buildRejectedRecord,
+  buildUsageRecord,
+  type CacheHit,
+  type RejectedRequest,
+  type UsageFacts,
+} from './usage/build-usage-record';
+export { LlmRequestEntity } from './usage/llm-request.entity';
+export type { LlmRequestRecord, RequestStatus } from './usage/llm-request-record';
+export { type RequestFilter, type RequestRow, type TenantScope, USAGE_GROUPS, UsageQueries, type UsageTotals } from './usage/usage-queries';
+export { isDataError, UsageRecorder, type UsageRecorderOptions, type UsageSink } from './usage/usage-recorder';
+export { UsageRepository } from './usage/usage-repository';

@@ -1,5 +1,5 @@
-export { createLogger, redactUrl, REDACTED_PATHS, type Logger, type LoggerOptions } from './create-logger';
-export { initTelemetry, shutdownTelemetry, injectTraceContext, withServerSpan, withSpanFromCarrier, withProducerSpan, tracer } from './telemetry';
 export type { Span } from '@opentelemetry/api';
-export { startMetricsServer, type MetricsServer } from './metrics-server';
+export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS, redactUrl } from './create-logger';
+export { type MetricsServer, startMetricsServer } from './metrics-server';
 export { reportErrors } from './report-errors';
+export { initTelemetry, injectTraceContext, shutdownTelemetry, tracer, withProducerSpan, withServerSpan, withSpanFromCarrier } from './telemetry';

@@ -10,7 +10,7 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { NodeSDK, tracing as tracingSdk, type tracing } from '@opentelemetry/sdk-node';
+import { NodeSDK, type tracing, tracing as tracingSdk } from '@opentelemetry/sdk-node';
 
 let sdk: NodeSDK | undefined;
 
@@ -19,11 +19,7 @@ let sdk: NodeSDK | undefined;
  * or OTEL_TRACES_EXPORTER). Without one, the API stays a no-op, so tracing
  * costs the request path nothing until someone collects it.
  */
-export function initTelemetry(
-  serviceName: string,
-  env: NodeJS.ProcessEnv = process.env,
-  options: { traceExporter?: tracing.SpanExporter } = {},
-): boolean {
+export function initTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env, options: { traceExporter?: tracing.SpanExporter } = {}): boolean {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   const exporterConfigured =
     options.traceExporter !== undefined ||

@@ -2,7 +2,9 @@ import { ProviderError, ProviderErrorKind, retryAfterFromHeaders } from '@switch
 
 /** What the OpenAI and Groq SDKs (both generated the same way) throw, as classes to test against. */
 export interface SdkErrorClasses {
-  APIError: abstract new (...args: never[]) => { status: number | undefined; error: unknown; code?: unknown; headers: { get(name: string): string | null } | undefined };
+  APIError: abstract new (
+    ...args: never[]
+  ) => { status: number | undefined; error: unknown; code?: unknown; headers: { get(name: string): string | null } | undefined };
   APIConnectionError: abstract new (...args: never[]) => Error;
   APIConnectionTimeoutError: abstract new (...args: never[]) => Error;
   APIUserAbortError: abstract new (...args: never[]) => Error;

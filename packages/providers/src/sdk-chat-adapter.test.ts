@@ -27,13 +27,22 @@ class FakeAdapter extends SdkChatAdapter {
   }
 }
 
-const first = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'a' }, finish_reason: null }] };
+const first = {
+  id: 'c',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'm',
+  choices: [{ index: 0, delta: { role: 'assistant', content: 'a' }, finish_reason: null }],
+};
 
 describe('SdkChatAdapter.stream', () => {
   it("always asks for usage, whatever the caller's stream options", async () => {
     const bodies: unknown[] = [];
     const adapter = new FakeAdapter(fakeClient([], new Error('end'), bodies));
-    const stream = adapter.stream({ model: 'm', request: { model: 'x', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: false } } });
+    const stream = adapter.stream({
+      model: 'm',
+      request: { model: 'x', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: false } },
+    });
     await expect(stream[Symbol.asyncIterator]().next()).rejects.toThrow();
     expect(bodies[0]).toMatchObject({ model: 'm', stream: true, stream_options: { include_usage: true } });
   });

@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type ChatCompletionChunk,
-  type CompletionUsage,
-  type FinishReason,
-  ProviderError,
-  ProviderErrorKind,
-} from '@switchyard/contracts';
+import { type ChatCompletionChunk, type CompletionUsage, type FinishReason, ProviderError, ProviderErrorKind } from '@switchyard/contracts';
 
 type ChunkDelta = ChatCompletionChunk['choices'][number]['delta'];
 

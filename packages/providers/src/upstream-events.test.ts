@@ -65,7 +65,9 @@ describe('upstreamEvents', () => {
           let next = 0;
           return {
             next: () =>
-              next++ === 0 ? Promise.resolve({ done: false, value: 1 }) : new Promise<IteratorResult<number>>((_, reject) => setTimeout(() => reject(new Error('aborted')), 10)),
+              next++ === 0
+                ? Promise.resolve({ done: false, value: 1 })
+                : new Promise<IteratorResult<number>>((_, reject) => setTimeout(() => reject(new Error('aborted')), 10)),
           };
         },
       };
@@ -84,7 +86,7 @@ describe('upstreamEvents', () => {
     }
   });
 
-  it("throws as soon as the caller aborts, without waiting for the upstream to notice", async () => {
+  it('throws as soon as the caller aborts, without waiting for the upstream to notice', async () => {
     const controller = new AbortController();
     let requestSignal: AbortSignal | undefined;
     const events = upstreamEvents({

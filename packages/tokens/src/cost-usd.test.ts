@@ -24,7 +24,9 @@ describe('costUsd', () => {
 
   it('bills cached tokens at the input price when the model has no cached-input price', () => {
     const price = { inputPerMillion: 2.5, outputPerMillion: 10 };
-    expect(costUsd({ prompt_tokens: 1000, cached_prompt_tokens: 400, completion_tokens: 0 }, price)).toBe(costUsd({ prompt_tokens: 1000, completion_tokens: 0 }, price));
+    expect(costUsd({ prompt_tokens: 1000, cached_prompt_tokens: 400, completion_tokens: 0 }, price)).toBe(
+      costUsd({ prompt_tokens: 1000, completion_tokens: 0 }, price),
+    );
   });
 
   it('never counts more cached tokens than prompt tokens, nor bad counts at all', () => {

@@ -1,7 +1,7 @@
 import type { ChatCompletionRequest } from '@switchyard/contracts';
 import cl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import o200k from 'gpt-tokenizer/encoding/o200k_base';
-import { type ChatCompletionRequest as LibraryRequest, computeChatCompletionTokenCount } from 'gpt-tokenizer/functionCalling';
+import { computeChatCompletionTokenCount, type ChatCompletionRequest as LibraryRequest } from 'gpt-tokenizer/functionCalling';
 import { describe, expect, it } from 'vitest';
 import { approximatePromptTokens, countPromptTokens } from './count-prompt-tokens';
 
@@ -56,9 +56,15 @@ describe('countPromptTokens', () => {
   });
 
   it('agrees with gpt-tokenizer on tool definitions and tool choice', () => {
-    const request: ChatCompletionRequest = { ...hello, tools: [weatherTool, { type: 'function', function: { name: 'now' } }], tool_choice: { type: 'function', function: { name: 'get_weather' } } };
+    const request: ChatCompletionRequest = {
+      ...hello,
+      tools: [weatherTool, { type: 'function', function: { name: 'now' } }],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    };
     const functions = [weatherTool.function, { name: 'now' }] as LibraryRequest['functions'];
-    expect(countPromptTokens(request, 'gpt-4o').tokens).toBe(libraryCount({ messages: hello.messages as LibraryRequest['messages'], functions, function_call: { name: 'get_weather' } }, o200k));
+    expect(countPromptTokens(request, 'gpt-4o').tokens).toBe(
+      libraryCount({ messages: hello.messages as LibraryRequest['messages'], functions, function_call: { name: 'get_weather' } }, o200k),
+    );
     const none = { ...request, messages: [{ role: 'user' as const, content: 'Hi' }], tool_choice: 'none' as const };
     expect(countPromptTokens(none, 'gpt-4o').tokens).toBe(libraryCount({ messages: none.messages, functions, function_call: 'none' }, o200k));
   });
@@ -85,7 +91,14 @@ describe('countPromptTokens', () => {
     const call = { id: 'call_1', type: 'function' as const, function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
     const before = countPromptTokens(hello, 'gpt-4o').tokens;
     const after = countPromptTokens(
-      { ...hello, messages: [...hello.messages, { role: 'assistant', content: null, tool_calls: [call, { ...call, id: 'call_2' }] }, { role: 'tool', tool_call_id: 'call_1', content: '18°C' }] },
+      {
+        ...hello,
+        messages: [
+          ...hello.messages,
+          { role: 'assistant', content: null, tool_calls: [call, { ...call, id: 'call_2' }] },
+          { role: 'tool', tool_call_id: 'call_1', content: '18°C' },
+        ],
+      },
       'gpt-4o',
     ).tokens;
     const perCall = o200k.countTokens('get_weather') + o200k.countTokens('{"city":"Paris"}') + 3;
@@ -101,7 +114,13 @@ describe('countPromptTokens', () => {
     let deep: Record<string, unknown> = { type: 'string' };
     for (let i = 0; i < 5_000; i++) deep = { type: 'object', properties: { x: deep } };
     const tools = [
-      { type: 'function' as const, function: { name: 'odd', parameters: { type: 'object', properties: { a: null, b: 'text', c: { type: ['string', 'null'] }, d: { type: 'string', enum: 'x' } }, required: 'a' } } },
+      {
+        type: 'function' as const,
+        function: {
+          name: 'odd',
+          parameters: { type: 'object', properties: { a: null, b: 'text', c: { type: ['string', 'null'] }, d: { type: 'string', enum: 'x' } }, required: 'a' },
+        },
+      },
       { type: 'function' as const, function: { name: 'deep', parameters: deep } },
     ];
     const counted = countPromptTokens({ ...hello, tools }, 'gpt-4o');
@@ -113,8 +132,15 @@ describe('countPromptTokens', () => {
       model: 'gpt-4o-mini',
       messages: [
         { role: 'system', content: 'You are a support assistant for an online bookshop. Answer briefly and cite the order number when there is one.' },
-        { role: 'user', content: 'Hi, I ordered three books last Tuesday (order 48213) and only two arrived. The missing one is "The Left Hand of Darkness". Can you check where it is?' },
-        { role: 'assistant', content: 'Sorry about that. Order 48213 shipped in two parcels; the second left our warehouse on Friday and should arrive by Wednesday.' },
+        {
+          role: 'user',
+          content:
+            'Hi, I ordered three books last Tuesday (order 48213) and only two arrived. The missing one is "The Left Hand of Darkness". Can you check where it is?',
+        },
+        {
+          role: 'assistant',
+          content: 'Sorry about that. Order 48213 shipped in two parcels; the second left our warehouse on Friday and should arrive by Wednesday.',
+        },
         { role: 'user', content: 'Thanks. If it does not arrive by Wednesday, can I get a refund for that book instead of a replacement?' },
       ],
       tools: [weatherTool],
@@ -137,7 +163,10 @@ describe(approximatePromptTokens.name, () => {
       model: 'gpt-4o-mini',
       messages: [
         { role: 'system', content: 'You summarise support tickets in one plain sentence for the on-call engineer.' },
-        { role: 'user', content: 'The export job has failed three nights in a row with a timeout after the database migration on Monday; customers see stale reports.' },
+        {
+          role: 'user',
+          content: 'The export job has failed three nights in a row with a timeout after the database migration on Monday; customers see stale reports.',
+        },
       ],
     };
     const exact = countPromptTokens(prose, 'gpt-4o-mini').tokens;
@@ -146,7 +175,10 @@ describe(approximatePromptTokens.name, () => {
     expect(approximate).toBeGreaterThanOrEqual(exact);
     expect(approximate).toBeLessThan(exact * 1.4);
     // Text outside ASCII is not under-counted: Chinese runs near a token a character.
-    const chinese: ChatCompletionRequest = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: '请把这张工单总结成一句话，给值班工程师看。导出任务连续三晚超时失败。' }] };
+    const chinese: ChatCompletionRequest = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: '请把这张工单总结成一句话，给值班工程师看。导出任务连续三晚超时失败。' }],
+    };
     expect(approximatePromptTokens(chinese)).toBeGreaterThanOrEqual(countPromptTokens(chinese, 'gpt-4o-mini').tokens);
     // The fixed terms are the same: an empty user message is 3 (priming) + 3 (message) + 1 (role "user").
     expect(approximatePromptTokens({ model: 'x', messages: [{ role: 'user', content: '' }] })).toBe(7);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import o200k from 'gpt-tokenizer/encoding/o200k_base';
+import { describe, expect, it } from 'vitest';
 import { EXACT_CHAR_BUDGET, MAX_RUN, TextCounter } from './text-counter';
 
 /** Fixed strings and their token ids from gpt-tokenizer's data/TestPlans.txt, checked there against OpenAI's tiktoken. */

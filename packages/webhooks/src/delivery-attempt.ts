@@ -1,5 +1,5 @@
 import { parseRetryAfter, type WebhookDelivery } from '@switchyard/contracts';
-import { type SafeRequestOptions, SafeRequestError, safePost } from './safe-request';
+import { SafeRequestError, type SafeRequestOptions, safePost } from './safe-request';
 import { signWebhook } from './standard-webhooks';
 
 export const WEBHOOK_USER_AGENT = 'Switchyard-Webhooks/1';
@@ -50,7 +50,13 @@ export async function attemptDelivery(delivery: WebhookDelivery, secret: string,
     const host = hostOf(delivery.url);
     if (!(error instanceof SafeRequestError)) throw error;
     const permanent = error.kind === 'refused' || error.kind === 'invalid_url';
-    return { result: permanent ? 'permanent' : 'retryable', host, durationMs, error: error.message, ...(error.detail === undefined ? {} : { detail: error.detail }) };
+    return {
+      result: permanent ? 'permanent' : 'retryable',
+      host,
+      durationMs,
+      error: error.message,
+      ...(error.detail === undefined ? {} : { detail: error.detail }),
+    };
   }
 }
 

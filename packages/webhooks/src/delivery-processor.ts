@@ -74,10 +74,16 @@ export function createDeliveryProcessor(settings: DeliverySettings, logger: Logg
     const context = { eventId: delivery.eventId, jobId: delivery.jobId, tenant: delivery.tenant, attempt };
 
     const secret = delivery.secret ?? settings.defaultSecret;
-    const outcome =
-      secret !== undefined && isValidWebhookSecret(secret) ? await attemptDelivery(delivery, secret, requestOptions) : unusableSecret(secret);
+    const outcome = secret !== undefined && isValidWebhookSecret(secret) ? await attemptDelivery(delivery, secret, requestOptions) : unusableSecret(secret);
 
-    const base = { kind: 'attempt' as const, attempt, at, durationMs: outcome.durationMs, host: outcome.host, ...(outcome.status === undefined ? {} : { status: outcome.status }) };
+    const base = {
+      kind: 'attempt' as const,
+      attempt,
+      at,
+      durationMs: outcome.durationMs,
+      host: outcome.host,
+      ...(outcome.status === undefined ? {} : { status: outcome.status }),
+    };
     const logged = { ...context, host: outcome.host, status: outcome.status, durationMs: outcome.durationMs };
 
     if (outcome.result === 'delivered') {

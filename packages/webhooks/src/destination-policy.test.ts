@@ -40,7 +40,9 @@ describe(DestinationPolicy.name, () => {
     const policy = DestinationPolicy.publicOnly;
     expect(() => policy.check('example.com', '93.184.215.14')).not.toThrow();
     expect(() => policy.check('localhost', '127.0.0.1')).toThrow(DestinationRefusedError);
-    expect(() => policy.check('localhost', '127.0.0.1')).toThrow('refused: the destination does not resolve to a public address and is not in WEBHOOK_ALLOWLIST');
+    expect(() => policy.check('localhost', '127.0.0.1')).toThrow(
+      'refused: the destination does not resolve to a public address and is not in WEBHOOK_ALLOWLIST',
+    );
     expect(() => policy.check('localhost', '127.0.0.1')).toThrow(expect.objectContaining({ detail: '127.0.0.1 (resolved from localhost): loopback address' }));
   });
 

@@ -1,26 +1,37 @@
+export { type AttemptRecord, type DeliveryLogEntry, type RedeliveryRecord, readDeliveryLog } from './attempt-log';
+export {
+  type DeadLetter,
+  type DeadLetterPage,
+  InvalidCursorError,
+  type ListDeadLettersOptions,
+  listDeadLetters,
+  type RedeliverResult,
+  redeliver,
+} from './dead-letters';
+export { type AttemptOutcome, attemptDelivery, WEBHOOK_USER_AGENT } from './delivery-attempt';
+export { createDeliveryProcessor, type DeliveryReceipt, type DeliverySettings, RetryLaterError, webhookBackoff } from './delivery-processor';
+export { DestinationPolicy, DestinationRefusedError, nonPublicRange } from './destination-policy';
+export { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_RETRY_DELAYS_MS, nextRetryDelay, type RetryContext, type RetrySchedule } from './retry-policy';
+export { SafeRequestError, type SafeRequestFailure, type SafeRequestOptions, type SafeResponse, safePost } from './safe-request';
 export {
   generateWebhookSecret,
+  type HeaderSource,
   isValidWebhookSecret,
+  type SignWebhookInput,
   signWebhook,
+  type VerifyWebhookOptions,
   verifyWebhook,
-  webhookSecretKey,
-  WebhookSecretError,
-  WebhookVerificationError,
   WEBHOOK_ID_HEADER,
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
-  type HeaderSource,
-  type SignWebhookInput,
-  type VerifyWebhookOptions,
+  WebhookSecretError,
   type WebhookSignatureHeaders,
+  WebhookVerificationError,
   type WebhookVerificationFailure,
+  webhookSecretKey,
 } from './standard-webhooks';
-export { DestinationPolicy, DestinationRefusedError, nonPublicRange } from './destination-policy';
-export { safePost, SafeRequestError, type SafeRequestFailure, type SafeRequestOptions, type SafeResponse } from './safe-request';
-export { DEFAULT_MAX_EVENT_AGE_MS, DEFAULT_RETRY_DELAYS_MS, nextRetryDelay, type RetryContext, type RetrySchedule } from './retry-policy';
-export { attemptDelivery, WEBHOOK_USER_AGENT, type AttemptOutcome } from './delivery-attempt';
-export { createDeliveryProcessor, RetryLaterError, webhookBackoff, type DeliveryReceipt, type DeliverySettings } from './delivery-processor';
-export { readDeliveryLog, type AttemptRecord, type DeliveryLogEntry, type RedeliveryRecord } from './attempt-log';
+export { type DeliveryAttemptOutcome, WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher';
+export { deliverySettingsFromEnv, loadWebhookEnv, type WebhookEnv } from './webhook-env';
 export {
   enqueueWebhook,
   MAX_WEBHOOK_ATTEMPTS,
@@ -28,17 +39,6 @@ export {
   WEBHOOK_BACKOFF,
   WEBHOOK_JOB_NAME,
   WebhookProducer,
-  webhookJobOptions,
   type WebhookQueue,
+  webhookJobOptions,
 } from './webhook-queue';
-export {
-  InvalidCursorError,
-  listDeadLetters,
-  redeliver,
-  type DeadLetter,
-  type DeadLetterPage,
-  type ListDeadLettersOptions,
-  type RedeliverResult,
-} from './dead-letters';
-export { type DeliveryAttemptOutcome, WebhookDispatcher, type WebhookDispatcherOptions } from './webhook-dispatcher';
-export { deliverySettingsFromEnv, loadWebhookEnv, type WebhookEnv } from './webhook-env';

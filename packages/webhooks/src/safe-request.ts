@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { DestinationRefusedError, type DestinationPolicy } from './destination-policy';
+import { type DestinationPolicy, DestinationRefusedError } from './destination-policy';
 
 export type SafeRequestFailure = 'refused' | 'invalid_url' | 'connect_timeout' | 'timeout' | 'too_many_redirects' | 'network';
 

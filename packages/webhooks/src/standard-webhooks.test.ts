@@ -1,13 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import {
-  generateWebhookSecret,
-  isValidWebhookSecret,
-  signWebhook,
-  verifyWebhook,
-  WebhookSecretError,
-  WebhookVerificationError,
-} from './standard-webhooks';
+import { generateWebhookSecret, isValidWebhookSecret, signWebhook, verifyWebhook, WebhookSecretError, WebhookVerificationError } from './standard-webhooks';
 
 // The signing vector of the Standard Webhooks reference library's own tests.
 const VECTOR = {

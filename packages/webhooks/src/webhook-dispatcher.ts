@@ -39,7 +39,8 @@ export class WebhookDispatcher {
     reportErrors(this.worker, logger, 'webhook worker error');
     const { onAttemptEnded } = options;
     if (onAttemptEnded !== undefined) {
-      const seconds = (job: { processedOn?: number | undefined } | undefined) => (job?.processedOn === undefined ? 0 : Math.max(0, Date.now() - job.processedOn) / 1000);
+      const seconds = (job: { processedOn?: number | undefined } | undefined) =>
+        job?.processedOn === undefined ? 0 : Math.max(0, Date.now() - job.processedOn) / 1000;
       this.worker.on('completed', (job) => onAttemptEnded('delivered', seconds(job)));
       // BullMQ sets `finishedOn` only on a job that will not run again.
       this.worker.on('failed', (job) => onAttemptEnded(typeof job?.finishedOn === 'number' && job.finishedOn > 0 ? 'dead' : 'retried', seconds(job)));

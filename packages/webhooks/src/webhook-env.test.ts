@@ -7,7 +7,11 @@ import { deliverySettingsFromEnv, loadWebhookEnv } from './webhook-env';
 describe('loadWebhookEnv', () => {
   it('defaults to public destinations only, the standard retry schedule and no platform secret', () => {
     const settings = deliverySettingsFromEnv(loadWebhookEnv({ WEBHOOK_SECRET: '', WEBHOOK_RETRY_DELAYS_MS: '', WEBHOOK_TIMEOUT_MS: '' }));
-    expect(settings).toMatchObject({ connectTimeoutMs: 5_000, timeoutMs: 15_000, retry: { delaysMs: DEFAULT_RETRY_DELAYS_MS, maxAgeMs: DEFAULT_MAX_EVENT_AGE_MS } });
+    expect(settings).toMatchObject({
+      connectTimeoutMs: 5_000,
+      timeoutMs: 15_000,
+      retry: { delaysMs: DEFAULT_RETRY_DELAYS_MS, maxAgeMs: DEFAULT_MAX_EVENT_AGE_MS },
+    });
     expect(settings.defaultSecret).toBeUndefined();
     expect(settings.policy.allowsAddress('127.0.0.1')).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { extractApiKey, type PlatformEnv } from '@switchyard/config';
-import { AuthenticationError, SwitchyardError, ErrorCode } from '@switchyard/contracts';
+import { AuthenticationError, ErrorCode, SwitchyardError } from '@switchyard/contracts';
 import type { FastifyRequest } from 'fastify';
 import { PLATFORM_ENV } from '../tokens';
 

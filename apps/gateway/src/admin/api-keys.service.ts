@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PlatformEnv } from '@switchyard/config';
-import { type ApiKey, type ApiKeyList, type CreatedApiKey, type KeyChangeRequest, type KeyCreateRequest, NotFoundError, type RevokedApiKey } from '@switchyard/contracts';
 import { KeyDirectory } from '@switchyard/admission';
+import type { PlatformEnv } from '@switchyard/config';
+import {
+  type ApiKey,
+  type ApiKeyList,
+  type CreatedApiKey,
+  type KeyChangeRequest,
+  type KeyCreateRequest,
+  NotFoundError,
+  type RevokedApiKey,
+} from '@switchyard/contracts';
 import type { ApiKeyRecord, ApiKeyStore } from '@switchyard/database';
 import { type Redis, unixSeconds } from '@switchyard/queue';
 import { KEY_STORE, PLATFORM_ENV, REDIS } from '../tokens';

@@ -1,6 +1,6 @@
+import { KeyLimiter } from '@switchyard/admission';
 import type { ModelCatalog } from '@switchyard/config';
 import { AuthenticationError, type CallerIdentity, ServiceUnavailableError } from '@switchyard/contracts';
-import { KeyLimiter } from '@switchyard/admission';
 import type { UsageSink } from '@switchyard/database';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendHttpError } from '../errors/send-http-error';

@@ -1,6 +1,6 @@
+import type { KeyDirectory } from '@switchyard/admission';
 import { extractApiKey } from '@switchyard/config';
 import { AuthenticationError } from '@switchyard/contracts';
-import type { KeyDirectory } from '@switchyard/admission';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendHttpError } from '../errors/send-http-error';
 import type { AuthenticatedRequest } from './api-key.guard';

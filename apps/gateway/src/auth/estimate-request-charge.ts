@@ -1,5 +1,5 @@
-import type { ModelCatalog } from '@switchyard/config';
 import { type ChargeEstimate, estimateCharge } from '@switchyard/admission';
+import type { ModelCatalog } from '@switchyard/config';
 import type { FastifyRequest } from 'fastify';
 import { routedAsyncJob, routedChat } from '../request/routed-request';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { type BatchCreateRequest, type BatchList, type BatchListQuery, type BatchView, batchCreateSchema, batchListQuerySchema } from '@switchyard/contracts';
-import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
+import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { BodyPipe } from '../validation/body.pipe';
 import { QueryPipe } from '../validation/query.pipe';
 import { BatchesService } from './batches.service';

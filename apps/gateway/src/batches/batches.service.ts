@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
 import type { ModelCatalog } from '@switchyard/config';
 import type { BatchCreateRequest, BatchList, BatchListQuery, BatchView, CallerIdentity, LlmJobPayload } from '@switchyard/contracts';
-import type { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
 import { buildDroppedRecord, type UsageSink } from '@switchyard/database';
 import { withServerSpan } from '@switchyard/observability';
 import { ASYNC_JOBS, BATCHES, MODEL_CATALOG, USAGE } from '../tokens';

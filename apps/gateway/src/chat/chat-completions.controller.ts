@@ -1,8 +1,8 @@
 import { Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
-import { type Admission, ChatCompletionsService } from './chat-completions.service';
+import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { callerRequestId, newJobId } from '../request/request-id';
+import { type Admission, ChatCompletionsService } from './chat-completions.service';
 import type { SseRelay } from './sse-relay';
 
 /** The caller and its admission by the key's limits, still in flight when the handler starts. */

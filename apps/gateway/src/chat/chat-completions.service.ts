@@ -1,20 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ModelCatalog, RoutingConfig } from '@switchyard/config';
-import {
-  type CallerIdentity,
-  type CompletionUsage,
-  InternalError,
-  InvalidRequestError,
-  type ResolvedRoute,
-} from '@switchyard/contracts';
-import { buildCacheHitRecord, buildRejectedRecord } from '@switchyard/database';
 import { type CachePolicy, type KeyLimiter, type ResponseCache } from '@switchyard/admission';
-import { type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/queue';
+import type { ModelCatalog, RoutingConfig } from '@switchyard/config';
+import { type CallerIdentity, type CompletionUsage, InternalError, InvalidRequestError, type ResolvedRoute } from '@switchyard/contracts';
 import type { UsageSink } from '@switchyard/database';
+import { buildCacheHitRecord, buildRejectedRecord } from '@switchyard/database';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
+import { type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/queue';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
 import { type IncomingRequest, routedChat } from '../request/routed-request';
+import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
 import { SseRelay } from './sse-relay';
 
 export interface CompletedChat {
@@ -88,7 +82,17 @@ export class ChatCompletionsService {
       if (submitted.hit !== undefined) {
         const { hit } = submitted;
         this.metrics.cache.inc({ outcome: 'hit' });
-        this.usage.record(buildCacheHitRecord({ jobId: ids.jobId, requestId: ids.requestId, caller: job.caller, route: job.route, upstreamModel: hit.model, usage: hit.usage, receivedAt }));
+        this.usage.record(
+          buildCacheHitRecord({
+            jobId: ids.jobId,
+            requestId: ids.requestId,
+            caller: job.caller,
+            route: job.route,
+            upstreamModel: hit.model,
+            usage: hit.usage,
+            receivedAt,
+          }),
+        );
         return { jobId: ids.jobId, reply: { jobId: ids.jobId, ok: true, provider: hit.provider, model: hit.model, body: hit.body }, cache: 'hit' };
       }
       this.metrics.cache.inc({ outcome: submitted.cacheKey === undefined ? 'bypass' : 'miss' });
@@ -123,7 +127,14 @@ export class ChatCompletionsService {
     } catch {
       return;
     }
-    void this.cache.store(key, { body: reply.body, provider: reply.provider, model: reply.model, usage: usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } }).catch(() => undefined);
+    void this.cache
+      .store(key, {
+        body: reply.body,
+        provider: reply.provider,
+        model: reply.model,
+        usage: usage ?? { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+      })
+      .catch(() => undefined);
   }
 
   /**
@@ -212,7 +223,15 @@ export class ChatCompletionsService {
       );
       // Either way the request was refused here: its row says by what (a limit's code, or the body's fault).
       this.usage.record(
-        buildRejectedRecord({ jobId: ids.jobId, requestId: ids.requestId, caller: admission.caller, body: incoming.body, route, error: refusal ?? error, receivedAt }),
+        buildRejectedRecord({
+          jobId: ids.jobId,
+          requestId: ids.requestId,
+          caller: admission.caller,
+          body: incoming.body,
+          route,
+          error: refusal ?? error,
+          receivedAt,
+        }),
       );
       throw refusal ?? error;
     }

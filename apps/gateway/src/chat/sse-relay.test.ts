@@ -18,7 +18,14 @@ function relayWith(overrides: Partial<SseRelayOptions> = {}) {
   return { relay, abandoned, outcomes };
 }
 
-const part = (seq: number, last: boolean, body: string): ReplyMessage => ({ jobId: 'job-1', ok: true, provider: 'backup', model: 'echo-2', body, part: { seq, last } });
+const part = (seq: number, last: boolean, body: string): ReplyMessage => ({
+  jobId: 'job-1',
+  ok: true,
+  provider: 'backup',
+  model: 'echo-2',
+  body,
+  part: { seq, last },
+});
 
 async function bodyText(relay: SseRelay): Promise<string> {
   let text = '';
@@ -38,7 +45,13 @@ describe(SseRelay.name, () => {
 
   it('turns a failure before the first part into the error to answer with, not a stream', async () => {
     const { relay, abandoned } = relayWith();
-    relay.message({ jobId: 'job-1', ok: false, provider: 'mock', model: 'echo', body: JSON.stringify({ code: 'upstream_auth_failed', message: 'no', param: null, retryable: false }) });
+    relay.message({
+      jobId: 'job-1',
+      ok: false,
+      provider: 'mock',
+      model: 'echo',
+      body: JSON.stringify({ code: 'upstream_auth_failed', message: 'no', param: null, retryable: false }),
+    });
     await expect(relay.opened).rejects.toMatchObject({ code: 'upstream_auth_failed' });
     // The job reported its own end: nothing to cancel.
     expect(abandoned).toStrictEqual([]);

@@ -51,8 +51,20 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           operationId: 'createChatCompletion',
           summary: 'Create a chat completion',
           parameters: [
-            { name: 'x-request-id', in: 'header', required: false, schema: { type: 'string' }, description: 'Your id for this request; echoed back and recorded.' },
-            { name: 'x-switchyard-timeout-ms', in: 'header', required: false, schema: { type: 'integer' }, description: 'Wait at most this long (capped by the configured limit).' },
+            {
+              name: 'x-request-id',
+              in: 'header',
+              required: false,
+              schema: { type: 'string' },
+              description: 'Your id for this request; echoed back and recorded.',
+            },
+            {
+              name: 'x-switchyard-timeout-ms',
+              in: 'header',
+              required: false,
+              schema: { type: 'integer' },
+              description: 'Wait at most this long (capped by the configured limit).',
+            },
           ],
           requestBody: body('ChatCompletionRequest'),
           responses: {
@@ -68,13 +80,27 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         post: {
           operationId: 'createJob',
           summary: 'Run a chat completion as a job: 202 at once, answered at its status URL or through a signed webhook',
-          parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' }, description: 'The same key and body within 24 h return the same job.' }],
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string' },
+              description: 'The same key and body within 24 h return the same job.',
+            },
+          ],
           requestBody: body('AsyncJobRequest'),
           responses: {
             202: {
               description: 'Accepted: the job, queued (or the earlier job of the same Idempotency-Key)',
-              content: { 'application/json': { schema: { allOf: [ref('Job'), { type: 'object', required: ['status_url'], properties: { status_url: { type: 'string' } } }] } } },
-            }, ...errors(400, 401, 402, 404, 409, 413, 429, 503) },
+              content: {
+                'application/json': {
+                  schema: { allOf: [ref('Job'), { type: 'object', required: ['status_url'], properties: { status_url: { type: 'string' } } }] },
+                },
+              },
+            },
+            ...errors(400, 401, 402, 404, 409, 413, 429, 503),
+          },
         },
         get: {
           operationId: 'listJobs',
@@ -85,8 +111,16 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/v1/jobs/{id}': {
         parameters: [pathParameter('id', 'The job id `POST /v1/jobs` answered with.')],
-        get: { operationId: 'getJob', summary: 'A job: status, attempts, providers tried, result or error', responses: { 200: answer('The job', 'Job'), ...errors(401, 404) } },
-        delete: { operationId: 'cancelJob', summary: 'Cancel a job (a running one is aborted upstream)', responses: { 200: answer('The job, cancelled (or as it ended, if it ended first)', 'Job'), ...errors(401, 404) } },
+        get: {
+          operationId: 'getJob',
+          summary: 'A job: status, attempts, providers tried, result or error',
+          responses: { 200: answer('The job', 'Job'), ...errors(401, 404) },
+        },
+        delete: {
+          operationId: 'cancelJob',
+          summary: 'Cancel a job (a running one is aborted upstream)',
+          responses: { 200: answer('The job, cancelled (or as it ended, if it ended first)', 'Job'), ...errors(401, 404) },
+        },
       },
       '/v1/batches': {
         post: {
@@ -142,10 +176,20 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         },
       },
       '/v1/usage': {
-        get: { operationId: 'usage', summary: 'Totals over [start, end) grouped by day, provider, model, key, user or tenant', parameters: queryParameters(usageQuerySchema), responses: { 200: { description: 'Totals' }, ...errors(400, 401) } },
+        get: {
+          operationId: 'usage',
+          summary: 'Totals over [start, end) grouped by day, provider, model, key, user or tenant',
+          parameters: queryParameters(usageQuerySchema),
+          responses: { 200: { description: 'Totals' }, ...errors(400, 401) },
+        },
       },
       '/v1/requests': {
-        get: { operationId: 'listRequests', summary: 'Requests newest first', parameters: queryParameters(requestsQuerySchema), responses: { 200: { description: 'A page of requests' }, ...errors(400, 401) } },
+        get: {
+          operationId: 'listRequests',
+          summary: 'Requests newest first',
+          parameters: queryParameters(requestsQuerySchema),
+          responses: { 200: { description: 'A page of requests' }, ...errors(400, 401) },
+        },
       },
       '/v1/requests/{id}': {
         parameters: [pathParameter('id', 'The job id (`x-switchyard-job-id`) or your `x-request-id`.')],
@@ -172,7 +216,11 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         },
       },
       '/v1/models': {
-        get: { operationId: 'listModels', summary: 'List the models and aliases you can use', responses: { 200: answer('Models', 'ModelList'), ...errors(401) } },
+        get: {
+          operationId: 'listModels',
+          summary: 'List the models and aliases you can use',
+          responses: { 200: answer('Models', 'ModelList'), ...errors(401) },
+        },
       },
       '/admin/tenants': {
         post: {
@@ -182,7 +230,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           requestBody: body('TenantCreateRequest'),
           responses: { 201: answer('The tenant', 'Tenant'), ...errors(400, 401, 403, 409) },
         },
-        get: { operationId: 'listTenants', summary: 'Admin: every tenant', security: admin, responses: { 200: answer('The tenants', 'TenantList'), ...errors(401, 403) } },
+        get: {
+          operationId: 'listTenants',
+          summary: 'Admin: every tenant',
+          security: admin,
+          responses: { 200: answer('The tenants', 'TenantList'), ...errors(401, 403) },
+        },
       },
       '/admin/tenants/{tenant}/keys': {
         parameters: [pathParameter('tenant', 'The tenant id.')],
@@ -193,7 +246,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           requestBody: body('KeyCreateRequest'),
           responses: { 201: answer('The key, with its secret', 'CreatedApiKey'), ...errors(400, 401, 403, 404) },
         },
-        get: { operationId: 'listKeys', summary: "Admin: the tenant's keys (never their secrets)", security: admin, responses: { 200: answer('The keys', 'ApiKeyList'), ...errors(401, 403, 404) } },
+        get: {
+          operationId: 'listKeys',
+          summary: "Admin: the tenant's keys (never their secrets)",
+          security: admin,
+          responses: { 200: answer('The keys', 'ApiKeyList'), ...errors(401, 403, 404) },
+        },
       },
       '/admin/keys/{id}': {
         parameters: [pathParameter('id', 'The key id.')],
@@ -204,10 +262,21 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           requestBody: body('KeyChangeRequest'),
           responses: { 200: answer('The key', 'ApiKey'), ...errors(400, 401, 403, 404) },
         },
-        delete: { operationId: 'revokeKey', summary: 'Admin: revoke a key, on every gateway at once', security: admin, responses: { 200: answer('The key, revoked', 'RevokedApiKey'), ...errors(401, 403, 404) } },
+        delete: {
+          operationId: 'revokeKey',
+          summary: 'Admin: revoke a key, on every gateway at once',
+          security: admin,
+          responses: { 200: answer('The key, revoked', 'RevokedApiKey'), ...errors(401, 403, 404) },
+        },
       },
       '/admin/usage': {
-        get: { operationId: 'adminUsage', summary: 'Admin: /v1/usage across tenants', security: admin, parameters: queryParameters(adminUsageQuerySchema), responses: { 200: { description: 'Totals' }, ...errors(400, 401, 403) } },
+        get: {
+          operationId: 'adminUsage',
+          summary: 'Admin: /v1/usage across tenants',
+          security: admin,
+          parameters: queryParameters(adminUsageQuerySchema),
+          responses: { 200: { description: 'Totals' }, ...errors(400, 401, 403) },
+        },
       },
       '/admin/requests': {
         get: {
@@ -220,11 +289,31 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/admin/requests/{id}': {
         parameters: [pathParameter('id', 'The job id or request id.')],
-        get: { operationId: 'adminGetRequest', summary: "Admin: any tenant's request", security: admin, parameters: queryParameters(adminRequestQuerySchema), responses: { 200: { description: 'The request' }, ...errors(401, 403, 404) } },
+        get: {
+          operationId: 'adminGetRequest',
+          summary: "Admin: any tenant's request",
+          security: admin,
+          parameters: queryParameters(adminRequestQuerySchema),
+          responses: { 200: { description: 'The request' }, ...errors(401, 403, 404) },
+        },
       },
       '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', security: open, responses: { 200: { description: 'Alive' } } } },
-      '/readyz': { get: { operationId: 'readiness', summary: 'Readiness: Redis and PostgreSQL reachable', security: open, responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } } } },
-      '/metrics': { get: { operationId: 'metrics', summary: 'Prometheus metrics', security: open, responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/readyz': {
+        get: {
+          operationId: 'readiness',
+          summary: 'Readiness: Redis and PostgreSQL reachable',
+          security: open,
+          responses: { 200: { description: 'Ready' }, 503: { description: 'Not ready' } },
+        },
+      },
+      '/metrics': {
+        get: {
+          operationId: 'metrics',
+          summary: 'Prometheus metrics',
+          security: open,
+          responses: { 200: { description: 'Metrics', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
     },
   };
 }

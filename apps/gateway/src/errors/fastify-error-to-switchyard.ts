@@ -1,6 +1,6 @@
+import { HttpException } from '@nestjs/common';
 import { ErrorCode, InvalidRequestError, NotFoundError, ServiceUnavailableError, SwitchyardError } from '@switchyard/contracts';
 import { isDatabaseUnavailable } from '@switchyard/database';
-import { HttpException } from '@nestjs/common';
 
 interface FrameworkError {
   code?: string;

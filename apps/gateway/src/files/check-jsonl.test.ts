@@ -22,7 +22,7 @@ describe('checkJsonl', () => {
     expect(check(Buffer.from([0x7b, 0x7d, 0x0a, 0xc3]))).toThrow(/UTF-8/);
   });
 
-  it("marks the file as the parameter at fault", () => {
+  it('marks the file as the parameter at fault', () => {
     expect(check('nope')).toThrow(expect.objectContaining({ param: 'file', code: 'invalid_request' }));
   });
 });

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { type DeletedFile, type FileList, type FileListQuery, type FileObject, fileListQuerySchema } from '@switchyard/contracts';
 import type { FastifyReply } from 'fastify';
-import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
+import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { QueryPipe } from '../validation/query.pipe';
 import { FilesService } from './files.service';
 

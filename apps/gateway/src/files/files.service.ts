@@ -1,5 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type CallerIdentity, type DeletedFile, type FileList, type FileListQuery, type FileObject, fileUploadSchema, NotFoundError, parseParameters } from '@switchyard/contracts';
+import {
+  type CallerIdentity,
+  type DeletedFile,
+  type FileList,
+  type FileListQuery,
+  type FileObject,
+  fileUploadSchema,
+  NotFoundError,
+  parseParameters,
+} from '@switchyard/contracts';
 import type { FileRepository, StoredFile } from '@switchyard/database';
 import type { FastifyRequest } from 'fastify';
 import { FILES, MAX_FILE_BYTES } from '../tokens';

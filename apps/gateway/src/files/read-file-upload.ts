@@ -53,7 +53,11 @@ function uploadError(error: unknown, maxFileBytes: number): SwitchyardError {
   if (SwitchyardError.isInstance(error)) return error;
   switch ((error as { code?: unknown } | null)?.code) {
     case 'FST_REQ_FILE_TOO_LARGE':
-      return new InvalidRequestError(`The file is larger than the ${maxFileBytes} bytes allowed.`, { code: ErrorCode.PayloadTooLarge, param: 'file', cause: error });
+      return new InvalidRequestError(`The file is larger than the ${maxFileBytes} bytes allowed.`, {
+        code: ErrorCode.PayloadTooLarge,
+        param: 'file',
+        cause: error,
+      });
     case 'FST_FILES_LIMIT':
       return new InvalidRequestError('Send one file per request.', { param: 'file', cause: error });
     case 'FST_FIELDS_LIMIT':

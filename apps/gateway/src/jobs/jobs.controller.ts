@@ -1,8 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { type AsyncJobView, type JobListQuery, jobListQuerySchema } from '@switchyard/contracts';
 import type { AsyncJobPage } from '@switchyard/async-jobs';
+import { type AsyncJobView, type JobListQuery, jobListQuerySchema } from '@switchyard/contracts';
 import type { FastifyReply } from 'fastify';
-import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
+import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { callerRequestId, newJobId } from '../request/request-id';
 import { QueryPipe } from '../validation/query.pipe';
 import { JobsService } from './jobs.service';

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { type KeyLimiter } from '@switchyard/admission';
+import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, newAsyncJobId } from '@switchyard/async-jobs';
 import type { ModelCatalog } from '@switchyard/config';
 import {
   type AsyncJobView,
@@ -8,14 +10,12 @@ import {
   type JobListQuery,
   type LlmJobPayload,
   NotFoundError,
-  SwitchyardError,
   type ResolvedRoute,
+  SwitchyardError,
 } from '@switchyard/contracts';
-import { type AsyncJobPage, type AsyncJobs, asyncJobFrom, newAsyncJobId } from '@switchyard/async-jobs';
-import { buildDroppedRecord, buildRejectedRecord } from '@switchyard/database';
-import { type KeyLimiter } from '@switchyard/admission';
-import { injectTraceContext, type Span, withServerSpan } from '@switchyard/observability';
 import type { UsageSink } from '@switchyard/database';
+import { buildDroppedRecord, buildRejectedRecord } from '@switchyard/database';
+import { injectTraceContext, type Span, withServerSpan } from '@switchyard/observability';
 import { isRequestJobId } from '../request/request-id';
 import { type IncomingRequest, routedAsyncJob } from '../request/routed-request';
 import { ASYNC_JOBS, KEY_LIMITS, MODEL_CATALOG, USAGE } from '../tokens';
@@ -32,12 +32,21 @@ export class JobsService {
   ) {}
 
   /** Validates, routes and queues the job; the answer does not wait for it to run. `ids.jobId` names a refused request's row. */
-  async create(incoming: IncomingRequest, caller: CallerIdentity, ids: { jobId: string; requestId: string }): Promise<{ view: AsyncJobView; replayed: boolean }> {
+  async create(
+    incoming: IncomingRequest,
+    caller: CallerIdentity,
+    ids: { jobId: string; requestId: string },
+  ): Promise<{ view: AsyncJobView; replayed: boolean }> {
     // The job carries this span's context, so its worker's span continues the caller's trace.
     return withServerSpan('POST /v1/jobs', incoming.headers, {}, (span) => this.accept(incoming, caller, ids, span));
   }
 
-  private async accept(incoming: IncomingRequest, caller: CallerIdentity, ids: { jobId: string; requestId: string }, span: Span): Promise<{ view: AsyncJobView; replayed: boolean }> {
+  private async accept(
+    incoming: IncomingRequest,
+    caller: CallerIdentity,
+    ids: { jobId: string; requestId: string },
+    span: Span,
+  ): Promise<{ view: AsyncJobView; replayed: boolean }> {
     const receivedAt = Date.now();
     let route: ResolvedRoute | undefined;
     try {
@@ -76,7 +85,9 @@ export class JobsService {
     return this.jobs.get(jobId, caller.tenant).catch((error: unknown) => {
       // A chat completion's job id (a 504 names one) has no status URL here: say where it is found.
       if (SwitchyardError.isInstance(error) && error.code === ErrorCode.NotFound && isRequestJobId(jobId)) {
-        throw new NotFoundError(`No job with id '${jobId}': it names a request, not an async job; GET /v1/requests/${jobId} answers with its outcome once it ends.`);
+        throw new NotFoundError(
+          `No job with id '${jobId}': it names a request, not an async job; GET /v1/requests/${jobId} answers with its outcome once it ends.`,
+        );
       }
       throw error;
     });

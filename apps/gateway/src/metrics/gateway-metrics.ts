@@ -54,7 +54,7 @@ export class GatewayMetrics {
   });
   readonly modelInventoryErrors = new Counter({
     name: 'switchyard_model_inventory_errors_total',
-    help: 'Model lists answered without a fresh read of local servers\' models from Redis (the last one read is served).',
+    help: "Model lists answered without a fresh read of local servers' models from Redis (the last one read is served).",
     registers: [this.registry],
   });
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Req, UseGuards } from '@nestjs/common';
 import { type RequestsQuery, requestsQuerySchema, type UsageQuery, usageQuerySchema } from '@switchyard/contracts';
-import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
+import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { QueryPipe } from '../validation/query.pipe';
 import { UsageService } from './usage.service';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { type DeadLetterListQuery, deadLetterListQuerySchema, type Redelivery } from '@switchyard/contracts';
-import { type AuthenticatedRequest, ApiKeyGuard } from '../auth/api-key.guard';
+import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { QueryPipe } from '../validation/query.pipe';
 import { type DeadLetterList, DeadLettersService } from './dead-letters.service';
 

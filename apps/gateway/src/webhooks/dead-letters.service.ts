@@ -19,7 +19,11 @@ export class DeadLettersService {
 
   async list(caller: CallerIdentity, query: DeadLetterListQuery): Promise<DeadLetterList> {
     try {
-      const page = await listDeadLetters(this.queue, { tenant: caller.tenant, limit: query.limit, ...(query.cursor === undefined ? {} : { cursor: query.cursor }) });
+      const page = await listDeadLetters(this.queue, {
+        tenant: caller.tenant,
+        limit: query.limit,
+        ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
+      });
       // The shape of every other list: `data`, `has_more`, and where to read on (as `/v1/requests` does).
       return { object: 'list', data: page.items, has_more: page.nextCursor !== undefined, next_cursor: page.nextCursor ?? null };
     } catch (error) {

@@ -39,11 +39,18 @@ export class BatchCompletion {
     // Lines stopped because the window passed were cancelled like any other; their error says why.
     const failures = expired ? recorded.failures.map(asExpired) : recorded.failures;
     const write = async (lines: string[], kind: string) =>
-      lines.length === 0 ? null : (await this.files.create({ tenant, purpose: 'batch_output', filename: `${batchId}_${kind}.jsonl`, content: Buffer.from(`${lines.join('\n')}\n`) })).id;
+      lines.length === 0
+        ? null
+        : (await this.files.create({ tenant, purpose: 'batch_output', filename: `${batchId}_${kind}.jsonl`, content: Buffer.from(`${lines.join('\n')}\n`) }))
+            .id;
     const [outputFileId, errorFileId] = await Promise.all([write(outputs, 'output'), write(failures, 'error')]);
     const now = new Date();
     const cancelled = finalizing.status === 'cancelling';
-    const ending = expired ? { status: 'expired' as const } : cancelled ? { status: 'cancelled' as const, cancelledAt: now } : { status: 'completed' as const, completedAt: now };
+    const ending = expired
+      ? { status: 'expired' as const }
+      : cancelled
+        ? { status: 'cancelled' as const, cancelledAt: now }
+        : { status: 'completed' as const, completedAt: now };
     await this.batches.transition(batchId, tenant, ['in_progress', 'cancelling'], {
       ...ending,
       outputFileId,

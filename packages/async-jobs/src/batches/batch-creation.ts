@@ -24,7 +24,8 @@ export class BatchCreation {
   async create(input: BatchCreateRequest, caller: CallerIdentity, route: RouteBatchLine, jobs: BatchJobs): Promise<BatchView> {
     const file = await this.files.get(input.input_file_id, caller.tenant);
     if (file === undefined) throw new NotFoundError(`No file with id '${input.input_file_id}'.`);
-    if (file.purpose !== 'batch') throw new InvalidRequestError(`File '${input.input_file_id}' was uploaded with purpose '${file.purpose}', not 'batch'.`, { param: 'input_file_id' });
+    if (file.purpose !== 'batch')
+      throw new InvalidRequestError(`File '${input.input_file_id}' was uploaded with purpose '${file.purpose}', not 'batch'.`, { param: 'input_file_id' });
     const content = (await this.files.content(input.input_file_id, caller.tenant)) ?? Buffer.alloc(0);
     const { lines, errors } = parseBatchInput(content.toString('utf8'));
     const now = new Date();
@@ -61,14 +62,26 @@ export class BatchCreation {
       for (let start = 0; start < routed.length; start += SUBMIT_CHUNK) {
         const chunk = routed.slice(start, start + SUBMIT_CHUNK);
         await jobs.submitMany(chunk);
-        await this.progress.addJobs(id, chunk.map((job) => job.jobId));
+        await this.progress.addJobs(
+          id,
+          chunk.map((job) => job.jobId),
+        );
         queued += chunk.length;
       }
     } catch (error) {
       // The lines already queued still run and end the batch; the rest never will, so they leave the count.
-      const failure = { code: 'enqueue_failed', message: `Only ${queued} of ${routed.length} requests could be queued; the rest were not run.`, line: 0, param: null };
+      const failure = {
+        code: 'enqueue_failed',
+        message: `Only ${queued} of ${routed.length} requests could be queued; the rest were not run.`,
+        line: 0,
+        param: null,
+      };
       await this.progress.shrinkTotal(id, queued).catch(() => undefined);
-      await this.batches.transition(id, caller.tenant, ['in_progress'], { total: queued, errors: [failure], ...(queued === 0 ? { status: 'failed' as const, failedAt: new Date() } : {}) });
+      await this.batches.transition(id, caller.tenant, ['in_progress'], {
+        total: queued,
+        errors: [failure],
+        ...(queued === 0 ? { status: 'failed' as const, failedAt: new Date() } : {}),
+      });
       throw error;
     }
     await this.progress.allJobsAdded(id);

@@ -24,7 +24,13 @@ export type BatchLineJob = SubmitAsyncJob & { line: number };
  * cannot be routed is added to `errors` (by its line number) instead, so a
  * model that does not exist fails the batch, not a thousand jobs.
  */
-export function batchLineJobs(batchId: string, lines: readonly BatchLine[], caller: CallerIdentity, route: RouteBatchLine, errors: BatchLineError[]): BatchLineJob[] {
+export function batchLineJobs(
+  batchId: string,
+  lines: readonly BatchLine[],
+  caller: CallerIdentity,
+  route: RouteBatchLine,
+  errors: BatchLineError[],
+): BatchLineJob[] {
   const routed: BatchLineJob[] = [];
   const trace = injectTraceContext();
   for (const [index, line] of lines.entries()) {
@@ -45,7 +51,12 @@ export function batchLineJobs(batchId: string, lines: readonly BatchLine[], call
       });
     } catch (error) {
       const http = toHttpError(error);
-      errors.push({ code: http.body.error.code, message: `Line ${line.lineNumber}: ${http.body.error.message}`, line: line.lineNumber, param: http.body.error.param });
+      errors.push({
+        code: http.body.error.code,
+        message: `Line ${line.lineNumber}: ${http.body.error.message}`,
+        line: line.lineNumber,
+        param: http.body.error.param,
+      });
     }
   }
   return routed;

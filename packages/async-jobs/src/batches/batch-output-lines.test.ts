@@ -15,7 +15,12 @@ const payload: LlmJobPayload = {
 
 const completion = { id: 'c1', object: 'chat.completion' as const, created: 1, model: 'echo', choices: [] };
 const upstream = new ProviderError({ kind: ProviderErrorKind.Server, provider: 'mock', message: 'boom', upstreamStatus: 500 });
-const cancelledLine = { id: 'batch_req_job_1', custom_id: 'order-7', response: null, error: { code: 'batch_cancelled', message: 'The request was cancelled with its batch.' } };
+const cancelledLine = {
+  id: 'batch_req_job_1',
+  custom_id: 'order-7',
+  response: null,
+  error: { code: 'batch_cancelled', message: 'The request was cancelled with its batch.' },
+};
 
 describe(outputLine.name, () => {
   it('writes a line that succeeded with its answer as a 200 response', () => {
@@ -53,7 +58,10 @@ describe(asExpired.name, () => {
     });
   });
 
-  it.each([['a line that failed upstream', JSON.stringify({ id: 'x', response: { status_code: 502 }, error: null })], ['text that is not JSON', '{not json']])('leaves %s as it is', (_, line) => {
+  it.each([
+    ['a line that failed upstream', JSON.stringify({ id: 'x', response: { status_code: 502 }, error: null })],
+    ['text that is not JSON', '{not json'],
+  ])('leaves %s as it is', (_, line) => {
     expect(asExpired(line)).toBe(line);
   });
 });

@@ -81,7 +81,14 @@ export class BatchProgress {
    */
   async recordLine(batchId: string, line: number, ok: boolean, output: string): Promise<boolean> {
     const keys = this.keys(batchId);
-    const last = await runScript(this.redis, 'switchyardBatchLine', RECORD_LINE, 2, [keys.progress, keys.lines, String(line), `${ok ? '1' : '0'}${output}`, ok ? 'completed' : 'failed', String(KEPT_MS)]);
+    const last = await runScript(this.redis, 'switchyardBatchLine', RECORD_LINE, 2, [
+      keys.progress,
+      keys.lines,
+      String(line),
+      `${ok ? '1' : '0'}${output}`,
+      ok ? 'completed' : 'failed',
+      String(KEPT_MS),
+    ]);
     return last === 1;
   }
 

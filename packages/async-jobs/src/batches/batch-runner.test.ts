@@ -43,8 +43,22 @@ function line(customId: string, model: string, content: string): string {
 
 function answer(job: { data: LlmJobPayload }): LlmJobResult {
   const content = `echo: ${String(job.data.request.messages[0]?.content)}`;
-  const response = { id: 'c1', object: 'chat.completion' as const, created: 1, model: 'echo', choices: [{ index: 0, message: { role: 'assistant' as const, content }, finish_reason: 'stop' as const }] };
-  return { requestId: job.data.requestId, provider: SERVED, model: 'echo', response, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }, timings: { queueMs: 0, upstreamMs: 0, totalMs: 0 }, attempts: 1 };
+  const response = {
+    id: 'c1',
+    object: 'chat.completion' as const,
+    created: 1,
+    model: 'echo',
+    choices: [{ index: 0, message: { role: 'assistant' as const, content }, finish_reason: 'stop' as const }],
+  };
+  return {
+    requestId: job.data.requestId,
+    provider: SERVED,
+    model: 'echo',
+    response,
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    timings: { queueMs: 0, upstreamMs: 0, totalMs: 0 },
+    attempts: 1,
+  };
 }
 
 describe(BatchRunner.name, () => {
@@ -63,7 +77,13 @@ describe(BatchRunner.name, () => {
     files = new FileRepository(dataSource);
     runner = new BatchRunner(redis, prefix, files, new BatchRepository(dataSource), logger);
     // Wired as the gateway wires them: a line dropped from its queue counts towards its batch.
-    jobs = new AsyncJobs(redis, producer, { prefix, attempts: 1, retentionMs: 60_000, isKnownProvider: (provider) => provider === SERVED || provider === PARKED }, undefined, runner);
+    jobs = new AsyncJobs(
+      redis,
+      producer,
+      { prefix, attempts: 1, retentionMs: 60_000, isKnownProvider: (provider) => provider === SERVED || provider === PARKED },
+      undefined,
+      runner,
+    );
     // Stands in for a worker: runs a line and reports its end to the batch, as the worker does.
     worker = new Worker<LlmJobPayload, LlmJobResult>(
       SERVED,
@@ -104,7 +124,10 @@ describe(BatchRunner.name, () => {
   }
 
   /** The file's lines, parsed; none when the batch wrote no such file. */
-  async function fileLines(fileId: string | null, tenant: string): Promise<{ custom_id: string; response: { status_code: number; body: unknown } | null; error: { code: string } | null }[]> {
+  async function fileLines(
+    fileId: string | null,
+    tenant: string,
+  ): Promise<{ custom_id: string; response: { status_code: number; body: unknown } | null; error: { code: string } | null }[]> {
     if (fileId === null) return [];
     const content = (await files.content(fileId, tenant))?.toString('utf8') ?? '';
     return content
@@ -153,12 +176,23 @@ describe(BatchRunner.name, () => {
 
   it('refuses an input file that does not exist or was not uploaded for batches', async () => {
     const caller = newCaller();
-    const create = (inputFileId: string) => runner.create({ input_file_id: inputFileId, endpoint: '/v1/chat/completions', completion_window: '24h' }, caller, route, jobs);
+    const create = (inputFileId: string) =>
+      runner.create({ input_file_id: inputFileId, endpoint: '/v1/chat/completions', completion_window: '24h' }, caller, route, jobs);
     await expect(create('file-missing')).rejects.toBeInstanceOf(NotFoundError);
-    const output = await files.create({ tenant: caller.tenant, purpose: 'batch_output', filename: 'out.jsonl', content: Buffer.from(`${line('a', 'mock-echo', 'x')}\n`) });
+    const output = await files.create({
+      tenant: caller.tenant,
+      purpose: 'batch_output',
+      filename: 'out.jsonl',
+      content: Buffer.from(`${line('a', 'mock-echo', 'x')}\n`),
+    });
     await expect(create(output.id)).rejects.toBeInstanceOf(InvalidRequestError);
     // Another tenant's file is as missing as one never uploaded.
-    const theirs = await files.create({ tenant: newCaller().tenant, purpose: 'batch', filename: 'in.jsonl', content: Buffer.from(`${line('a', 'mock-echo', 'x')}\n`) });
+    const theirs = await files.create({
+      tenant: newCaller().tenant,
+      purpose: 'batch',
+      filename: 'in.jsonl',
+      content: Buffer.from(`${line('a', 'mock-echo', 'x')}\n`),
+    });
     await expect(create(theirs.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 

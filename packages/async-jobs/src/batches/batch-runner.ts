@@ -53,7 +53,10 @@ export class BatchRunner {
     return batchView({ ...row, completed, failed });
   }
 
-  async list(tenant: string, options: { limit: number; after?: string }): Promise<{ object: 'list'; data: BatchView[]; has_more: boolean; first_id: string | null; last_id: string | null }> {
+  async list(
+    tenant: string,
+    options: { limit: number; after?: string },
+  ): Promise<{ object: 'list'; data: BatchView[]; has_more: boolean; first_id: string | null; last_id: string | null }> {
     const rows = await this.batches.list(tenant, { ...options, limit: options.limit + 1 });
     const data = rows.slice(0, options.limit).map(batchView);
     return { object: 'list', data, has_more: rows.length > options.limit, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };

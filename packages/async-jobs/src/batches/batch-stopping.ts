@@ -59,11 +59,11 @@ export class BatchStopping {
     const jobIds = await this.progress.jobIds(batchId);
     for (let start = 0; start < jobIds.length; start += 100) {
       await Promise.all(
-        jobIds.slice(start, start + 100).map((jobId) =>
-          jobs
-            .cancel(jobId, tenant, onDropped)
-            .catch((error: unknown) => this.logger.warn({ err: error, batchId, jobId }, 'batch line not cancelled')),
-        ),
+        jobIds
+          .slice(start, start + 100)
+          .map((jobId) =>
+            jobs.cancel(jobId, tenant, onDropped).catch((error: unknown) => this.logger.warn({ err: error, batchId, jobId }, 'batch line not cancelled')),
+          ),
       );
     }
   }

@@ -1,4 +1,3 @@
-import { unixSeconds } from '@switchyard/queue';
 import {
   type AsyncJobStatus,
   type AsyncJobView,
@@ -12,6 +11,7 @@ import {
   type WebhookDelivery,
   type WebhookEventType,
 } from '@switchyard/contracts';
+import { unixSeconds } from '@switchyard/queue';
 
 /** Where a finished or running job stands, from whichever side knows it (the worker at its end, the gateway from the queue). */
 export interface JobFacts {
@@ -25,7 +25,6 @@ export interface JobFacts {
   /** The serialized typed error, as a failed job carries it. */
   error?: string | SerializedError;
 }
-
 
 function errorBody(error: string | SerializedError | undefined): AsyncJobView['error'] {
   if (error === undefined) return null;

@@ -46,8 +46,22 @@ function jobFor(tenant: string, body: Record<string, unknown>, options: { provid
 const saying = (content: string) => ({ messages: [{ role: 'user', content }] });
 
 function answer(job: { data: LlmJobPayload }, content: string): LlmJobResult {
-  const response = { id: 'c1', object: 'chat.completion' as const, created: 1, model: 'echo', choices: [{ index: 0, message: { role: 'assistant' as const, content }, finish_reason: 'stop' as const }] };
-  return { requestId: job.data.requestId, provider: SERVED, model: 'echo', response, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }, timings: { queueMs: 0, upstreamMs: 0, totalMs: 0 }, attempts: 1 };
+  const response = {
+    id: 'c1',
+    object: 'chat.completion' as const,
+    created: 1,
+    model: 'echo',
+    choices: [{ index: 0, message: { role: 'assistant' as const, content }, finish_reason: 'stop' as const }],
+  };
+  return {
+    requestId: job.data.requestId,
+    provider: SERVED,
+    model: 'echo',
+    response,
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    timings: { queueMs: 0, upstreamMs: 0, totalMs: 0 },
+    attempts: 1,
+  };
 }
 
 describe(AsyncJobs.name, () => {
@@ -68,7 +82,9 @@ describe(AsyncJobs.name, () => {
       if (content === 'fail') throw new UnrecoverableError('{"code":"upstream_error","message":"served: boom","param":null,"retryable":false}');
       if (content === 'hand on') {
         const next = `${job.id}_next`;
-        await producer.queueFor(SERVED).add(LLM_JOB_NAME, { ...job.data, request: { ...job.data.request, messages: [{ role: 'user', content: 'from the fallback' }] } }, { jobId: next });
+        await producer
+          .queueFor(SERVED)
+          .add(LLM_JOB_NAME, { ...job.data, request: { ...job.data.request, messages: [{ role: 'user', content: 'from the fallback' }] } }, { jobId: next });
         return { ...answer(job, ''), forwardedTo: { provider: SERVED, jobId: next } };
       }
       return answer(job, `echo: ${content}`);
@@ -88,7 +104,16 @@ describe(AsyncJobs.name, () => {
     const tenant = newTenant();
     const { view, replayed } = await jobs.submit(jobFor(tenant, { ...saying('hello'), metadata: { order: '7' } }), () => '');
     expect(replayed).toBe(false);
-    expect(view).toMatchObject({ object: 'job', status: 'queued', model: 'mock-echo', provider: null, attempts: 0, metadata: { order: '7' }, result: null, error: null });
+    expect(view).toMatchObject({
+      object: 'job',
+      status: 'queued',
+      model: 'mock-echo',
+      provider: null,
+      attempts: 0,
+      metadata: { order: '7' },
+      result: null,
+      error: null,
+    });
     expect(view.id).toMatch(/^job_[0-9a-f]{32}_parked$/);
     expect(await jobs.get(view.id, tenant)).toStrictEqual(view);
   });
@@ -152,7 +177,9 @@ describe(AsyncJobs.name, () => {
     expect(cancelled.finished_at).not.toBeNull();
     expect(dropped.map((payload) => payload.requestId)).toStrictEqual([view.id]);
     expect(await producer.queueFor(PARKED).getJob(view.id)).toBeUndefined();
-    expect(webhooks.filter((event) => event.jobId === view.id)).toMatchObject([{ type: 'job.cancelled', eventId: `evt_${view.id}_cancelled`, url: 'https://hooks.example.com/jobs', tenant }]);
+    expect(webhooks.filter((event) => event.jobId === view.id)).toMatchObject([
+      { type: 'job.cancelled', eventId: `evt_${view.id}_cancelled`, url: 'https://hooks.example.com/jobs', tenant },
+    ]);
     expect(await jobs.get(view.id, tenant)).toStrictEqual(cancelled);
     // A second cancel finds it ended: nothing dropped or reported again.
     expect(await jobs.cancel(view.id, tenant, (payload) => dropped.push(payload))).toStrictEqual(cancelled);

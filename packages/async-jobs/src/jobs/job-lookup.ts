@@ -40,7 +40,10 @@ export class JobLookup {
     const notFound = new NotFoundError(`No job with id '${jobId}'.`);
     let provider = providerOfJobId(jobId);
     if (provider === undefined || !this.options.isKnownProvider(provider)) throw notFound;
-    const [first, cancel] = await Promise.all([this.producer.queueFor(provider).getJob(jobId) as Promise<Job<LlmJobPayload> | undefined>, this.cancels.read(jobId)]);
+    const [first, cancel] = await Promise.all([
+      this.producer.queueFor(provider).getJob(jobId) as Promise<Job<LlmJobPayload> | undefined>,
+      this.cancels.read(jobId),
+    ]);
     if (cancel.final !== undefined) {
       if (cancel.tenant !== tenant) throw notFound;
       return { view: cancel.final };

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-const count = z.number().int().positive().max(2 ** 31);
+const count = z
+  .number()
+  .int()
+  .positive()
+  .max(2 ** 31);
 // Dollars above a million a day are a typo, not a budget; the counters work in billionths.
 const dollars = z.number().positive().max(1_000_000);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adminRequestsQuerySchema, adminUsageQuerySchema, encodeRequestCursor, requestsQuerySchema, usageQuerySchema } from './usage';
 import { parseParameters } from './parse-request';
+import { adminRequestsQuerySchema, adminUsageQuerySchema, encodeRequestCursor, requestsQuerySchema, usageQuerySchema } from './usage';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -34,7 +34,9 @@ describe('usageQuerySchema', () => {
   });
 
   it('checks the admin tenant before anything else', () => {
-    expect(() => parseParameters(adminUsageQuerySchema, { tenant: 'x'.repeat(257), group_by: 'color' })).toThrow(expect.objectContaining({ param: 'tenant', message: 'tenant must be a short string.' }));
+    expect(() => parseParameters(adminUsageQuerySchema, { tenant: 'x'.repeat(257), group_by: 'color' })).toThrow(
+      expect.objectContaining({ param: 'tenant', message: 'tenant must be a short string.' }),
+    );
     expect(parseParameters(adminUsageQuerySchema, { tenant: 'acme' }).tenant).toBe('acme');
   });
 });

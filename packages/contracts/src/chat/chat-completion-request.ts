@@ -23,9 +23,7 @@ const responseFormatSchema = z.discriminatedUnion(
 const toolSchema = z.object({
   type: z.literal('function'),
   function: z.object({
-    name: z
-      .string()
-      .regex(/^[a-zA-Z0-9_-]{1,64}$/, 'Function names are 1-64 characters of a-z, A-Z, 0-9, _ and -.'),
+    name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'Function names are 1-64 characters of a-z, A-Z, 0-9, _ and -.'),
     description: z.string().optional(),
     parameters: boundedJsonObjectSchema.optional(),
     strict: z.boolean().nullish(),

@@ -39,8 +39,6 @@ export type FinishReason = z.infer<typeof finishReasonSchema>;
 
 export const modelListSchema = z.object({
   object: z.literal('list'),
-  data: z.array(
-    z.object({ id: z.string(), object: z.literal('model'), created: z.number().int(), owned_by: z.string() }),
-  ),
+  data: z.array(z.object({ id: z.string(), object: z.literal('model'), created: z.number().int(), owned_by: z.string() })),
 });
 export type ModelList = z.infer<typeof modelListSchema>;

@@ -66,14 +66,7 @@ export const MESSAGE_ROLES = ['system', 'developer', 'user', 'assistant', 'tool'
 export const chatMessageSchema = z
   .discriminatedUnion(
     'role',
-    [
-      systemMessageSchema,
-      developerMessageSchema,
-      userMessageSchema,
-      assistantMessageSchema,
-      toolMessageSchema,
-      functionMessageSchema,
-    ],
+    [systemMessageSchema, developerMessageSchema, userMessageSchema, assistantMessageSchema, toolMessageSchema, functionMessageSchema],
     { error: `Expected "role" to be one of: ${MESSAGE_ROLES.join(', ')}.` },
   )
   .describe('One message of the conversation, OpenAI Chat Completions format.');

@@ -78,8 +78,16 @@ describe('parseChatCompletionRequest', () => {
   const nested = (levels: number): unknown => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);
 
   it.each([
-    ['tool parameters', (deep: unknown) => ({ ...valid, tools: [{ type: 'function', function: { name: 'f', parameters: { x: deep } } }] }), 'tools[0].function.parameters'],
-    ['a response schema', (deep: unknown) => ({ ...valid, response_format: { type: 'json_schema', json_schema: { name: 's', schema: { x: deep } } } }), 'response_format.json_schema.schema'],
+    [
+      'tool parameters',
+      (deep: unknown) => ({ ...valid, tools: [{ type: 'function', function: { name: 'f', parameters: { x: deep } } }] }),
+      'tools[0].function.parameters',
+    ],
+    [
+      'a response schema',
+      (deep: unknown) => ({ ...valid, response_format: { type: 'json_schema', json_schema: { name: 's', schema: { x: deep } } } }),
+      'response_format.json_schema.schema',
+    ],
     ['a prediction', (deep: unknown) => ({ ...valid, prediction: { content: deep } }), 'prediction'],
   ])('refuses %s nested 10^5 levels deep, naming the field, and takes them 64 levels deep', (_label, body, param) => {
     const error = errorOf(body(nested(100_000)));

@@ -1,15 +1,23 @@
-export { ErrorCode, ALL_ERROR_CODES } from './error-codes';
+export { ALL_ERROR_CODES, ErrorCode } from './error-codes';
 export { HTTP_ERROR_MAP, type OpenAIErrorType } from './http-error-map';
-export { SwitchyardError, type SwitchyardErrorOptions } from './switchyard-error';
-export { InvalidRequestError, AuthenticationError, ModelNotFoundError, NotFoundError, RateLimitError, BudgetExceededError, IdempotencyConflictError } from './request-errors';
-export { GatewayTimeoutError, JobExpiredError, JobStalledError, ServiceUnavailableError, InternalError, StreamInterruptedError } from './platform-errors';
-export { AllProvidersFailedError, CircuitOpenError, ProviderError, ProviderErrorKind, type ProviderErrorInit } from './provider-error';
 export {
-  toHttpError,
-  serializeError,
   deserializeError,
   type HttpError,
   type OpenAIErrorBody,
   openAIErrorBodySchema,
   type SerializedError,
+  serializeError,
+  toHttpError,
 } from './openai-error-body';
+export { GatewayTimeoutError, InternalError, JobExpiredError, JobStalledError, ServiceUnavailableError, StreamInterruptedError } from './platform-errors';
+export { AllProvidersFailedError, CircuitOpenError, ProviderError, type ProviderErrorInit, ProviderErrorKind } from './provider-error';
+export {
+  AuthenticationError,
+  BudgetExceededError,
+  IdempotencyConflictError,
+  InvalidRequestError,
+  ModelNotFoundError,
+  NotFoundError,
+  RateLimitError,
+} from './request-errors';
+export { SwitchyardError, type SwitchyardErrorOptions } from './switchyard-error';

@@ -12,7 +12,10 @@ export const webhookTargetSchema = z
     secret: z
       .string()
       // Padded base64 of at least 18 bytes, exactly what the dispatcher's signer accepts.
-      .regex(/^whsec_(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'Expected a Standard Webhooks secret: "whsec_" followed by base64 (at least 18 bytes).')
+      .regex(
+        /^whsec_(?:[A-Za-z0-9+/]{4}){6,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/,
+        'Expected a Standard Webhooks secret: "whsec_" followed by base64 (at least 18 bytes).',
+      )
       .optional(),
   })
   .strict();

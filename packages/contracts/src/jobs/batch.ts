@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { BATCH_ENDPOINT, type BatchLineError, nulFree } from '../api/batches';
 import { toInvalidRequestError } from '../chat';
 import { type ChatCompletionRequest, chatCompletionRequestSchema } from '../chat/chat-completion-request';
 import { InvalidRequestError } from '../errors';
-import { BATCH_ENDPOINT, type BatchLineError, nulFree } from '../api/batches';
 
 const batchLineSchema = z
   .object({

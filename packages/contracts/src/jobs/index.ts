@@ -1,5 +1,5 @@
+export * from './async-job';
+export * from './batch';
 export * from './llm-job';
 export * from './provider-name';
 export * from './webhook-delivery';
-export * from './async-job';
-export * from './batch';

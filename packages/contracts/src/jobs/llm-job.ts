@@ -122,7 +122,10 @@ export const llmJobPayloadSchema: z.ZodType<LlmJobPayload> = z.object({
   enqueuedAt: z.number().int().positive(),
   trace: z.record(z.string(), z.string()).optional(),
   chainId: label.optional(),
-  fallbacks: z.array(z.object({ publicModel: label, provider: label, model: label })).max(16).optional(),
+  fallbacks: z
+    .array(z.object({ publicModel: label, provider: label, model: label }))
+    .max(16)
+    .optional(),
   tried: z
     .array(z.object({ provider: label, model: label, code: label, attempts: z.number().int().min(1), upstreamStatus: z.number().int().optional() }))
     .max(64)
@@ -131,6 +134,4 @@ export const llmJobPayloadSchema: z.ZodType<LlmJobPayload> = z.object({
   batch: z.object({ id: label, line: z.number().int().nonnegative(), customId: z.string().min(1).max(512) }).optional(),
 });
 
-export type LlmJobOutcome =
-  | { ok: true; result: LlmJobResult }
-  | { ok: false; error: SerializedError; provider: string; model: string };
+export type LlmJobOutcome = { ok: true; result: LlmJobResult } | { ok: false; error: SerializedError; provider: string; model: string };

@@ -64,7 +64,9 @@ export class BatchRepository {
 
   async insert(row: Omit<BatchRow, 'createdAt'>): Promise<BatchRow> {
     const fields = Object.keys(row) as (keyof BatchRow)[];
-    const values = fields.map((field) => (JSON_COLUMNS.has(field) && row[field as keyof typeof row] !== null ? JSON.stringify(row[field as keyof typeof row]) : row[field as keyof typeof row]));
+    const values = fields.map((field) =>
+      JSON_COLUMNS.has(field) && row[field as keyof typeof row] !== null ? JSON.stringify(row[field as keyof typeof row]) : row[field as keyof typeof row],
+    );
     const [inserted] = (await this.dataSource.query(
       `INSERT INTO batches (${fields.map((field) => COLUMNS[field]).join(', ')}) VALUES (${fields.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING ${SELECT}`,
       values,
@@ -99,7 +101,10 @@ export class BatchRepository {
 
   async list(tenant: string, options: { limit: number; after?: string }): Promise<BatchRow[]> {
     if (options.after === undefined) {
-      return (await this.dataSource.query(`SELECT ${SELECT} FROM batches WHERE tenant = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [tenant, options.limit])) as BatchRow[];
+      return (await this.dataSource.query(`SELECT ${SELECT} FROM batches WHERE tenant = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [
+        tenant,
+        options.limit,
+      ])) as BatchRow[];
     }
     return (await this.dataSource.query(
       `SELECT ${SELECT} FROM batches WHERE tenant = $1 AND (created_at, id) < (SELECT created_at, id FROM batches WHERE id = $3 AND tenant = $1) ORDER BY created_at DESC, id DESC LIMIT $2`,

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { FileEntity } from '../files/file.entity';
-import { LlmRequestEntity } from '../usage/llm-request.entity';
 import { MIGRATIONS } from '../migrations/index';
+import { LlmRequestEntity } from '../usage/llm-request.entity';
 
 export function createDataSource(databaseUrl: string, options: { poolSize?: number } = {}): DataSource {
   return new DataSource({

@@ -1,5 +1,5 @@
-import { ensureDatabase } from './ensure-database';
 import { createDataSource } from './create-data-source';
+import { ensureDatabase } from './ensure-database';
 
 /** Creates the database if needed and applies every pending migration. Returns their names. */
 export async function runMigrations(databaseUrl: string): Promise<string[]> {

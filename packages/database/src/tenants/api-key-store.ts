@@ -45,7 +45,10 @@ export class ApiKeyStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async createTenant(id: string, name: string): Promise<TenantRecord> {
-    const [row] = (await this.dataSource.query('INSERT INTO tenants (id, name) VALUES ($1, $2) RETURNING id, name, created_at AS "createdAt"', [id, name])) as TenantRecord[];
+    const [row] = (await this.dataSource.query('INSERT INTO tenants (id, name) VALUES ($1, $2) RETURNING id, name, created_at AS "createdAt"', [
+      id,
+      name,
+    ])) as TenantRecord[];
     return row as TenantRecord;
   }
 
@@ -110,15 +113,17 @@ export class ApiKeyStore {
 
   /** Returns the key's hash so callers can tell every gateway to forget it. */
   async revoke(id: string): Promise<string | undefined> {
-    const [rows] = (await this.dataSource.query('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING key_hash AS "keyHash"', [id])) as [{ keyHash: string }[], number];
+    const [rows] = (await this.dataSource.query('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING key_hash AS "keyHash"', [
+      id,
+    ])) as [{ keyHash: string }[], number];
     return rows[0]?.keyHash;
   }
 
   async setLimits(id: string, limits: KeyLimits): Promise<{ record: ApiKeyRecord; keyHash: string } | undefined> {
-    const [rows] = (await this.dataSource.query(`UPDATE api_keys SET limits = $2 WHERE id = $1 RETURNING ${KEY_FIELDS}, key_hash AS "keyHash"`, [id, JSON.stringify(limits)])) as [
-      (ApiKeyRecord & { keyHash: string })[],
-      number,
-    ];
+    const [rows] = (await this.dataSource.query(`UPDATE api_keys SET limits = $2 WHERE id = $1 RETURNING ${KEY_FIELDS}, key_hash AS "keyHash"`, [
+      id,
+      JSON.stringify(limits),
+    ])) as [(ApiKeyRecord & { keyHash: string })[], number];
     const row = rows[0];
     if (row === undefined) return undefined;
     const { keyHash, ...record } = row;

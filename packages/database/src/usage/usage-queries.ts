@@ -109,7 +109,11 @@ export class UsageQueries {
   }
 
   /** Newest first; `cursor` is the previous page's `next_cursor`. */
-  async requests(scope: TenantScope, filter: RequestFilter, page: { limit: number; cursor?: { at: string; id: string } }): Promise<{ rows: RequestRow[]; next: { at: string; id: string } | null }> {
+  async requests(
+    scope: TenantScope,
+    filter: RequestFilter,
+    page: { limit: number; cursor?: { at: string; id: string } },
+  ): Promise<{ rows: RequestRow[]; next: { at: string; id: string } | null }> {
     const { conditions, values } = scoped(scope);
     const add = (sql: string, value: unknown) => {
       values.push(value);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import type { LlmRequestRecord } from './llm-request-record';
-import { runMigrations } from '../connection/run-migrations';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataSource } from '../connection/create-data-source';
+import { runMigrations } from '../connection/run-migrations';
+import type { LlmRequestRecord } from './llm-request-record';
 import { UsageRecorder } from './usage-recorder';
 import { UsageRepository } from './usage-repository';
 
@@ -67,8 +67,15 @@ describe(UsageRecorder.name, () => {
     expect(await repository.findByJobId(ok.jobId)).toBeNull();
     await recorder.close();
     expect(await repository.findByJobId(ok.jobId)).toMatchObject({
-      tenant: 'acme', userId: 'u-1', provider: 'mock', promptTokens: 5, completionTokens: 3, totalTokens: 8,
-      latencyMs: 12, status: 'succeeded', cacheHit: false,
+      tenant: 'acme',
+      userId: 'u-1',
+      provider: 'mock',
+      promptTokens: 5,
+      completionTokens: 3,
+      totalTokens: 8,
+      latencyMs: 12,
+      status: 'succeeded',
+      cacheHit: false,
     });
     expect(await repository.findByJobId(failed.jobId)).toMatchObject({ status: 'failed', errorCode: 'upstream_error' });
   });

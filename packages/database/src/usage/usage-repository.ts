@@ -1,6 +1,6 @@
 import type { DataSource, Repository } from 'typeorm';
-import type { LlmRequestRecord } from './llm-request-record';
 import { LlmRequestEntity } from './llm-request.entity';
+import type { LlmRequestRecord } from './llm-request-record';
 
 /** Column name, Postgres array type, and how to read it from a record, in insert order. */
 const INSERT_COLUMNS: readonly [string, string, (row: LlmRequestRecord) => unknown][] = [

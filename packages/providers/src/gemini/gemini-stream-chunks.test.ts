@@ -13,7 +13,9 @@ async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<Chat
   return chunks;
 }
 
-const candidate = (parts: unknown[], finishReason?: string) => ({ candidates: [{ index: 0, content: { role: 'model', parts }, ...(finishReason ? { finishReason } : {}) }] });
+const candidate = (parts: unknown[], finishReason?: string) => ({
+  candidates: [{ index: 0, content: { role: 'model', parts }, ...(finishReason ? { finishReason } : {}) }],
+});
 
 describe('geminiStreamChunks', () => {
   it('streams function calls as indexed tool-call deltas and finishes with tool_calls', async () => {
@@ -21,10 +23,10 @@ describe('geminiStreamChunks', () => {
       geminiStreamChunks(
         'gemini',
         'gemini-2.5-flash',
-        responses(
-          candidate([{ functionCall: { name: 'lookup', args: { city: 'Paris' } } }]),
-          { ...candidate([{ functionCall: { id: 'fc_2', name: 'lookup', args: { city: 'Rome' } } }], 'STOP'), usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 7, totalTokenCount: 12 } },
-        ),
+        responses(candidate([{ functionCall: { name: 'lookup', args: { city: 'Paris' } } }]), {
+          ...candidate([{ functionCall: { id: 'fc_2', name: 'lookup', args: { city: 'Rome' } } }], 'STOP'),
+          usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 7, totalTokenCount: 12 },
+        }),
       ),
     );
     const calls = chunks.flatMap((chunk) => chunk.choices.flatMap((choice) => choice.delta.tool_calls ?? []));

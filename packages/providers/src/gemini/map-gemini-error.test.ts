@@ -6,8 +6,18 @@ const apiError = (status: number, error: unknown) => new ApiError({ message: JSO
 
 describe('mapGeminiError', () => {
   it.each([
-    ['a revoked key (400 API_KEY_INVALID)', apiError(400, { code: 400, status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] }), 'auth', undefined],
-    ['a quota error with RetryInfo', apiError(429, { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7.5s' }] }), 'rate_limited', 7500],
+    [
+      'a revoked key (400 API_KEY_INVALID)',
+      apiError(400, { code: 400, status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] }),
+      'auth',
+      undefined,
+    ],
+    [
+      'a quota error with RetryInfo',
+      apiError(429, { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '7.5s' }] }),
+      'rate_limited',
+      7500,
+    ],
     ['a plain bad request', apiError(400, { code: 400, status: 'INVALID_ARGUMENT', message: 'bad' }), 'bad_request', undefined],
   ])('maps %s', (_label, error, kind, retryAfterMs) => {
     expect(mapGeminiError('gemini', error, false)).toMatchObject({ kind, retryAfterMs });

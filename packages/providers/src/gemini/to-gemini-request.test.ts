@@ -12,7 +12,13 @@ describe('toGeminiRequest', () => {
         messages: [
           { role: 'system', content: 'be brief' },
           { role: 'developer', content: [{ type: 'text', text: 'answer in French' }] },
-          { role: 'user', content: [{ type: 'text', text: 'weather?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'weather?' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+            ],
+          },
           { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"city":"Paris"}' } }] },
           { role: 'tool', tool_call_id: 'call_1', content: 'sunny' },
         ],

@@ -89,7 +89,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.once('end', () => {
           cleanup();
-          const nullBody = init.status === 204 || init.status === 304 || (request.method === 'HEAD');
+          const nullBody = init.status === 204 || init.status === 304 || request.method === 'HEAD';
           resolve(new Response(nullBody ? null : Buffer.concat(chunks), init));
         });
         response.once('error', (error) => {

@@ -47,7 +47,11 @@ describe('LlamaCppAdapter.health', () => {
 
   it.each<[string, Record<string, [number, string]>, object]>([
     ['props behind an API key', { '/health': [200, '{"status":"ok"}'], '/props': [401, '{"error":{"code":401}}'] }, { ok: true }],
-    ['an older build with n_ctx at the top', { '/health': [200, '{"status":"ok"}'], '/props': [200, '{"n_ctx":2048,"total_slots":1}'] }, { ok: true, contextLength: 2048, slots: 1 }],
+    [
+      'an older build with n_ctx at the top',
+      { '/health': [200, '{"status":"ok"}'], '/props': [200, '{"n_ctx":2048,"total_slots":1}'] },
+      { ok: true, contextLength: 2048, slots: 1 },
+    ],
     ['props that are not JSON', { '/health': [200, '{"status":"ok"}'], '/props': [200, 'nope'] }, { ok: true }],
   ])('is ok with only what it can read, for %s', async (_name, routes, expected) => {
     expect(await (await adapterFor(routes)).health()).toStrictEqual(expected);

@@ -10,7 +10,13 @@ describe('toOllamaRequest', () => {
           model: 'local',
           messages: [
             { role: 'developer', content: 'be brief' },
-            { role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,QUJD' } }] },
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'what is this?' },
+                { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,QUJD' } },
+              ],
+            },
           ],
           temperature: 0.1,
           top_p: 0.5,

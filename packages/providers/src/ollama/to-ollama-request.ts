@@ -50,6 +50,7 @@ export function toOllamaRequest({ model, request }: GenerateParams): ChatRequest
   const body: ChatRequest & { stream: false } = { model, messages: request.messages.map(toMessage), stream: false, options };
   if (request.response_format?.type === 'json_object') body.format = 'json';
   if (request.response_format?.type === 'json_schema') body.format = request.response_format.json_schema.schema ?? 'json';
-  if (request.tools) body.tools = request.tools.map((tool) => ({ type: 'function', function: { ...tool.function, parameters: tool.function.parameters as never } }));
+  if (request.tools)
+    body.tools = request.tools.map((tool) => ({ type: 'function', function: { ...tool.function, parameters: tool.function.parameters as never } }));
   return body;
 }

@@ -46,7 +46,9 @@ describe('openAIStreamChunks', () => {
         events(
           chunk([], { prompt_filter_results: [] }),
           chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]),
-          chunk([{ index: 0, delta: {}, finish_reason: 'length' }], { x_groq: { id: 'req_1', usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4, queue_time: 0.1 } } }),
+          chunk([{ index: 0, delta: {}, finish_reason: 'length' }], {
+            x_groq: { id: 'req_1', usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4, queue_time: 0.1 } },
+          }),
         ),
       ),
     );

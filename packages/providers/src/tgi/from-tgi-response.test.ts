@@ -26,14 +26,20 @@ describe('withoutStopSequence', () => {
 });
 
 describe('fromTgiResponse', () => {
-  const prefill = [{ id: 1, text: '<s>', logprob: null }, { id: 5, text: 'hi', logprob: -1 }, { id: 6, text: '!', logprob: -2 }];
+  const prefill = [
+    { id: 1, text: '<s>', logprob: null },
+    { id: 5, text: 'hi', logprob: -1 },
+    { id: 6, text: '!', logprob: -2 },
+  ];
 
   it.each([
     ['eos_token', 'one two', 'one two', 'stop'],
     ['stop_sequence', 'one two<|im_end|>', 'one two', 'stop'],
     ['length', 'one two', 'one two', 'length'],
   ] as const)('reads a %s answer with usage from the details', (reason, text, content, finish) => {
-    const completion = fromTgiResponse('tgi', 'tgi', { generated_text: text, details: { finish_reason: reason, generated_tokens: 2, prefill } }, ['<|im_end|>']);
+    const completion = fromTgiResponse('tgi', 'tgi', { generated_text: text, details: { finish_reason: reason, generated_tokens: 2, prefill } }, [
+      '<|im_end|>',
+    ]);
     expect(completion).toStrictEqual({
       id: expect.stringMatching(/^chatcmpl-[0-9a-f]{32}$/),
       object: 'chat.completion',
@@ -59,10 +65,18 @@ describe('mapTgiStatusError', () => {
   const noHeaders = new Headers();
 
   it.each([
-    [422, { error: 'Input validation error: `temperature` must be strictly positive', error_type: 'validation' }, 'bad_request', 'Input validation error: `temperature` must be strictly positive'],
     [
       422,
-      { error: 'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 200 `max_new_tokens`', error_type: 'validation' },
+      { error: 'Input validation error: `temperature` must be strictly positive', error_type: 'validation' },
+      'bad_request',
+      'Input validation error: `temperature` must be strictly positive',
+    ],
+    [
+      422,
+      {
+        error: 'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 200 `max_new_tokens`',
+        error_type: 'validation',
+      },
       'context_too_long',
       'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 200 `max_new_tokens`',
     ],
@@ -73,7 +87,11 @@ describe('mapTgiStatusError', () => {
   ])('maps %i %j to %s', (status, body, kind, message) => {
     const error = mapTgiStatusError('tgi', status, body, noHeaders);
     expect(error).toBeInstanceOf(ProviderError);
-    expect({ kind: error.kind, message: error.message, upstreamStatus: error.upstreamStatus }).toStrictEqual({ kind, message: `tgi: ${message}`, upstreamStatus: status });
+    expect({ kind: error.kind, message: error.message, upstreamStatus: error.upstreamStatus }).toStrictEqual({
+      kind,
+      message: `tgi: ${message}`,
+      upstreamStatus: status,
+    });
   });
 
   it('reads Retry-After', () => {

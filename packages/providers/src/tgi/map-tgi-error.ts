@@ -11,12 +11,7 @@ const TOO_LONG = /must be <=|must have less than|max_total_tokens|max_input_toke
  * failing mid-generation rather than the caller's fault, and a validation
  * error about lengths is a context overflow.
  */
-export function mapTgiStatusError(
-  provider: string,
-  status: number,
-  body: unknown,
-  headers: HeaderLookup,
-): ProviderError {
+export function mapTgiStatusError(provider: string, status: number, body: unknown, headers: HeaderLookup): ProviderError {
   const fields = (body !== null && typeof body === 'object' ? body : {}) as { error?: unknown; error_type?: unknown };
   const text = typeof fields.error === 'string' ? fields.error : '';
   let kind = ProviderError.kindFromStatus(status);

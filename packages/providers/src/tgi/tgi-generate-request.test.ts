@@ -18,7 +18,15 @@ describe('chatMLPrompt', () => {
     ['developer as system', [{ role: 'developer', content: 'rules' }], '<|im_start|>system\nrules<|im_end|>\n<|im_start|>assistant\n'],
     [
       'text parts joined',
-      [{ role: 'user', content: [{ type: 'text', text: 'a ' }, { type: 'text', text: 'b' }] }],
+      [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'a ' },
+            { type: 'text', text: 'b' },
+          ],
+        },
+      ],
       '<|im_start|>user\na b<|im_end|>\n<|im_start|>assistant\n',
     ],
     ['an assistant turn without content', [{ role: 'assistant', content: null }], '<|im_start|>assistant\n<|im_end|>\n<|im_start|>assistant\n'],
@@ -49,21 +57,13 @@ describe('toTgiGenerateRequest', () => {
   const prompt = '<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n';
 
   it.each([
-    [
-      'defaults',
-      {},
-      { stop: ['<|im_end|>'], details: true, decoder_input_details: true },
-    ],
+    ['defaults', {}, { stop: ['<|im_end|>'], details: true, decoder_input_details: true }],
     [
       'every mapped setting',
       { max_tokens: 7, temperature: 0.7, top_p: 0.9, seed: 42, stop: ['END'] },
       { stop: ['END', '<|im_end|>'], details: true, decoder_input_details: true, max_new_tokens: 7, temperature: 0.7, do_sample: true, top_p: 0.9, seed: 42 },
     ],
-    [
-      'greedy and unfiltered values TGI refuses as such',
-      { temperature: 0, top_p: 1 },
-      { stop: ['<|im_end|>'], details: true, decoder_input_details: true },
-    ],
+    ['greedy and unfiltered values TGI refuses as such', { temperature: 0, top_p: 1 }, { stop: ['<|im_end|>'], details: true, decoder_input_details: true }],
     [
       'max_completion_tokens over max_tokens',
       { max_tokens: 7, max_completion_tokens: 3 },

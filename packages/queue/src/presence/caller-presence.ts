@@ -133,7 +133,7 @@ export class CallerPresence {
     this.silentSince.delete(channel);
     const jobs = this.watched.get(channel);
     this.watched.delete(channel);
-    this.logger.warn({ channel, running: jobs?.size ?? 0 }, "a gateway stopped listening for its replies; its jobs are cancelled");
+    this.logger.warn({ channel, running: jobs?.size ?? 0 }, 'a gateway stopped listening for its replies; its jobs are cancelled');
     for (const controller of jobs ?? []) controller.abort();
   }
 }

@@ -46,7 +46,10 @@ describe(ReplyListener.name, () => {
     const waiting = listener.wait('job-c', 5000, async () => finished);
     const dropped = new Promise((resolve) => subscriber.once('end', resolve).once('close', resolve));
     const clients = (await publisher.client('LIST')) as string;
-    const id = clients.split('\n').find((line) => line.includes(`name=${name}`))?.match(/id=(\d+)/)?.[1];
+    const id = clients
+      .split('\n')
+      .find((line) => line.includes(`name=${name}`))
+      ?.match(/id=(\d+)/)?.[1];
     expect(id).toBeDefined();
     await publisher.client('KILL', 'ID', id as string);
     await dropped;
@@ -60,7 +63,10 @@ describe(ReplyListener.name, () => {
     let finished: ReplyMessage | undefined;
     const waiting = listener.wait('job-d', 5000, async () => finished);
     const clients = (await publisher.client('LIST')) as string;
-    const id = clients.split('\n').find((line) => line.includes(`name=${name}`))?.match(/id=(\d+)/)?.[1];
+    const id = clients
+      .split('\n')
+      .find((line) => line.includes(`name=${name}`))
+      ?.match(/id=(\d+)/)?.[1];
     const back = new Promise((resolve) => subscriber.once('ready', resolve));
     await publisher.client('KILL', 'ID', id as string);
     await publisher.publish(listener.channel, encodeReply(reply('job-d')));
@@ -115,7 +121,10 @@ describe(ReplyListener.name, () => {
     const { errors, sink } = collect();
     listener.listen('job-u', 5000, sink);
     const clients = (await publisher.client('LIST')) as string;
-    const id = clients.split('\n').find((line) => line.includes(`name=${name}`))?.match(/id=(\d+)/)?.[1];
+    const id = clients
+      .split('\n')
+      .find((line) => line.includes(`name=${name}`))
+      ?.match(/id=(\d+)/)?.[1];
     await publisher.client('KILL', 'ID', id as string);
     await expect.poll(() => errors.length, { timeout: 3000 }).toBe(1);
     expect(errors[0]).toMatchObject({ code: 'service_unavailable', details: { job_id: 'job-u' } });

@@ -107,7 +107,10 @@ export class ReplyListener {
     const unanswered: string[] = [];
     await Promise.all(
       jobIds.map(async (jobId) => {
-        const reply = await this.waiters.get(jobId)?.recover?.().catch(() => undefined);
+        const reply = await this.waiters
+          .get(jobId)
+          ?.recover?.()
+          .catch(() => undefined);
         if (reply !== undefined) this.settle(reply);
         else if (this.waiters.has(jobId)) unanswered.push(jobId);
       }),
@@ -154,7 +157,9 @@ export class ReplyListener {
   async close(): Promise<void> {
     for (const [jobId, waiter] of this.waiters) {
       clearTimeout(waiter.timer);
-      waiter.reject(new ServiceUnavailableError(`The gateway is shutting down; job ${jobId} was accepted and may still finish.`, { details: { job_id: jobId } }));
+      waiter.reject(
+        new ServiceUnavailableError(`The gateway is shutting down; job ${jobId} was accepted and may still finish.`, { details: { job_id: jobId } }),
+      );
     }
     this.waiters.clear();
     await this.subscriber.quit().catch(() => undefined);

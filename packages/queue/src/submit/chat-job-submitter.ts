@@ -8,11 +8,11 @@ import {
   ServiceUnavailableError,
   SwitchyardError,
 } from '@switchyard/contracts';
-import { buildJobPayload } from './build-job-payload';
-import { queueFailure } from './queue-failure';
-import type { LlmJobProducer } from './llm-job-producer';
 import type { ReplyListener, StreamSink } from '../reply/reply-listener';
 import type { ReplyMessage } from '../reply/reply-message';
+import { buildJobPayload } from './build-job-payload';
+import type { LlmJobProducer } from './llm-job-producer';
+import { queueFailure } from './queue-failure';
 
 export interface SubmitChatJob {
   jobId: string;

@@ -3,8 +3,8 @@ import { LLM_JOB_VERSION, type LlmJobPayload, type LlmJobResult, llmQueueKey, ll
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LlmJobProducer } from './llm-job-producer';
 import { encodeReply } from '../reply/reply-message';
+import { LlmJobProducer } from './llm-job-producer';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `sytest-${randomUUID().slice(0, 8)}`;
@@ -30,7 +30,15 @@ describe(LlmJobProducer.name, () => {
       const content = String(job.data.request.messages[0]?.content);
       if (content === 'fail') throw new UnrecoverableError('{"code":"upstream_error","message":"mock: boom","param":null,"retryable":false}');
       const response = { id: 'c1', object: 'chat.completion' as const, created: 1, model: 'echo', choices: [] };
-      return { requestId: job.data.requestId, provider: 'mock', model: 'echo', response, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }, timings: { queueMs: 0, upstreamMs: 0, totalMs: 0 }, attempts: 1 };
+      return {
+        requestId: job.data.requestId,
+        provider: 'mock',
+        model: 'echo',
+        response,
+        usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        timings: { queueMs: 0, upstreamMs: 0, totalMs: 0 },
+        attempts: 1,
+      };
     },
     { connection: new Redis(url, { maxRetriesPerRequest: null }), prefix: llmQueuePrefix(prefix) },
   );
@@ -56,12 +64,14 @@ describe(LlmJobProducer.name, () => {
     await producer.keepUnheardReply('job-unheard', encodeReply({ jobId: 'job-unheard', ok: true, provider: 'mock', model: 'echo', body: '{"id":"c1"}' }));
     expect(await producer.finishedReply('mock', 'job-unheard')).toMatchObject({ jobId: 'job-unheard', ok: true, provider: 'mock', body: '{"id":"c1"}' });
     await producer.enqueue(payload('kept'), { jobId: 'job-kept', retainMs: 60_000 });
-    await expect.poll(() => producer.finishedReply('mock', 'job-kept'), { timeout: 3000 }).toMatchObject({
-      jobId: 'job-kept',
-      ok: true,
-      provider: 'mock',
-      model: 'echo',
-    });
+    await expect
+      .poll(() => producer.finishedReply('mock', 'job-kept'), { timeout: 3000 })
+      .toMatchObject({
+        jobId: 'job-kept',
+        ok: true,
+        provider: 'mock',
+        model: 'echo',
+      });
     await producer.enqueue(payload('fail'), { jobId: 'job-failed' });
     await expect.poll(() => producer.finishedReply('mock', 'job-failed'), { timeout: 3000 }).toMatchObject({ ok: false });
     const failed = await producer.finishedReply('mock', 'job-failed');

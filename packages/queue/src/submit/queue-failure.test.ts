@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { ServiceUnavailableError } from '@switchyard/contracts';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ReplyListener } from '../reply/reply-listener';
 import { ChatJobSubmitter, type SubmitChatJob } from './chat-job-submitter';
 import { LlmJobProducer } from './llm-job-producer';
-import { ReplyListener } from '../reply/reply-listener';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `sytest-${randomUUID().slice(0, 8)}`;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { usageStreamKey } from '@switchyard/contracts';
-import { createLogger } from '@switchyard/observability';
 import { createDataSource, type DataSource, type LlmRequestRecord, runMigrations, UsageRecorder, UsageRepository } from '@switchyard/database';
+import { createLogger } from '@switchyard/observability';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageStream } from './usage-stream';
@@ -81,7 +81,11 @@ describe(UsageStream.name, () => {
     // Nothing listens on port 1: the XADD fails at once.
     const unreachable = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
     unreachable.on('error', () => undefined);
-    const stream = new UsageStream(unreachable, prefix, repository, { flushIntervalMs: 50, logger, fallback: new UsageRecorder(repository, { flushIntervalMs: 50 }) });
+    const stream = new UsageStream(unreachable, prefix, repository, {
+      flushIntervalMs: 50,
+      logger,
+      fallback: new UsageRecorder(repository, { flushIntervalMs: 50 }),
+    });
     const kept = row();
     stream.record(kept);
     await expect.poll(() => repository.findByJobId(kept.jobId), { timeout: 5000 }).not.toBeNull();

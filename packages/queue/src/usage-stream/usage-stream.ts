@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { usageStreamKey } from '@switchyard/contracts';
-import type { Logger } from '@switchyard/observability';
 import { describeDatabaseError, isDataError, type LlmRequestRecord, UsageRecorder, type UsageRepository, type UsageSink } from '@switchyard/database';
+import type { Logger } from '@switchyard/observability';
 import type { Redis } from 'ioredis';
 
 export interface UsageStreamOptions {
@@ -126,14 +126,19 @@ export class UsageStream implements UsageSink {
     }
     if (Date.now() - this.lastClaimAt >= this.claimIdleMs / 2) {
       this.lastClaimAt = Date.now();
-      const [, claimed] = (await this.redis.xautoclaim(this.key, GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', this.maxBatch)) as [string, StreamEntry[]];
+      const [, claimed] = (await this.redis.xautoclaim(this.key, GROUP, this.consumer, this.claimIdleMs, '0-0', 'COUNT', this.maxBatch)) as [
+        string,
+        StreamEntry[],
+      ];
       if (claimed.length > 0) return { entries: claimed, own: true };
     }
     return { entries: await this.read('>'), own: false };
   }
 
   private async read(from: '0' | '>'): Promise<StreamEntry[]> {
-    const reply = (await this.redis.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', this.maxBatch, 'STREAMS', this.key, from)) as [string, StreamEntry[]][] | null;
+    const reply = (await this.redis.xreadgroup('GROUP', GROUP, this.consumer, 'COUNT', this.maxBatch, 'STREAMS', this.key, from)) as
+      | [string, StreamEntry[]][]
+      | null;
     return reply?.[0]?.[1] ?? [];
   }
 
@@ -182,7 +187,10 @@ export class UsageStream implements UsageSink {
     if (this.outageSince !== undefined) return;
     this.outageSince = Date.now();
     const kept = await this.redis.xlen(this.key).catch(() => undefined);
-    this.options.logger.error({ ...describeDatabaseError(error), kept, bound: this.maxKept }, 'usage rows cannot be written to PostgreSQL; kept in Redis until it is back');
+    this.options.logger.error(
+      { ...describeDatabaseError(error), kept, bound: this.maxKept },
+      'usage rows cannot be written to PostgreSQL; kept in Redis until it is back',
+    );
   }
 
   /** Writes what this process can before it stops; rows it cannot write stay in Redis for the other flushers. */

@@ -50,27 +50,15 @@ export function checkChatRequest(body: unknown): ChatRequestCheck {
     return invalid("Missing required parameter: 'messages'.", 'messages', 'missing_required_parameter');
   }
   if (!Array.isArray(messages)) {
-    return invalid(
-      `Invalid type for 'messages': expected an array of objects, but got ${describeType(messages)} instead.`,
-      'messages',
-      'invalid_type',
-    );
+    return invalid(`Invalid type for 'messages': expected an array of objects, but got ${describeType(messages)} instead.`, 'messages', 'invalid_type');
   }
   if (messages.length === 0) {
-    return invalid(
-      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
-      'messages',
-      'empty_array',
-    );
+    return invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", 'messages', 'empty_array');
   }
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i];
     if (message === null || typeof message !== 'object' || Array.isArray(message)) {
-      return invalid(
-        `Invalid type for 'messages[${i}]': expected an object, but got ${describeType(message)} instead.`,
-        `messages[${i}]`,
-        'invalid_type',
-      );
+      return invalid(`Invalid type for 'messages[${i}]': expected an object, but got ${describeType(message)} instead.`, `messages[${i}]`, 'invalid_type');
     }
   }
 
@@ -96,10 +84,7 @@ export function checkChatRequest(body: unknown): ChatRequestCheck {
   const stream = fields.stream === true;
   const streamOptions = fields.stream_options;
   const includeUsage =
-    stream &&
-    streamOptions !== null &&
-    typeof streamOptions === 'object' &&
-    (streamOptions as { include_usage?: unknown }).include_usage === true;
+    stream && streamOptions !== null && typeof streamOptions === 'object' && (streamOptions as { include_usage?: unknown }).include_usage === true;
 
   return { ok: true, request: { model, messages: messages as ChatMessageLike[], stream, includeUsage, n, maxTokens } };
 }

@@ -41,8 +41,7 @@ function respond(
 ): void {
   if (plan === undefined) {
     if (behaviour.status !== undefined) {
-      const extra =
-        behaviour.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(behaviour.retryAfterSeconds) };
+      const extra = behaviour.retryAfterSeconds === undefined ? undefined : { 'retry-after': String(behaviour.retryAfterSeconds) };
       send(res, wire.statusError(behaviour.status, behaviour.retryAfterSeconds), extra);
       return;
     }

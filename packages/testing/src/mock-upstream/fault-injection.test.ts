@@ -57,18 +57,14 @@ describe('fault injection through the OpenAI SDK', () => {
   });
 
   it('sends Retry-After with a rate limit when asked', async () => {
-    const error = await client.chat.completions
-      .create({ model: 'echo@status=429;retry_after=1', messages: GREETING, stream: true })
-      .catch((e: unknown) => e);
+    const error = await client.chat.completions.create({ model: 'echo@status=429;retry_after=1', messages: GREETING, stream: true }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     expect((error as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after')).toBe('1');
   });
 
   it('hangs until the client times out and counts the abort', async () => {
-    const error = await client.chat.completions
-      .create({ model: 'echo@hang', messages: GREETING }, { timeout: 200 })
-      .catch((e: unknown) => e);
+    const error = await client.chat.completions.create({ model: 'echo@hang', messages: GREETING }, { timeout: 200 }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
     await expect.poll(() => mock.abortedRequests).toBe(1);

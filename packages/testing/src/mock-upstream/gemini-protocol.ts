@@ -135,14 +135,10 @@ export function createGeminiWire(): MockWire {
     statusError(status, retryAfterSeconds) {
       if (status !== 429 || retryAfterSeconds === undefined) return statusError(status);
       // Gemini states the delay in the body too, and some clients only read it there.
-      return error(status, statusMessage(status), [
-        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfterSeconds}s` },
-      ]);
+      return error(status, statusMessage(status), [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${retryAfterSeconds}s` }]);
     },
     malformed: (stream) =>
-      stream
-        ? { status: 200, body: `data: ${MALFORMED_JSON_BODY}${EVENT_END}`, contentType: SSE_CONTENT_TYPE }
-        : { status: 200, body: MALFORMED_JSON_BODY },
+      stream ? { status: 200, body: `data: ${MALFORMED_JSON_BODY}${EVENT_END}`, contentType: SSE_CONTENT_TYPE } : { status: 200, body: MALFORMED_JSON_BODY },
     completion(plan) {
       return { status: 200, body: responseBody(plan, plan.content, FINISH_REASONS[plan.finishReason], plan.usage) };
     },

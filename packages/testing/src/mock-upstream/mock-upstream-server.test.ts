@@ -18,8 +18,7 @@ describe('mock upstream over raw HTTP', () => {
     await mock.close();
   });
 
-  const post = (body: string) =>
-    fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = (body: string) => fetch(`${mock.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
   it.each([
     { name: 'invalid JSON', body: '{"model": "echo",', param: null },
@@ -46,9 +45,7 @@ describe('mock upstream over raw HTTP', () => {
   });
 
   it('streams a malformed event when a malformed stream is asked for', async () => {
-    const response = await post(
-      JSON.stringify({ model: 'echo@malformed', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
-    );
+    const response = await post(JSON.stringify({ model: 'echo@malformed', stream: true, messages: [{ role: 'user', content: 'hi' }] }));
 
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const data = (await response.text()).replace(/^data: /, '').trim();
@@ -86,9 +83,7 @@ describe('mock upstream over raw HTTP', () => {
     for (let batch = 0; batch < 21; batch++) {
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          post(JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: `request ${batch * 50 + i}` }] })).then(
-            (response) => response.text(),
-          ),
+          post(JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: `request ${batch * 50 + i}` }] })).then((response) => response.text()),
         ),
       );
     }

@@ -121,9 +121,7 @@ export function createOllamaWire(): MockWire {
     bodyTooLarge: error(413, 'request body too large for the mock upstream'),
     statusError: cachedByStatus((status) => error(status, statusMessage(status))),
     malformed: (stream) =>
-      stream
-        ? { status: 200, body: `${MALFORMED_JSON_BODY}\n`, contentType: NDJSON_CONTENT_TYPE }
-        : { status: 200, body: MALFORMED_JSON_BODY },
+      stream ? { status: 200, body: `${MALFORMED_JSON_BODY}\n`, contentType: NDJSON_CONTENT_TYPE } : { status: 200, body: MALFORMED_JSON_BODY },
     completion(plan) {
       const done = doneFields(plan, undefined);
       return jsonAnswer(200, { model: plan.request.model, created_at: new Date().toISOString(), message: assistant(plan.content), ...done });

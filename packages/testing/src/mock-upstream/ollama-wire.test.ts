@@ -80,7 +80,10 @@ describe('mock upstream through the ollama package', () => {
     });
 
     expect(response.headers.get('content-type')).toBe('application/x-ndjson');
-    const lines = (await response.text()).trim().split('\n').map((line) => JSON.parse(line) as { done: boolean });
+    const lines = (await response.text())
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { done: boolean });
     expect(lines.map((line) => line.done)).toEqual([false, false, true]);
   });
 
@@ -97,9 +100,7 @@ describe('mock upstream through the ollama package', () => {
   });
 
   it('answers a status directive with a ResponseError carrying the status', async () => {
-    const error = await client
-      .chat({ model: mockModelId({ status: 503 }), messages: MESSAGES })
-      .catch((caught: unknown) => caught);
+    const error = await client.chat({ model: mockModelId({ status: 503 }), messages: MESSAGES }).catch((caught: unknown) => caught);
 
     expect(error).toEqual(expect.objectContaining({ name: 'ResponseError', status_code: 503 }));
     expect((error as Error).message).toContain('mock upstream');
@@ -137,9 +138,7 @@ describe('mock upstream through the ollama package', () => {
   it('lists echo:latest and shows loaded models until they are unloaded', async () => {
     const list = await client.list();
     expect(list.models.map((model) => model.name)).toEqual([OLLAMA_MOCK_MODEL]);
-    expect(list.models[0]).toEqual(
-      expect.objectContaining({ model: OLLAMA_MOCK_MODEL, size: expect.any(Number), digest: expect.any(String) }),
-    );
+    expect(list.models[0]).toEqual(expect.objectContaining({ model: OLLAMA_MOCK_MODEL, size: expect.any(Number), digest: expect.any(String) }));
 
     expect((await client.ps()).models).toEqual([]);
     await client.chat({ model: 'echo', messages: MESSAGES, keep_alive: '10m' });

@@ -150,9 +150,7 @@ export function createTgiWire(): MockWire {
     bodyTooLarge: error(413, 'request body too large for the mock upstream', 'validation'),
     statusError: cachedByStatus(statusError),
     malformed: (stream) =>
-      stream
-        ? { status: 200, body: `data:${MALFORMED_JSON_BODY}\n\n`, contentType: SSE_CONTENT_TYPE }
-        : { status: 200, body: MALFORMED_JSON_BODY },
+      stream ? { status: 200, body: `data:${MALFORMED_JSON_BODY}\n\n`, contentType: SSE_CONTENT_TYPE } : { status: 200, body: MALFORMED_JSON_BODY },
     completion(plan) {
       const request = plan.request as TgiRequest;
       if (!request.details) return jsonAnswer(200, { generated_text: plan.content });

@@ -42,7 +42,10 @@ describe('mock upstream as TGI and llama-server', () => {
   it('answers /generate with details and the prompt tokens as prefill', async () => {
     const response = await post('/generate', { inputs: PROMPT, parameters: { details: true, decoder_input_details: true, seed: 7 } });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { generated_text: string; details: { finish_reason: string; generated_tokens: number; seed: number; prefill: unknown[]; tokens: unknown[] } };
+    const body = (await response.json()) as {
+      generated_text: string;
+      details: { finish_reason: string; generated_tokens: number; seed: number; prefill: unknown[]; tokens: unknown[] };
+    };
     expect(body.generated_text).toBe(ECHO);
     expect(body.details).toMatchObject({ finish_reason: 'eos_token', generated_tokens: mockTokenCount(ECHO), seed: 7 });
     expect(body.details.prefill).toHaveLength(mockPromptTokenCount(MESSAGES));
@@ -91,7 +94,12 @@ describe('mock upstream as TGI and llama-server', () => {
       .split('\n\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line.slice('data:'.length)) as { token: { text: string; special: boolean }; generated_text: string | null; details: unknown });
-    expect(events.filter((event) => !event.token.special).map((event) => event.token.text).join('')).toBe(ECHO);
+    expect(
+      events
+        .filter((event) => !event.token.special)
+        .map((event) => event.token.text)
+        .join(''),
+    ).toBe(ECHO);
     expect(events.at(-1)).toMatchObject({ generated_text: ECHO, details: { finish_reason: 'eos_token', generated_tokens: mockTokenCount(ECHO) } });
   });
 

@@ -1,9 +1,9 @@
 import { type LlmJobPayload, type LlmJobResult, llmQueueName, llmQueuePrefix } from '@switchyard/contracts';
 import { type Logger, reportErrors } from '@switchyard/observability';
 import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { LlmJobHandlers } from '../processing/llm-job-processor';
 import { retryDelay } from '../processing/retry-backoff';
-import type { Redis } from 'ioredis';
 import type { WorkerMetrics } from './worker-metrics';
 
 export interface ProviderQueueLimit {

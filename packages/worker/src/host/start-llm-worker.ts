@@ -1,27 +1,24 @@
-import { loadModelRouting, loadPlatformEnv, ModelCatalog, type PlatformEnv } from '@switchyard/config';
-import { BackendHealth } from '../provider-health/backend-health';
-import { CallerPresence } from '@switchyard/queue';
-import { CircuitBreaker } from '../provider-health/circuit-breaker';
-import { JobCancellations } from '@switchyard/queue';
 import { KeyLimiter } from '@switchyard/admission';
-import { ProviderBudget } from '../provider-health/provider-budget';
-import { createLlmJobHandlers } from '../processing/llm-job-processor';
-import { LlmJobProducer } from '@switchyard/queue';
-import { LlmWorkerHost, type ProviderQueueLimit } from './llm-worker-host';
-import { ModelInventoryPublisher } from '../inventory/model-inventory';
-import { createRedis } from '@switchyard/queue';
+import { BatchRunner } from '@switchyard/async-jobs';
+import { loadModelRouting, loadPlatformEnv, ModelCatalog, type PlatformEnv } from '@switchyard/config';
+import { BatchRepository, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
 import { createLogger, type Logger, redactUrl, startMetricsServer } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
+import { CallerPresence, createRedis, JobCancellations, LlmJobProducer, type RunningWorker, UsageStream } from '@switchyard/queue';
 import { warmTokenizers } from '@switchyard/tokens';
 import { WebhookProducer } from '@switchyard/webhooks';
-import { BatchRepository, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
-import { BatchRunner } from '@switchyard/async-jobs';
+import { ModelInventoryPublisher } from '../inventory/model-inventory';
+import { createLlmJobHandlers } from '../processing/llm-job-processor';
+import { BackendHealth } from '../provider-health/backend-health';
+import { CircuitBreaker } from '../provider-health/circuit-breaker';
+import { ProviderBudget } from '../provider-health/provider-budget';
+import { LlmWorkerHost, type ProviderQueueLimit } from './llm-worker-host';
 import { WorkerMetrics } from './worker-metrics';
-import { type RunningWorker, UsageStream } from '@switchyard/queue';
-
 
 function chooseProviders(env: PlatformEnv, catalog: ModelCatalog, kinds: ReadonlySet<string>): string[] {
-  const requested = env.WORKER_PROVIDERS.split(',').map((name) => name.trim()).filter(Boolean);
+  const requested = env.WORKER_PROVIDERS.split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const servable = [...catalog.providers.values()].filter((provider) => kinds.has(provider.kind)).map((p) => p.name);
   if (requested.length === 0) return servable;
   const unknown = requested.filter((name) => !servable.includes(name));
@@ -47,7 +44,13 @@ export interface StartLlmWorkerOptions {
  * BullMQ worker per provider queue, the usage writer, the reply publisher.
  * worker-cloud and worker-local differ only in the provider kinds they take.
  */
-export async function startLlmWorker({ service, kinds, publishInventory = false, source = process.env, logger }: StartLlmWorkerOptions): Promise<RunningWorker> {
+export async function startLlmWorker({
+  service,
+  kinds,
+  publishInventory = false,
+  source = process.env,
+  logger,
+}: StartLlmWorkerOptions): Promise<RunningWorker> {
   const env = loadPlatformEnv(source);
   const log = logger ?? createLogger({ service, level: env.LOG_LEVEL });
   const catalog = new ModelCatalog(loadModelRouting(env.SWITCHYARD_CONFIG, source), source);

@@ -29,7 +29,7 @@ export class WorkerMetrics {
   });
   private readonly upstream = new Histogram({
     name: 'switchyard_worker_upstream_latency_seconds',
-    help: "Time of the provider call of runs that reached the provider and answered or handed on, by provider.",
+    help: 'Time of the provider call of runs that reached the provider and answered or handed on, by provider.',
     labelNames: ['provider'] as const,
     buckets: SECONDS,
     registers: [this.registry],

@@ -1,9 +1,8 @@
 import { modelInventoryKey } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
+import { PeriodicRound, withTimeout } from '@switchyard/queue';
 import type { Redis } from 'ioredis';
-import { PeriodicRound } from '@switchyard/queue';
-import { withTimeout } from '@switchyard/queue';
 
 /** What one backend reported, and when. */
 export interface ProviderInventory {

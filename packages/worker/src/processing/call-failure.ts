@@ -23,7 +23,9 @@ export function createCallFailure(
     const known = SwitchyardError.isInstance(error) ? error : new InternalError(undefined, { cause: error });
     if (isRateLimited(known) && (job.data.fallbacks?.length ?? 0) > 0) {
       // The pause holds this provider's other jobs; the request itself goes on to its fallback without waiting for it.
-      pause.pausedForRetryAfter(job, known).catch((cause: unknown) => logger.warn({ err: cause, provider: job.data.route.provider }, 'provider queue not paused'));
+      pause
+        .pausedForRetryAfter(job, known)
+        .catch((cause: unknown) => logger.warn({ err: cause, provider: job.data.route.provider }, 'provider queue not paused'));
       return fallback.leaveRoute(job, known, startedAt, performance.now() - callStarted);
     }
     if (await pause.pausedForRetryAfter(job, known)) throw Worker.RateLimitError();

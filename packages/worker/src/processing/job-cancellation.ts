@@ -44,7 +44,8 @@ export function createJobCancellation(
     const unwatch = gateway === undefined ? undefined : callers?.watch(gateway, controller);
     return {
       signal: controller.signal,
-      cancelled: () => controller.signal.aborted && (cancellations?.isCancelled(chainId) === true || (gateway !== undefined && callers?.isGone(gateway) === true)),
+      cancelled: () =>
+        controller.signal.aborted && (cancellations?.isCancelled(chainId) === true || (gateway !== undefined && callers?.isGone(gateway) === true)),
       release: () => {
         jobSignal?.removeEventListener('abort', abortWithJob);
         cancellations?.done(chainId);

@@ -40,7 +40,13 @@ describe('totalAttempts', () => {
 describe('attemptOf', () => {
   it("keeps the route, the error's code, the runs and the upstream's status", () => {
     const error = new ProviderError({ kind: 'overloaded', provider: 'alpha', message: 'busy', upstreamStatus: 503 });
-    expect(attemptOf(jobOf({}, { attemptsMade: 1 }), error)).toStrictEqual({ provider: 'alpha', model: 'alpha-large', code: 'upstream_overloaded', attempts: 2, upstreamStatus: 503 });
+    expect(attemptOf(jobOf({}, { attemptsMade: 1 }), error)).toStrictEqual({
+      provider: 'alpha',
+      model: 'alpha-large',
+      code: 'upstream_overloaded',
+      attempts: 2,
+      upstreamStatus: 503,
+    });
   });
 
   it('leaves the status out when no upstream answered', () => {

@@ -1,12 +1,12 @@
+import type { KeyLimiter } from '@switchyard/admission';
+import type { BatchRunner, WebhookSink } from '@switchyard/async-jobs';
 import type { LlmJobPayload } from '@switchyard/contracts';
+import type { UsageSink } from '@switchyard/database';
 import type { Logger } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
-import type { Price } from '@switchyard/tokens';
-import type { UsageSink } from '@switchyard/database';
-import type { Redis } from 'ioredis';
-import type { BatchRunner, WebhookSink } from '@switchyard/async-jobs';
 import type { CallerPresence, JobCancellations, LlmJobProducer } from '@switchyard/queue';
-import type { KeyLimiter } from '@switchyard/admission';
+import type { Price } from '@switchyard/tokens';
+import type { Redis } from 'ioredis';
 import type { BackendHealth } from '../provider-health/backend-health';
 import type { CircuitBreaker } from '../provider-health/circuit-breaker';
 import type { ProviderBudget } from '../provider-health/provider-budget';

@@ -1,11 +1,11 @@
+import type { UsageRecorder } from '@switchyard/database';
 import { createLogger } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
-import type { UsageRecorder } from '@switchyard/database';
+import type { LlmJobProducer } from '@switchyard/queue';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createLlmJobHandlers } from './llm-job-processor';
-import type { LlmJobProducer } from '@switchyard/queue';
 
 function handlers() {
   const calls: string[] = [];

@@ -10,8 +10,8 @@ import {
   ProviderError,
   ProviderErrorKind,
   ServiceUnavailableError,
-  serializeError,
   SwitchyardError,
+  serializeError,
 } from '@switchyard/contracts';
 import { withSpanFromCarrier } from '@switchyard/observability';
 import { QUEUED_LONG_MS } from '@switchyard/queue';
@@ -84,7 +84,8 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     const payload = parsed.data;
     if (payload.deadline !== undefined && startedAt > payload.deadline) fallback.fail(job, new JobExpiredError(jobId), startedAt);
     // A retry or a fallback of a job cancelled meanwhile, or a cancel this worker did not hear: never called.
-    if (cancellations !== undefined && (await cancellations.wasCancelled(chainIdOf(job), payload.batch?.id))) return cancellation.cancelledJob(job, startedAt, 0);
+    if (cancellations !== undefined && (await cancellations.wasCancelled(chainIdOf(job), payload.batch?.id)))
+      return cancellation.cancelledJob(job, startedAt, 0);
     // A job that waited long in its queue may have outlived its caller's gateway: then it is not run.
     const gateway = waitingGateway(payload);
     if (gateway !== undefined && callers !== undefined && startedAt - payload.enqueuedAt > QUEUED_LONG_MS && (await callers.confirmGone(gateway))) {

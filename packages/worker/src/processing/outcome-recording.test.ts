@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { JobExpiredError, type LlmJobPayload, ProviderError } from '@switchyard/contracts';
 import { KeyLimiter, toNanoUsd } from '@switchyard/admission';
 import type { JobFacts } from '@switchyard/async-jobs';
+import { JobExpiredError, type LlmJobPayload, ProviderError } from '@switchyard/contracts';
 import { buildUsageRecord, type LlmRequestRecord } from '@switchyard/database';
 import { createLogger } from '@switchyard/observability';
 import { decodeReply, LlmJobProducer } from '@switchyard/queue';
@@ -105,13 +105,25 @@ describe('recording how a job ended', () => {
     const payload = payloadOf({ caller: { keyId: 'key-settled', tenant: 'acme', charge: taken.charge } });
     const usage = { prompt_tokens: 30, completion_tokens: 30, total_tokens: 60 };
     const now = Date.now();
-    const row = buildUsageRecord(payload, { jobId: 'job-1', status: 'succeeded', usage, startedAt: now, finishedAt: now, attempts: 1, costUsd: recorder.costOf(payload, usage) });
+    const row = buildUsageRecord(payload, {
+      jobId: 'job-1',
+      status: 'succeeded',
+      usage,
+      startedAt: now,
+      finishedAt: now,
+      attempts: 1,
+      costUsd: recorder.costOf(payload, usage),
+    });
 
     recorder.recordEnd(payload, row);
     expect(rows.at(-1)).toBe(row);
     await Promise.all(settling);
     // The estimate of 10 became the 60 used: 40 of the minute's 100 are left.
-    expect(await limiter.take('key-settled', limits, { tokens: 41, nanoUsd: 0 })).toMatchObject({ allowed: false, refused: 'tokens_per_minute', tokens: { remaining: 40 } });
+    expect(await limiter.take('key-settled', limits, { tokens: 41, nanoUsd: 0 })).toMatchObject({
+      allowed: false,
+      refused: 'tokens_per_minute',
+      tokens: { remaining: 40 },
+    });
   });
 
   it('answers a failure with its typed error, records it, and tells the webhook and the batch', async () => {
@@ -138,7 +150,9 @@ describe('recording how a job ended', () => {
     });
     expect(lines).toStrictEqual([{ jobId: 'chain-7', facts: expect.objectContaining({ status: 'failed', attempts: 1, error: serialized }) }]);
     // Queued off the answer's path, like the settling.
-    await expect.poll(async () => (await webhooks.queue.getJob('evt_chain-7_failed'))?.data).toMatchObject({ jobId: 'chain-7', tenant: 'acme', url: 'https://hooks.example.com/switchyard' });
+    await expect
+      .poll(async () => (await webhooks.queue.getJob('evt_chain-7_failed'))?.data)
+      .toMatchObject({ jobId: 'chain-7', tenant: 'acme', url: 'https://hooks.example.com/switchyard' });
   });
 
   it('records a job that outlived its caller as expired', () => {

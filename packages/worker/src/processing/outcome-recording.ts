@@ -1,9 +1,9 @@
-import { type CompletionUsage, ErrorCode, type LlmJobPayload, type SerializedError, serializeError, type SwitchyardError } from '@switchyard/contracts';
-import { costUsd, countPromptTokens } from '@switchyard/tokens';
-import { buildUsageRecord, type LlmRequestRecord } from '@switchyard/database';
-import { asyncJobView, type JobFacts, jobEndedEvent } from '@switchyard/async-jobs';
 import { toNanoUsd } from '@switchyard/admission';
+import { asyncJobView, type JobFacts, jobEndedEvent } from '@switchyard/async-jobs';
+import { type CompletionUsage, ErrorCode, type LlmJobPayload, type SerializedError, type SwitchyardError, serializeError } from '@switchyard/contracts';
+import { buildUsageRecord, type LlmRequestRecord } from '@switchyard/database';
 import { encodeReply } from '@switchyard/queue';
+import { costUsd, countPromptTokens } from '@switchyard/tokens';
 import type { Job } from 'bullmq';
 import { attemptOf, chainIdOf, totalAttempts } from './job-chain';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
@@ -41,7 +41,9 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     const { charge } = payload.caller;
     if (charge === undefined || keyLimits === undefined) return;
     const used = { tokens: row.totalTokens, nanoUsd: toNanoUsd(row.costUsd === null ? 0 : Number(row.costUsd)) };
-    keyLimits.settle(payload.caller.keyId, charge, used).catch((error: unknown) => logger.warn({ err: error, keyId: payload.caller.keyId }, 'key usage not settled'));
+    keyLimits
+      .settle(payload.caller.keyId, charge, used)
+      .catch((error: unknown) => logger.warn({ err: error, keyId: payload.caller.keyId }, 'key usage not settled'));
   }
 
   function costOf(payload: LlmJobPayload, counts: CompletionUsage): number | null {
@@ -63,7 +65,9 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     const payload = job.data;
     const jobId = chainIdOf(job);
     if (payload.batch !== undefined && batches !== undefined) {
-      batches.lineEnded(payload, jobId, facts).catch((error: unknown) => logger.error({ err: error, jobId, batchId: payload.batch?.id }, 'batch line not recorded'));
+      batches
+        .lineEnded(payload, jobId, facts)
+        .catch((error: unknown) => logger.error({ err: error, jobId, batchId: payload.batch?.id }, 'batch line not recorded'));
     }
     if (payload.webhook === undefined || webhooks === undefined) return;
     const event = jobEndedEvent(asyncJobView(jobId, { ...facts, payload, createdAt: payload.enqueuedAt }), payload);

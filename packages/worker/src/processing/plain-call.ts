@@ -1,10 +1,10 @@
 import type { ChatCompletion, LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
-import type { ProviderAdapter } from '@switchyard/providers';
 import { buildUsageRecord } from '@switchyard/database';
+import type { ProviderAdapter } from '@switchyard/providers';
 import type { Job } from 'bullmq';
 import type { CallFailure } from './call-failure';
-import { chainIdOf, totalAttempts } from './job-chain';
 import type { JobCancellation } from './job-cancellation';
+import { chainIdOf, totalAttempts } from './job-chain';
 import { SAFE_MODEL } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
@@ -13,7 +13,13 @@ import type { OutcomeRecorder } from './outcome-recording';
  * Calls the provider once for the whole completion and answers the caller
  * with it. `payload` is the job's data as checked against the job contract.
  */
-export type PlainCall = (job: Job<LlmJobPayload>, payload: LlmJobPayload, adapter: ProviderAdapter, startedAt: number, signal?: AbortSignal) => Promise<LlmJobResult>;
+export type PlainCall = (
+  job: Job<LlmJobPayload>,
+  payload: LlmJobPayload,
+  adapter: ProviderAdapter,
+  startedAt: number,
+  signal?: AbortSignal,
+) => Promise<LlmJobResult>;
 
 export function createPlainCall(
   { circuits, budget, logger }: Pick<LlmJobProcessorDeps, 'circuits' | 'budget' | 'logger'>,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CircuitOpenError, type LlmJobPayload, ProviderError, SwitchyardError } from '@switchyard/contracts';
+import type { LlmRequestRecord } from '@switchyard/database';
 import { createLogger } from '@switchyard/observability';
 import { decodeReply, LlmJobProducer } from '@switchyard/queue';
-import type { LlmRequestRecord } from '@switchyard/database';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -50,13 +50,7 @@ export function createRouteFallback({ producer, logger }: Pick<LlmJobProcessorDe
     throw new UnrecoverableError(JSON.stringify(recorder.answerFailure(job, final, startedAt, upstreamMs)));
   }
 
-  async function leaveRoute(
-    job: Job<LlmJobPayload>,
-    error: SwitchyardError,
-    startedAt: number,
-    upstreamMs?: number,
-    skipped = false,
-  ): Promise<LlmJobResult> {
+  async function leaveRoute(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number, skipped = false): Promise<LlmJobResult> {
     const payload = job.data;
     const choice = fallbackChoice(job, error, skipped);
     if (choice === undefined) fail(job, error, startedAt, upstreamMs);

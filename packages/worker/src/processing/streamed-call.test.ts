@@ -43,7 +43,12 @@ describe('a streamed call', () => {
   const prefix = `sytest-${randomUUID().slice(0, 8)}`;
   const producer = new LlmJobProducer(redis, prefix);
   const rows: LlmRequestRecord[] = [];
-  const deps = { usage: { record: (row: LlmRequestRecord) => rows.push(row) }, publisher: redis, producer, logger: createLogger({ service: 'test', level: 'silent' }) };
+  const deps = {
+    usage: { record: (row: LlmRequestRecord) => rows.push(row) },
+    publisher: redis,
+    producer,
+    logger: createLogger({ service: 'test', level: 'silent' }),
+  };
   const recorder = createOutcomeRecorder(deps);
   const fallback = createRouteFallback(deps, recorder);
   const cancellation = createJobCancellation(deps, recorder);

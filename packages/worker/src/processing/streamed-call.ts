@@ -8,13 +8,13 @@ import {
   SwitchyardError,
   toHttpError,
 } from '@switchyard/contracts';
-import type { ProviderAdapter } from '@switchyard/providers';
 import { buildUsageRecord } from '@switchyard/database';
-import { SSE_DONE, sseEvent, StreamPublisher } from '@switchyard/queue';
+import type { ProviderAdapter } from '@switchyard/providers';
+import { SSE_DONE, StreamPublisher, sseEvent } from '@switchyard/queue';
 import type { Job } from 'bullmq';
 import type { CallFailure } from './call-failure';
-import { chainIdOf, totalAttempts } from './job-chain';
 import type { JobCancellation } from './job-cancellation';
+import { chainIdOf, totalAttempts } from './job-chain';
 import { emptyCompletion, SAFE_MODEL } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';

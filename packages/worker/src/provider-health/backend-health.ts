@@ -1,7 +1,6 @@
 import type { Logger } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
-import { PeriodicRound } from '@switchyard/queue';
-import { withTimeout } from '@switchyard/queue';
+import { PeriodicRound, withTimeout } from '@switchyard/queue';
 
 const CHECK_TIMEOUT_MS = 5_000;
 

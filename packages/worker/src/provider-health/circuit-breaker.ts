@@ -1,6 +1,6 @@
 import { circuitKeys } from '@switchyard/contracts';
-import type { Redis } from 'ioredis';
 import { runScript } from '@switchyard/queue';
+import type { Redis } from 'ioredis';
 
 export interface CircuitSettings {
   /** Failures within `windowMs` that open the circuit. */
@@ -80,7 +80,14 @@ export class CircuitBreaker {
     const settings = this.settingsFor(provider);
     const { failures, open, halfOpen } = circuitKeys(this.prefix, provider, model);
     const opened =
-      (await runScript(this.redis, 'switchyardCircuitFailure', RECORD_FAILURE, 3, [failures, open, halfOpen, settings.failureThreshold, settings.windowMs, settings.coolDownMs])) === 1;
+      (await runScript(this.redis, 'switchyardCircuitFailure', RECORD_FAILURE, 3, [
+        failures,
+        open,
+        halfOpen,
+        settings.failureThreshold,
+        settings.windowMs,
+        settings.coolDownMs,
+      ])) === 1;
     if (opened) this.views.set(`${provider}\u0000${model}`, { state: 'open', fetchedAt: Date.now() });
     return opened;
   }

@@ -1,6 +1,6 @@
 import { providerBudgetKey } from '@switchyard/contracts';
-import type { Redis } from 'ioredis';
 import { runScript } from '@switchyard/queue';
+import type { Redis } from 'ioredis';
 
 export interface BudgetLimits {
   tokensPerMinute?: number;
