@@ -1,5 +1,4 @@
 export { JobCancellations } from './cancellations/job-cancellations';
-// Named in @switchyard/contracts with every other Redis key; kept here while async-jobs imports them from this package.
 export { CallerPresence, QUEUED_LONG_MS } from './presence/caller-presence';
 export { type RunningWorker, runWorkerProcess } from './process/run-worker-process';
 export { coalesceWrites, createRedis, type Redis, type RedisConnectionOptions } from './redis/redis-connection';
