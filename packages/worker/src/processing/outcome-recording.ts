@@ -12,6 +12,12 @@ import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 export interface OutcomeRecorder {
   /** A job's one usage row. The key it was charged to up front is settled with what the row says it used. */
   recordEnd(payload: LlmJobPayload, row: LlmRequestRecord): void;
+  /**
+   * The end of a call that reached the provider (answered, cut short or
+   * cancelled): its tokens count against the provider's budget and its row,
+   * priced, is recorded. Returns the timings the job's result reports.
+   */
+  recordCall(job: Job<LlmJobPayload>, call: EndedCall): { finishedAt: number; upstreamMs: number; attempts: number };
   /** What these counts cost at the route's price; null when it has none. */
   costOf(payload: LlmJobPayload, counts: CompletionUsage): number | null;
   /**
@@ -31,10 +37,26 @@ export interface OutcomeRecorder {
   answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): SerializedError;
 }
 
-export type OutcomeRecorderDeps = Pick<LlmJobProcessorDeps, 'usage' | 'publisher' | 'producer' | 'webhooks' | 'batches' | 'keyLimits' | 'priceOf' | 'logger'>;
+/** What a provider call that ended says about itself. */
+export interface EndedCall {
+  status: 'succeeded' | 'failed' | 'cancelled';
+  usage: CompletionUsage;
+  /** The model the provider says answered (or the route's). */
+  model: string;
+  startedAt: number;
+  /** `performance.now()` when the upstream call began. */
+  callStarted: number;
+  errorCode?: string;
+  firstTokenAt?: number;
+}
+
+export type OutcomeRecorderDeps = Pick<
+  LlmJobProcessorDeps,
+  'usage' | 'publisher' | 'producer' | 'webhooks' | 'batches' | 'keyLimits' | 'priceOf' | 'budget' | 'logger'
+>;
 
 export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorder {
-  const { usage, publisher, producer, webhooks, batches, keyLimits, logger } = deps;
+  const { usage, publisher, producer, webhooks, batches, keyLimits, budget, logger } = deps;
 
   function recordEnd(payload: LlmJobPayload, row: LlmRequestRecord): void {
     usage.record(row);
@@ -44,6 +66,32 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     keyLimits
       .settle(payload.caller.keyId, charge, used)
       .catch((error: unknown) => logger.warn({ err: error, keyId: payload.caller.keyId }, 'key usage not settled'));
+  }
+
+  function recordCall(job: Job<LlmJobPayload>, call: EndedCall): { finishedAt: number; upstreamMs: number; attempts: number } {
+    const payload = job.data;
+    const finishedAt = Date.now();
+    const upstreamMs = performance.now() - call.callStarted;
+    budget?.spend(payload.route.provider, call.usage.total_tokens).catch((cause: unknown) => logger.warn({ err: cause }, 'token budget not updated'));
+    const attempts = totalAttempts(job);
+    recordEnd(
+      payload,
+      buildUsageRecord(payload, {
+        jobId: chainIdOf(job),
+        tried: payload.tried ?? [],
+        status: call.status,
+        usage: call.usage,
+        upstreamModel: call.model,
+        startedAt: call.startedAt,
+        upstreamMs,
+        finishedAt,
+        attempts,
+        costUsd: costOf(payload, call.usage),
+        ...(call.errorCode === undefined ? {} : { errorCode: call.errorCode }),
+        ...(call.firstTokenAt === undefined ? {} : { firstTokenAt: call.firstTokenAt }),
+      }),
+    );
+    return { finishedAt, upstreamMs, attempts };
   }
 
   function costOf(payload: LlmJobPayload, counts: CompletionUsage): number | null {
@@ -110,5 +158,5 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     return serialized;
   }
 
-  return { recordEnd, costOf, countedUsage, reportEnd, reply, answerFailure };
+  return { recordEnd, recordCall, costOf, countedUsage, reportEnd, reply, answerFailure };
 }

@@ -1,10 +1,9 @@
 import type { ChatCompletion, LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
-import { buildUsageRecord } from '@switchyard/database';
 import type { ProviderAdapter } from '@switchyard/providers';
 import type { Job } from 'bullmq';
 import type { CallFailure } from './call-failure';
 import type { JobCancellation } from './job-cancellation';
-import { chainIdOf, totalAttempts } from './job-chain';
+import { chainIdOf } from './job-chain';
 import { SAFE_MODEL } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
@@ -22,7 +21,7 @@ export type PlainCall = (
 ) => Promise<LlmJobResult>;
 
 export function createPlainCall(
-  { circuits, budget, logger }: Pick<LlmJobProcessorDeps, 'circuits' | 'budget' | 'logger'>,
+  { circuits }: Pick<LlmJobProcessorDeps, 'circuits'>,
   { recorder, cancellation, failure }: { recorder: OutcomeRecorder; cancellation: JobCancellation; failure: CallFailure },
 ): PlainCall {
   return async (job, payload, adapter, startedAt, signal) => {
@@ -39,29 +38,10 @@ export function createPlainCall(
       cancel.release();
     }
     if (circuits !== undefined) await circuits.recordSuccess(provider, upstreamModel).catch(() => undefined);
-    const upstreamMs = performance.now() - callStarted;
-    const finishedAt = Date.now();
     const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
     const usageCounts = completion.usage ?? recorder.countedUsage(payload, 0);
-    budget?.spend(provider, usageCounts.total_tokens).catch((cause: unknown) => logger.warn({ err: cause }, 'token budget not updated'));
-    const chainId = chainIdOf(job);
-    recorder.reply(payload, chainId, true, model, JSON.stringify(completion));
-    const attempts = totalAttempts(job);
-    recorder.recordEnd(
-      payload,
-      buildUsageRecord(payload, {
-        jobId: chainId,
-        tried: payload.tried ?? [],
-        status: 'succeeded',
-        usage: usageCounts,
-        upstreamModel: model,
-        startedAt,
-        upstreamMs,
-        finishedAt,
-        attempts,
-        costUsd: recorder.costOf(payload, usageCounts),
-      }),
-    );
+    recorder.reply(payload, chainIdOf(job), true, model, JSON.stringify(completion));
+    const { finishedAt, upstreamMs, attempts } = recorder.recordCall(job, { status: 'succeeded', usage: usageCounts, model, startedAt, callStarted });
     recorder.reportEnd(job, { status: 'succeeded', startedAt, finishedAt, attempts, result: completion });
     return {
       requestId: payload.requestId,

@@ -8,13 +8,12 @@ import {
   SwitchyardError,
   toHttpError,
 } from '@switchyard/contracts';
-import { buildUsageRecord } from '@switchyard/database';
 import type { ProviderAdapter } from '@switchyard/providers';
 import { SSE_DONE, StreamPublisher, sseEvent } from '@switchyard/queue';
 import type { Job } from 'bullmq';
 import type { CallFailure } from './call-failure';
 import type { JobCancellation } from './job-cancellation';
-import { chainIdOf, totalAttempts } from './job-chain';
+import { chainIdOf } from './job-chain';
 import { emptyCompletion, SAFE_MODEL } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
@@ -43,7 +42,7 @@ function opensAnswer(chunk: ChatCompletionChunk): boolean {
 }
 
 export function createStreamedCall(
-  { publisher, circuits, budget, logger }: Pick<LlmJobProcessorDeps, 'publisher' | 'circuits' | 'budget' | 'logger'>,
+  { publisher, circuits, logger }: Pick<LlmJobProcessorDeps, 'publisher' | 'circuits' | 'logger'>,
   { recorder, cancellation, failure }: { recorder: OutcomeRecorder; cancellation: JobCancellation; failure: CallFailure },
 ): StreamedCall {
   function openStream(payload: LlmJobPayload, chainId: string, model: string): StreamPublisher {
@@ -67,29 +66,17 @@ export function createStreamedCall(
     const held: string[] = [];
 
     const finish = (status: 'succeeded' | 'failed' | 'cancelled', errorCode?: string): LlmJobResult => {
-      const finishedAt = Date.now();
-      const upstreamMs = performance.now() - callStarted;
       // Without the upstream's count (a cancel, a break), each content chunk stands for a token and the prompt is counted here.
       const counts = usageCounts ?? recorder.countedUsage(payload, contentChunks);
-      budget?.spend(payload.route.provider, counts.total_tokens).catch((cause: unknown) => logger.warn({ err: cause }, 'token budget not updated'));
-      const attempts = totalAttempts(job);
-      recorder.recordEnd(
-        payload,
-        buildUsageRecord(payload, {
-          jobId: chainId,
-          tried: payload.tried ?? [],
-          status,
-          usage: counts,
-          upstreamModel: model,
-          startedAt,
-          upstreamMs,
-          finishedAt,
-          attempts,
-          costUsd: recorder.costOf(payload, counts),
-          ...(errorCode === undefined ? {} : { errorCode }),
-          ...(firstTokenAt === undefined ? {} : { firstTokenAt }),
-        }),
-      );
+      const { finishedAt, upstreamMs, attempts } = recorder.recordCall(job, {
+        status,
+        usage: counts,
+        model,
+        startedAt,
+        callStarted,
+        ...(errorCode === undefined ? {} : { errorCode }),
+        ...(firstTokenAt === undefined ? {} : { firstTokenAt }),
+      });
       return {
         requestId: payload.requestId,
         provider: payload.route.provider,
