@@ -36,8 +36,13 @@ export class PrivateRedis {
     return redis;
   }
 
-  /** Starts it again on the same port and data directory (what the AOF kept comes back). */
+  /**
+   * Starts it again on the same port and data directory (what the AOF kept
+   * comes back). One that is running is left as it is: a second server could
+   * not bind the port, and the first would outlive the test.
+   */
   async restart(): Promise<void> {
+    if (this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null) return;
     this.child = spawn(
       'redis-server',
       ['--port', String(this.port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--dir', this.dir],
