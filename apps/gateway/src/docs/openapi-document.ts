@@ -1,7 +1,4 @@
 import {
-  adminRequestQuerySchema,
-  adminRequestsQuerySchema,
-  adminUsageQuerySchema,
   batchListQuerySchema,
   deadLetterListQuerySchema,
   fileListQuerySchema,
@@ -9,21 +6,8 @@ import {
   requestsQuerySchema,
   usageQuerySchema,
 } from '@switchyard/contracts';
-import { COMPONENTS, components, queryParameters, REQUEST_SCHEMAS, RESPONSE_SCHEMAS } from './openapi-schemas';
-
-const ref = (name: string) => ({ $ref: `${COMPONENTS}${name}` });
-const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
-const body = (name: string) => ({ required: true, content: json(name) });
-const answer = (description: string, name: string) => ({ description, content: json(name) });
-
-/** Every error answer is the one OpenAI-style body, described once in components. */
-function errors(...statuses: number[]): Record<string, unknown> {
-  return Object.fromEntries(statuses.map((status) => [String(status), { $ref: '#/components/responses/Error' }]));
-}
-
-const pathParameter = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
-const admin = [{ adminKey: [] }];
-const open: never[] = [];
+import { adminPaths } from './openapi-admin-paths';
+import { answer, body, components, errors, json, open, pathParameter, queryParameters, REQUEST_SCHEMAS, RESPONSE_SCHEMAS, ref } from './openapi-schemas';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
@@ -222,81 +206,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           responses: { 200: answer('Models', 'ModelList'), ...errors(401) },
         },
       },
-      '/admin/tenants': {
-        post: {
-          operationId: 'createTenant',
-          summary: 'Admin: create a tenant',
-          security: admin,
-          requestBody: body('TenantCreateRequest'),
-          responses: { 201: answer('The tenant', 'Tenant'), ...errors(400, 401, 403, 409) },
-        },
-        get: {
-          operationId: 'listTenants',
-          summary: 'Admin: every tenant',
-          security: admin,
-          responses: { 200: answer('The tenants', 'TenantList'), ...errors(401, 403) },
-        },
-      },
-      '/admin/tenants/{tenant}/keys': {
-        parameters: [pathParameter('tenant', 'The tenant id.')],
-        post: {
-          operationId: 'createKey',
-          summary: 'Admin: a new API key of the tenant; the answer is the only one that shows the key',
-          security: admin,
-          requestBody: body('KeyCreateRequest'),
-          responses: { 201: answer('The key, with its secret', 'CreatedApiKey'), ...errors(400, 401, 403, 404) },
-        },
-        get: {
-          operationId: 'listKeys',
-          summary: "Admin: the tenant's keys (never their secrets)",
-          security: admin,
-          responses: { 200: answer('The keys', 'ApiKeyList'), ...errors(401, 403, 404) },
-        },
-      },
-      '/admin/keys/{id}': {
-        parameters: [pathParameter('id', 'The key id.')],
-        patch: {
-          operationId: 'changeKey',
-          summary: "Admin: replace a key's limits, on every gateway at once",
-          security: admin,
-          requestBody: body('KeyChangeRequest'),
-          responses: { 200: answer('The key', 'ApiKey'), ...errors(400, 401, 403, 404) },
-        },
-        delete: {
-          operationId: 'revokeKey',
-          summary: 'Admin: revoke a key, on every gateway at once',
-          security: admin,
-          responses: { 200: answer('The key, revoked', 'RevokedApiKey'), ...errors(401, 403, 404) },
-        },
-      },
-      '/admin/usage': {
-        get: {
-          operationId: 'adminUsage',
-          summary: 'Admin: /v1/usage across tenants',
-          security: admin,
-          parameters: queryParameters(adminUsageQuerySchema),
-          responses: { 200: { description: 'Totals' }, ...errors(400, 401, 403) },
-        },
-      },
-      '/admin/requests': {
-        get: {
-          operationId: 'adminListRequests',
-          summary: 'Admin: /v1/requests across tenants',
-          security: admin,
-          parameters: queryParameters(adminRequestsQuerySchema),
-          responses: { 200: { description: 'A page of requests' }, ...errors(400, 401, 403) },
-        },
-      },
-      '/admin/requests/{id}': {
-        parameters: [pathParameter('id', 'The job id or request id.')],
-        get: {
-          operationId: 'adminGetRequest',
-          summary: "Admin: any tenant's request",
-          security: admin,
-          parameters: queryParameters(adminRequestQuerySchema),
-          responses: { 200: { description: 'The request' }, ...errors(401, 403, 404) },
-        },
-      },
+      ...adminPaths(),
       '/healthz': { get: { operationId: 'liveness', summary: 'Liveness', security: open, responses: { 200: { description: 'Alive' } } } },
       '/readyz': {
         get: {

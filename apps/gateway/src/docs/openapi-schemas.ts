@@ -104,3 +104,17 @@ export function queryParameters(schema: z.ZodType): Record<string, unknown>[] {
     return { name, in: 'query', required: false, schema: rest, ...(description === undefined ? {} : { description }) };
   });
 }
+
+export const ref = (name: string) => ({ $ref: `${COMPONENTS}${name}` });
+export const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+export const body = (name: string) => ({ required: true, content: json(name) });
+export const answer = (description: string, name: string) => ({ description, content: json(name) });
+
+/** Every error answer is the one OpenAI-style body, described once in components. */
+export function errors(...statuses: number[]): Record<string, unknown> {
+  return Object.fromEntries(statuses.map((status) => [String(status), { $ref: '#/components/responses/Error' }]));
+}
+
+export const pathParameter = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+export const admin = [{ adminKey: [] }];
+export const open: never[] = [];

@@ -1,0 +1,83 @@
+import { adminRequestQuerySchema, adminRequestsQuerySchema, adminUsageQuerySchema } from '@switchyard/contracts';
+import { admin, answer, body, errors, pathParameter, queryParameters } from './openapi-schemas';
+
+/** The admin API's paths (tenants, keys, every tenant's usage), behind the admin key. */
+export function adminPaths(): Record<string, unknown> {
+  return {
+    '/admin/tenants': {
+      post: {
+        operationId: 'createTenant',
+        summary: 'Admin: create a tenant',
+        security: admin,
+        requestBody: body('TenantCreateRequest'),
+        responses: { 201: answer('The tenant', 'Tenant'), ...errors(400, 401, 403, 409) },
+      },
+      get: {
+        operationId: 'listTenants',
+        summary: 'Admin: every tenant',
+        security: admin,
+        responses: { 200: answer('The tenants', 'TenantList'), ...errors(401, 403) },
+      },
+    },
+    '/admin/tenants/{tenant}/keys': {
+      parameters: [pathParameter('tenant', 'The tenant id.')],
+      post: {
+        operationId: 'createKey',
+        summary: 'Admin: a new API key of the tenant; the answer is the only one that shows the key',
+        security: admin,
+        requestBody: body('KeyCreateRequest'),
+        responses: { 201: answer('The key, with its secret', 'CreatedApiKey'), ...errors(400, 401, 403, 404) },
+      },
+      get: {
+        operationId: 'listKeys',
+        summary: "Admin: the tenant's keys (never their secrets)",
+        security: admin,
+        responses: { 200: answer('The keys', 'ApiKeyList'), ...errors(401, 403, 404) },
+      },
+    },
+    '/admin/keys/{id}': {
+      parameters: [pathParameter('id', 'The key id.')],
+      patch: {
+        operationId: 'changeKey',
+        summary: "Admin: replace a key's limits, on every gateway at once",
+        security: admin,
+        requestBody: body('KeyChangeRequest'),
+        responses: { 200: answer('The key', 'ApiKey'), ...errors(400, 401, 403, 404) },
+      },
+      delete: {
+        operationId: 'revokeKey',
+        summary: 'Admin: revoke a key, on every gateway at once',
+        security: admin,
+        responses: { 200: answer('The key, revoked', 'RevokedApiKey'), ...errors(401, 403, 404) },
+      },
+    },
+    '/admin/usage': {
+      get: {
+        operationId: 'adminUsage',
+        summary: 'Admin: /v1/usage across tenants',
+        security: admin,
+        parameters: queryParameters(adminUsageQuerySchema),
+        responses: { 200: { description: 'Totals' }, ...errors(400, 401, 403) },
+      },
+    },
+    '/admin/requests': {
+      get: {
+        operationId: 'adminListRequests',
+        summary: 'Admin: /v1/requests across tenants',
+        security: admin,
+        parameters: queryParameters(adminRequestsQuerySchema),
+        responses: { 200: { description: 'A page of requests' }, ...errors(400, 401, 403) },
+      },
+    },
+    '/admin/requests/{id}': {
+      parameters: [pathParameter('id', 'The job id or request id.')],
+      get: {
+        operationId: 'adminGetRequest',
+        summary: "Admin: any tenant's request",
+        security: admin,
+        parameters: queryParameters(adminRequestQuerySchema),
+        responses: { 200: { description: 'The request' }, ...errors(401, 403, 404) },
+      },
+    },
+  };
+}
