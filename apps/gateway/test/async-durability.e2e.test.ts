@@ -7,7 +7,7 @@ describe('an accepted job survives a Redis restart', () => {
   let redis: PrivateRedis;
 
   beforeAll(async () => {
-    redis = await PrivateRedis.start();
+    redis = await PrivateRedis.start({ appendOnly: true });
     // No worker yet: the job waits in the queue through the restart.
     platform = await startPlatform({ worker: false, env: { REDIS_URL: redis.url } });
   });

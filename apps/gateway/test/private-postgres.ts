@@ -7,7 +7,7 @@ import { runMigrations } from '@switchyard/database';
 import { freePort } from './free-port';
 
 const exec = promisify(execFile);
-/** PostgreSQL refuses to run as root: as root, its commands run as the `postgres` user. */
+/** PostgreSQL refuses to run as root: as root, its commands run as the `postgres` user, owner of the folder. */
 const AS_ROOT = process.getuid?.() === 0;
 const run = (file: string, args: string[]) => (AS_ROOT ? exec('runuser', ['-u', 'postgres', '--', file, ...args]) : exec(file, args));
 
@@ -20,6 +20,7 @@ function binaries(): string {
 }
 
 export interface PrivatePostgres {
+  /** postgres://… of a migrated `switchyard` database. */
   url: string;
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -37,27 +38,29 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-pg-'));
   const data = join(dir, 'data');
   const port = await freePort();
-  if (AS_ROOT) await exec('chown', ['postgres:', dir]);
-  await run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   const ctl = (...args: string[]) => run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', ...args]);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   const start = async () => {
     await ctl('-o', options, 'start');
   };
-  await start();
-  await run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'switchyard']);
-  const url = `postgres://postgres@127.0.0.1:${port}/switchyard`;
-  await runMigrations(url);
   const stop = async () => {
     await ctl('-m', 'fast', 'stop');
   };
-  return {
-    url,
-    stop,
-    start,
-    async destroy() {
-      await stop().catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const destroy = async () => {
+    await stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
   };
+  const url = `postgres://postgres@127.0.0.1:${port}/switchyard`;
+  try {
+    if (AS_ROOT) await exec('chown', ['postgres:', dir]);
+    await run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+    await start();
+    await run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'switchyard']);
+    await runMigrations(url);
+  } catch (error) {
+    // A half-made cluster is not left running or on disk.
+    await destroy();
+    throw error;
+  }
+  return { url, stop, start, destroy };
 }

@@ -8,7 +8,7 @@ describe('the model list while Redis cannot be read', () => {
   let platform: Platform;
 
   beforeAll(async () => {
-    redis = await PrivateRedis.start();
+    redis = await PrivateRedis.start({ appendOnly: false });
     platform = await startPlatform({ worker: false, env: { REDIS_URL: redis.url } });
   }, 30_000);
 
