@@ -20,6 +20,7 @@ import { type RunningWebhookDispatcher, startWebhookDispatcher } from '@switchya
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from './platform-harness';
+import { createTenant, keyWithLimits } from './tenant-keys';
 
 const ADMIN_KEY = 'sk-admin-switchyard-test-hashtag-01';
 // 24 bytes in base64: a valid Standard Webhooks secret, for the tests only.
@@ -63,19 +64,10 @@ describe('a deployment whose SWITCHYARD_KEY_PREFIX is a Redis Cluster hash tag',
     receiver?.close();
   });
 
-  const admin = (path: string, body: unknown) =>
-    fetch(`${platform.gateway.url}/admin${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-
   it('writes every key under the prefix, all in the one cluster slot of its tag: sync, streamed and async requests alike', async () => {
     // A key with limits, so its counters are written too (the limiter's script takes five keys at once).
-    expect((await admin('/tenants', { id: tenant, name: 'Hash tag' })).status).toBe(201);
-    const created = await admin(`/tenants/${tenant}/keys`, { name: 'cluster', limits: { requestsPerMinute: 1000, tokensPerMinute: 1_000_000 } });
-    expect(created.status).toBe(201);
-    const { key, id: keyId } = (await created.json()) as { key: string; id: string };
+    await createTenant({ platform, adminKey: ADMIN_KEY }, { id: tenant, name: 'Hash tag' });
+    const { key, id: keyId } = await keyWithLimits({ platform, adminKey: ADMIN_KEY }, tenant, { requestsPerMinute: 1000, tokensPerMinute: 1_000_000 });
     const client = new OpenAI({ apiKey: key, baseURL: `${platform.gateway.url}/v1`, maxRetries: 0 });
 
     // Sync, at temperature 0: its answer is cached as well.

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AppProcess, spawnGateway } from './app-process';
 import { inOneClockMinute } from './clock-minute';
 import { type Platform, startPlatform } from './platform-harness';
+import { createTenant, keyWithLimits } from './tenant-keys';
 
 const ADMIN_KEY = 'sk-admin-switchyard-processes-000001';
 const LIMIT = 30;
@@ -30,11 +31,7 @@ describe('per-key limits across separate gateway processes', () => {
     // Two gateways as two operating-system processes, each with its own Redis connections and key cache.
     gateways.push(spawnGateway(platform.env), spawnGateway(platform.env));
     urls.push(...(await Promise.all(gateways.map(urlOf))));
-    await fetch(`${platform.gateway.url}/admin/tenants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: tenant, name: 'Two processes' }),
-    });
+    await createTenant({ platform, adminKey: ADMIN_KEY }, { id: tenant, name: 'Two processes' });
   }, 60_000);
 
   afterAll(async () => {
@@ -45,12 +42,7 @@ describe('per-key limits across separate gateway processes', () => {
 
   it(`lets exactly ${LIMIT} of ${SENT} requests through at ${LIMIT} a minute, whichever process each reaches; the rest get 429`, async () => {
     await inOneClockMinute(async () => {
-      const created = await fetch(`${platform.gateway.url}/admin/tenants/${tenant}/keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'limited', limits: { requestsPerMinute: LIMIT } }),
-      });
-      const { key } = (await created.json()) as { key: string };
+      const { key } = await keyWithLimits({ platform, adminKey: ADMIN_KEY }, tenant, { requestsPerMinute: LIMIT });
       const responses = await Promise.all(
         Array.from({ length: SENT }, async (_, i) => {
           const response = await fetch(`${urls[i % 2]}/v1/chat/completions`, {

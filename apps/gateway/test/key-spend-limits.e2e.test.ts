@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inOneClockMinute } from './clock-minute';
 import { type Platform, startPlatform } from './platform-harness';
+import { createTenant, keyWithLimits } from './tenant-keys';
 
 const ADMIN_KEY = 'sk-admin-switchyard-test-0000000002';
 
@@ -11,26 +12,14 @@ describe('per-key token limits and budgets', () => {
 
   beforeAll(async () => {
     platform = await startPlatform({ env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY } });
-    await fetch(`${platform.gateway.url}/admin/tenants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: tenant, name: 'Initech' }),
-    });
+    await createTenant({ platform, adminKey: ADMIN_KEY }, { id: tenant, name: 'Initech' });
   });
 
   afterAll(async () => {
     await platform.close();
   });
 
-  async function keyWith(limits: Record<string, number>): Promise<string> {
-    const response = await fetch(`${platform.gateway.url}/admin/tenants/${tenant}/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'spend', limits }),
-    });
-    expect(response.status).toBe(201);
-    return ((await response.json()) as { key: string }).key;
-  }
+  const keyWith = async (limits: Record<string, number>) => (await keyWithLimits({ platform, adminKey: ADMIN_KEY }, tenant, limits)).key;
 
   function post(path: string, key: string, body: unknown): Promise<Response> {
     return fetch(`${platform.gateway.url}/v1${path}`, {

@@ -2,6 +2,7 @@ import { createDataSource, type DataSource } from '@switchyard/database';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from './platform-harness';
+import { createTenant, keyWithLimits } from './tenant-keys';
 
 const ADMIN_KEY = 'sk-admin-switchyard-test-0000000003';
 const ask = (content: string, extra: Record<string, unknown> = {}) => ({ model: 'slow', messages: [{ role: 'user' as const, content }], ...extra });
@@ -19,11 +20,7 @@ describe('requests refused by a key limit or the body size', () => {
 
   beforeAll(async () => {
     platform = await startPlatform({ env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY } });
-    await fetch(`${platform.gateway.url}/admin/tenants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: tenant, name: 'Refused Ltd' }),
-    });
+    await createTenant({ platform, adminKey: ADMIN_KEY }, { id: tenant, name: 'Refused Ltd' });
     database = createDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
     await database.initialize();
   });
@@ -35,12 +32,7 @@ describe('requests refused by a key limit or the body size', () => {
 
   /** A fresh key with these limits, and an SDK client that uses it. */
   async function keyWith(limits: Record<string, number>): Promise<{ id: string; sdk: OpenAI }> {
-    const response = await fetch(`${platform.gateway.url}/admin/tenants/${tenant}/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'refused', limits }),
-    });
-    const created = (await response.json()) as { id: string; key: string };
+    const created = await keyWithLimits({ platform, adminKey: ADMIN_KEY }, tenant, limits);
     return { id: created.id, sdk: new OpenAI({ apiKey: created.key, baseURL: `${platform.gateway.url}/v1`, maxRetries: 0 }) };
   }
 

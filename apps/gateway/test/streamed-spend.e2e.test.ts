@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inOneClockMinute } from './clock-minute';
 import { type Platform, startPlatform } from './platform-harness';
+import { createTenant, keyWithLimits } from './tenant-keys';
 
 const ADMIN_KEY = 'sk-admin-switchyard-streamed-0000001';
 const WORDS = Array.from({ length: 100 }, (_, i) => `w${i}`).join(' ');
@@ -21,11 +22,7 @@ describe('streamed requests settle a key’s token and dollar windows exactly', 
       name: 'switchyard:test',
       logger: createLogger({ service: 'test', level: 'silent' }),
     });
-    await fetch(`${platform.gateway.url}/admin/tenants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ id: tenant, name: 'Streamers' }),
-    });
+    await createTenant({ platform, adminKey: ADMIN_KEY }, { id: tenant, name: 'Streamers' });
   });
 
   afterAll(async () => {
@@ -33,15 +30,7 @@ describe('streamed requests settle a key’s token and dollar windows exactly', 
     await platform.close();
   });
 
-  async function keyWith(limits: Record<string, number>): Promise<{ id: string; key: string }> {
-    const response = await fetch(`${platform.gateway.url}/admin/tenants/${tenant}/keys`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'streaming', limits }),
-    });
-    expect(response.status).toBe(201);
-    return (await response.json()) as { id: string; key: string };
-  }
+  const keyWith = (limits: Record<string, number>) => keyWithLimits({ platform, adminKey: ADMIN_KEY }, tenant, limits);
 
   /** What the key's counters hold now, summed over every window still kept (tokens per minute, US dollars today in billionths). */
   async function windows(keyId: string): Promise<{ tokens: number; nanoUsd: number }> {
