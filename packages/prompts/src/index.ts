@@ -13,3 +13,4 @@ export type {
   SplitArm,
   TemplateMessage,
 } from './store/prompt-records';
+export { DEFAULT_LABEL, PromptStore, type ResolvedPrompt } from './store/prompt-store';
