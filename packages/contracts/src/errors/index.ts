@@ -10,6 +10,7 @@ export {
   toHttpError,
 } from './openai-error-body';
 export { GatewayTimeoutError, InternalError, JobExpiredError, JobStalledError, ServiceUnavailableError, StreamInterruptedError } from './platform-errors';
+export { PromptVariableError, type PromptVariableProblem } from './prompt-variable-error';
 export { AllProvidersFailedError, CircuitOpenError, ProviderError, type ProviderErrorInit, ProviderErrorKind } from './provider-error';
 export {
   AuthenticationError,

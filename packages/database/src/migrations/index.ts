@@ -7,6 +7,7 @@ import { CreateBatches1732800000000 } from './1732800000000-create-batches';
 import { CreateTenantsAndKeys1732900000000 } from './1732900000000-create-tenants-and-keys';
 import { MarkRoutingFileKeys1733000000000 } from './1733000000000-mark-routing-file-keys';
 import { RecordBatchExpiry1733100000000 } from './1733100000000-record-batch-expiry';
+import { CreatePrompts1733200000000 } from './1733200000000-create-prompts';
 
 /** Every migration, oldest first. Schema changes only ever happen through these. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreateTenantsAndKeys1732900000000,
   MarkRoutingFileKeys1733000000000,
   RecordBatchExpiry1733100000000,
+  CreatePrompts1733200000000,
 ];

@@ -1,0 +1,16 @@
+export { type RenderedPrompt, renderPrompt } from './rendering/render-prompt';
+export { selectVariant } from './rendering/select-variant';
+export { assignSplitArm } from './splits/assign-split-arm';
+export { validateSplit } from './splits/validate-split';
+export type {
+  NewPromptVersion,
+  PromptDetail,
+  PromptLabel,
+  PromptSelector,
+  PromptSummary,
+  PromptVariant,
+  PromptVersion,
+  SplitArm,
+  TemplateMessage,
+} from './store/prompt-records';
+export { DEFAULT_LABEL, PromptStore, type ResolvedPrompt } from './store/prompt-store';
