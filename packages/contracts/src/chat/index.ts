@@ -4,3 +4,4 @@ export * from './chat-completion-request';
 export * from './chat-completion-response';
 export * from './chat-message';
 export * from './parse-chat-completion-request';
+export * from './structured-output';

@@ -33,6 +33,16 @@ export const routeAttemptSchema = z.object({
 });
 export type RouteAttempt = z.infer<typeof routeAttemptSchema>;
 
+/** The stored prompt a job's messages were rendered from: usage rows record it, so versions can be compared. */
+export interface PromptReference {
+  name: string;
+  version: number;
+  /** The model of the per-model variant used; null for the version's base template. */
+  variant: string | null;
+  /** The label that chose the version (a split's label included); null when the caller named the version. */
+  label: string | null;
+}
+
 /**
  * The one definition of an LLM job, written by the gateway (or the client
  * package) and read by every worker. `v` lets a worker refuse a payload it
@@ -63,6 +73,8 @@ export interface LlmJobPayload {
   webhook?: { url: string; secret?: string };
   /** Batch lines: the batch, the line's place in the input and its custom id. */
   batch?: { id: string; line: number; customId: string };
+  /** Set when `request.messages` were rendered from a stored prompt. */
+  prompt?: PromptReference;
 }
 
 export interface KeyCharge {
@@ -132,6 +144,7 @@ export const llmJobPayloadSchema: z.ZodType<LlmJobPayload> = z.object({
     .optional(),
   webhook: z.object({ url: z.string().min(1).max(2048), secret: z.string().min(1).max(256).optional() }).optional(),
   batch: z.object({ id: label, line: z.number().int().nonnegative(), customId: z.string().min(1).max(512) }).optional(),
+  prompt: z.object({ name: label, version: z.number().int().positive(), variant: label.nullable(), label: label.nullable() }).optional(),
 });
 
 export type LlmJobOutcome = { ok: true; result: LlmJobResult } | { ok: false; error: SerializedError; provider: string; model: string };

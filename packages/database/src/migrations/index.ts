@@ -8,6 +8,7 @@ import { CreateTenantsAndKeys1732900000000 } from './1732900000000-create-tenant
 import { MarkRoutingFileKeys1733000000000 } from './1733000000000-mark-routing-file-keys';
 import { RecordBatchExpiry1733100000000 } from './1733100000000-record-batch-expiry';
 import { CreatePrompts1733200000000 } from './1733200000000-create-prompts';
+import { RecordPromptsAndStructuredOutput1733300000000 } from './1733300000000-record-prompts-and-structured-output';
 
 /** Every migration, oldest first. Schema changes only ever happen through these. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   MarkRoutingFileKeys1733000000000,
   RecordBatchExpiry1733100000000,
   CreatePrompts1733200000000,
+  RecordPromptsAndStructuredOutput1733300000000,
 ];

@@ -1,4 +1,12 @@
-import { type CallerIdentity, type CompletionUsage, ErrorCode, type LlmJobPayload, type RouteAttempt, SwitchyardError } from '@switchyard/contracts';
+import {
+  type CallerIdentity,
+  type CompletionUsage,
+  ErrorCode,
+  type LlmJobPayload,
+  type RouteAttempt,
+  type StructuredOutcome,
+  SwitchyardError,
+} from '@switchyard/contracts';
 import type { LlmRequestRecord, RequestStatus } from './llm-request-record';
 
 export interface UsageFacts {
@@ -17,6 +25,8 @@ export interface UsageFacts {
   firstTokenAt?: number;
   /** US dollars at the route's price; unset or null when the price is unknown. */
   costUsd?: number | null;
+  /** Requests with a JSON response_format: how it was asked for and what the answer took. */
+  structured?: StructuredOutcome;
 }
 
 /** PostgreSQL text cannot hold NUL, and labels from callers or upstreams have no business being long. */
@@ -60,7 +70,12 @@ export function buildUsageRecord(payload: LlmJobPayload, facts: UsageFacts): Llm
     errorCode: facts.errorCode ?? null,
     cacheHit: false,
     attempts: facts.attempts,
-    promptVersion: null,
+    promptName: payload.prompt?.name ?? null,
+    promptVersion: payload.prompt === undefined ? null : String(payload.prompt.version),
+    promptVariant: payload.prompt?.variant ?? null,
+    structuredMode: facts.structured?.mode ?? null,
+    structuredRepairs: facts.structured?.repairs ?? null,
+    structuredValid: facts.structured?.valid ?? null,
     streamed: payload.request.stream === true,
     firstTokenMs: facts.firstTokenAt === undefined ? null : Math.max(0, Math.round(facts.firstTokenAt - payload.enqueuedAt)),
     routeAttempts: facts.tried !== undefined && facts.tried.length > 0 ? [...facts.tried] : null,

@@ -1,4 +1,4 @@
-import type { RequestStatus } from '@switchyard/contracts';
+import type { RequestStatus, StructuredMode } from '@switchyard/contracts';
 
 export type { RequestStatus } from '@switchyard/contracts';
 
@@ -25,7 +25,15 @@ export interface LlmRequestRecord {
   errorCode: string | null;
   cacheHit: boolean;
   attempts: number;
+  /** The prompt the messages were rendered from (absent or null: the caller sent messages of its own). */
+  promptName?: string | null;
   promptVersion: string | null;
+  /** The model of the prompt's per-model variant used, or null for its base template. */
+  promptVariant?: string | null;
+  /** Requests with a JSON response_format: how the schema reached the provider, how many repairs and re-asks it took, and whether the answer was valid. */
+  structuredMode?: StructuredMode | null;
+  structuredRepairs?: number | null;
+  structuredValid?: boolean | null;
   streamed: boolean;
   /** Streams only: from the request's arrival to its first token reaching the gateway's channel. */
   firstTokenMs: number | null;

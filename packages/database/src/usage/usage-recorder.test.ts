@@ -54,6 +54,27 @@ describe(UsageRecorder.name, () => {
     await dataSource.destroy();
   });
 
+  it('writes the prompt and structured-output columns, and null for a row that predates them', async () => {
+    const withPrompt = row({
+      promptName: 'summary',
+      promptVersion: '2',
+      promptVariant: null,
+      structuredMode: 'native',
+      structuredRepairs: 1,
+      structuredValid: true,
+    });
+    const older = row();
+    await repository.insertMany([withPrompt, older]);
+    expect(await repository.findByJobId(withPrompt.jobId)).toMatchObject({
+      promptName: 'summary',
+      promptVersion: '2',
+      structuredMode: 'native',
+      structuredRepairs: 1,
+      structuredValid: true,
+    });
+    expect(await repository.findByJobId(older.jobId)).toMatchObject({ promptName: null, structuredMode: null, structuredRepairs: null, structuredValid: null });
+  });
+
   it('applies migrations once: a second run finds nothing to do', async () => {
     expect(await runMigrations(databaseUrl)).toStrictEqual([]);
   });

@@ -24,6 +24,12 @@ const INSERT_COLUMNS: readonly [string, string, (row: LlmRequestRecord) => unkno
   ['cache_hit', 'boolean', (r) => r.cacheHit],
   ['attempts', 'smallint', (r) => r.attempts],
   ['prompt_version', 'text', (r) => r.promptVersion],
+  // Absent on rows queued by a producer that predates them: null, like a request without a prompt.
+  ['prompt_name', 'text', (r) => r.promptName ?? null],
+  ['prompt_variant', 'text', (r) => r.promptVariant ?? null],
+  ['structured_mode', 'text', (r) => r.structuredMode ?? null],
+  ['structured_repairs', 'smallint', (r) => r.structuredRepairs ?? null],
+  ['structured_valid', 'boolean', (r) => r.structuredValid ?? null],
   ['streamed', 'boolean', (r) => r.streamed],
   ['first_token_ms', 'int', (r) => r.firstTokenMs],
   ['route_attempts', 'jsonb', (r) => (r.routeAttempts === null ? null : JSON.stringify(r.routeAttempts))],
