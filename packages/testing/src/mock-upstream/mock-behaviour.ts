@@ -1,3 +1,5 @@
+import { isSchemaBreak, type SchemaBreak } from './schema-break';
+
 /** How the mock upstream answers one chat completion request. */
 export interface MockBehaviour {
   /** Delay before the response headers are sent. */
@@ -17,8 +19,16 @@ export interface MockBehaviour {
   malformed?: boolean;
   /** Streaming only: destroy the socket after this many content chunks. */
   breakStreamAfterChunks?: number;
-  /** Fixed reply text instead of echoing the last user message. */
+  /** Fixed reply text instead of echoing the last user message; seeds structured answers too. */
   reply?: string;
+  /** Spoils structured answers (JSON mode, schemas, forced tool calls) in this way. */
+  schemaBreak?: SchemaBreak;
+  /**
+   * Spoils them only while the request holds fewer than this many assistant
+   * messages, so that a re-ask (which appends the spoilt answer) gets a valid
+   * one. Without it every structured answer is spoilt.
+   */
+  schemaBreakTimes?: number;
 }
 
 /** The model every directive hangs off; any other base name behaves the same. */
@@ -105,6 +115,14 @@ function applyDirective(into: MockBehaviour, key: string, raw: string | undefine
     case 'reply':
       if (raw !== undefined) into.reply = raw;
       return;
+    case 'schema_break':
+      if (raw !== undefined && isSchemaBreak(raw)) into.schemaBreak = raw;
+      return;
+    case 'schema_break_times': {
+      const v = integer(raw);
+      if (v !== undefined) into.schemaBreakTimes = v;
+      return;
+    }
     default:
       return;
   }
@@ -159,5 +177,7 @@ export function mockModelId(behaviour: MockBehaviour = {}, baseModel: string = M
   if (behaviour.malformed !== undefined) parts.push(behaviour.malformed ? 'malformed' : 'malformed=0');
   if (behaviour.breakStreamAfterChunks !== undefined) parts.push(`break_after=${behaviour.breakStreamAfterChunks}`);
   if (behaviour.reply !== undefined) parts.push(`reply=${encodeURIComponent(behaviour.reply)}`);
+  if (behaviour.schemaBreak !== undefined) parts.push(`schema_break=${behaviour.schemaBreak}`);
+  if (behaviour.schemaBreakTimes !== undefined) parts.push(`schema_break_times=${behaviour.schemaBreakTimes}`);
   return parts.length === 0 ? baseModel : `${baseModel}@${parts.join(';')}`;
 }
