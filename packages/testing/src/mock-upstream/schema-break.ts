@@ -73,20 +73,8 @@ export function breakText(json: string, mode: Exclude<SchemaBreak, 'wrong_type' 
   }
 }
 
-// Any proper prefix of an object or array fails to parse; a bare number may
-// not, so the cut moves back until the text no longer parses.
+// A proper prefix of an object, array, string or literal never parses; only a
+// bare number at the root survives the cut, and no schema worth repairing is one.
 function truncate(json: string): string {
-  let end = Math.max(1, Math.floor(json.length * TRUNCATED_SHARE));
-  let cut = json.slice(0, end);
-  while (end > 1 && parses(cut)) cut = json.slice(0, --end);
-  return cut;
-}
-
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+  return json.slice(0, Math.max(1, Math.floor(json.length * TRUNCATED_SHARE)));
 }
