@@ -52,6 +52,25 @@ const cache = new Map<string, ParsedModel>();
  * Unknown keys and values that do not make sense are ignored, because a typo in
  * a test's model id should show up as "the directive had no effect" rather than
  * as a mock crash.
+ *
+ * Directives: `latency=MS`, `tps=N`, `status=CODE`, `retry_after=S`, `hang`,
+ * `malformed`, `break_after=CHUNKS`, `reply=TEXT`, and for structured output:
+ *
+ * - `schema_break=MODE` spoils answers to requests that ask for JSON (JSON
+ *   mode, a schema, a forced tool call or a `JSON Schema:` line in a system
+ *   message; see structured-ask.ts), streamed or not, on every wire:
+ *   `wrong_type` (the first property gets a value of another type),
+ *   `missing_field` (the first required property is dropped), `trailing_prose`
+ *   (valid JSON, then "\n\nHope this helps!"), `truncated` (the last 40% cut
+ *   off: it does not parse, jsonrepair closes it), `not_json` (prose only),
+ *   `code_fence` (the JSON inside a ```json fence). On Gemini and Ollama,
+ *   whose tool-call arguments are objects, the text modes answer text in place
+ *   of the tool call.
+ * - `schema_break_times=N` spoils only requests holding fewer than N assistant
+ *   messages, so a re-ask that appends the spoilt answer gets a valid one;
+ *   without it every answer is spoilt.
+ *
+ * `MockUpstream.structuredRequests` counts structured requests per model id.
  */
 export function parseModelDirectives(model: string): ParsedModel {
   const cached = cache.get(model);
