@@ -113,6 +113,11 @@ describe('sampleFromSchema', () => {
     expectValid(schema, value);
   });
 
+  it('gives up on a schema that requires itself without end instead of overflowing', () => {
+    const schema = { $defs: { node: { type: 'object', properties: { next: { $ref: '#/$defs/node' } }, required: ['next'] } }, $ref: '#/$defs/node' };
+    expect(JSON.stringify(sampleFromSchema(schema, 'x'))).toMatch(/null\}+$/);
+  });
+
   it("reads Gemini's OpenAPI subset with upper-case types and propertyOrdering", () => {
     const schema = {
       type: 'OBJECT',

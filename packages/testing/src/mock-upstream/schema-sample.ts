@@ -13,6 +13,9 @@ type Schema = Record<string, unknown>;
 // their minItems, so that recursive schemas (trees, linked lists) end.
 const MAX_DEPTH = 12;
 const MAX_REF_HOPS = 32;
+// A schema that requires itself without end has no finite instance; past this
+// the sample gives up on validity rather than overflow the stack.
+const HARD_DEPTH = 64;
 
 const FORMAT_SAMPLES: Record<string, string> = {
   'date-time': '2024-01-15T09:30:00Z',
@@ -66,6 +69,7 @@ class Sampler {
 
   /** `variant` makes the items of one array differ, for uniqueItems. */
   sample(input: unknown, depth: number, variant: number): unknown {
+    if (depth > HARD_DEPTH) return null;
     const schema = this.flatten(input);
     if ('const' in schema) return schema.const;
     if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[variant % schema.enum.length];
