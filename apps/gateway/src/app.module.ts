@@ -24,6 +24,9 @@ import { JobsService } from './jobs/jobs.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
+import { FeedbackController } from './prompt-results/feedback.controller';
+import { PromptResultsService } from './prompt-results/prompt-results.service';
+import { PromptStatsController } from './prompt-results/prompt-stats.controller';
 import {
   ASYNC_JOBS,
   BATCHES,
@@ -67,6 +70,8 @@ export class AppModule {
         DeadLettersController,
         ModelsController,
         EstimateController,
+        FeedbackController,
+        PromptStatsController,
         HealthController,
         MetricsController,
       ],
@@ -102,6 +107,7 @@ export class AppModule {
         DeadLettersService,
         ModelsService,
         HealthService,
+        PromptResultsService,
       ],
     };
   }

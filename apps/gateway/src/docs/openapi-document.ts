@@ -3,6 +3,7 @@ import {
   deadLetterListQuerySchema,
   fileListQuerySchema,
   jobListQuerySchema,
+  promptStatsQuerySchema,
   requestsQuerySchema,
   usageQuerySchema,
 } from '@switchyard/contracts';
@@ -181,6 +182,24 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           operationId: 'getRequest',
           summary: "One request's usage row: every request, sync or async, has one once it ends",
           responses: { 200: { description: 'The request' }, ...errors(401, 404) },
+        },
+      },
+      '/v1/feedback': {
+        post: {
+          operationId: 'createFeedback',
+          summary: "Record how a request turned out (a score, a label or both): it counts in its prompt version's stats",
+          requestBody: body('FeedbackCreateRequest'),
+          responses: { 201: answer('The feedback, stored', 'Feedback'), ...errors(400, 401, 413, 415) },
+        },
+      },
+      '/v1/prompts/{name}/stats': {
+        parameters: [pathParameter('name', 'The prompt name.')],
+        get: {
+          operationId: 'getPromptStats',
+          summary:
+            "A prompt's versions side by side over [from, to): requests, error rate, latency, tokens, cost, schema-valid and repair rates, mean feedback; each version against the baseline with p-values (two-proportion z-test for rates, Welch's t-test for mean scores)",
+          parameters: queryParameters(promptStatsQuerySchema),
+          responses: { 200: answer('The stats', 'PromptStats'), ...errors(400, 401, 404) },
         },
       },
       '/v1/webhooks/dead-letters': {

@@ -14,6 +14,8 @@ import {
   chatCompletionSchema,
   createdApiKeySchema,
   deletedFileSchema,
+  feedbackCreateSchema,
+  feedbackSchema,
   fileListSchema,
   fileSchema,
   fileUploadFormSchema,
@@ -22,6 +24,7 @@ import {
   keyCreateSchema,
   modelListSchema,
   openAIErrorBodySchema,
+  promptStatsSchema,
   redeliverySchema,
   revokedApiKeySchema,
   tenantCreateSchema,
@@ -39,6 +42,7 @@ export const REQUEST_SCHEMAS = {
   TenantCreateRequest: tenantCreateSchema,
   KeyCreateRequest: keyCreateSchema,
   KeyChangeRequest: keyChangeSchema,
+  FeedbackCreateRequest: feedbackCreateSchema,
 };
 export const RESPONSE_SCHEMAS = {
   ChatCompletion: chatCompletionSchema,
@@ -57,6 +61,8 @@ export const RESPONSE_SCHEMAS = {
   CreatedApiKey: createdApiKeySchema,
   ApiKeyList: apiKeyListSchema,
   RevokedApiKey: revokedApiKeySchema,
+  Feedback: feedbackSchema,
+  PromptStats: promptStatsSchema,
   Error: openAIErrorBodySchema,
 };
 
