@@ -5,5 +5,6 @@ export * from './dead-letters';
 export * from './files';
 export * from './jobs';
 export * from './parse-request';
+export * from './prompts';
 export * from './query-parameters';
 export * from './usage';
