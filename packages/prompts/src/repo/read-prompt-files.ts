@@ -56,7 +56,7 @@ export function readPromptFile(path: string): RepoPromptFile {
   const version = toNewPromptVersion(fields);
   try {
     checkPromptName(name, 'name');
-    labels.forEach((label, index) => checkPromptName(label, `labels[${index}]`));
+    for (const [index, label] of labels.entries()) checkPromptName(label, `labels[${index}]`);
     checkPromptVersion(version);
   } catch (error) {
     if (SwitchyardError.isInstance(error)) throw new PromptFileError(path, error.param, error.message);

@@ -53,7 +53,7 @@ export class PromptStore {
    */
   async saveVersion(tenant: string, name: string, input: NewPromptVersion, labels: readonly string[] = []): Promise<PromptVersion> {
     checkPromptName(name, 'name');
-    labels.forEach((label, index) => checkPromptName(label, `labels[${index}]`));
+    for (const [index, label] of labels.entries()) checkPromptName(label, `labels[${index}]`);
     checkPromptVersion(input);
     if (tenant === REPO_PROMPTS_SCOPE) throw new Error('The prompts folder is written by syncRepoPrompt only.');
     return this.dataSource.transaction(async (manager) => {
@@ -181,7 +181,7 @@ export class PromptStore {
    */
   async syncRepoPrompt(name: string, input: NewPromptVersion, labels: readonly string[]): Promise<RepoPromptSync> {
     checkPromptName(name, 'name');
-    labels.forEach((label, index) => checkPromptName(label, `labels[${index}]`));
+    for (const [index, label] of labels.entries()) checkPromptName(label, `labels[${index}]`);
     checkPromptVersion(input);
     return this.dataSource.transaction(async (manager) => {
       await lockPrompt(manager, REPO_PROMPTS_SCOPE, name);
