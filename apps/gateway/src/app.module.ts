@@ -24,6 +24,8 @@ import { JobsService } from './jobs/jobs.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
+import { PromptsController } from './prompts/prompts.controller';
+import { PromptsService } from './prompts/prompts.service';
 import {
   ASYNC_JOBS,
   BATCHES,
@@ -37,6 +39,7 @@ import {
   METRICS,
   MODEL_CATALOG,
   PLATFORM_ENV,
+  PROMPT_STORE,
   REDIS,
   RESPONSE_CACHE,
   ROUTING_CONFIG,
@@ -64,6 +67,7 @@ export class AppModule {
         JobsController,
         BatchesController,
         FilesController,
+        PromptsController,
         DeadLettersController,
         ModelsController,
         EstimateController,
@@ -89,12 +93,14 @@ export class AppModule {
         { provide: USAGE_QUERIES, useValue: new UsageQueries(context.database) },
         { provide: RESPONSE_CACHE, useValue: context.responseCache },
         { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },
+        { provide: PROMPT_STORE, useValue: context.prompts },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ApiKeyGuard,
         AdminKeyGuard,
         ChatCompletionsService,
         JobsService,
         FilesService,
+        PromptsService,
         TenantsService,
         ApiKeysService,
         UsageService,

@@ -1,6 +1,6 @@
 export { type RenderedPrompt, renderPrompt } from './rendering/render-prompt';
 export { selectVariant } from './rendering/select-variant';
-export { type LoadedRepoPrompt, loadRepoPrompts } from './repo/load-repo-prompts';
+export { type LoadedRepoPrompt, loadRepoPrompts, storeRepoPrompts } from './repo/load-repo-prompts';
 export { PromptFileError } from './repo/prompt-file-error';
 export { type RepoPromptFile, readPromptFile, readPromptFiles } from './repo/read-prompt-files';
 export { assignSplitArm } from './splits/assign-split-arm';

@@ -22,6 +22,14 @@ import {
   keyCreateSchema,
   modelListSchema,
   openAIErrorBodySchema,
+  promptCreateSchema,
+  promptDetailSchema,
+  promptLabelSchema,
+  promptLabelSetSchema,
+  promptListSchema,
+  promptRenderRequestSchema,
+  promptRenderSchema,
+  promptVersionSchema,
   redeliverySchema,
   revokedApiKeySchema,
   tenantCreateSchema,
@@ -39,6 +47,9 @@ export const REQUEST_SCHEMAS = {
   TenantCreateRequest: tenantCreateSchema,
   KeyCreateRequest: keyCreateSchema,
   KeyChangeRequest: keyChangeSchema,
+  PromptCreateRequest: promptCreateSchema,
+  PromptLabelSetRequest: promptLabelSetSchema,
+  PromptRenderRequest: promptRenderRequestSchema,
 };
 export const RESPONSE_SCHEMAS = {
   ChatCompletion: chatCompletionSchema,
@@ -57,6 +68,11 @@ export const RESPONSE_SCHEMAS = {
   CreatedApiKey: createdApiKeySchema,
   ApiKeyList: apiKeyListSchema,
   RevokedApiKey: revokedApiKeySchema,
+  PromptVersion: promptVersionSchema,
+  Prompt: promptDetailSchema,
+  PromptList: promptListSchema,
+  PromptLabel: promptLabelSchema,
+  PromptRender: promptRenderSchema,
   Error: openAIErrorBodySchema,
 };
 

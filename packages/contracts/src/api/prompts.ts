@@ -22,7 +22,9 @@ export const promptVariantSchema = z
 
 /** What a version holds, as `POST /v1/prompts` and a file of the prompts folder write it. */
 const promptVersionFields = {
-  messages: z.array(promptMessageSchema).min(1, 'a prompt version needs at least one message'),
+  messages: z
+    .array(promptMessageSchema, { error: (issue) => (issue.input === undefined ? "missing required field 'messages'" : 'messages must be a list of messages') })
+    .min(1, 'a prompt version needs at least one message'),
   model: z.string().min(1).nullable().optional().describe('The model used when the request names none.'),
   parameters: jsonObject.optional().describe('Default request parameters (temperature, max_tokens, …); the request overrides them.'),
   variables: jsonObject.optional().describe('A JSON Schema (type object) declaring every variable the templates use.'),

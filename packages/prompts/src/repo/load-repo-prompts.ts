@@ -1,5 +1,5 @@
 import type { PromptStore } from '../store/prompt-store';
-import { readPromptFiles } from './read-prompt-files';
+import { type RepoPromptFile, readPromptFiles } from './read-prompt-files';
 
 export interface LoadedRepoPrompt {
   file: string;
@@ -17,8 +17,13 @@ export interface LoadedRepoPrompt {
  * name it). Throws `PromptFileError` before storing anything if a file is bad.
  */
 export async function loadRepoPrompts(store: PromptStore, dir: string): Promise<LoadedRepoPrompt[]> {
+  return storeRepoPrompts(store, readPromptFiles(dir));
+}
+
+/** `loadRepoPrompts` for files already read and checked (`readPromptFiles`). */
+export async function storeRepoPrompts(store: PromptStore, files: readonly RepoPromptFile[]): Promise<LoadedRepoPrompt[]> {
   const loaded: LoadedRepoPrompt[] = [];
-  for (const prompt of readPromptFiles(dir)) {
+  for (const prompt of files) {
     const { version, added } = await store.syncRepoPrompt(prompt.name, prompt.version, prompt.labels);
     loaded.push({ file: prompt.file, name: prompt.name, version, added });
   }
