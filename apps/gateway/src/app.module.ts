@@ -27,6 +27,8 @@ import { ModelsService } from './models/models.service';
 import { FeedbackController } from './prompt-results/feedback.controller';
 import { PromptResultsService } from './prompt-results/prompt-results.service';
 import { PromptStatsController } from './prompt-results/prompt-stats.controller';
+import { PromptsController } from './prompts/prompts.controller';
+import { PromptsService } from './prompts/prompts.service';
 import {
   ASYNC_JOBS,
   BATCHES,
@@ -40,6 +42,7 @@ import {
   METRICS,
   MODEL_CATALOG,
   PLATFORM_ENV,
+  PROMPT_STORE,
   REDIS,
   RESPONSE_CACHE,
   ROUTING_CONFIG,
@@ -67,6 +70,7 @@ export class AppModule {
         JobsController,
         BatchesController,
         FilesController,
+        PromptsController,
         DeadLettersController,
         ModelsController,
         EstimateController,
@@ -94,12 +98,14 @@ export class AppModule {
         { provide: USAGE_QUERIES, useValue: new UsageQueries(context.database) },
         { provide: RESPONSE_CACHE, useValue: context.responseCache },
         { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },
+        { provide: PROMPT_STORE, useValue: context.prompts },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ApiKeyGuard,
         AdminKeyGuard,
         ChatCompletionsService,
         JobsService,
         FilesService,
+        PromptsService,
         TenantsService,
         ApiKeysService,
         UsageService,

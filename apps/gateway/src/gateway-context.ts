@@ -3,6 +3,7 @@ import type { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
 import type { ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
 import type { ApiKeyStore, DataSource, FileRepository } from '@switchyard/database';
 import type { Logger } from '@switchyard/observability';
+import type { PromptStore } from '@switchyard/prompts';
 import type { ChatJobSubmitter, Redis, UsageStream } from '@switchyard/queue';
 import type { WebhookQueue } from '@switchyard/webhooks';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
@@ -28,6 +29,8 @@ export interface GatewayContext {
   /** Uploaded files (batch input) and the ones the gateway writes. */
   files: FileRepository;
   batches: BatchRunner;
+  /** Prompt templates: each tenant's own and the prompts folder's, loaded at start. */
+  prompts: PromptStore;
   responseCache: ResponseCache;
   /** The largest upload accepted, from `FILE_UPLOAD_MAX_BYTES`. */
   maxFileBytes: number;

@@ -1,5 +1,8 @@
 export { type RenderedPrompt, renderPrompt } from './rendering/render-prompt';
 export { selectVariant } from './rendering/select-variant';
+export { type LoadedRepoPrompt, loadRepoPrompts, storeRepoPrompts } from './repo/load-repo-prompts';
+export { PromptFileError } from './repo/prompt-file-error';
+export { type RepoPromptFile, readPromptFile, readPromptFiles } from './repo/read-prompt-files';
 export { assignSplitArm } from './splits/assign-split-arm';
 export { validateSplit } from './splits/validate-split';
 export { SIGNIFICANCE_LEVEL, type TestResult } from './stats/significance';
@@ -11,10 +14,12 @@ export type {
   PromptDetail,
   PromptLabel,
   PromptSelector,
+  PromptSource,
   PromptSummary,
   PromptVariant,
   PromptVersion,
   SplitArm,
   TemplateMessage,
 } from './store/prompt-records';
-export { DEFAULT_LABEL, PromptStore, type ResolvedPrompt } from './store/prompt-store';
+export { DEFAULT_LABEL, PromptStore, REPO_PROMPTS_SCOPE, type RepoPromptSync, type ResolvedPrompt } from './store/prompt-store';
+export { toNewPromptVersion } from './store/to-new-prompt-version';

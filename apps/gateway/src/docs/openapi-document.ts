@@ -8,6 +8,7 @@ import {
   usageQuerySchema,
 } from '@switchyard/contracts';
 import { adminPaths } from './openapi-admin-paths';
+import { promptPaths } from './openapi-prompt-paths';
 import { answer, body, components, errors, json, open, pathParameter, queryParameters, REQUEST_SCHEMAS, RESPONSE_SCHEMAS, ref } from './openapi-schemas';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
@@ -218,6 +219,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           responses: { 202: answer('Queued for delivery', 'Redelivery'), ...errors(400, 401, 404) },
         },
       },
+      ...promptPaths(),
       '/v1/models': {
         get: {
           operationId: 'listModels',

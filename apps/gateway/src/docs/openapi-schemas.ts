@@ -25,6 +25,14 @@ import {
   modelListSchema,
   openAIErrorBodySchema,
   promptStatsSchema,
+  promptCreateSchema,
+  promptDetailSchema,
+  promptLabelSchema,
+  promptLabelSetSchema,
+  promptListSchema,
+  promptRenderRequestSchema,
+  promptRenderSchema,
+  promptVersionSchema,
   redeliverySchema,
   revokedApiKeySchema,
   tenantCreateSchema,
@@ -43,6 +51,9 @@ export const REQUEST_SCHEMAS = {
   KeyCreateRequest: keyCreateSchema,
   KeyChangeRequest: keyChangeSchema,
   FeedbackCreateRequest: feedbackCreateSchema,
+  PromptCreateRequest: promptCreateSchema,
+  PromptLabelSetRequest: promptLabelSetSchema,
+  PromptRenderRequest: promptRenderRequestSchema,
 };
 export const RESPONSE_SCHEMAS = {
   ChatCompletion: chatCompletionSchema,
@@ -63,6 +74,11 @@ export const RESPONSE_SCHEMAS = {
   RevokedApiKey: revokedApiKeySchema,
   Feedback: feedbackSchema,
   PromptStats: promptStatsSchema,
+  PromptVersion: promptVersionSchema,
+  Prompt: promptDetailSchema,
+  PromptList: promptListSchema,
+  PromptLabel: promptLabelSchema,
+  PromptRender: promptRenderSchema,
   Error: openAIErrorBodySchema,
 };
 

@@ -7,5 +7,6 @@ export * from './files';
 export * from './jobs';
 export * from './parse-request';
 export * from './prompt-stats';
+export * from './prompts';
 export * from './query-parameters';
 export * from './usage';
