@@ -1,0 +1,109 @@
+import { InvalidRequestError } from '@switchyard/contracts';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { parseJsonAnswer } from './parse-json-answer';
+import { effectiveSchemaOf, type StructuredSpec } from './structured-spec';
+import { boundLines, describeValidationErrors } from './validation-errors';
+
+export type StructuredCheck = { valid: true; value: unknown; text: string; repaired: boolean } | { valid: false; errors: string[]; text: string };
+
+interface Compiled {
+  validate: ValidateFunction;
+  /** The object Ajv compiled; Ajv keeps its own cache keyed by it, which must be emptied on eviction. */
+  schema: Record<string, unknown>;
+}
+
+export interface StructuredAnswerCheckerOptions {
+  /** How many compiled schemas are kept; the least recently used goes first. */
+  maxCachedSchemas?: number;
+}
+
+const SCHEMA_PARAM = 'response_format.json_schema.schema';
+
+/**
+ * Holds model answers to the request's schema. Compiling a schema costs far
+ * more than validating with it, and the same few schemas come with request
+ * after request, so compiled validators are kept by the schema's JSON text.
+ */
+export class StructuredAnswerChecker {
+  private readonly ajv: Ajv;
+  private readonly validators = new Map<string, Compiled>();
+  private readonly maxCached: number;
+  private compiledCount = 0;
+
+  constructor(options: StructuredAnswerCheckerOptions = {}) {
+    this.maxCached = options.maxCachedSchemas ?? 256;
+    // strict: false, because callers write schemas for OpenAI, whose extra
+    // keywords Ajv would otherwise refuse; allErrors, so one re-ask can fix
+    // every problem at once.
+    this.ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats.default(this.ajv);
+  }
+
+  /** Schemas compiled so far, counting each recompile after eviction. */
+  get compilations(): number {
+    return this.compiledCount;
+  }
+
+  /** Reads `text` as JSON (repairing it when it must) and validates it against the spec's schema. */
+  check(spec: StructuredSpec, text: string): StructuredCheck {
+    const validate = this.validatorFor(spec);
+    const parsed = parseJsonAnswer(text);
+    if (!parsed.ok) return { valid: false, errors: boundLines([parsed.error]), text };
+    if (validate(parsed.value)) return { valid: true, value: parsed.value, text: parsed.text, repaired: parsed.repaired };
+    return { valid: false, errors: describeValidationErrors(validate.errors ?? []), text: parsed.text };
+  }
+
+  /** Throws a 400 naming the schema param unless the spec's schema compiles; call it at admission so a bad schema is refused before it is queued. */
+  assertUsableSchema(spec: StructuredSpec): void {
+    this.validatorFor(spec);
+  }
+
+  private validatorFor(spec: StructuredSpec): ValidateFunction {
+    const schema = effectiveSchemaOf(spec);
+    const key = JSON.stringify(schema);
+    const cached = this.validators.get(key);
+    if (cached !== undefined) {
+      // Re-inserting moves it to the end of the Map's order: the most recently used.
+      this.validators.delete(key);
+      this.validators.set(key, cached);
+      return cached.validate;
+    }
+    const compiled = this.compile(schema);
+    if (this.validators.size >= this.maxCached) this.evictOldest();
+    this.validators.set(key, compiled);
+    return compiled.validate;
+  }
+
+  private evictOldest(): void {
+    const [key, oldest] = this.validators.entries().next().value as [string, Compiled];
+    this.validators.delete(key);
+    this.ajv.removeSchema(oldest.schema);
+  }
+
+  private compile(schema: Record<string, unknown>): Compiled {
+    // `$schema` names a draft; Ajv refuses drafts it was not set up for, and
+    // the keywords callers use mean the same across drafts 7 to 2020-12.
+    // A root `$id` would make a second schema with the same id a conflict.
+    const { $schema: _draft, $id: _id, ...body } = schema;
+    try {
+      const validate = this.ajv.compile(body);
+      this.compiledCount++;
+      return { validate, schema: body };
+    } catch (error) {
+      this.ajv.removeSchema(body);
+      const reason = (error as Error).message.slice(0, 300);
+      throw new InvalidRequestError(`response_format.json_schema.schema is not a usable JSON Schema: ${reason}`, {
+        param: SCHEMA_PARAM,
+        cause: error,
+      });
+    }
+  }
+}
+
+const shared = new StructuredAnswerChecker();
+
+/** `StructuredAnswerChecker.assertUsableSchema` on a process-wide checker, for admission code that keeps none of its own. */
+export function assertUsableSchema(spec: StructuredSpec, checker: StructuredAnswerChecker = shared): void {
+  checker.assertUsableSchema(spec);
+}
