@@ -1,5 +1,6 @@
 export { createProviderAdapter, type ProviderSettings, VLLM_DEFAULT_BASE_URL } from './create-provider-adapter';
 export { GeminiAdapter, type GeminiAdapterSettings } from './gemini/gemini-adapter';
+export { toGeminiSchema } from './gemini/to-gemini-schema';
 export { GROQ_DEFAULT_BASE_URL, GroqAdapter, type GroqAdapterSettings } from './groq/groq-adapter';
 export { createNodeHttpFetch, type NodeHttpFetchOptions } from './http/node-http-fetch';
 export { LLAMACPP_DEFAULT_HOST, LlamaCppAdapter, type LlamaCppAdapterSettings, type LlamaCppHealth } from './llamacpp/llamacpp-adapter';

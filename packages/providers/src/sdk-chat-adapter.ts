@@ -1,4 +1,5 @@
 import { type ChatCompletion, type ChatCompletionChunk, ProviderError, ProviderErrorKind } from '@switchyard/contracts';
+import type OpenAI from 'openai';
 import { assertChatCompletion } from './assert-chat-completion';
 import { createNodeHttpFetch } from './http/node-http-fetch';
 import { mapSdkError, type SdkErrorClasses } from './map-sdk-error';
@@ -52,10 +53,15 @@ export abstract class SdkChatAdapter implements ProviderAdapter {
     private readonly timeoutMs: number = SDK_DEFAULT_TIMEOUT_MS,
   ) {}
 
+  /** The body sent for `params`; a host whose OpenAI dialect differs (llama.cpp, TGI) says its own way here. */
+  protected requestBody(params: GenerateParams): OpenAI.ChatCompletionCreateParamsNonStreaming {
+    return toOpenAIRequest(params);
+  }
+
   async generate(params: GenerateParams): Promise<ChatCompletion> {
     let completion: unknown;
     try {
-      completion = await this.chatClient.chat.completions.create(toOpenAIRequest(params) as never, { signal: params.signal });
+      completion = await this.chatClient.chat.completions.create(this.requestBody(params) as never, { signal: params.signal });
     } catch (error) {
       throw mapSdkError(this.provider, error, this.errors);
     }
@@ -67,7 +73,7 @@ export abstract class SdkChatAdapter implements ProviderAdapter {
    * or not the caller wanted them in the stream.
    */
   async *stream(params: GenerateParams): AsyncGenerator<ChatCompletionChunk> {
-    const body = { ...toOpenAIRequest(params), stream: true, stream_options: { include_usage: true } };
+    const body = { ...this.requestBody(params), stream: true, stream_options: { include_usage: true } };
     const events = upstreamEvents<unknown>({
       provider: this.provider,
       idleTimeoutMs: this.timeoutMs,

@@ -146,6 +146,39 @@ describe('StructuredAnswerChecker.check', () => {
   });
 });
 
+describe('drafts', () => {
+  const tuple = (schema: Record<string, unknown>): StructuredSpec => ({ type: 'json_schema', name: 'pair', strict: false, schema });
+
+  it('reads a 2020-12 schema by its own rules: prefixItems is a tuple', () => {
+    const spec = tuple({
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }] } },
+    });
+    expect(new StructuredAnswerChecker().check(spec, '{"pair": ["a", "b"]}')).toMatchObject({ valid: false, errors: ['/pair/1 must be number'] });
+  });
+
+  it('reads a schema without $schema as draft-07: items as a list is a tuple', () => {
+    const spec = tuple({ type: 'object', properties: { pair: { type: 'array', items: [{ type: 'string' }, { type: 'number' }] } } });
+    const checker = new StructuredAnswerChecker();
+    expect(checker.check(spec, '{"pair": ["a", 1]}')).toMatchObject({ valid: true });
+    expect(checker.check(spec, '{"pair": [1, 1]}')).toMatchObject({ valid: false, errors: ['/pair/0 must be string'] });
+  });
+
+  it('reads 2019-09 schemas too', () => {
+    const spec = tuple({
+      $schema: 'https://json-schema.org/draft/2019-09/schema',
+      type: 'object',
+      properties: { a: { type: 'string' } },
+      dependentRequired: { a: ['b'] },
+    });
+    expect(new StructuredAnswerChecker().check(spec, '{"a": "x"}')).toMatchObject({
+      valid: false,
+      errors: ['/ must have property b when property a is present'],
+    });
+  });
+});
+
 describe('compiled schema cache', () => {
   it('compiles a schema once however often it is used', () => {
     const checker = new StructuredAnswerChecker();

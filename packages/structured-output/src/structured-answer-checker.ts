@@ -1,5 +1,7 @@
 import { InvalidRequestError } from '@switchyard/contracts';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019';
+import { Ajv2020 } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parseJsonAnswer } from './parse-json-answer';
 import { effectiveSchemaOf, type StructuredSpec } from './structured-spec';
@@ -7,10 +9,26 @@ import { boundLines, describeValidationErrors } from './validation-errors';
 
 export type StructuredCheck = { valid: true; value: unknown; text: string; repaired: boolean } | { valid: false; errors: string[]; text: string };
 
+type Draft = 'draft-07' | '2019-09' | '2020-12';
+
 interface Compiled {
   validate: ValidateFunction;
   /** The object Ajv compiled; Ajv keeps its own cache keyed by it, which must be emptied on eviction. */
   schema: Record<string, unknown>;
+  draft: Draft;
+}
+
+/**
+ * The draft a schema declares in `$schema`; draft-07 when it names none, as
+ * most schemas written for OpenAI do (draft-07 Ajv also reads `$defs`). The
+ * drafts differ where it matters: `items` as a list is a tuple in 07 and
+ * 2019-09, refused in 2020-12, which has `prefixItems` for it.
+ */
+function draftOf(schema: Record<string, unknown>): Draft {
+  const declared = typeof schema.$schema === 'string' ? schema.$schema : '';
+  if (declared.includes('2020-12')) return '2020-12';
+  if (declared.includes('2019-09')) return '2019-09';
+  return 'draft-07';
 }
 
 export interface StructuredAnswerCheckerOptions {
@@ -26,18 +44,27 @@ const SCHEMA_PARAM = 'response_format.json_schema.schema';
  * after request, so compiled validators are kept by the schema's JSON text.
  */
 export class StructuredAnswerChecker {
-  private readonly ajv: Ajv;
+  private readonly ajvs: Partial<Record<Draft, Ajv>> = {};
   private readonly validators = new Map<string, Compiled>();
   private readonly maxCached: number;
   private compiledCount = 0;
 
   constructor(options: StructuredAnswerCheckerOptions = {}) {
     this.maxCached = options.maxCachedSchemas ?? 256;
+  }
+
+  /** One Ajv per draft, made when a schema first asks for it. */
+  private ajvFor(draft: Draft): Ajv {
+    const existing = this.ajvs[draft];
+    if (existing !== undefined) return existing;
     // strict: false, because callers write schemas for OpenAI, whose extra
     // keywords Ajv would otherwise refuse; allErrors, so one re-ask can fix
     // every problem at once.
-    this.ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats.default(this.ajv);
+    const options = { allErrors: true, strict: false };
+    const ajv = draft === '2020-12' ? new Ajv2020(options) : draft === '2019-09' ? new Ajv2019(options) : new Ajv(options);
+    addFormats.default(ajv);
+    this.ajvs[draft] = ajv;
+    return ajv;
   }
 
   /** Schemas compiled so far, counting each recompile after eviction. */
@@ -78,20 +105,22 @@ export class StructuredAnswerChecker {
   private evictOldest(): void {
     const [key, oldest] = this.validators.entries().next().value as [string, Compiled];
     this.validators.delete(key);
-    this.ajv.removeSchema(oldest.schema);
+    this.ajvFor(oldest.draft).removeSchema(oldest.schema);
   }
 
   private compile(schema: Record<string, unknown>): Compiled {
-    // `$schema` names a draft; Ajv refuses drafts it was not set up for, and
-    // the keywords callers use mean the same across drafts 7 to 2020-12.
-    // A root `$id` would make a second schema with the same id a conflict.
+    // `$schema` has chosen the Ajv; left in, a draft URL an instance was not
+    // set up for would be an error. A root `$id` would make a second schema
+    // with the same id a conflict.
+    const draft = draftOf(schema);
+    const ajv = this.ajvFor(draft);
     const { $schema: _draft, $id: _id, ...body } = schema;
     try {
-      const validate = this.ajv.compile(body);
+      const validate = ajv.compile(body);
       this.compiledCount++;
-      return { validate, schema: body };
+      return { validate, schema: body, draft };
     } catch (error) {
-      this.ajv.removeSchema(body);
+      ajv.removeSchema(body);
       const reason = (error as Error).message.slice(0, 300);
       throw new InvalidRequestError(`response_format.json_schema.schema is not a usable JSON Schema: ${reason}`, {
         param: SCHEMA_PARAM,

@@ -1,6 +1,7 @@
-import type { Content, GenerateContentConfig, GenerateContentParameters, Part } from '@google/genai';
-import { type ChatMessage, InvalidRequestError } from '@switchyard/contracts';
+import { type Content, FunctionCallingConfigMode, type GenerateContentConfig, type GenerateContentParameters, type Part, type ToolConfig } from '@google/genai';
+import { type ChatCompletionRequest, type ChatMessage, InvalidRequestError } from '@switchyard/contracts';
 import type { GenerateParams } from '../provider-adapter';
+import { toGeminiSchema } from './to-gemini-schema';
 
 const DATA_URL = /^data:([a-z]+\/[a-z0-9+.-]+);base64,(.+)$/i;
 
@@ -81,11 +82,7 @@ export function toGeminiRequest({ model, request, signal }: GenerateParams): Gen
   const limit = request.max_completion_tokens ?? request.max_tokens;
   if (limit != null) config.maxOutputTokens = limit;
   if (request.stop != null) config.stopSequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
-  if (request.response_format?.type === 'json_object') config.responseMimeType = 'application/json';
-  if (request.response_format?.type === 'json_schema') {
-    config.responseMimeType = 'application/json';
-    if (request.response_format.json_schema.schema) config.responseJsonSchema = request.response_format.json_schema.schema;
-  }
+  Object.assign(config, responseFormatConfig(request.response_format));
   if (request.tools) {
     config.tools = [
       {
@@ -97,6 +94,28 @@ export function toGeminiRequest({ model, request, signal }: GenerateParams): Gen
       },
     ];
   }
+  const toolConfig = toToolConfig(request);
+  if (toolConfig !== undefined) config.toolConfig = toolConfig;
   if (signal) config.abortSignal = signal;
   return { model, contents, config };
+}
+
+/** `response_format` as Gemini's JSON mode, with the schema as `responseSchema` wherever its OpenAPI subset can say it (see to-gemini-schema). */
+function responseFormatConfig(format: ChatCompletionRequest['response_format']): GenerateContentConfig {
+  if (format === undefined || format.type === 'text') return {};
+  const json = { responseMimeType: 'application/json' };
+  const schema = format.type === 'json_schema' ? format.json_schema.schema : undefined;
+  if (schema === undefined) return json;
+  const converted = toGeminiSchema(schema);
+  return converted !== undefined ? { ...json, responseSchema: converted } : { ...json, responseJsonSchema: schema };
+}
+
+/** OpenAI's `tool_choice` as Gemini's function calling mode; naming a function is ANY limited to that one. */
+function toToolConfig(request: ChatCompletionRequest): ToolConfig | undefined {
+  const choice = request.tool_choice;
+  if (choice === undefined || request.tools === undefined) return undefined;
+  if (choice === 'auto') return { functionCallingConfig: { mode: FunctionCallingConfigMode.AUTO } };
+  if (choice === 'none') return { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } };
+  if (choice === 'required') return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY } };
+  return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: [choice.function.name] } };
 }

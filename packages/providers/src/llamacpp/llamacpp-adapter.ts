@@ -1,6 +1,8 @@
+import type OpenAI from 'openai';
 import { createNodeHttpFetch } from '../http/node-http-fetch';
 import { OpenAIAdapter } from '../openai/openai-adapter';
-import type { ProviderCapabilities } from '../provider-adapter';
+import type { GenerateParams, ProviderCapabilities } from '../provider-adapter';
+import { toLlamaCppRequest } from './to-llamacpp-request';
 
 export const LLAMACPP_DEFAULT_HOST = 'http://127.0.0.1:8080';
 
@@ -43,6 +45,10 @@ export class LlamaCppAdapter extends OpenAIAdapter {
     this.apiKey = settings.apiKey;
     // A health probe should fail fast, whatever a long generation is allowed.
     this.healthTimeoutMs = Math.min(settings.timeoutMs ?? 5_000, 5_000);
+  }
+
+  protected override requestBody(params: GenerateParams): OpenAI.ChatCompletionCreateParamsNonStreaming {
+    return toLlamaCppRequest(params);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { type ChatMessage, InvalidRequestError } from '@switchyard/contracts';
 import type { ChatRequest, Message, Options } from 'ollama';
+import { narrowedToForcedTool } from '../forced-tool';
 import type { GenerateParams } from '../provider-adapter';
 
 const DATA_URL = /^data:image\/[a-z+.-]+;base64,(.+)$/i;
@@ -35,7 +36,11 @@ function toMessage(message: ChatMessage, index: number): Message {
   return out;
 }
 
-/** The OpenAI request as Ollama's native `/api/chat` body: sampling settings move into `options`. */
+/**
+ * The OpenAI request as Ollama's native `/api/chat` body: sampling settings
+ * move into `options`; `response_format` becomes `format`, the schema itself
+ * (Ollama turns it into a grammar) or `json` for JSON mode.
+ */
 export function toOllamaRequest({ model, request }: GenerateParams): ChatRequest & { stream: false } {
   const options: Partial<Options> = {};
   if (request.temperature != null) options.temperature = request.temperature;
@@ -50,7 +55,8 @@ export function toOllamaRequest({ model, request }: GenerateParams): ChatRequest
   const body: ChatRequest & { stream: false } = { model, messages: request.messages.map(toMessage), stream: false, options };
   if (request.response_format?.type === 'json_object') body.format = 'json';
   if (request.response_format?.type === 'json_schema') body.format = request.response_format.json_schema.schema ?? 'json';
-  if (request.tools)
-    body.tools = request.tools.map((tool) => ({ type: 'function', function: { ...tool.function, parameters: tool.function.parameters as never } }));
+  // Ollama has no tool_choice: a named function is honoured as far as it can be, by offering only that one.
+  const tools = narrowedToForcedTool(request) ?? request.tools;
+  if (tools) body.tools = tools.map((tool) => ({ type: 'function', function: { ...tool.function, parameters: tool.function.parameters as never } }));
   return body;
 }

@@ -3,12 +3,12 @@ import { deadlineSignal } from '../deadline-signal';
 import { createNodeHttpFetch } from '../http/node-http-fetch';
 import { sseData } from '../http/sse-data';
 import { mapTransportError } from '../map-transport-error';
-import { OpenAIAdapter } from '../openai/openai-adapter';
 import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../provider-adapter';
 import { upstreamEvents } from '../upstream-events';
 import { fromTgiResponse } from './from-tgi-response';
 import { mapTgiStatusError } from './map-tgi-error';
 import { toTgiGenerateRequest } from './tgi-generate-request';
+import { TgiMessagesAdapter } from './tgi-messages-adapter';
 import { tgiStreamChunks } from './tgi-stream-chunks';
 
 export const TGI_DEFAULT_HOST = 'http://127.0.0.1:8080';
@@ -31,8 +31,9 @@ export interface TgiAdapterSettings {
 }
 
 // TGI applies the model's chat template and grammar on its Messages API; whether tools work depends on that template.
-const MESSAGES_CAPABILITIES: ProviderCapabilities = { streaming: true, tools: true, jsonMode: false, jsonSchema: false, vision: false };
-const NATIVE_CAPABILITIES: ProviderCapabilities = { streaming: true, tools: false, jsonMode: false, jsonSchema: false, vision: false };
+// Both paths constrain output with a JSON Schema grammar (TGI's guided decoding).
+const MESSAGES_CAPABILITIES: ProviderCapabilities = { streaming: true, tools: true, jsonMode: true, jsonSchema: true, vision: false };
+const NATIVE_CAPABILITIES: ProviderCapabilities = { streaming: true, tools: false, jsonMode: true, jsonSchema: true, vision: false };
 
 /** HuggingFace Text Generation Inference, through its Messages API or, when asked, its native `/generate`. */
 export class TgiAdapter implements ProviderAdapter {
@@ -41,7 +42,7 @@ export class TgiAdapter implements ProviderAdapter {
   private readonly host: string;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
-  private readonly messages: OpenAIAdapter | undefined;
+  private readonly messages: TgiMessagesAdapter | undefined;
   private readonly fetch: typeof fetch | undefined;
 
   constructor(settings: TgiAdapterSettings) {
@@ -55,7 +56,7 @@ export class TgiAdapter implements ProviderAdapter {
       this.fetch = createNodeHttpFetch();
     } else {
       this.capabilities = MESSAGES_CAPABILITIES;
-      this.messages = new OpenAIAdapter({ provider: settings.provider, baseUrl: `${this.host}/v1`, apiKey: settings.apiKey, timeoutMs: this.timeoutMs });
+      this.messages = new TgiMessagesAdapter({ provider: settings.provider, baseUrl: `${this.host}/v1`, apiKey: settings.apiKey, timeoutMs: this.timeoutMs });
     }
   }
 

@@ -1,5 +1,6 @@
 import { type ChatMessage, InvalidRequestError } from '@switchyard/contracts';
 import type { GenerateParams } from '../provider-adapter';
+import { type TgiJsonGrammar, tgiGrammarOf } from './tgi-grammar';
 
 /** TGI refuses more stop sequences than this unless started with a larger `--max-stop-sequences`. */
 export const TGI_MAX_STOP_SEQUENCES = 4;
@@ -16,6 +17,7 @@ export interface TgiGenerateParameters {
   stop: string[];
   details: true;
   decoder_input_details: true;
+  grammar?: TgiJsonGrammar;
 }
 
 export interface TgiGenerateRequest {
@@ -90,5 +92,7 @@ export function toTgiGenerateRequest({ model, request }: GenerateParams): TgiGen
   }
   if (request.top_p != null && request.top_p > 0 && request.top_p < 1) parameters.top_p = request.top_p;
   if (request.seed != null) parameters.seed = request.seed;
+  const grammar = tgiGrammarOf(request.response_format);
+  if (grammar !== undefined) parameters.grammar = grammar;
   return { model, inputs: chatMLPrompt(request.messages), parameters };
 }
