@@ -53,6 +53,7 @@ export class ModelCatalog {
   private readonly byName = new Map<string, CatalogModel>();
   private readonly prices = new Map<string, ModelPrice>();
   private readonly structured = new Map<string, StructuredSettings>();
+  private readonly deploymentKeys = new Set<string>();
   readonly providers: ReadonlyMap<string, EnabledProvider>;
   readonly models: readonly ModelConfig[];
 
@@ -75,6 +76,7 @@ export class ModelCatalog {
       const model = models.get(entry.name) ?? { deployments: [], totalWeight: 0, fallbackNames: [] };
       const route = { publicModel: entry.name, provider: entry.provider, model: entry.model };
       model.deployments.push({ route, weight: entry.weight });
+      this.deploymentKeys.add(deploymentKey(route));
       if (entry.structured !== undefined) {
         this.structured.set(deploymentKey(route), entry.structured);
         if (!this.structured.has(routeKey(route))) this.structured.set(routeKey(route), entry.structured);
@@ -136,14 +138,17 @@ export class ModelCatalog {
   }
 
   /**
-   * How a route is asked for a structured answer: its entry's `structured`,
-   * else the first given for the same provider and model, else the default;
-   * undefined for a provider not usable here.
+   * How a route is asked for a structured answer: its entry's `structured`
+   * (or the default when it has none); a direct route, having no entry, takes
+   * the first given for the same provider and model. Undefined for a
+   * provider not usable here.
    */
   structuredOf(route: ResolvedRoute): RouteStructured | undefined {
     const kind = this.providers.get(route.provider)?.kind;
     if (kind === undefined) return undefined;
-    const settings = this.structured.get(deploymentKey(route)) ?? this.structured.get(routeKey(route)) ?? DEFAULT_STRUCTURED;
+    const own = deploymentKey(route);
+    const configured = this.deploymentKeys.has(own) ? this.structured.get(own) : this.structured.get(routeKey(route));
+    const settings = configured ?? DEFAULT_STRUCTURED;
     return { ...settings, providerKind: kind };
   }
 

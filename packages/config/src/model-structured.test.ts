@@ -18,11 +18,16 @@ describe('per-model structured-output settings', () => {
     const catalog = catalogOf([
       { name: 'tools', provider: 'mock', model: 'echo', structured: { mode: 'tool', reasks: 0 } },
       { name: 'plain', provider: 'local', model: 'llama3.2' },
+      // The same upstream model under another name keeps its own settings.
+      { name: 'same-model', provider: 'mock', model: 'echo' },
+      { name: 'instructed', provider: 'local', model: 'qwen2.5', structured: { mode: 'instructions' } },
     ]);
+    expect(catalog.structuredOf(catalog.resolve('same-model'))).toStrictEqual({ mode: 'auto', reasks: 2, providerKind: 'openai-compatible' });
     expect(catalog.structuredOf(catalog.resolve('tools'))).toStrictEqual({ mode: 'tool', reasks: 0, providerKind: 'openai-compatible' });
     expect(catalog.structuredOf(catalog.resolve('plain'))).toStrictEqual({ mode: 'auto', reasks: 2, providerKind: 'ollama' });
-    // A direct route has no entry of its own: the provider decides.
-    expect(catalog.structuredOf(catalog.resolve('local/qwen2.5'))).toStrictEqual({ mode: 'auto', reasks: 2, providerKind: 'ollama' });
+    // A direct route has no entry of its own: it takes the settings of an entry for the same model, else the default.
+    expect(catalog.structuredOf(catalog.resolve('local/qwen2.5'))).toStrictEqual({ mode: 'instructions', reasks: 2, providerKind: 'ollama' });
+    expect(catalog.structuredOf(catalog.resolve('local/phi4'))).toStrictEqual({ mode: 'auto', reasks: 2, providerKind: 'ollama' });
   });
 
   it.each([
