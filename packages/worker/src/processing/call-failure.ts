@@ -3,7 +3,7 @@ import { type Job, Worker } from 'bullmq';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import { isRateLimited, type ProviderPause } from './provider-pause';
 import type { RouteFallback } from './route-fallback';
-import type { StructuredSpent } from './structured-call';
+import type { StructuredSpent } from './structured-spent';
 
 /** Failures that say a route is unhealthy (as opposed to busy, misconfigured or given a bad request). */
 const UNHEALTHY = new Set<string>([ProviderErrorKind.Server, ProviderErrorKind.Timeout, ProviderErrorKind.Overloaded, ProviderErrorKind.Malformed]);

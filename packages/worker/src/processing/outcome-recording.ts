@@ -15,7 +15,7 @@ import { costUsd, countPromptTokens } from '@switchyard/tokens';
 import type { Job } from 'bullmq';
 import { attemptOf, chainIdOf, totalAttempts } from './job-chain';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
-import type { StructuredSpent } from './structured-call';
+import type { StructuredSpent } from './structured-spent';
 
 /** How a job's end is written down and told: its usage row, its reply, its webhook or batch, its key's limits. */
 export interface OutcomeRecorder {

@@ -6,7 +6,7 @@ import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
 import { isRateLimited } from './provider-pause';
 import { isFinalAttempt } from './retry-backoff';
-import type { StructuredSpent } from './structured-call';
+import type { StructuredSpent } from './structured-spent';
 
 type Route = LlmJobPayload['route'];
 

@@ -20,6 +20,7 @@ import {
 } from '@switchyard/structured-output';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
+import type { StructuredSpent } from './structured-spent';
 
 /** Re-asks for a route whose config says nothing (or a worker given no config, as in tests). */
 export const DEFAULT_REASKS = 2;
@@ -30,13 +31,6 @@ export interface StructuredPlan {
   mode: StructuredMode;
   /** Times a bad answer is re-asked before the route counts as failed. */
   reasks: number;
-}
-
-/** What the calls for one structured answer spent, whether they got one or not. */
-export interface StructuredSpent {
-  /** Every call's tokens added up: the re-asks are paid for too. */
-  usage: CompletionUsage;
-  outcome: StructuredOutcome;
 }
 
 export type StructuredResult =
