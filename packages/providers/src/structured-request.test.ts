@@ -107,6 +107,11 @@ describe('structured output on the wire', () => {
   it('gemini forces a named function with mode ANY limited to it', async () => {
     const body = await sent('gemini', forcedToolRequest);
     expect(body.toolConfig).toStrictEqual({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['trip'] } });
+    const [tool] = body.tools as { functionDeclarations: unknown[] }[];
+    expect(tool?.functionDeclarations[1]).toStrictEqual({
+      name: 'trip',
+      parameters: { type: 'OBJECT', properties: { city: { type: 'STRING' } }, propertyOrdering: ['city'] },
+    });
   });
 
   it('ollama sends the schema as format, and json for JSON mode', async () => {

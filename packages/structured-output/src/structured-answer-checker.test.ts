@@ -127,6 +127,24 @@ describe('StructuredAnswerChecker.check', () => {
     expect(line?.length).toBe(200);
   });
 
+  it('ignores formats it does not know, quietly', () => {
+    const spec: StructuredSpec = {
+      type: 'json_schema',
+      name: 'price',
+      strict: false,
+      schema: { type: 'object', properties: { amount: { type: 'string', format: 'currency' } } },
+    };
+    const warnings: unknown[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    try {
+      expect(new StructuredAnswerChecker().check(spec, '{"amount": "12 EUR"}')).toMatchObject({ valid: true });
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('accepts schemas written for OpenAI: a $schema draft, $defs references and unknown keywords', () => {
     const spec: StructuredSpec = {
       type: 'json_schema',

@@ -58,9 +58,10 @@ export class StructuredAnswerChecker {
     const existing = this.ajvs[draft];
     if (existing !== undefined) return existing;
     // strict: false, because callers write schemas for OpenAI, whose extra
-    // keywords Ajv would otherwise refuse; allErrors, so one re-ask can fix
-    // every problem at once.
-    const options = { allErrors: true, strict: false };
+    // keywords (and formats Ajv does not know) it would otherwise refuse;
+    // allErrors, so one re-ask can fix every problem at once; no logger,
+    // since what Ajv ignores in a caller's schema is no news for our logs.
+    const options = { allErrors: true, strict: false, logger: false as const };
     const ajv = draft === '2020-12' ? new Ajv2020(options) : draft === '2019-09' ? new Ajv2019(options) : new Ajv(options);
     addFormats.default(ajv);
     this.ajvs[draft] = ajv;

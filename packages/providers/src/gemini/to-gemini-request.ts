@@ -1,4 +1,12 @@
-import { type Content, FunctionCallingConfigMode, type GenerateContentConfig, type GenerateContentParameters, type Part, type ToolConfig } from '@google/genai';
+import {
+  type Content,
+  FunctionCallingConfigMode,
+  type FunctionDeclaration,
+  type GenerateContentConfig,
+  type GenerateContentParameters,
+  type Part,
+  type ToolConfig,
+} from '@google/genai';
 import { type ChatCompletionRequest, type ChatMessage, InvalidRequestError } from '@switchyard/contracts';
 import type { GenerateParams } from '../provider-adapter';
 import { toGeminiSchema } from './to-gemini-schema';
@@ -89,7 +97,7 @@ export function toGeminiRequest({ model, request, signal }: GenerateParams): Gen
         functionDeclarations: request.tools.map((tool) => ({
           name: tool.function.name,
           ...(tool.function.description ? { description: tool.function.description } : {}),
-          ...(tool.function.parameters ? { parametersJsonSchema: tool.function.parameters } : {}),
+          ...toolParameters(tool.function.parameters),
         })),
       },
     ];
@@ -118,4 +126,11 @@ function toToolConfig(request: ChatCompletionRequest): ToolConfig | undefined {
   if (choice === 'none') return { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } };
   if (choice === 'required') return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY } };
   return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY, allowedFunctionNames: [choice.function.name] } };
+}
+
+/** A tool's parameters, converted as `responseSchema` is and for the same reason: the OpenAPI form works on every Gemini model. */
+function toolParameters(parameters: Record<string, unknown> | undefined): Pick<FunctionDeclaration, 'parameters' | 'parametersJsonSchema'> {
+  if (parameters === undefined) return {};
+  const converted = toGeminiSchema(parameters);
+  return converted !== undefined ? { parameters: converted } : { parametersJsonSchema: parameters };
 }

@@ -82,6 +82,13 @@ describe('toGeminiSchema', () => {
     });
   });
 
+  it('gives up on a schema that inlining would multiply past its bound', () => {
+    const $defs: Record<string, unknown> = { d0: { type: 'string' } };
+    for (let i = 1; i <= 14; i++) $defs[`d${i}`] = { type: 'object', properties: { a: { $ref: `#/$defs/d${i - 1}` }, b: { $ref: `#/$defs/d${i - 1}` } } };
+    expect(toGeminiSchema({ $ref: '#/$defs/d14', $defs })).toBeUndefined();
+    expect(toGeminiSchema({ $ref: '#/$defs/d3', $defs })).toMatchObject({ type: 'OBJECT', properties: { a: { type: 'OBJECT' }, b: { type: 'OBJECT' } } });
+  });
+
   it.each([
     ['a recursive schema', { type: 'object', properties: { child: { $ref: '#' } } }],
     ['a free-form object', { type: 'object', properties: { meta: { type: 'object', additionalProperties: { type: 'string' } } } }],

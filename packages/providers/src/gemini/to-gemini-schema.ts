@@ -42,12 +42,21 @@ const FORMATS: Partial<Record<Type, readonly string[]>> = {
   [Type.INTEGER]: ['int32', 'int64'],
 };
 
+/**
+ * Inlining references can multiply a schema (a definition used twice, whose
+ * own definitions are used twice, …); past this many nodes the schema goes as
+ * JSON Schema, references intact.
+ */
+const MAX_NODES = 5_000;
+
 class GeminiSchemaWriter {
   private readonly resolving: string[] = [];
+  private nodes = 0;
 
   constructor(private readonly root: JsonSchema) {}
 
   convert(node: unknown): Schema {
+    if (++this.nodes > MAX_NODES) throw new Unexpressible('a schema too large once its references are inlined');
     if (!isObject(node)) throw new Unexpressible('a schema that accepts anything');
     if (typeof node.$ref === 'string') return this.convertRef(node.$ref, node);
     if (Array.isArray(node.allOf)) return this.convertAllOf(node);
