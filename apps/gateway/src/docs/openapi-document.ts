@@ -54,7 +54,8 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               in: 'header',
               required: false,
               schema: { type: 'integer', minimum: 0, maximum: 5 },
-              description: "With a JSON response_format: times an answer that breaks the schema is re-asked per route (the model's config decides otherwise, 2 by default).",
+              description:
+                "With a JSON response_format: times an answer that breaks the schema is re-asked per route (the model's config decides otherwise, 2 by default).",
             },
           ],
           requestBody: body('ChatCompletionRequest'),
