@@ -1,5 +1,5 @@
 import { type MockUpstream, startMockUpstream } from '@switchyard/testing';
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -224,5 +224,46 @@ describe('structured output through every provider kind', () => {
       };
     await expect.poll(async () => (await view()).status, { timeout: 10_000, interval: 50 }).toBe('succeeded');
     expect(Movie.safeParse(JSON.parse((await view()).result?.choices[0]?.message.content ?? '')).success).toBe(true);
+  });
+
+  it('validates the answers of batch lines, and refuses a line whose schema cannot be compiled', async () => {
+    const line = (customId: string, model: string, responseFormat: unknown) =>
+      JSON.stringify({
+        custom_id: customId,
+        method: 'POST',
+        url: '/v1/chat/completions',
+        body: { model, messages: [{ role: 'user', content: QUESTION }], response_format: responseFormat },
+      });
+    const run = async (lines: string[]) => {
+      const file = await client.files.create({ file: await toFile(Buffer.from(`${lines.join('\n')}\n`), 'lines.jsonl'), purpose: 'batch' });
+      return client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' });
+    };
+    const batch = await run([line('prose', 'compat-trailing-prose', MOVIE_FORMAT), line('never', 'compat-never', MOVIE_FORMAT)]);
+    await expect.poll(async () => (await client.batches.retrieve(batch.id)).status, { timeout: 15_000, interval: 100 }).toBe('completed');
+    const done = await client.batches.retrieve(batch.id);
+    expect(done.request_counts).toStrictEqual({ total: 2, completed: 1, failed: 1 });
+    const rows = async (fileId: string | null | undefined) =>
+      (await (await client.files.content(fileId ?? '')).text())
+        .split('\n')
+        .filter((row) => row !== '')
+        .map(
+          (row) =>
+            JSON.parse(row) as {
+              custom_id: string;
+              response: { body: { choices?: { message: { content: string } }[]; error?: { code: string } } } | null;
+              error: { code: string } | null;
+            },
+        );
+    const [answered] = await rows(done.output_file_id);
+    expect(Movie.safeParse(JSON.parse(answered?.response?.body.choices?.[0]?.message.content ?? '')).success).toBe(true);
+    const [failed] = await rows(done.error_file_id);
+    expect(failed?.custom_id).toBe('never');
+    expect(JSON.stringify(failed)).toContain('structured_output_invalid');
+
+    const broken = { type: 'json_schema', json_schema: { name: 'broken', schema: { type: 'nothing' } } };
+    const refused = await run([line('ok', 'compat-ok', MOVIE_FORMAT), line('broken', 'compat-ok', broken)]).catch((error: unknown) => error);
+    const failedBatch = refused instanceof Error ? undefined : await client.batches.retrieve((refused as { id: string }).id);
+    const said = JSON.stringify(refused instanceof Error ? (refused as { error?: unknown }).error : failedBatch?.errors);
+    expect(said).toContain('response_format.json_schema.schema');
   });
 });

@@ -10,8 +10,17 @@ import type { StructuredSpent } from './structured-spent';
 
 type Route = LlmJobPayload['route'];
 
-/** Failures that are the caller's request, not the provider: another provider would refuse it too. */
-const NOT_WORTH_A_FALLBACK = new Set<string>([ErrorCode.UpstreamBadRequest, ErrorCode.UpstreamContentFiltered, ErrorCode.JobExpired, ErrorCode.InvalidJob]);
+/**
+ * Failures that are the caller's request, not the provider: another provider would refuse it too.
+ * `invalid_request` from a worker is a response_format schema it cannot compile (a producer that skipped the gateway's check).
+ */
+const NOT_WORTH_A_FALLBACK = new Set<string>([
+  ErrorCode.UpstreamBadRequest,
+  ErrorCode.UpstreamContentFiltered,
+  ErrorCode.JobExpired,
+  ErrorCode.InvalidJob,
+  ErrorCode.InvalidRequest,
+]);
 
 /**
  * Failures worth a fallback that still reach the caller as themselves when
