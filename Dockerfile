@@ -121,6 +121,7 @@ COPY --from=gateway-and-workers-deps /app/packages/contracts /app/packages/contr
 COPY --from=gateway-and-workers-deps /app/packages/config /app/packages/config
 COPY --from=gateway-and-workers-deps /app/packages/observability /app/packages/observability
 COPY --from=gateway-and-workers-deps /app/packages/tokens /app/packages/tokens
+COPY --from=gateway-and-workers-deps /app/packages/structured-output /app/packages/structured-output
 COPY --from=gateway-and-workers-deps /app/packages/providers /app/packages/providers
 COPY --from=gateway-and-workers-deps /app/packages/database /app/packages/database
 COPY --from=gateway-and-workers-deps /app/packages/queue /app/packages/queue

@@ -3,7 +3,7 @@ export { type IntRange, intFromEnv, unsetIfEmpty } from './env-values';
 export { extractApiKey } from './extract-api-key';
 export { interpolateEnv } from './interpolate-env';
 export { loadModelRouting, loadRoutingConfig, parseModelRouting, parseRoutingConfig } from './load-routing-config';
-export { type EnabledProvider, ModelCatalog, type RouteChain } from './model-catalog';
+export { type EnabledProvider, ModelCatalog, type RouteChain, type RouteStructured } from './model-catalog';
 export { loadPlatformEnv, type PlatformEnv, parseEnv } from './platform-env';
 export { resolvePromptsDir } from './prompts-dir';
 export { resolveConfigPath } from './resolve-config-path';
@@ -16,4 +16,5 @@ export {
   type ProviderConfig,
   type RoutingConfig,
   routingConfigSchema,
+  type StructuredSettings,
 } from './routing-config-schema';

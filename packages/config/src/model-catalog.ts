@@ -1,5 +1,5 @@
 import { InvalidRequestError, LOCAL_KINDS, ModelNotFoundError, type ResolvedRoute } from '@switchyard/contracts';
-import type { ModelConfig, ModelPrice, ModelRouting, ProviderConfig } from './routing-config-schema';
+import type { ModelConfig, ModelPrice, ModelRouting, ProviderConfig, StructuredSettings } from './routing-config-schema';
 
 export interface EnabledProvider extends ProviderConfig {
   name: string;
@@ -12,6 +12,14 @@ export interface RouteChain {
   /** Routes to try after it, in order, each once: the model's other deployments, then its fallback models. */
   fallbacks: ResolvedRoute[];
 }
+
+/** A route's structured-output settings, with the kind of provider that serves it (which decides what `auto` means). */
+export interface RouteStructured extends StructuredSettings {
+  providerKind: ProviderConfig['kind'];
+}
+
+/** A deployment without its own `structured` entry: let the provider decide how, re-ask twice. */
+const DEFAULT_STRUCTURED: StructuredSettings = Object.freeze({ mode: 'auto', reasks: 2 });
 
 interface Deployment {
   route: ResolvedRoute;
@@ -44,6 +52,8 @@ const DIRECT_MODEL_NAME = /^[A-Za-z0-9._:/@-]{1,128}$/;
 export class ModelCatalog {
   private readonly byName = new Map<string, CatalogModel>();
   private readonly prices = new Map<string, ModelPrice>();
+  private readonly structured = new Map<string, StructuredSettings>();
+  private readonly deploymentKeys = new Set<string>();
   readonly providers: ReadonlyMap<string, EnabledProvider>;
   readonly models: readonly ModelConfig[];
 
@@ -66,6 +76,11 @@ export class ModelCatalog {
       const model = models.get(entry.name) ?? { deployments: [], totalWeight: 0, fallbackNames: [] };
       const route = { publicModel: entry.name, provider: entry.provider, model: entry.model };
       model.deployments.push({ route, weight: entry.weight });
+      this.deploymentKeys.add(deploymentKey(route));
+      if (entry.structured !== undefined) {
+        this.structured.set(deploymentKey(route), entry.structured);
+        if (!this.structured.has(routeKey(route))) this.structured.set(routeKey(route), entry.structured);
+      }
       if (entry.price !== undefined) {
         this.prices.set(deploymentKey(route), entry.price);
         if (!this.prices.has(routeKey(route))) this.prices.set(routeKey(route), entry.price);
@@ -120,6 +135,21 @@ export class ModelCatalog {
     if (price !== undefined) return price;
     const kind = this.providers.get(route.provider)?.kind;
     return kind !== undefined && LOCAL_KINDS.has(kind) ? NO_CHARGE : undefined;
+  }
+
+  /**
+   * How a route is asked for a structured answer: its entry's `structured`
+   * (or the default when it has none); a direct route, having no entry, takes
+   * the first given for the same provider and model. Undefined for a
+   * provider not usable here.
+   */
+  structuredOf(route: ResolvedRoute): RouteStructured | undefined {
+    const kind = this.providers.get(route.provider)?.kind;
+    if (kind === undefined) return undefined;
+    const own = deploymentKey(route);
+    const configured = this.deploymentKeys.has(own) ? this.structured.get(own) : this.structured.get(routeKey(route));
+    const settings = configured ?? DEFAULT_STRUCTURED;
+    return { ...settings, providerKind: kind };
   }
 
   resolve(model: string): ResolvedRoute {

@@ -1,4 +1,4 @@
-import { isValidProviderName, PROVIDER_KINDS } from '@switchyard/contracts';
+import { isValidProviderName, MAX_STRUCTURED_REASKS, PROVIDER_KINDS } from '@switchyard/contracts';
 import { z } from 'zod';
 
 const providerSchema = z
@@ -75,6 +75,20 @@ const priceSchema = z
   })
   .strict();
 
+/**
+ * `mode`: `auto` uses the provider's own schema field where it has one,
+ * else a forced tool call, else instructions; `native`, `tool` and
+ * `instructions` force one. `reasks`: times an answer that breaks the schema
+ * is re-asked, with the errors quoted, before the route counts as failed.
+ */
+const structuredSchema = z
+  .object({
+    mode: z.enum(['auto', 'native', 'tool', 'instructions']).default('auto'),
+    reasks: z.number().int().min(0).max(MAX_STRUCTURED_REASKS).default(2),
+  })
+  .strict();
+export type StructuredSettings = z.infer<typeof structuredSchema>;
+
 const modelSchema = z
   .object({
     name: z.string().min(1).max(256).describe('Public name callers send as "model".'),
@@ -95,6 +109,8 @@ const modelSchema = z
     cache: z.enum(['deterministic', 'always', 'never']).default('deterministic'),
     /** What this deployment charges; the cost recorded on its usage rows and quoted by POST /v1/estimate. */
     price: priceSchema.optional(),
+    /** How requests with a JSON response_format are asked of this deployment and how often it is re-asked. */
+    structured: structuredSchema.optional(),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import type { ModelCatalog } from '@switchyard/config';
 import type { BatchCreateRequest, BatchList, BatchListQuery, BatchView, CallerIdentity, LlmJobPayload } from '@switchyard/contracts';
 import { buildDroppedRecord, type UsageSink } from '@switchyard/database';
 import { withServerSpan } from '@switchyard/observability';
+import { withUsableResponseFormat } from '../request/structured-request';
 import { ASYNC_JOBS, BATCHES, MODEL_CATALOG, USAGE } from '../tokens';
 
 /** OpenAI's Batch API: a JSONL file of chat requests run as low-priority jobs. */
@@ -19,7 +20,7 @@ export class BatchesService {
   create(input: BatchCreateRequest, caller: CallerIdentity, headers: Record<string, string | string[] | undefined>): Promise<BatchView> {
     // Every line's job carries this span's context: the worker spans of a batch join the trace of the request that made it.
     return withServerSpan('POST /v1/batches', headers, {}, () =>
-      this.batches.create(input, caller, (line) => this.catalog.resolveChain(line.request.model), this.jobs),
+      this.batches.create(input, caller, (line) => this.catalog.resolveChain(withUsableResponseFormat(line.request).model), this.jobs),
     );
   }
 

@@ -33,6 +33,9 @@ export class ChatCompletionsController {
     reply.raw.once('close', onClose);
     try {
       const done = await this.chat.complete(request, admissionOf(request), { jobId, requestId });
+      if (done.structured !== undefined) {
+        reply.header('x-switchyard-structured', done.structured.mode).header('x-switchyard-repairs', String(done.structured.repairs));
+      }
       // The worker's JSON goes out as it came: no parse, no re-serialise.
       reply
         .header('x-switchyard-provider', done.reply.provider)
@@ -58,9 +61,12 @@ export class ChatCompletionsController {
       gone = true;
       relay?.clientGone();
     });
-    relay = (await this.chat.stream(request, admissionOf(request), ids)).relay;
+    const started = await this.chat.stream(request, admissionOf(request), ids);
+    relay = started.relay;
     if (gone) relay.clientGone();
     const route = await relay.opened;
+    // The mode is the first route's, known before the answer; the repairs are not (the headers go out first).
+    if (started.structuredMode !== undefined) reply.header('x-switchyard-structured', started.structuredMode);
     reply
       .header('x-switchyard-provider', route.provider)
       .header('x-switchyard-model', route.model)

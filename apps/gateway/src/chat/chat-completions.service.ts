@@ -6,14 +6,18 @@ import type { UsageSink } from '@switchyard/database';
 import { buildCacheHitRecord, buildRejectedRecord } from '@switchyard/database';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
 import { type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/queue';
+import type { StructuredMode } from '@switchyard/structured-output';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { type IncomingRequest, routedChat } from '../request/routed-request';
+import { structuredModeOf, structuredSettingsOf } from '../request/structured-request';
 import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
 import { SseRelay } from './sse-relay';
 
 export interface CompletedChat {
   jobId: string;
   reply: ReplyMessage;
+  /** A JSON response_format's mode and repairs, for the reply's headers; undefined for plain text. */
+  structured?: { mode: StructuredMode; repairs: number };
   /** What the response cache did: answered it, will keep it, or stayed out of it. */
   cache: 'hit' | 'miss' | 'bypass';
 }
@@ -21,6 +25,8 @@ export interface CompletedChat {
 export interface StartedStream {
   relay: SseRelay;
   submitted: SubmittedStream;
+  /** How the first route is asked for a JSON response_format; undefined for plain text. */
+  structuredMode?: StructuredMode;
 }
 
 type Headers = Record<string, string | string[] | undefined>;
@@ -93,7 +99,14 @@ export class ChatCompletionsService {
             receivedAt,
           }),
         );
-        return { jobId: ids.jobId, reply: { jobId: ids.jobId, ok: true, provider: hit.provider, model: hit.model, body: hit.body }, cache: 'hit' };
+        // A kept answer was checked when it was made; giving it again took no repair.
+        const mode = structuredModeOf(job.request, this.catalog.structuredOf(job.route));
+        return {
+          jobId: ids.jobId,
+          reply: { jobId: ids.jobId, ok: true, provider: hit.provider, model: hit.model, body: hit.body },
+          cache: 'hit',
+          ...(mode === undefined ? {} : { structured: { mode, repairs: 0 } }),
+        };
       }
       this.metrics.cache.inc({ outcome: submitted.cacheKey === undefined ? 'bypass' : 'miss' });
       try {
@@ -102,7 +115,12 @@ export class ChatCompletionsService {
         this.metrics.answered(job.route.provider, reply.provider, 'succeeded');
         // A fallback's answer is not kept under the primary route's key: the next request may get the primary.
         if (submitted.cacheKey !== undefined && reply.provider === job.route.provider) this.remember(submitted.cacheKey, reply);
-        return { jobId: ids.jobId, reply, cache: submitted.cacheKey === undefined ? 'bypass' : 'miss' };
+        return {
+          jobId: ids.jobId,
+          reply,
+          cache: submitted.cacheKey === undefined ? 'bypass' : 'miss',
+          ...(reply.structured === undefined ? {} : { structured: { mode: reply.structured.mode, repairs: reply.structured.repairs } }),
+        };
       } catch (error) {
         this.metrics.jobs.inc({ provider: job.route.provider, outcome: 'failed' });
         throw error;
@@ -144,8 +162,10 @@ export class ChatCompletionsService {
   async stream(incoming: IncomingRequest, admission: Admission, ids: RequestIds): Promise<StartedStream> {
     return withServerSpan('POST /v1/chat/completions', incoming.headers, { 'switchyard.job_id': ids.jobId, 'switchyard.stream': 'true' }, async () => {
       let relay: SseRelay | undefined;
+      let structuredMode: StructuredMode | undefined;
       const { submitted } = await this.enqueue(incoming, admission, ids, async (_accepted, admitted) => {
         const job = await admitted();
+        structuredMode = structuredModeOf(job.request, this.catalog.structuredOf(job.route));
         relay = new SseRelay({
           jobId: ids.jobId,
           provider: job.route.provider,
@@ -157,13 +177,16 @@ export class ChatCompletionsService {
           onEnd: (outcome, answeredBy) => this.metrics.answered(job.route.provider, answeredBy, outcome),
         });
         const opened = relay;
-        return this.chatJobs.submitStream(job, opened).catch((error: unknown) => {
+        const streaming = await this.chatJobs.submitStream(job, opened).catch((error: unknown) => {
           // Not queued: the relay stops its heartbeat and nothing is left running.
           opened.error(error as Error);
           throw error;
         });
+        // A structured answer is sent only once the whole of it is valid, which can take re-asks: the stream opens now.
+        if (structuredMode !== undefined) opened.openNow();
+        return streaming;
       });
-      return { relay: relay as SseRelay, submitted };
+      return { relay: relay as SseRelay, submitted, ...(structuredMode === undefined ? {} : { structuredMode }) };
     });
   }
 
@@ -187,6 +210,7 @@ export class ChatCompletionsService {
       caller: request.user === undefined ? caller : { ...caller, user: request.user },
       timeoutMs: this.timeoutFor(incoming.headers['x-switchyard-timeout-ms']),
       trace: injectTraceContext(),
+      structured: structuredSettingsOf(incoming.headers),
     };
   }
 

@@ -77,6 +77,15 @@ export class SseRelay implements StreamSink {
     this.fail(error, false);
   }
 
+  /**
+   * Starts the response without waiting for the first part or a heartbeat:
+   * for an answer that is held back until it is whole. A failure after this
+   * is an error event in the stream, no longer an HTTP status.
+   */
+  openNow(): void {
+    if (this.state === 'waiting') this.beat();
+  }
+
   /** The client went away (the response closed before the stream ended). */
   clientGone(): void {
     if (this.state === 'closed') return;

@@ -51,14 +51,33 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               schema: { type: 'integer' },
               description: 'Wait at most this long (capped by the configured limit).',
             },
+            {
+              name: 'x-switchyard-structured-reasks',
+              in: 'header',
+              required: false,
+              schema: { type: 'integer', minimum: 0, maximum: 5 },
+              description:
+                "With a JSON response_format: times an answer that breaks the schema is re-asked per route (the model's config decides otherwise, 2 by default).",
+            },
           ],
           requestBody: body('ChatCompletionRequest'),
           responses: {
             200: {
               description: 'The completion, or with `stream: true` its chunks as server-sent events',
+              headers: {
+                'x-switchyard-structured': {
+                  description: 'With a JSON response_format: how it was asked for (native, tool or instructions).',
+                  schema: { type: 'string', enum: ['native', 'tool', 'instructions'] },
+                },
+                'x-switchyard-repairs': {
+                  description: 'With a JSON response_format, not streamed: syntax repairs plus re-asks the valid answer took.',
+                  schema: { type: 'integer' },
+                },
+              },
               content: { ...json('ChatCompletion'), 'text/event-stream': { schema: { type: 'string' } } },
             },
-            ...errors(400, 401, 402, 404, 413, 415, 429, 502, 503, 504),
+            // 422: no route gave an answer valid against the response_format's schema (structured_output_invalid).
+            ...errors(400, 401, 402, 404, 413, 415, 422, 429, 502, 503, 504),
           },
         },
       },
@@ -73,6 +92,13 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               required: false,
               schema: { type: 'string' },
               description: 'The same key and body within 24 h return the same job.',
+            },
+            {
+              name: 'x-switchyard-structured-reasks',
+              in: 'header',
+              required: false,
+              schema: { type: 'integer', minimum: 0, maximum: 5 },
+              description: 'With a JSON response_format: times an answer that breaks the schema is re-asked per route.',
             },
           ],
           requestBody: body('AsyncJobRequest'),

@@ -18,6 +18,7 @@ import { buildDroppedRecord, buildRejectedRecord } from '@switchyard/database';
 import { injectTraceContext, type Span, withServerSpan } from '@switchyard/observability';
 import { isRequestJobId } from '../request/request-id';
 import { type IncomingRequest, routedAsyncJob } from '../request/routed-request';
+import { structuredSettingsOf } from '../request/structured-request';
 import { ASYNC_JOBS, KEY_LIMITS, MODEL_CATALOG, USAGE } from '../tokens';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -57,6 +58,7 @@ export class JobsService {
       if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))) {
         throw new InvalidRequestError('Idempotency-Key must be 1 to 255 printable ASCII characters.', { param: 'Idempotency-Key' });
       }
+      const structured = structuredSettingsOf(incoming.headers);
       const chain = routed.chain();
       route = chain.route;
       const jobId = newAsyncJobId(chain.route.provider);
@@ -69,6 +71,7 @@ export class JobsService {
         caller: parsed.request.user === undefined ? caller : { ...caller, user: parsed.request.user },
         trace: injectTraceContext(),
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        ...(structured === undefined ? {} : { structured }),
       });
       const submitted = await this.jobs.submit(job, () => JSON.stringify(incoming.body));
       // The same job again: it was charged when it was first accepted.

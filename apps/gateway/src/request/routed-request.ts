@@ -1,6 +1,7 @@
 import type { ModelCatalog, RouteChain } from '@switchyard/config';
 import { type ChatCompletionRequest, type ParsedAsyncJobRequest, parseAsyncJobRequest, parseChatCompletionRequest } from '@switchyard/contracts';
 import { providerOverride } from './provider-override';
+import { withUsableResponseFormat } from './structured-request';
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -57,7 +58,7 @@ export interface IncomingRequest {
 /** The body of `POST /v1/chat/completions`, validated and routed once per request. */
 export function routedChat(request: IncomingRequest, catalog: ModelCatalog): RoutedRequest<ChatCompletionRequest> {
   request.routedChat ??= new RoutedRequest(
-    () => parseChatCompletionRequest(request.body),
+    () => withUsableResponseFormat(parseChatCompletionRequest(request.body)),
     (chat) => catalog.resolveChain(chat.model, providerOverride(request.headers)),
   );
   return request.routedChat;
@@ -66,7 +67,11 @@ export function routedChat(request: IncomingRequest, catalog: ModelCatalog): Rou
 /** The body of `POST /v1/jobs`, validated and routed once per request. */
 export function routedAsyncJob(request: IncomingRequest, catalog: ModelCatalog): RoutedRequest<ParsedAsyncJobRequest> {
   request.routedAsyncJob ??= new RoutedRequest(
-    () => parseAsyncJobRequest(request.body),
+    () => {
+      const job = parseAsyncJobRequest(request.body);
+      withUsableResponseFormat(job.request);
+      return job;
+    },
     (job) => catalog.resolveChain(job.request.model, providerOverride(request.headers)),
   );
   return request.routedAsyncJob;

@@ -28,6 +28,7 @@ export const ErrorCode = {
   UpstreamMalformed: 'upstream_malformed_response',
   AllProvidersFailed: 'all_providers_failed',
   StreamInterrupted: 'stream_interrupted',
+  StructuredOutputInvalid: 'structured_output_invalid',
   CircuitOpen: 'circuit_open',
   GatewayTimeout: 'gateway_timeout',
   JobExpired: 'job_expired',

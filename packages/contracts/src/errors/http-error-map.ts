@@ -8,6 +8,7 @@ export type OpenAIErrorType =
   | 'rate_limit_error'
   | 'insufficient_quota'
   | 'upstream_error'
+  | 'invalid_response_error'
   | 'timeout_error'
   | 'service_unavailable_error'
   | 'server_error';
@@ -46,6 +47,8 @@ export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.AllProvidersFailed]: { status: 502, type: 'upstream_error' },
   // Only ever an event inside a stream whose 200 was already sent.
   [ErrorCode.StreamInterrupted]: { status: 502, type: 'upstream_error' },
+  // The request was fine and the providers answered, but never in the shape its response_format asked for.
+  [ErrorCode.StructuredOutputInvalid]: { status: 422, type: 'invalid_response_error' },
   [ErrorCode.CircuitOpen]: { status: 503, type: 'service_unavailable_error' },
   [ErrorCode.GatewayTimeout]: { status: 504, type: 'timeout_error' },
   [ErrorCode.JobExpired]: { status: 504, type: 'timeout_error' },

@@ -21,4 +21,5 @@ export {
   NotFoundError,
   RateLimitError,
 } from './request-errors';
+export { StructuredOutputInvalidError } from './structured-output-error';
 export { SwitchyardError, type SwitchyardErrorOptions } from './switchyard-error';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ChatCompletion, type ChatCompletionRequest, type CompletionUsage, chatCompletionRequestSchema } from '../chat';
+import { type ChatCompletion, type ChatCompletionRequest, type CompletionUsage, chatCompletionRequestSchema, type StructuredOutcome } from '../chat';
 import type { SerializedError } from '../errors';
 
 /** Who asked, as the gateway authenticated them. Never holds the key itself. */
@@ -75,7 +75,18 @@ export interface LlmJobPayload {
   batch?: { id: string; line: number; customId: string };
   /** Set when `request.messages` were rendered from a stored prompt. */
   prompt?: PromptReference;
+  /** The caller's own settings for a JSON response_format; the model's config decides what is left out. */
+  structured?: StructuredRequestSettings;
 }
+
+/** How hard a worker tries to get a structured answer from one route. */
+export interface StructuredRequestSettings {
+  /** Times the model is re-asked, with the validation errors quoted, before the route counts as failed. */
+  reasks?: number;
+}
+
+/** The most re-asks a caller or a model's config may ask for: each one is a whole extra call. */
+export const MAX_STRUCTURED_REASKS = 5;
 
 export interface KeyCharge {
   /** Epoch ms of the charge: names the minute, day and month windows it went to. */
@@ -105,6 +116,8 @@ export interface LlmJobResult {
   cancelled?: true;
   /** Set when a stream broke off after its first token: the caller got an error event, not the whole answer. */
   failed?: true;
+  /** Set for a request with a JSON response_format: how it was asked for and what getting it took. */
+  structured?: StructuredOutcome;
 }
 
 export const LLM_JOB_NAME = 'chat.completion';
@@ -145,6 +158,7 @@ export const llmJobPayloadSchema: z.ZodType<LlmJobPayload> = z.object({
   webhook: z.object({ url: z.string().min(1).max(2048), secret: z.string().min(1).max(256).optional() }).optional(),
   batch: z.object({ id: label, line: z.number().int().nonnegative(), customId: z.string().min(1).max(512) }).optional(),
   prompt: z.object({ name: label, version: z.number().int().positive(), variant: label.nullable(), label: label.nullable() }).optional(),
+  structured: z.object({ reasks: z.number().int().min(0).max(MAX_STRUCTURED_REASKS).optional() }).optional(),
 });
 
 export type LlmJobOutcome = { ok: true; result: LlmJobResult } | { ok: false; error: SerializedError; provider: string; model: string };

@@ -1,3 +1,5 @@
+import type { StructuredMode, StructuredOutcome } from '@switchyard/contracts';
+
 /**
  * A reply travels as `jobId \n kind \n provider \n model \n body`. The body is
  * what the gateway writes to the caller exactly as the worker serialised it
@@ -6,8 +8,11 @@
  *
  * kind: `1` a completion, `0` a failure, `c<seq>` part of a stream with more
  * to come, `d<seq>` the stream's last part. Parts are numbered from 0 so a
- * gateway can tell a lost one (pub/sub keeps nothing) from a late one.
+ * gateway can tell a lost one (pub/sub keeps nothing) from a late one. A
+ * completion that answers a JSON response_format says how it was asked for
+ * and what it took as `1;<mode>;<repairs>` (only valid answers are replies).
  */
+
 export interface ReplyMessage {
   jobId: string;
   ok: boolean;
@@ -17,6 +22,8 @@ export interface ReplyMessage {
   body: string;
   /** Set on stream parts. */
   part?: StreamPart;
+  /** Set on a completion that answers a JSON response_format. */
+  structured?: StructuredOutcome;
 }
 
 export interface StreamPart {
@@ -25,10 +32,12 @@ export interface StreamPart {
 }
 
 const STREAM_KIND = /^[cd]\d{1,9}$/;
+const STRUCTURED_KIND = /^1;(native|tool|instructions);(\d{1,4})$/;
 
 function kindOf(reply: ReplyMessage): string {
   if (reply.part !== undefined) return `${reply.part.last ? 'd' : 'c'}${reply.part.seq}`;
-  return reply.ok ? '1' : '0';
+  if (!reply.ok) return '0';
+  return reply.structured === undefined ? '1' : `1;${reply.structured.mode};${reply.structured.repairs}`;
 }
 
 export function encodeReply(reply: ReplyMessage): string {
@@ -50,6 +59,11 @@ export function decodeReply(message: string): ReplyMessage | undefined {
     body: message.slice(d + 1),
   };
   if (kind === '1' || kind === '0') return reply;
+  const structured = STRUCTURED_KIND.exec(kind);
+  if (structured !== null) {
+    reply.structured = { mode: structured[1] as StructuredMode, repairs: Number(structured[2]), valid: true };
+    return reply;
+  }
   if (!STREAM_KIND.test(kind)) return undefined;
   reply.part = { seq: Number(kind.slice(1)), last: kind[0] === 'd' };
   return reply;

@@ -11,6 +11,8 @@ export interface JobRequest {
   replyTo?: string;
   webhook?: LlmJobPayload['webhook'];
   batch?: LlmJobPayload['batch'];
+  /** The caller's structured-output settings (re-asks), when it gave any. */
+  structured?: LlmJobPayload['structured'];
 }
 
 /** The one place a job payload is assembled, for the sync, streaming, async, bulk and batch ways in. */
@@ -29,5 +31,6 @@ export function buildJobPayload(job: JobRequest, enqueuedAt: number, deadline?: 
     ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
     ...(job.webhook === undefined ? {} : { webhook: job.webhook }),
     ...(job.batch === undefined ? {} : { batch: job.batch }),
+    ...(job.structured === undefined ? {} : { structured: job.structured }),
   };
 }

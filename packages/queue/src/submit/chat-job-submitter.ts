@@ -24,6 +24,8 @@ export interface SubmitChatJob {
   caller: CallerIdentity;
   timeoutMs: number;
   trace?: Record<string, string>;
+  /** The caller's structured-output settings (re-asks), when it gave any. */
+  structured?: LlmJobPayload['structured'];
 }
 
 /**

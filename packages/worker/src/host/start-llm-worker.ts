@@ -127,6 +127,7 @@ export async function startLlmWorker({
       webhooks,
       // Each usage row carries its cost at the price the routing config gives its deployment.
       priceOf: (route) => catalog.priceOf(route),
+      structuredOf: (route) => catalog.structuredOf(route),
       keyLimits: new KeyLimiter(jobEnds, env.SWITCHYARD_KEY_PREFIX),
       // The worker that records a batch's last line writes its output files.
       batches: new BatchRunner(publisher, env.SWITCHYARD_KEY_PREFIX, new FileRepository(dataSource), new BatchRepository(dataSource), log),

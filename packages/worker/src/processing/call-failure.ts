@@ -3,13 +3,17 @@ import { type Job, Worker } from 'bullmq';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import { isRateLimited, type ProviderPause } from './provider-pause';
 import type { RouteFallback } from './route-fallback';
+import type { StructuredSpent } from './structured-spent';
 
 /** Failures that say a route is unhealthy (as opposed to busy, misconfigured or given a bad request). */
 const UNHEALTHY = new Set<string>([ProviderErrorKind.Server, ProviderErrorKind.Timeout, ProviderErrorKind.Overloaded, ProviderErrorKind.Malformed]);
 
 export interface CallFailure {
-  /** A provider call that failed before anything reached the caller: retries, pauses, circuit counts and fallbacks. */
-  callFailed(job: Job<LlmJobPayload>, error: unknown, startedAt: number, callStarted: number): Promise<LlmJobResult>;
+  /**
+   * A provider call that failed before anything reached the caller: retries, pauses, circuit counts and fallbacks.
+   * `spent`: what the calls for a structured answer that never complied used, for the usage row if this route is the last.
+   */
+  callFailed(job: Job<LlmJobPayload>, error: unknown, startedAt: number, callStarted: number, spent?: StructuredSpent): Promise<LlmJobResult>;
   /** Counts the failure against the route's circuit when it says the route is unhealthy. */
   countIfUnhealthy(job: Job<LlmJobPayload>, error: SwitchyardError): Promise<void>;
 }
@@ -19,7 +23,7 @@ export function createCallFailure(
   pause: ProviderPause,
   fallback: RouteFallback,
 ): CallFailure {
-  async function callFailed(job: Job<LlmJobPayload>, error: unknown, startedAt: number, callStarted: number): Promise<LlmJobResult> {
+  async function callFailed(job: Job<LlmJobPayload>, error: unknown, startedAt: number, callStarted: number, spent?: StructuredSpent): Promise<LlmJobResult> {
     const known = SwitchyardError.isInstance(error) ? error : new InternalError(undefined, { cause: error });
     if (isRateLimited(known) && (job.data.fallbacks?.length ?? 0) > 0) {
       // The pause holds this provider's other jobs; the request itself goes on to its fallback without waiting for it.
@@ -30,7 +34,7 @@ export function createCallFailure(
     }
     if (await pause.pausedForRetryAfter(job, known)) throw Worker.RateLimitError();
     await countIfUnhealthy(job, known);
-    return fallback.leaveRoute(job, known, startedAt, performance.now() - callStarted);
+    return fallback.leaveRoute(job, known, startedAt, performance.now() - callStarted, false, spent);
   }
 
   async function countIfUnhealthy(job: Job<LlmJobPayload>, error: SwitchyardError): Promise<void> {

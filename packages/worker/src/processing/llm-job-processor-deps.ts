@@ -1,5 +1,6 @@
 import type { KeyLimiter } from '@switchyard/admission';
 import type { BatchRunner, WebhookSink } from '@switchyard/async-jobs';
+import type { RouteStructured } from '@switchyard/config';
 import type { LlmJobPayload } from '@switchyard/contracts';
 import type { UsageSink } from '@switchyard/database';
 import type { Logger } from '@switchyard/observability';
@@ -37,5 +38,7 @@ export interface LlmJobProcessorDeps {
   keyLimits?: Pick<KeyLimiter, 'settle'>;
   /** The route's price, for the cost on its usage rows; without it (or a price) the cost is left null. */
   priceOf?: (route: LlmJobPayload['route']) => Price | undefined;
+  /** How the route is asked for a JSON response_format and how often re-asked; without it, natively and twice. */
+  structuredOf?: (route: LlmJobPayload['route']) => RouteStructured | undefined;
   logger: Logger;
 }

@@ -25,6 +25,8 @@ import { createPlainCall } from './plain-call';
 import { createProviderPause } from './provider-pause';
 import { createRouteFallback, type RouteFallback } from './route-fallback';
 import { createStreamedCall } from './streamed-call';
+import { createStructuredCall } from './structured-call';
+import { createStructuredStreamedCall } from './structured-streamed-call';
 
 export type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 
@@ -52,8 +54,10 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
   const fallback: RouteFallback = createRouteFallback(deps, recorder);
   const cancellation = createJobCancellation(deps, recorder);
   const failure = createCallFailure(deps, pause, fallback);
-  const plainCall = createPlainCall(deps, { recorder, cancellation, failure });
+  const structured = createStructuredCall(deps, recorder);
+  const plainCall = createPlainCall(deps, { recorder, cancellation, failure, structured });
   const streamedCall = createStreamedCall(deps, { recorder, cancellation, failure });
+  const structuredStreamedCall = createStructuredStreamedCall(deps, { recorder, cancellation, failure, structured });
 
   /**
    * Anything unplanned (Redis gone mid-job, a bug) still ends in an answer
@@ -118,7 +122,10 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     }
 
     if (payload.request.stream === true) {
-      return withSpanFromCarrier('chat.completion.stream', payload.trace, spanAttributes(payload, jobId), () => streamedCall(job, adapter, startedAt, signal));
+      const plan = structured.planOf(payload);
+      return withSpanFromCarrier('chat.completion.stream', payload.trace, spanAttributes(payload, jobId), () =>
+        plan === undefined ? streamedCall(job, adapter, startedAt, signal) : structuredStreamedCall(job, adapter, startedAt, plan, signal),
+      );
     }
     return withSpanFromCarrier('chat.completion', payload.trace, spanAttributes(payload, jobId), () => plainCall(job, payload, adapter, startedAt, signal));
   }

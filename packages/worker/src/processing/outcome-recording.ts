@@ -1,12 +1,21 @@
 import { toNanoUsd } from '@switchyard/admission';
 import { asyncJobView, type JobFacts, jobEndedEvent } from '@switchyard/async-jobs';
-import { type CompletionUsage, ErrorCode, type LlmJobPayload, type SerializedError, type SwitchyardError, serializeError } from '@switchyard/contracts';
+import {
+  type CompletionUsage,
+  ErrorCode,
+  type LlmJobPayload,
+  type SerializedError,
+  type StructuredOutcome,
+  type SwitchyardError,
+  serializeError,
+} from '@switchyard/contracts';
 import { buildUsageRecord, type LlmRequestRecord } from '@switchyard/database';
 import { encodeReply } from '@switchyard/queue';
 import { costUsd, countPromptTokens } from '@switchyard/tokens';
 import type { Job } from 'bullmq';
 import { attemptOf, chainIdOf, totalAttempts } from './job-chain';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
+import type { StructuredSpent } from './structured-spent';
 
 /** How a job's end is written down and told: its usage row, its reply, its webhook or batch, its key's limits. */
 export interface OutcomeRecorder {
@@ -32,9 +41,12 @@ export interface OutcomeRecorder {
    */
   reportEnd(job: Job<LlmJobPayload>, facts: Omit<JobFacts, 'payload' | 'createdAt'>): void;
   /** Publishes the answer on the caller's reply channel; one nobody heard is kept for the gateway to ask for. */
-  reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void;
-  /** Answers the caller with a typed error and records the failed request. */
-  answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): SerializedError;
+  reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string, structured?: StructuredOutcome): void;
+  /**
+   * Answers the caller with a typed error and records the failed request;
+   * `spent`: the tokens and outcome of structured-answer calls that never complied.
+   */
+  answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number, spent?: StructuredSpent): SerializedError;
 }
 
 /** What a provider call that ended says about itself. */
@@ -48,6 +60,8 @@ export interface EndedCall {
   callStarted: number;
   errorCode?: string;
   firstTokenAt?: number;
+  /** Requests with a JSON response_format: how the answer was asked for and what it took. */
+  structured?: StructuredOutcome;
 }
 
 export type OutcomeRecorderDeps = Pick<
@@ -87,6 +101,7 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
         finishedAt,
         attempts,
         costUsd: costOf(payload, call.usage),
+        ...(call.structured === undefined ? {} : { structured: call.structured }),
         ...(call.errorCode === undefined ? {} : { errorCode: call.errorCode }),
         ...(call.firstTokenAt === undefined ? {} : { firstTokenAt: call.firstTokenAt }),
       }),
@@ -123,9 +138,9 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     webhooks.deliver(event).catch((error: unknown) => logger.error({ err: error, jobId }, 'could not queue the webhook event'));
   }
 
-  function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string): void {
+  function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string, structured?: StructuredOutcome): void {
     if (payload.replyTo === undefined) return;
-    const message = encodeReply({ jobId, ok, provider: payload.route.provider, model, body });
+    const message = encodeReply({ jobId, ok, provider: payload.route.provider, model, body, ...(structured === undefined ? {} : { structured }) });
     publisher
       .publish(payload.replyTo, message)
       // Nobody heard it: the gateway's subscription may be reconnecting, and it asks for missed replies when it is back.
@@ -133,7 +148,7 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
       .catch((error: unknown) => logger.error({ err: error, jobId }, 'could not publish reply'));
   }
 
-  function answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number): SerializedError {
+  function answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number, spent?: StructuredSpent): SerializedError {
     const payload = job.data;
     const jobId = chainIdOf(job);
     const attempts = totalAttempts(job);
@@ -151,6 +166,7 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
         upstreamMs,
         finishedAt: Date.now(),
         attempts,
+        ...(spent === undefined ? {} : { usage: spent.usage, costUsd: costOf(payload, spent.usage), structured: spent.outcome }),
       }),
     );
     logger.warn({ jobId, requestId: payload.requestId, provider: payload.route.provider, code: error.code, attempts }, 'job failed');

@@ -7,6 +7,7 @@ import { chainIdOf } from './job-chain';
 import { SAFE_MODEL } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
+import type { StructuredCall, StructuredResult } from './structured-call';
 
 /**
  * Calls the provider once for the whole completion and answers the caller
@@ -22,26 +23,46 @@ export type PlainCall = (
 
 export function createPlainCall(
   { circuits }: Pick<LlmJobProcessorDeps, 'circuits'>,
-  { recorder, cancellation, failure }: { recorder: OutcomeRecorder; cancellation: JobCancellation; failure: CallFailure },
+  {
+    recorder,
+    cancellation,
+    failure,
+    structured,
+  }: { recorder: OutcomeRecorder; cancellation: JobCancellation; failure: CallFailure; structured: StructuredCall },
 ): PlainCall {
   return async (job, payload, adapter, startedAt, signal) => {
     const { provider, model: upstreamModel } = payload.route;
-    let completion: ChatCompletion;
+    let answer: StructuredResult | { ok: true; completion: ChatCompletion; usage?: undefined; outcome?: undefined };
     const callStarted = performance.now();
     const cancel = cancellation.cancellable(payload, chainIdOf(job), signal);
+    const plan = structured.planOf(payload);
     try {
-      completion = await adapter.generate({ model: payload.route.model, request: payload.request, signal: cancel.signal });
+      answer =
+        plan === undefined
+          ? { ok: true, completion: await adapter.generate({ model: payload.route.model, request: payload.request, signal: cancel.signal }) }
+          : // Only a valid answer comes back ok; one that never complied fails the route, so its fallback is tried next.
+            await structured.generate(adapter, payload, plan, cancel.signal);
     } catch (error) {
       if (cancel.cancelled()) return cancellation.cancelledJob(job, startedAt, performance.now() - callStarted);
       return failure.callFailed(job, error, startedAt, callStarted);
     } finally {
       cancel.release();
     }
+    // Outside the try: what the failure path throws (a retry, the final answer) must not be caught as a call failure.
+    if (!answer.ok) return failure.callFailed(job, answer.error, startedAt, callStarted, answer);
+    const { completion, outcome } = answer;
     if (circuits !== undefined) await circuits.recordSuccess(provider, upstreamModel).catch(() => undefined);
     const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
-    const usageCounts = completion.usage ?? recorder.countedUsage(payload, 0);
-    recorder.reply(payload, chainIdOf(job), true, model, JSON.stringify(completion));
-    const { finishedAt, upstreamMs, attempts } = recorder.recordCall(job, { status: 'succeeded', usage: usageCounts, model, startedAt, callStarted });
+    const usageCounts = answer.usage ?? completion.usage ?? recorder.countedUsage(payload, 0);
+    recorder.reply(payload, chainIdOf(job), true, model, JSON.stringify(completion), outcome);
+    const { finishedAt, upstreamMs, attempts } = recorder.recordCall(job, {
+      status: 'succeeded',
+      usage: usageCounts,
+      model,
+      startedAt,
+      callStarted,
+      ...(outcome === undefined ? {} : { structured: outcome }),
+    });
     recorder.reportEnd(job, { status: 'succeeded', startedAt, finishedAt, attempts, result: completion });
     return {
       requestId: payload.requestId,
@@ -51,6 +72,7 @@ export function createPlainCall(
       usage: usageCounts,
       timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
       attempts,
+      ...(outcome === undefined ? {} : { structured: outcome }),
     };
   };
 }
