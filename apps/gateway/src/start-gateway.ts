@@ -9,6 +9,7 @@ import { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
 import { ApiKeyStore, BatchRepository, buildDroppedRecord, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
+import { CachedPromptResolver, PromptStore } from '@switchyard/prompts';
 import { ChatJobSubmitter, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/queue';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { AppModule } from './app.module';
@@ -99,6 +100,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     files,
     responseCache: new ResponseCache(requestPath, env.SWITCHYARD_KEY_PREFIX, config.gateway.cacheTtlSeconds),
     batches,
+    prompts: new CachedPromptResolver(new PromptStore(database)),
     maxFileBytes: env.FILE_UPLOAD_MAX_BYTES,
     logger: log,
     metrics,
@@ -123,7 +125,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   fastify.addHook('onSend', discardUnreadBody);
 
   fastify.addHook('onRequest', authenticateRequests(context.keys));
-  fastify.addHook('preHandler', admitRequests(context.keyLimits, catalog, context.usage));
+  fastify.addHook('preHandler', admitRequests(context.keyLimits, { catalog, prompts: context.prompts }, context.usage));
 
   // The access line holds ids, route, status and time, nothing to redact: without redaction it costs a third.
   const accessLog = log.child({}, { redact: [] });

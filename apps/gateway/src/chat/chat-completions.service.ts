@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type CachePolicy, type KeyLimiter, type ResponseCache } from '@switchyard/admission';
 import type { ModelCatalog, RoutingConfig } from '@switchyard/config';
-import { type CallerIdentity, type CompletionUsage, InternalError, InvalidRequestError, type ResolvedRoute } from '@switchyard/contracts';
+import { type CallerIdentity, type CompletionUsage, InternalError, InvalidRequestError, type PromptReference, type ResolvedRoute } from '@switchyard/contracts';
 import type { UsageSink } from '@switchyard/database';
 import { buildCacheHitRecord, buildRejectedRecord } from '@switchyard/database';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
+import type { PromptResolver } from '@switchyard/prompts';
 import { type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/queue';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type IncomingRequest, routedChat } from '../request/routed-request';
-import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
+import { type IncomingRequest, type RequestRouting, routedChat } from '../request/routed-request';
+import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, PROMPT_RESOLVER, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
 import { SseRelay } from './sse-relay';
 
 export interface CompletedChat {
@@ -45,16 +46,20 @@ const TIMEOUT_HEADER_MAX_MS = 10 * 60 * 1000;
 @Injectable()
 export class ChatCompletionsService {
   constructor(
-    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
+    @Inject(MODEL_CATALOG) catalog: ModelCatalog,
     @Inject(CHAT_JOBS) private readonly chatJobs: ChatJobSubmitter,
     @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
     @Inject(METRICS) private readonly metrics: GatewayMetrics,
     @Inject(USAGE) private readonly usage: UsageSink,
     @Inject(RESPONSE_CACHE) private readonly cache: ResponseCache,
     @Inject(KEY_LIMITS) private readonly keyLimits: KeyLimiter,
+    @Inject(PROMPT_RESOLVER) prompts: PromptResolver,
   ) {
     this.cachePolicies = new Map(config.models.map((model) => [model.name, model.cache]));
+    this.routing = { catalog, prompts };
   }
+
+  private readonly routing: RequestRouting;
 
   private readonly cachePolicies: ReadonlyMap<string, CachePolicy>;
 
@@ -91,6 +96,7 @@ export class ChatCompletionsService {
             upstreamModel: hit.model,
             usage: hit.usage,
             receivedAt,
+            prompt: job.prompt,
           }),
         );
         return { jobId: ids.jobId, reply: { jobId: ids.jobId, ok: true, provider: hit.provider, model: hit.model, body: hit.body }, cache: 'hit' };
@@ -172,11 +178,11 @@ export class ChatCompletionsService {
   }
 
   /** Everything up to the queue: a refusal here is recorded by the gateway, after it by the worker. */
-  private accept(incoming: IncomingRequest, caller: CallerIdentity, ids: RequestIds): SubmitChatJob {
-    // Validated and routed once per request: the key's charge estimate may have done it already.
-    const routed = routedChat(incoming, this.catalog);
-    const request = routed.body();
-    const chain = routed.chain();
+  private async accept(incoming: IncomingRequest, caller: CallerIdentity, ids: RequestIds): Promise<SubmitChatJob> {
+    // Validated, rendered and routed once per request: the key's charge estimate may have done it already.
+    const routed = routedChat(incoming, this.routing, caller);
+    const { request, prompt } = await routed.body();
+    const chain = await routed.chain();
     // Field by field: a spread followed by more fields is V8's slow path, on every request.
     return {
       jobId: ids.jobId,
@@ -187,6 +193,7 @@ export class ChatCompletionsService {
       caller: request.user === undefined ? caller : { ...caller, user: request.user },
       timeoutMs: this.timeoutFor(incoming.headers['x-switchyard-timeout-ms']),
       trace: injectTraceContext(),
+      prompt,
     };
   }
 
@@ -204,9 +211,11 @@ export class ChatCompletionsService {
   ): Promise<{ job: SubmitChatJob; submitted: T }> {
     const receivedAt = Date.now();
     let route: ResolvedRoute | undefined;
+    let prompt: PromptReference | undefined;
     try {
-      const job = this.accept(incoming, admission.caller, ids);
+      const job = await this.accept(incoming, admission.caller, ids);
       route = job.route;
+      prompt = job.prompt;
       const admitted = async (): Promise<SubmitChatJob> => {
         const caller = await admission.admitted;
         return Object.assign({}, job, { caller: job.caller.user === undefined ? caller : { ...caller, user: job.caller.user } });
@@ -231,6 +240,7 @@ export class ChatCompletionsService {
           route,
           error: refusal ?? error,
           receivedAt,
+          prompt,
         }),
       );
       throw refusal ?? error;

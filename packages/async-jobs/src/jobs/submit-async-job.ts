@@ -12,6 +12,8 @@ export interface SubmitAsyncJob extends ParsedAsyncJobRequest {
   replyTo?: string;
   /** Set on the lines of a batch. */
   batch?: LlmJobPayload['batch'];
+  /** The stored prompt the messages were rendered from. */
+  prompt?: LlmJobPayload['prompt'];
 }
 
 /** Where a parsed job goes and who sent it: everything a job needs besides the request itself. */
@@ -35,6 +37,7 @@ export function asyncJobFrom(parsed: ParsedAsyncJobRequest, routing: AsyncJobRou
   if (routing.replyTo !== undefined) job.replyTo = routing.replyTo;
   if (routing.idempotencyKey !== undefined) job.idempotencyKey = routing.idempotencyKey;
   if (routing.batch !== undefined) job.batch = routing.batch;
+  if (routing.prompt !== undefined) job.prompt = routing.prompt;
   if (parsed.webhook !== undefined) job.webhook = parsed.webhook;
   if (parsed.priority !== undefined) job.priority = parsed.priority;
   if (parsed.delay !== undefined) job.delay = parsed.delay;

@@ -11,6 +11,8 @@ export interface JobRequest {
   replyTo?: string;
   webhook?: LlmJobPayload['webhook'];
   batch?: LlmJobPayload['batch'];
+  /** The stored prompt the messages were rendered from. */
+  prompt?: LlmJobPayload['prompt'];
 }
 
 /** The one place a job payload is assembled, for the sync, streaming, async, bulk and batch ways in. */
@@ -29,5 +31,6 @@ export function buildJobPayload(job: JobRequest, enqueuedAt: number, deadline?: 
     ...(job.fallbacks === undefined || job.fallbacks.length === 0 ? {} : { fallbacks: [...job.fallbacks] }),
     ...(job.webhook === undefined ? {} : { webhook: job.webhook }),
     ...(job.batch === undefined ? {} : { batch: job.batch }),
+    ...(job.prompt === undefined ? {} : { prompt: job.prompt }),
   };
 }

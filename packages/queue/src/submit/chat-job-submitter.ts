@@ -24,6 +24,8 @@ export interface SubmitChatJob {
   caller: CallerIdentity;
   timeoutMs: number;
   trace?: Record<string, string>;
+  /** The stored prompt the messages were rendered from. */
+  prompt?: LlmJobPayload['prompt'];
 }
 
 /**
