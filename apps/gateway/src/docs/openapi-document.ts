@@ -49,6 +49,13 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               schema: { type: 'integer' },
               description: 'Wait at most this long (capped by the configured limit).',
             },
+            {
+              name: 'x-switchyard-session-id',
+              in: 'header',
+              required: false,
+              schema: { type: 'string' },
+              description: "With `prompt`: keeps a session on one version of a label's split (else `user`, else the API key does).",
+            },
           ],
           requestBody: body('ChatCompletionRequest'),
           responses: {

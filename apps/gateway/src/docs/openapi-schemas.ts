@@ -22,6 +22,8 @@ import {
   keyCreateSchema,
   modelListSchema,
   openAIErrorBodySchema,
+  promptedAsyncJobRequestSchema,
+  promptedChatRequestSchema,
   redeliverySchema,
   revokedApiKeySchema,
   tenantCreateSchema,
@@ -32,8 +34,9 @@ import { z } from 'zod';
 
 /** What the API takes (requests are read as their `input`) and what it answers (`output`), by component name. */
 export const REQUEST_SCHEMAS = {
-  ChatCompletionRequest: chatCompletionRequestSchema,
-  AsyncJobRequest: asyncJobRequestSchema,
+  // OpenAI's body, or one that names a stored prompt (model and messages may then come from it).
+  ChatCompletionRequest: z.union([chatCompletionRequestSchema, promptedChatRequestSchema]),
+  AsyncJobRequest: z.union([asyncJobRequestSchema, promptedAsyncJobRequestSchema]),
   BatchCreateRequest: batchCreateSchema,
   FileUploadForm: fileUploadFormSchema,
   TenantCreateRequest: tenantCreateSchema,
