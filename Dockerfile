@@ -171,9 +171,15 @@ CMD ["node", "apps/webhook-dispatcher/dist/main.js"]
 # migrations (packages/database/dist/migrate.js). The default target, so it
 # stays last.
 FROM gateway-and-workers AS gateway
+COPY --from=gateway-and-workers-deps /app/packages/prompts /app/packages/prompts
 COPY --from=gateway-and-workers-deps /app/apps/gateway /app/apps/gateway
+# The repository's prompts folder, shared by every tenant. Named outright, since
+# a mounted routing file (k8s: /etc/switchyard) has no prompts folder beside it;
+# point SWITCHYARD_PROMPTS_DIR at a mounted folder to use another.
+COPY --from=gateway-and-workers-deps /app/prompts /app/prompts
 ENV HOST=0.0.0.0 \
-    PORT=8080
+    PORT=8080 \
+    SWITCHYARD_PROMPTS_DIR=/app/prompts
 EXPOSE 8080
 # Liveness only: /readyz (Redis and PostgreSQL reachable) is for orchestrators' readiness checks.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

@@ -24,6 +24,11 @@ import { JobsService } from './jobs/jobs.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { ModelsController } from './models/models.controller';
 import { ModelsService } from './models/models.service';
+import { FeedbackController } from './prompt-results/feedback.controller';
+import { PromptResultsService } from './prompt-results/prompt-results.service';
+import { PromptStatsController } from './prompt-results/prompt-stats.controller';
+import { PromptsController } from './prompts/prompts.controller';
+import { PromptsService } from './prompts/prompts.service';
 import {
   ASYNC_JOBS,
   BATCHES,
@@ -38,6 +43,7 @@ import {
   MODEL_CATALOG,
   PLATFORM_ENV,
   PROMPT_RESOLVER,
+  PROMPT_STORE,
   REDIS,
   RESPONSE_CACHE,
   ROUTING_CONFIG,
@@ -65,9 +71,12 @@ export class AppModule {
         JobsController,
         BatchesController,
         FilesController,
+        PromptsController,
         DeadLettersController,
         ModelsController,
         EstimateController,
+        FeedbackController,
+        PromptStatsController,
         HealthController,
         MetricsController,
       ],
@@ -89,14 +98,16 @@ export class AppModule {
         { provide: KEY_LIMITS, useValue: context.keyLimits },
         { provide: USAGE_QUERIES, useValue: new UsageQueries(context.database) },
         { provide: RESPONSE_CACHE, useValue: context.responseCache },
-        { provide: PROMPT_RESOLVER, useValue: context.prompts },
+        { provide: PROMPT_RESOLVER, useValue: context.promptResolver },
         { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },
+        { provide: PROMPT_STORE, useValue: context.prompts },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ApiKeyGuard,
         AdminKeyGuard,
         ChatCompletionsService,
         JobsService,
         FilesService,
+        PromptsService,
         TenantsService,
         ApiKeysService,
         UsageService,
@@ -104,6 +115,7 @@ export class AppModule {
         DeadLettersService,
         ModelsService,
         HealthService,
+        PromptResultsService,
       ],
     };
   }

@@ -6,10 +6,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { KeyDirectory, KeyLimiter, ResponseCache } from '@switchyard/admission';
 import { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
-import { loadPlatformEnv, loadRoutingConfig, ModelCatalog } from '@switchyard/config';
+import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, resolvePromptsDir } from '@switchyard/config';
 import { ApiKeyStore, BatchRepository, buildDroppedRecord, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
-import { CachedPromptResolver, PromptStore } from '@switchyard/prompts';
+import { CachedPromptResolver, PromptStore, readPromptFiles, storeRepoPrompts } from '@switchyard/prompts';
 import { ChatJobSubmitter, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/queue';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { AppModule } from './app.module';
@@ -38,6 +38,9 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   const log = logger ?? createLogger({ service: 'gateway', level: env.LOG_LEVEL });
   const config = loadRoutingConfig(env.SWITCHYARD_CONFIG, source);
   const catalog = new ModelCatalog(config, source);
+  // Read and checked before any connection opens: a bad file stops the start, naming the file and the field.
+  const promptsDir = resolvePromptsDir(env, config);
+  const promptFiles = promptsDir === undefined ? [] : readPromptFiles(promptsDir);
 
   const redis = createRedis(env.REDIS_URL, { name: 'switchyard:gateway', logger: log, failFast: true });
   // Key limits and the cache on their own connection, free of BullMQ's scripts, so it can pipeline:
@@ -52,6 +55,11 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   await database.initialize();
 
   const files = new FileRepository(database);
+  const prompts = new PromptStore(database);
+  if (promptsDir !== undefined) {
+    const loaded = await storeRepoPrompts(prompts, promptFiles);
+    log.info({ dir: promptsDir, prompts: loaded.length, added: loaded.filter((p) => p.added).map((p) => `${p.name} v${p.version}`) }, 'prompts folder loaded');
+  }
   const keyStore = new ApiKeyStore(database);
   // The routing file's keys are the first keys of their tenants; the admin API makes the rest.
   const routingFile = resolve(env.SWITCHYARD_CONFIG);
@@ -98,9 +106,10 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     database,
     usage,
     files,
+    prompts,
     responseCache: new ResponseCache(requestPath, env.SWITCHYARD_KEY_PREFIX, config.gateway.cacheTtlSeconds),
     batches,
-    prompts: new CachedPromptResolver(new PromptStore(database)),
+    promptResolver: new CachedPromptResolver(prompts),
     maxFileBytes: env.FILE_UPLOAD_MAX_BYTES,
     logger: log,
     metrics,
@@ -125,7 +134,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   fastify.addHook('onSend', discardUnreadBody);
 
   fastify.addHook('onRequest', authenticateRequests(context.keys));
-  fastify.addHook('preHandler', admitRequests(context.keyLimits, { catalog, prompts: context.prompts }, context.usage));
+  fastify.addHook('preHandler', admitRequests(context.keyLimits, { catalog, prompts: context.promptResolver }, context.usage));
 
   // The access line holds ids, route, status and time, nothing to redact: without redaction it costs a third.
   const accessLog = log.child({}, { redact: [] });

@@ -129,6 +129,38 @@ describe('the OpenAPI document at /docs/json', () => {
     const line = JSON.stringify({ custom_id: 'fit-1', method: 'POST', url: '/v1/chat/completions', body: chat });
     const file = await platform.client.files.create({ file: await toFile(Buffer.from(`${line}\n{"custom_id":"fit-2"}\n`), 'fit.jsonl'), purpose: 'batch' });
     const batch = { input_file_id: file.id, endpoint: '/v1/chat/completions', completion_window: '24h' };
+    // Two versions of a prompt with a request each, so the stats hold versions and a comparison.
+    const prompt = `fit-${Date.now().toString(36)}`;
+    const promptRequests = ['1', '2'].map((version) => ({
+      requestId: `fit-${prompt}-${version}`,
+      jobId: `req_fit_${prompt}_${version}`,
+      keyId: 'test-key',
+      tenant: 'acme',
+      userId: null,
+      provider: 'mock',
+      model: 'echo',
+      publicModel: 'mock-echo',
+      promptTokens: 10,
+      completionTokens: 5,
+      totalTokens: 15,
+      costUsd: '0.00007500',
+      latencyMs: 120,
+      upstreamLatencyMs: 100,
+      queueWaitMs: 2,
+      status: 'succeeded' as const,
+      errorCode: null,
+      cacheHit: false,
+      attempts: 1,
+      promptName: prompt,
+      promptVersion: version,
+      structuredMode: 'native' as const,
+      structuredRepairs: 0,
+      structuredValid: true,
+      streamed: false,
+      firstTokenMs: null,
+      routeAttempts: null,
+    }));
+    await platform.usage.insertMany(promptRequests);
     const answers = [
       await call('GET', '/v1/models', '/v1/models'),
       await call('POST', '/v1/chat/completions', '/v1/chat/completions', chat),
@@ -142,6 +174,10 @@ describe('the OpenAPI document at /docs/json', () => {
       await call('POST', '/v1/batches', '/v1/batches', batch),
       await call('GET', '/v1/batches?limit=2', '/v1/batches'),
       await call('GET', '/v1/webhooks/dead-letters?limit=0', '/v1/webhooks/dead-letters'),
+      await call('POST', '/v1/feedback', '/v1/feedback', { request_id: promptRequests[0]?.requestId, score: 1, label: 'fits' }),
+      await call('POST', '/v1/feedback', '/v1/feedback', { request_id: 'fit' }),
+      await call('GET', `/v1/prompts/${prompt}/stats`, '/v1/prompts/{name}/stats'),
+      await call('GET', '/v1/prompts/no-such-prompt-fit/stats', '/v1/prompts/{name}/stats'),
     ];
     expect(answers).toEqual([
       'GET /v1/models: 200 fits',
@@ -156,6 +192,10 @@ describe('the OpenAPI document at /docs/json', () => {
       'POST /v1/batches: 200 fits',
       'GET /v1/batches?limit=2: 200 fits',
       'GET /v1/webhooks/dead-letters?limit=0: 400 fits',
+      'POST /v1/feedback: 201 fits',
+      'POST /v1/feedback: 400 fits',
+      `GET /v1/prompts/${prompt}/stats: 200 fits`,
+      'GET /v1/prompts/no-such-prompt-fit/stats: 404 fits',
     ]);
   });
 

@@ -5,6 +5,7 @@ export { interpolateEnv } from './interpolate-env';
 export { loadModelRouting, loadRoutingConfig, parseModelRouting, parseRoutingConfig } from './load-routing-config';
 export { type EnabledProvider, ModelCatalog, type RouteChain } from './model-catalog';
 export { loadPlatformEnv, type PlatformEnv, parseEnv } from './platform-env';
+export { resolvePromptsDir } from './prompts-dir';
 export { resolveConfigPath } from './resolve-config-path';
 export {
   type ApiKeyConfig,

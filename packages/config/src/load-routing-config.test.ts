@@ -42,6 +42,12 @@ describe('parseRoutingConfig', () => {
     ],
     ['a misspelt top-level key', { ...base, modles: [] }, 'modles'],
     ['a short API key', { ...base, auth: { keys: [{ id: 'a', key: 'short' }] } }, 'auth.keys[0].key'],
+    [
+      'a tenant name the platform keeps for itself',
+      { ...base, auth: { keys: [{ id: 'a', key: 'sk-switchyard-dev-000000', tenant: '@repo' }] } },
+      "auth.keys[0].tenant: tenant names starting with '@' are reserved",
+    ],
+    ['an unknown prompts setting', { ...base, prompts: { folder: 'x' } }, 'prompts'],
     ['no models', { ...base, models: [] }, 'models: list at least one model'],
     ['a fallback to an unknown model', { ...base, models: [{ ...base.models[0], fallbacks: ['nope'] }] }, "models[0].fallbacks[0]: unknown model 'nope'"],
     [

@@ -6,6 +6,8 @@ import { intFromEnv, unsetIfEmpty } from './env-values';
 /** Every environment variable the apps read, validated once at start. Empty means unset throughout. */
 const platformEnvSchema = z.object({
   SWITCHYARD_CONFIG: z.string().default('switchyard.yaml'),
+  /** The prompts folder (YAML prompts shared by every tenant); over the routing file's `prompts.dir`. Relative: to the working directory. */
+  SWITCHYARD_PROMPTS_DIR: z.preprocess(unsetIfEmpty, z.string().optional()),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   DATABASE_URL: z.string().default('postgres://postgres:postgres@127.0.0.1:5432/switchyard'),
   /** Starts every Redis key and channel; a hash tag (`{sy}`) puts all of a deployment's keys in one Redis Cluster slot. */

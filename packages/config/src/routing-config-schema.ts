@@ -102,7 +102,12 @@ const apiKeySchema = z
   .object({
     id: z.string().min(1).max(64).describe('Stable, non-secret id recorded in usage rows.'),
     key: z.string().min(16, 'API keys must be at least 16 characters'),
-    tenant: z.string().min(1).default('default'),
+    // Names starting with '@' are the platform's own scopes (the prompts folder's prompts are '@repo's).
+    tenant: z
+      .string()
+      .min(1)
+      .refine((tenant) => !tenant.startsWith('@'), "tenant names starting with '@' are reserved")
+      .default('default'),
   })
   .strict();
 
@@ -150,10 +155,20 @@ const gatewaySchema = z
   })
   .prefault({});
 
+/** The prompts folder: YAML prompts the gateway stores at start, shared by every tenant. */
+const promptsSchema = z
+  .object({
+    /** Relative: to the routing file's folder. Unset: `prompts` beside the routing file, if there is one. */
+    dir: z.string().min(1).optional(),
+  })
+  .strict()
+  .prefault({});
+
 const routesShape = {
   providers: z.record(z.string().refine(isValidProviderName, 'provider names are lower-case letters, digits, "-" and "_"'), providerSchema),
   models: z.array(modelSchema).min(1, 'list at least one model'),
   gateway: gatewaySchema,
+  prompts: promptsSchema,
 };
 
 type Routes = z.infer<z.ZodObject<typeof routesShape>>;

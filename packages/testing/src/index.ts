@@ -25,6 +25,9 @@ export {
   mockPromptTokenCount,
   mockTokenCount,
 } from './mock-upstream/openai-wire';
+export { NOT_JSON_PROSE, SCHEMA_BREAKS, type SchemaBreak, TRAILING_PROSE } from './mock-upstream/schema-break';
+export { sampleFromSchema } from './mock-upstream/schema-sample';
+export { JSON_SCHEMA_MARKER, type StructuredMode } from './mock-upstream/structured-ask';
 export {
   messagesOfPrompt,
   TGI_MOCK_MAX_INPUT_TOKENS,

@@ -3,10 +3,12 @@ import {
   deadLetterListQuerySchema,
   fileListQuerySchema,
   jobListQuerySchema,
+  promptStatsQuerySchema,
   requestsQuerySchema,
   usageQuerySchema,
 } from '@switchyard/contracts';
 import { adminPaths } from './openapi-admin-paths';
+import { promptPaths } from './openapi-prompt-paths';
 import { answer, body, components, errors, json, open, pathParameter, queryParameters, REQUEST_SCHEMAS, RESPONSE_SCHEMAS, ref } from './openapi-schemas';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
@@ -190,6 +192,24 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           responses: { 200: { description: 'The request' }, ...errors(401, 404) },
         },
       },
+      '/v1/feedback': {
+        post: {
+          operationId: 'createFeedback',
+          summary: "Record how a request turned out (a score, a label or both): it counts in its prompt version's stats",
+          requestBody: body('FeedbackCreateRequest'),
+          responses: { 201: answer('The feedback, stored', 'Feedback'), ...errors(400, 401, 413, 415) },
+        },
+      },
+      '/v1/prompts/{name}/stats': {
+        parameters: [pathParameter('name', 'The prompt name.')],
+        get: {
+          operationId: 'getPromptStats',
+          summary:
+            "A prompt's versions side by side over [from, to): requests, error rate, latency, tokens, cost, schema-valid and repair rates, mean feedback; each version against the baseline with p-values (two-proportion z-test for rates, Welch's t-test for mean scores)",
+          parameters: queryParameters(promptStatsQuerySchema),
+          responses: { 200: answer('The stats', 'PromptStats'), ...errors(400, 401, 404) },
+        },
+      },
       '/v1/webhooks/dead-letters': {
         get: {
           operationId: 'listDeadLetters',
@@ -206,6 +226,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           responses: { 202: answer('Queued for delivery', 'Redelivery'), ...errors(400, 401, 404) },
         },
       },
+      ...promptPaths(),
       '/v1/models': {
         get: {
           operationId: 'listModels',

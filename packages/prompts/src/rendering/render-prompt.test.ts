@@ -86,6 +86,17 @@ describe('renderPrompt', () => {
     expect(rejection(() => renderPrompt(open, { name: null }))).toMatchObject({ variable: 'name', problem: 'missing' });
   });
 
+  it("fills a variable the caller left out with its declared default, leaving the caller's object as it was", () => {
+    const withDefault = version({
+      variables: { type: 'object', properties: { tone: { enum: ['brief', 'detailed'], default: 'brief' }, city: { type: 'string' } }, required: ['city'] },
+      messages: [{ role: 'user', content: 'A {{tone}} forecast for {{city}}.' }],
+    });
+    const given = { city: 'Oslo' };
+    expect(renderPrompt(withDefault, given).messages[0]?.content).toBe('A brief forecast for Oslo.');
+    expect(renderPrompt(withDefault, { city: 'Oslo', tone: 'detailed' }).messages[0]?.content).toBe('A detailed forecast for Oslo.');
+    expect(given).toStrictEqual({ city: 'Oslo' });
+  });
+
   it('uses the variant of the model the request is routed to', () => {
     const withVariant = version({
       variants: [{ model: 'claude', messages: [{ role: 'user', content: '<city>{{city}}</city>' }], parameters: { temperature: 0 } }],

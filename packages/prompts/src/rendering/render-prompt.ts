@@ -21,13 +21,13 @@ export interface RenderedPrompt {
  * nobody gave is named while rendering.
  */
 export function renderPrompt(version: PromptVersion, variables: Record<string, unknown>, options: { model?: string | null } = {}): RenderedPrompt {
-  validateVariables(version.variables, variables);
+  const filled = validateVariables(version.variables, variables);
   const model = options.model ?? version.model;
   const variant = selectVariant(version, model);
   const templates = variant?.messages ?? version.messages;
   const messages = templates.map((message, index) => {
     checkTemplate(message.content, `messages[${index}].content`);
-    return { ...message, content: renderStrict(message.content, variables) };
+    return { ...message, content: renderStrict(message.content, filled) };
   });
   return {
     messages,

@@ -1,7 +1,8 @@
 import { InvalidRequestError, PromptVariableError } from '@switchyard/contracts';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 
-const ajv = new Ajv({ allErrors: false, strict: false });
+// useDefaults: a variable the caller left out takes the schema's `default`, so a template may use an optional variable.
+const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true });
 
 /** Compiling is the slow part of Ajv; versions are immutable, so one compile per distinct schema lasts. */
 const compiled = new Map<string, ValidateFunction>();
@@ -30,9 +31,11 @@ export function checkVariablesSchema(schema: Record<string, unknown>): void {
 /**
  * Checks given variables against the version's schema: every given name must
  * be declared under `properties`, and the values must validate. The first
- * problem becomes an error naming the variable.
+ * problem becomes an error naming the variable. Answers the variables with
+ * the schema's defaults filled in (a copy: the caller's object is left as it was).
  */
-export function validateVariables(schema: Record<string, unknown>, variables: Record<string, unknown>): void {
+export function validateVariables(schema: Record<string, unknown>, given: Record<string, unknown>): Record<string, unknown> {
+  const variables = structuredClone(given);
   const declared = isRecord(schema.properties) ? schema.properties : {};
   for (const name of Object.keys(variables)) {
     if (!Object.hasOwn(declared, name)) {
@@ -40,7 +43,7 @@ export function validateVariables(schema: Record<string, unknown>, variables: Re
     }
   }
   const validate = compile(schema);
-  if (validate(variables)) return;
+  if (validate(variables)) return variables;
   const [first] = validate.errors ?? [];
   if (first === undefined) throw new InvalidRequestError('The prompt variables do not match the declared schema.', { param: 'prompt.variables' });
   throw toVariableError(first);

@@ -10,6 +10,13 @@ export interface CachedPromptResolverOptions {
    * this process is seen at once (see `invalidate`). Default 5 s.
    */
   labelTtlMs?: number;
+  /**
+   * How long a named version is reused. Versions never change, but a name
+   * may come to mean another prompt (a tenant's own prompt taking over a
+   * name from the prompts folder), so even they are asked about again
+   * after a while. Default 5 min.
+   */
+  versionTtlMs?: number;
   /** Entries kept at most, least recently used out first. Default 10,000. */
   maxEntries?: number;
   now?: () => number;
@@ -18,7 +25,7 @@ export interface CachedPromptResolverOptions {
 interface Entry {
   /** Shared by concurrent requests asking the same thing: one query for all of them. */
   resolved: Promise<ResolvedPrompt>;
-  /** Epoch ms after which it is asked again; Infinity for a named version, which never changes. */
+  /** Epoch ms after which it is asked again. */
   expiresAt: number;
 }
 
@@ -26,14 +33,15 @@ const SEPARATOR = '\u0000';
 
 /**
  * Keeps the request path off PostgreSQL: a named version is immutable and
- * cached until evicted; what a label (or the default) picks is reused for
- * `labelTtlMs`, per stickiness key, since a split gives different keys
+ * reused for `versionTtlMs`; what a label (or the default) picks is reused
+ * for `labelTtlMs`, per stickiness key, since a split gives different keys
  * different versions. Failures are not kept. A database that cannot answer
  * becomes a 503 naming prompts, never a 500.
  */
 export class CachedPromptResolver implements PromptResolver {
   private readonly entries = new Map<string, Entry>();
   private readonly labelTtlMs: number;
+  private readonly versionTtlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
 
@@ -42,6 +50,7 @@ export class CachedPromptResolver implements PromptResolver {
     options: CachedPromptResolverOptions = {},
   ) {
     this.labelTtlMs = options.labelTtlMs ?? 5_000;
+    this.versionTtlMs = options.versionTtlMs ?? 5 * 60_000;
     this.maxEntries = options.maxEntries ?? 10_000;
     this.now = options.now ?? Date.now;
   }
@@ -62,7 +71,7 @@ export class CachedPromptResolver implements PromptResolver {
       if (this.entries.get(key)?.resolved === resolved) this.entries.delete(key);
       throw unavailableUnlessKnown(error);
     });
-    this.entries.set(key, { resolved, expiresAt: named ? Number.POSITIVE_INFINITY : now + this.labelTtlMs });
+    this.entries.set(key, { resolved, expiresAt: now + (named ? this.versionTtlMs : this.labelTtlMs) });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     return resolved;
   }

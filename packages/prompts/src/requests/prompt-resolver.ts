@@ -11,7 +11,8 @@ export interface PromptResolver {
  * when the caller sends one, else the body's `user`, else the API key.
  */
 export function stickinessKey(parts: { session?: string | undefined; user?: string | undefined; keyId: string }): string {
-  if (parts.session !== undefined && parts.session !== '') return `session:${parts.session}`;
-  if (parts.user !== undefined && parts.user !== '') return `user:${parts.user}`;
-  return `key:${parts.keyId}`;
+  // The bare value, as the prompts API's render preview hashes it: a preview for a user shows the version that user gets.
+  if (parts.session !== undefined && parts.session !== '') return parts.session;
+  if (parts.user !== undefined && parts.user !== '') return parts.user;
+  return parts.keyId;
 }

@@ -52,15 +52,21 @@ export interface PromptLabel {
   updatedAt: Date;
 }
 
+/** `repo`: from the prompts folder, shared by every tenant and read-only; `api`: the tenant's own. */
+export type PromptSource = 'api' | 'repo';
+
 export interface PromptSummary {
   name: string;
   latestVersion: number;
   createdAt: Date;
+  labels: PromptLabel[];
+  source: PromptSource;
 }
 
 export interface PromptDetail {
   name: string;
   createdAt: Date;
+  source: PromptSource;
   versions: PromptVersion[];
   labels: PromptLabel[];
 }

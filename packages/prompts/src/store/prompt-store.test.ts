@@ -84,6 +84,20 @@ describe('PromptStore', () => {
     expect(detail?.labels.map((l) => l.label)).toStrictEqual(['production']);
   });
 
+  it('moves the labels a save names to the version it makes, in the same transaction', async () => {
+    await prompts.saveVersion(tenant, 'saved-labels', draft('One {{city}}'), ['production', 'staging']);
+    const second = await prompts.saveVersion(tenant, 'saved-labels', draft('Two {{city}}'), ['staging']);
+    const detail = await prompts.get(tenant, 'saved-labels');
+    expect(detail?.labels.map(({ label, split }) => [label, split])).toStrictEqual([
+      ['production', [{ version: 1, weight: 100 }]],
+      ['staging', [{ version: second.version, weight: 100 }]],
+    ]);
+    expect(await rejection(() => prompts.saveVersion(tenant, 'saved-labels', draft('Three {{city}}'), ['ok', 'not ok']))).toMatchObject({
+      param: 'labels[1]',
+    });
+    expect((await prompts.get(tenant, 'saved-labels'))?.versions).toHaveLength(2);
+  });
+
   it('resolves a named version, a named label, and the latest version when nothing is labelled production', async () => {
     await prompts.saveVersion(tenant, 'resolving', draft('A {{city}}'));
     await prompts.saveVersion(tenant, 'resolving', draft('B {{city}}'));

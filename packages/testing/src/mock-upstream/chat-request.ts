@@ -1,4 +1,5 @@
 import { type ChatMessageLike, errorBody } from './openai-wire';
+import { openAIStructuredAsk, type StructuredAsk } from './structured-ask';
 
 /** The fields of a chat completion request that change what the mock answers. */
 export interface ChatRequest {
@@ -8,6 +9,8 @@ export interface ChatRequest {
   includeUsage: boolean;
   n: number;
   maxTokens: number | undefined;
+  /** Set when the request asks for JSON or forces a tool call; see structured-ask.ts. */
+  structured?: StructuredAsk;
 }
 
 export type ChatRequestCheck = { ok: true; request: ChatRequest } | { ok: false; errorBody: string };
@@ -86,5 +89,8 @@ export function checkChatRequest(body: unknown): ChatRequestCheck {
   const includeUsage =
     stream && streamOptions !== null && typeof streamOptions === 'object' && (streamOptions as { include_usage?: unknown }).include_usage === true;
 
-  return { ok: true, request: { model, messages: messages as ChatMessageLike[], stream, includeUsage, n, maxTokens } };
+  const request: ChatRequest = { model, messages: messages as ChatMessageLike[], stream, includeUsage, n, maxTokens };
+  const structured = openAIStructuredAsk(fields);
+  if (structured !== undefined) request.structured = structured;
+  return { ok: true, request };
 }

@@ -7,6 +7,7 @@
 import type { ChatRequest } from './chat-request';
 import { MOCK_MODEL_ID } from './mock-behaviour';
 import { type ChatMessageLike, type FinishReason, MALFORMED_JSON_BODY, type MockUsage } from './openai-wire';
+import { geminiStructuredAsk } from './structured-ask';
 import { type ChatRoute, type CompletionPlan, cachedByStatus, jsonAnswer, type MockWire, type StreamEncoder, type WireAnswer } from './wire';
 
 const CHAT_PATH = /^\/v1(?:beta|alpha)?\/models\/([^/]+):(generateContent|streamGenerateContent)$/;
@@ -15,7 +16,8 @@ const SSE_CONTENT_TYPE = 'text/event-stream';
 const EVENT_END = '\r\n\r\n';
 const MAX_CANDIDATES = 8;
 
-const FINISH_REASONS: Record<FinishReason, string> = { stop: 'STOP', length: 'MAX_TOKENS' };
+// Gemini ends a function call with STOP too.
+const FINISH_REASONS: Record<FinishReason, string> = { stop: 'STOP', length: 'MAX_TOKENS', tool_calls: 'STOP' };
 
 /** google.rpc status names for the HTTP statuses the Gemini API answers with. */
 const STATUS_NAMES: Record<number, string> = {
@@ -108,6 +110,7 @@ export function createGeminiWire(): MockWire {
       let maxTokens: number | undefined;
       let n = 1;
       const config = body.generationConfig ?? body.generation_config;
+      const structured = geminiStructuredAsk(body, isObject(config) ? config : undefined);
       if (isObject(config)) {
         const max = config.maxOutputTokens ?? config.max_output_tokens;
         if (typeof max === 'number' && Number.isInteger(max) && max >= 1) maxTokens = max;
@@ -128,6 +131,7 @@ export function createGeminiWire(): MockWire {
         n,
         maxTokens,
       };
+      if (structured !== undefined) request.structured = structured;
       return { ok: true, request };
     },
     invalidJson: error(400, 'Invalid JSON payload received. Unexpected token.'),
@@ -140,7 +144,7 @@ export function createGeminiWire(): MockWire {
     malformed: (stream) =>
       stream ? { status: 200, body: `data: ${MALFORMED_JSON_BODY}${EVENT_END}`, contentType: SSE_CONTENT_TYPE } : { status: 200, body: MALFORMED_JSON_BODY },
     completion(plan) {
-      return { status: 200, body: responseBody(plan, plan.content, FINISH_REASONS[plan.finishReason], plan.usage) };
+      return { status: 200, body: responseBody(plan, partOf(plan, plan.content), FINISH_REASONS[plan.finishReason], plan.usage) };
     },
     streamEncoder: geminiStream,
   };
@@ -150,10 +154,14 @@ function usageMetadata(usage: MockUsage): string {
   return `{"promptTokenCount":${usage.prompt_tokens},"candidatesTokenCount":${usage.completion_tokens},"totalTokenCount":${usage.total_tokens}}`;
 }
 
-function responseBody(plan: CompletionPlan, text: string, finishReason: string | undefined, usage: MockUsage | undefined): string {
-  const parts = `{"content":{"parts":[{"text":${JSON.stringify(text)}}],"role":"model"},${
-    finishReason === undefined ? '' : `"finishReason":"${finishReason}",`
-  }"index":`;
+/** A text part, or for a tool call the functionCall part with the arguments as an object. */
+function partOf(plan: CompletionPlan, text: string): string {
+  if (plan.toolCall === undefined) return `{"text":${JSON.stringify(text)}}`;
+  return `{"functionCall":{"name":${JSON.stringify(plan.toolCall.name)},"args":${text}}}`;
+}
+
+function responseBody(plan: CompletionPlan, part: string, finishReason: string | undefined, usage: MockUsage | undefined): string {
+  const parts = `{"content":{"parts":[${part}],"role":"model"},${finishReason === undefined ? '' : `"finishReason":"${finishReason}",`}"index":`;
   let candidates = '';
   for (let i = 0; i < plan.request.n; i++) candidates += `${i === 0 ? '' : ','}${parts}${i}}`;
   return (
@@ -163,13 +171,31 @@ function responseBody(plan: CompletionPlan, text: string, finishReason: string |
   );
 }
 
-/** One event per piece, then a last one with an empty part, the finish reason and the usage. */
+/**
+ * One event per piece, then a last one with an empty part, the finish reason
+ * and the usage. Gemini sends a function call whole, so its pieces are held
+ * back and the call goes out in the last event.
+ */
 function geminiStream(plan: CompletionPlan): StreamEncoder {
+  const headers = { 'content-type': SSE_CONTENT_TYPE, 'cache-control': 'no-cache' };
+  const finishReason = FINISH_REASONS[plan.finishReason];
+  if (plan.toolCall !== undefined) {
+    let args = '';
+    return {
+      headers,
+      start: () => '',
+      content(piece) {
+        args += piece;
+        return '';
+      },
+      finish: () => `data: ${responseBody(plan, partOf(plan, args), finishReason, plan.usage)}${EVENT_END}`,
+    };
+  }
   return {
-    headers: { 'content-type': SSE_CONTENT_TYPE, 'cache-control': 'no-cache' },
+    headers,
     start: () => '',
-    content: (piece) => `data: ${responseBody(plan, piece, undefined, undefined)}${EVENT_END}`,
-    finish: () => `data: ${responseBody(plan, '', FINISH_REASONS[plan.finishReason], plan.usage)}${EVENT_END}`,
+    content: (piece) => `data: ${responseBody(plan, partOf(plan, piece), undefined, undefined)}${EVENT_END}`,
+    finish: () => `data: ${responseBody(plan, partOf(plan, ''), finishReason, plan.usage)}${EVENT_END}`,
   };
 }
 

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockModelId } from './mock-behaviour';
 import { type MockUpstream, startMockUpstream } from './mock-upstream-server';
@@ -65,6 +66,50 @@ describe('mock upstream through groq-sdk', () => {
     const rateLimit = error as InstanceType<typeof Groq.RateLimitError>;
     expect(rateLimit.status).toBe(429);
     expect(rateLimit.headers?.get('retry-after')).toBe('7');
+  });
+
+  describe('structured output', () => {
+    const schema = {
+      type: 'object',
+      properties: { verdict: { type: 'string', enum: ['yes', 'no'] }, reason: { type: 'string' } },
+      required: ['verdict', 'reason'],
+    };
+    const validate = new Ajv2020().compile(schema);
+
+    it('answers a json_schema response_format with JSON that validates', async () => {
+      const completion = await client.chat.completions.create({
+        model: 'echo',
+        messages: MESSAGES,
+        response_format: { type: 'json_schema', json_schema: { name: 'verdict', schema } },
+      });
+      const value = JSON.parse(completion.choices[0]?.message.content ?? '');
+      expect(validate(value)).toBe(true);
+      expect(value).toEqual({ verdict: 'yes', reason: 'Groq speaks the OpenAI wire' });
+    });
+
+    it('answers a forced tool call, broken while schema_break_times allows', async () => {
+      const model = mockModelId({ schemaBreak: 'wrong_type', schemaBreakTimes: 1 });
+      const request = {
+        model,
+        tools: [{ type: 'function' as const, function: { name: 'judge', parameters: schema } }],
+        tool_choice: { type: 'function' as const, function: { name: 'judge' } },
+      };
+      const first = await client.chat.completions.create({ ...request, messages: MESSAGES });
+      const broken = first.choices[0]?.message.tool_calls?.[0]?.function.arguments ?? '';
+      expect(first.choices[0]?.finish_reason).toBe('tool_calls');
+      expect(JSON.parse(broken)).toMatchObject({ verdict: 12345 });
+
+      const reask = await client.chat.completions.create({
+        ...request,
+        messages: [
+          ...MESSAGES,
+          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'judge', arguments: broken } }] },
+          { role: 'tool', tool_call_id: 'call_1', content: 'verdict must be one of yes, no' },
+        ],
+      });
+      expect(validate(JSON.parse(reask.choices[0]?.message.tool_calls?.[0]?.function.arguments ?? ''))).toBe(true);
+      expect(mock.structuredRequests.get(model)).toBe(2);
+    });
   });
 
   it('lists the echo model', async () => {

@@ -12,6 +12,9 @@ describe('model directives', () => {
     { model: 'echo@break_after=3', expected: { breakStreamAfterChunks: 3 } },
     { model: 'echo@reply=hello', expected: { reply: 'hello' } },
     { model: 'echo@hang=0;malformed=false', expected: { hang: false, malformed: false } },
+    { model: 'echo@schema_break=truncated', expected: { schemaBreak: 'truncated' } },
+    { model: 'echo@schema_break=code_fence;schema_break_times=2', expected: { schemaBreak: 'code_fence', schemaBreakTimes: 2 } },
+    { model: 'echo@schema_break=sideways;schema_break_times=-1', expected: {} },
     { model: 'echo@colour=blue;status=200;latency=-5;tps=fast;status=502', expected: { status: 502 } },
   ])('reads $model', ({ model, expected }) => {
     expect(parseModelDirectives(model)).toEqual({ baseModel: 'echo', directives: expected });
@@ -21,6 +24,12 @@ describe('model directives', () => {
     const behaviour = { latencyMs: 5, status: 429, retryAfterSeconds: 2, hang: true, reply: 'a;b=c d%' };
 
     expect(mockModelId(behaviour)).toBe('echo@latency=5;status=429;retry_after=2;hang;reply=a%3Bb%3Dc%20d%25');
+    expect(parseModelDirectives(mockModelId(behaviour)).directives).toEqual(behaviour);
+  });
+
+  it('round-trips the schema_break directives', () => {
+    const behaviour = { schemaBreak: 'missing_field', schemaBreakTimes: 1 } as const;
+    expect(mockModelId(behaviour)).toBe('echo@schema_break=missing_field;schema_break_times=1');
     expect(parseModelDirectives(mockModelId(behaviour)).directives).toEqual(behaviour);
   });
 });

@@ -1,3 +1,5 @@
+import { isSchemaBreak, type SchemaBreak } from './schema-break';
+
 /** How the mock upstream answers one chat completion request. */
 export interface MockBehaviour {
   /** Delay before the response headers are sent. */
@@ -17,8 +19,16 @@ export interface MockBehaviour {
   malformed?: boolean;
   /** Streaming only: destroy the socket after this many content chunks. */
   breakStreamAfterChunks?: number;
-  /** Fixed reply text instead of echoing the last user message. */
+  /** Fixed reply text instead of echoing the last user message; seeds structured answers too. */
   reply?: string;
+  /** Spoils structured answers (JSON mode, schemas, forced tool calls) in this way. */
+  schemaBreak?: SchemaBreak;
+  /**
+   * Spoils them only while the request holds fewer than this many assistant
+   * messages, so that a re-ask (which appends the spoilt answer) gets a valid
+   * one. Without it every structured answer is spoilt.
+   */
+  schemaBreakTimes?: number;
 }
 
 /** The model every directive hangs off; any other base name behaves the same. */
@@ -42,6 +52,25 @@ const cache = new Map<string, ParsedModel>();
  * Unknown keys and values that do not make sense are ignored, because a typo in
  * a test's model id should show up as "the directive had no effect" rather than
  * as a mock crash.
+ *
+ * Directives: `latency=MS`, `tps=N`, `status=CODE`, `retry_after=S`, `hang`,
+ * `malformed`, `break_after=CHUNKS`, `reply=TEXT`, and for structured output:
+ *
+ * - `schema_break=MODE` spoils answers to requests that ask for JSON (JSON
+ *   mode, a schema, a forced tool call or a `JSON Schema:` line in a system
+ *   message; see structured-ask.ts), streamed or not, on every wire:
+ *   `wrong_type` (the first property gets a value of another type),
+ *   `missing_field` (the first required property is dropped), `trailing_prose`
+ *   (valid JSON, then "\n\nHope this helps!"), `truncated` (the last 40% cut
+ *   off: it does not parse, jsonrepair closes it), `not_json` (prose only),
+ *   `code_fence` (the JSON inside a ```json fence). On Gemini and Ollama,
+ *   whose tool-call arguments are objects, the text modes answer text in place
+ *   of the tool call.
+ * - `schema_break_times=N` spoils only requests holding fewer than N assistant
+ *   messages, so a re-ask that appends the spoilt answer gets a valid one;
+ *   without it every answer is spoilt.
+ *
+ * `MockUpstream.structuredRequests` counts structured requests per model id.
  */
 export function parseModelDirectives(model: string): ParsedModel {
   const cached = cache.get(model);
@@ -105,6 +134,14 @@ function applyDirective(into: MockBehaviour, key: string, raw: string | undefine
     case 'reply':
       if (raw !== undefined) into.reply = raw;
       return;
+    case 'schema_break':
+      if (raw !== undefined && isSchemaBreak(raw)) into.schemaBreak = raw;
+      return;
+    case 'schema_break_times': {
+      const v = integer(raw);
+      if (v !== undefined) into.schemaBreakTimes = v;
+      return;
+    }
     default:
       return;
   }
@@ -159,5 +196,7 @@ export function mockModelId(behaviour: MockBehaviour = {}, baseModel: string = M
   if (behaviour.malformed !== undefined) parts.push(behaviour.malformed ? 'malformed' : 'malformed=0');
   if (behaviour.breakStreamAfterChunks !== undefined) parts.push(`break_after=${behaviour.breakStreamAfterChunks}`);
   if (behaviour.reply !== undefined) parts.push(`reply=${encodeURIComponent(behaviour.reply)}`);
+  if (behaviour.schemaBreak !== undefined) parts.push(`schema_break=${behaviour.schemaBreak}`);
+  if (behaviour.schemaBreakTimes !== undefined) parts.push(`schema_break_times=${behaviour.schemaBreakTimes}`);
   return parts.length === 0 ? baseModel : `${baseModel}@${parts.join(';')}`;
 }

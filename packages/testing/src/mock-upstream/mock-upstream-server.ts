@@ -10,6 +10,7 @@ import { createOpenAIWire } from './openai-protocol';
 import { errorBody } from './openai-wire';
 import { readBody } from './read-body';
 import { send, sendJson } from './send-answer';
+import { instructionsAsk, type StructuredMode } from './structured-ask';
 import { createTgiWire } from './tgi-protocol';
 import type { ChatRoute, MockWire, WireAnswer } from './wire';
 
@@ -21,6 +22,8 @@ export interface RecordedRequest {
   body: unknown;
   /** Epoch milliseconds at which the request arrived. */
   receivedAt: number;
+  /** How the request asked for structured output, when it did. */
+  structured?: StructuredMode;
 }
 
 export interface MockUpstream {
@@ -35,9 +38,15 @@ export interface MockUpstream {
   readonly requests: RecordedRequest[];
   /** Chat requests of every wire format whose client went away before the response was complete. */
   readonly abortedRequests: number;
+  /**
+   * Structured-output requests (JSON mode, a schema, a forced tool call or a
+   * schema in the instructions) per model id as sent, directives included, so
+   * that a test can count the re-asks a gateway made.
+   */
+  readonly structuredRequests: ReadonlyMap<string, number>;
   /** Replaces the behaviour used where a model id carries no directive. */
   setDefaultBehaviour(behaviour: MockBehaviour): void;
-  /** Forgets recorded requests, counters and loaded Ollama models, and restores the behaviour the server started with. */
+  /** Forgets recorded requests, counters (structured requests too) and loaded Ollama models, and restores the behaviour the server started with. */
   reset(): void;
   /** Stops listening and destroys every open connection, hung requests included. */
   close(): Promise<void>;
@@ -76,6 +85,7 @@ export async function startMockUpstream(options: StartMockUpstreamOptions = {}):
 
 class MockUpstreamServer implements MockUpstream {
   readonly requests: RecordedRequest[] = [];
+  readonly structuredRequests = new Map<string, number>();
   private aborted = 0;
   private defaults: MockBehaviour;
   private closing = false;
@@ -120,6 +130,7 @@ class MockUpstreamServer implements MockUpstream {
 
   reset(): void {
     this.requests.length = 0;
+    this.structuredRequests.clear();
     this.aborted = 0;
     this.defaults = this.initialDefaults;
     for (const wire of this.wires) wire.reset?.();
@@ -222,7 +233,8 @@ class MockUpstreamServer implements MockUpstream {
       parsed = false;
       body = text;
     }
-    if (this.record) this.remember({ path, method: 'POST', headers, body, receivedAt });
+    const recorded: RecordedRequest | undefined = this.record ? { path, method: 'POST', headers, body, receivedAt } : undefined;
+    if (recorded !== undefined) this.remember(recorded);
     if (!parsed) {
       send(res, wire.invalidJson);
       return;
@@ -233,7 +245,14 @@ class MockUpstreamServer implements MockUpstream {
       send(res, check.answer);
       return;
     }
-    answerAsDirected(res, exchange, wire, check.request, resolveBehaviour(this.defaults, check.request.model));
+    const { request } = check;
+    // A schema in the instructions is the fallback of every wire that has no native way to ask.
+    request.structured ??= instructionsAsk(request.messages);
+    if (request.structured !== undefined) {
+      this.structuredRequests.set(request.model, (this.structuredRequests.get(request.model) ?? 0) + 1);
+      if (recorded !== undefined) recorded.structured = request.structured.mode;
+    }
+    answerAsDirected(res, exchange, wire, request, resolveBehaviour(this.defaults, request.model));
   }
 
   private remember(recorded: RecordedRequest): void {

@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { ChatRequest } from './chat-request';
 import { MOCK_MODEL_ID, parseModelDirectives } from './mock-behaviour';
 import { type ChatMessageLike, MALFORMED_JSON_BODY } from './openai-wire';
+import { ollamaStructuredAsk } from './structured-ask';
 import { type CompletionPlan, cachedByStatus, jsonAnswer, type MockWire, type StreamEncoder, type WireAnswer } from './wire';
 
 /** The name /api/tags lists; Ollama adds the `:latest` tag to names that carry none. */
@@ -115,6 +116,8 @@ export function createOllamaWire(): MockWire {
         n: 1,
         maxTokens: numPredictOf(fields.options),
       };
+      const structured = ollamaStructuredAsk(fields);
+      if (structured !== undefined) request.structured = structured;
       return { ok: true, request };
     },
     invalidJson: error(400, 'invalid character in JSON request body'),
@@ -124,7 +127,7 @@ export function createOllamaWire(): MockWire {
       stream ? { status: 200, body: `${MALFORMED_JSON_BODY}\n`, contentType: NDJSON_CONTENT_TYPE } : { status: 200, body: MALFORMED_JSON_BODY },
     completion(plan) {
       const done = doneFields(plan, undefined);
-      return jsonAnswer(200, { model: plan.request.model, created_at: new Date().toISOString(), message: assistant(plan.content), ...done });
+      return jsonAnswer(200, { model: plan.request.model, created_at: new Date().toISOString(), message: messageOf(plan, plan.content), ...done });
     },
     streamEncoder: ollamaStream,
     reset() {
@@ -133,24 +136,40 @@ export function createOllamaWire(): MockWire {
   };
 }
 
+/**
+ * One line per piece, then the done line. Ollama sends tool calls whole, in a
+ * line of their own before the done line, so a call's pieces are held back.
+ */
 function ollamaStream(plan: CompletionPlan): StreamEncoder {
   const model = JSON.stringify(plan.request.model);
   let firstAt: number | undefined;
-  const line = (content: string, rest: string): string =>
-    `{"model":${model},"created_at":"${new Date().toISOString()}","message":{"role":"assistant","content":${JSON.stringify(content)}},${rest}}\n`;
+  let args = '';
+  const line = (message: string, rest: string): string => `{"model":${model},"created_at":"${new Date().toISOString()}","message":${message},${rest}}\n`;
+  const text = (content: string): string => `{"role":"assistant","content":${JSON.stringify(content)}}`;
+  const done = (): string => line(text(''), JSON.stringify(doneFields(plan, firstAt)).slice(1, -1));
   return {
     headers: { 'content-type': NDJSON_CONTENT_TYPE },
     start() {
       firstAt = performance.now();
       return '';
     },
-    content: (piece) => line(piece, '"done":false'),
-    finish: () => line('', JSON.stringify(doneFields(plan, firstAt)).slice(1, -1)),
+    content(piece) {
+      if (plan.toolCall === undefined) return line(text(piece), '"done":false');
+      args += piece;
+      return '';
+    },
+    finish: () => (plan.toolCall === undefined ? done() : line(JSON.stringify(messageOf(plan, args)), '"done":false') + done()),
   };
 }
 
 function assistant(content: string): { role: 'assistant'; content: string } {
   return { role: 'assistant', content };
+}
+
+/** The answer's message: text, or for a tool call the call with its arguments as an object. */
+function messageOf(plan: CompletionPlan, content: string): Record<string, unknown> {
+  if (plan.toolCall === undefined) return assistant(content);
+  return { role: 'assistant', content: '', tool_calls: [{ function: { name: plan.toolCall.name, arguments: JSON.parse(content) as unknown } }] };
 }
 
 function loadAnswer(model: string, doneReason: 'load' | 'unload', stream: boolean): WireAnswer {
@@ -171,6 +190,8 @@ function loadAnswer(model: string, doneReason: 'load' | 'unload', stream: boolea
  * a non-streamed answer splits its time in proportion to the token counts.
  */
 function doneFields(plan: CompletionPlan, firstAt: number | undefined) {
+  // Ollama reports a finished tool call as a plain stop.
+  const doneReason = plan.finishReason === 'length' ? 'length' : 'stop';
   const now = performance.now();
   const total = Math.max(2, Math.round((now - plan.startedAt) * 1e6));
   const { prompt_tokens: promptTokens, completion_tokens: completionTokens } = plan.usage;
@@ -181,7 +202,7 @@ function doneFields(plan: CompletionPlan, firstAt: number | undefined) {
   const promptEval = Math.min(total - 1, Math.max(1, Math.round(total * promptShare)));
   return {
     done: true,
-    done_reason: plan.finishReason,
+    done_reason: doneReason,
     total_duration: total,
     load_duration: 0,
     prompt_eval_count: promptTokens,

@@ -51,6 +51,7 @@ export function createOpenAIWire(): MockWire {
           created: plan.created,
           model: request.model,
           content: plan.content,
+          toolCall: plan.toolCall,
           finishReason: plan.finishReason,
           choices: request.n,
           usage: plan.usage,
@@ -64,18 +65,19 @@ export function createOpenAIWire(): MockWire {
 
 /** Role, content, finish, optional usage and [DONE] events. */
 function openAIStream(plan: CompletionPlan): StreamEncoder {
-  const { request } = plan;
+  const { request, toolCall } = plan;
   const writer = new ChunkWriter(plan.id, plan.created, request.model, request.includeUsage);
   return {
     headers: { 'content-type': SSE_CONTENT_TYPE, 'cache-control': 'no-cache', 'x-request-id': requestIdOf(plan) },
     start() {
       let out = '';
-      for (let choice = 0; choice < request.n; choice++) out += writer.role(choice);
+      for (let choice = 0; choice < request.n; choice++) out += toolCall === undefined ? writer.role(choice) : writer.toolCallStart(choice, toolCall);
       return out;
     },
     content(piece) {
       let out = '';
-      for (let choice = 0; choice < request.n; choice++) out += writer.content(choice, piece);
+      for (let choice = 0; choice < request.n; choice++)
+        out += toolCall === undefined ? writer.content(choice, piece) : writer.toolCallArguments(choice, piece);
       return out;
     },
     finish() {

@@ -6,7 +6,7 @@
 
 import { MOCK_MODEL_ID } from './mock-behaviour';
 
-export type FinishReason = 'stop' | 'length';
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
 
 export interface MockUsage {
   prompt_tokens: number;
@@ -134,14 +134,24 @@ export interface CompletionFields {
   id: string;
   created: number;
   model: string;
+  /** The message content, or with `toolCall` the call's arguments. */
   content: string;
+  toolCall?: { id: string; name: string } | undefined;
   finishReason: FinishReason;
   choices: number;
   usage: MockUsage;
 }
 
+function toolCallJson(call: { id: string; name: string }, args: string): string {
+  return `{"id":${JSON.stringify(call.id)},"type":"function","function":{"name":${JSON.stringify(call.name)},"arguments":${JSON.stringify(args)}}}`;
+}
+
 export function chatCompletionBody(fields: CompletionFields): string {
-  const choice = `"message":{"role":"assistant","content":${JSON.stringify(fields.content)},"refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"${fields.finishReason}"}`;
+  const message =
+    fields.toolCall === undefined
+      ? `"content":${JSON.stringify(fields.content)}`
+      : `"content":null,"tool_calls":[${toolCallJson(fields.toolCall, fields.content)}]`;
+  const choice = `"message":{"role":"assistant",${message},"refusal":null,"annotations":[]},"logprobs":null,"finish_reason":"${fields.finishReason}"}`;
   let choices = '';
   for (let i = 0; i < fields.choices; i++) choices += `${i === 0 ? '' : ','}{"index":${i},${choice}`;
   return (
@@ -166,6 +176,15 @@ export class ChunkWriter {
 
   role(index: number): string {
     return `${this.head}{"index":${index},"delta":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":null}${this.tail}`;
+  }
+
+  /** Opens a tool call, as OpenAI does: id, type and name first, with empty arguments. */
+  toolCallStart(index: number, call: { id: string; name: string }): string {
+    return `${this.head}{"index":${index},"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,${toolCallJson(call, '').slice(1)}]},"logprobs":null,"finish_reason":null}${this.tail}`;
+  }
+
+  toolCallArguments(index: number, piece: string): string {
+    return `${this.head}{"index":${index},"delta":{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(piece)}}}]},"logprobs":null,"finish_reason":null}${this.tail}`;
   }
 
   content(index: number, piece: string): string {

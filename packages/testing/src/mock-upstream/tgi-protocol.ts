@@ -11,6 +11,7 @@
 import type { ChatRequest } from './chat-request';
 import { MOCK_MODEL_ID } from './mock-behaviour';
 import { type ChatMessageLike, MALFORMED_JSON_BODY } from './openai-wire';
+import { tgiGrammarAsk } from './structured-ask';
 import { type ChatRoute, type CompletionPlan, cachedByStatus, jsonAnswer, type MockWire, type StreamEncoder, type WireAnswer } from './wire';
 
 export const TGI_MOCK_MAX_INPUT_TOKENS = 4095;
@@ -144,6 +145,8 @@ export function createTgiWire(): MockWire {
         decoderInputDetails,
         seed: typeof parameters.seed === 'number' ? parameters.seed : null,
       };
+      const structured = tgiGrammarAsk(parameters.grammar);
+      if (structured !== undefined) request.structured = structured;
       return { ok: true, request };
     },
     invalidJson: error(422, 'Failed to deserialize the JSON body into the target type', 'validation'),

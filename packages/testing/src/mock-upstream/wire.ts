@@ -34,6 +34,11 @@ export interface CompletionPlan {
   /** performance.now() when the request body had arrived, for wires that report durations. */
   startedAt: number;
   request: ChatRequest;
+  /**
+   * Set for a forced tool call: `content` and `pieces` are then the call's
+   * arguments (JSON text) rather than message content.
+   */
+  toolCall?: { id: string; name: string };
   /** The streamed pieces of one choice; joined they give `content`. */
   pieces: string[];
   content: string;
