@@ -4,7 +4,7 @@ import { type NewPromptVersion, PromptStore } from '@switchyard/prompts';
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OTHER_TENANT_KEY, type Platform, startPlatform } from './platform-harness';
+import { OTHER_TENANT_KEY, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 
 /** `prompt` is a Switchyard extension: the SDK sends fields it does not know as they are. */
 type PromptedBody = Omit<ChatCompletionCreateParamsNonStreaming, 'model' | 'messages'> & {
@@ -181,6 +181,24 @@ describe('requests rendered from a stored prompt', () => {
       [false, '1'],
       [true, '1'],
     ]);
+  });
+
+  it('sees a label moved through /v1/prompts at once, though label choices are cached', async () => {
+    const name = named('moving');
+    const api = (method: string, path: string, body: unknown) =>
+      fetch(`${platform.gateway.url}/v1/prompts${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const save = (text: string) => api('POST', '', { name, model: 'mock-echo', messages: [{ role: 'user', content: text }], labels: ['production'] });
+    expect((await save('First draft')).status).toBe(201);
+    const answer = async () => answerOf(await ask({ prompt: { name } }, { headers: { 'x-switchyard-cache': 'bypass' } }));
+    expect(await answer()).toBe('First draft');
+    expect((await save('Second draft')).status).toBe(201);
+    expect(await answer()).toBe('Second draft');
+    expect((await api('PUT', `/${name}/labels/production`, { version: 1 })).status).toBe(200);
+    expect(await answer()).toBe('First draft');
   });
 
   it('splits a label 90/10 over 2,000 users, each user keeping one version', async () => {
