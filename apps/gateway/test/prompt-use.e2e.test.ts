@@ -98,6 +98,19 @@ describe('requests rendered from a stored prompt', () => {
     ]);
   });
 
+  it('streams a rendered request like any other', async () => {
+    const name = named('streamed');
+    await prompts.saveVersion('acme', name, weather('Stream the weather in {{city}}'));
+    const stream = await platform.client.chat.completions.create({
+      stream: true,
+      prompt: { name, variables: { city: 'Graz' } },
+    } as unknown as OpenAI.ChatCompletionCreateParamsStreaming);
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Stream the weather in Graz');
+    expect((await rowsOf(name, 1))[0]).toMatchObject({ status: 'succeeded', promptVersion: '1' });
+  });
+
   it("uses the variant of the model the request is routed to, an alias's model included", async () => {
     const name = named('variants');
     await prompts.saveVersion(
