@@ -3,7 +3,7 @@ import type { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
 import type { ModelCatalog, PlatformEnv, RoutingConfig } from '@switchyard/config';
 import type { ApiKeyStore, DataSource, FileRepository } from '@switchyard/database';
 import type { Logger } from '@switchyard/observability';
-import type { PromptStore } from '@switchyard/prompts';
+import type { CachedPromptResolver, PromptStore } from '@switchyard/prompts';
 import type { ChatJobSubmitter, Redis, UsageStream } from '@switchyard/queue';
 import type { WebhookQueue } from '@switchyard/webhooks';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
@@ -32,6 +32,8 @@ export interface GatewayContext {
   /** Prompt templates: each tenant's own and the prompts folder's, loaded at start. */
   prompts: PromptStore;
   responseCache: ResponseCache;
+  /** Stored prompts as requests render them: versions cached, labels for a few seconds. */
+  promptResolver: CachedPromptResolver;
   /** The largest upload accepted, from `FILE_UPLOAD_MAX_BYTES`. */
   maxFileBytes: number;
   logger: Logger;

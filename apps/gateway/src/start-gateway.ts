@@ -9,7 +9,7 @@ import { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, resolvePromptsDir } from '@switchyard/config';
 import { ApiKeyStore, BatchRepository, buildDroppedRecord, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
-import { PromptStore, readPromptFiles, storeRepoPrompts } from '@switchyard/prompts';
+import { CachedPromptResolver, PromptStore, readPromptFiles, storeRepoPrompts } from '@switchyard/prompts';
 import { ChatJobSubmitter, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/queue';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { AppModule } from './app.module';
@@ -109,6 +109,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     prompts,
     responseCache: new ResponseCache(requestPath, env.SWITCHYARD_KEY_PREFIX, config.gateway.cacheTtlSeconds),
     batches,
+    promptResolver: new CachedPromptResolver(prompts),
     maxFileBytes: env.FILE_UPLOAD_MAX_BYTES,
     logger: log,
     metrics,
@@ -133,7 +134,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   fastify.addHook('onSend', discardUnreadBody);
 
   fastify.addHook('onRequest', authenticateRequests(context.keys));
-  fastify.addHook('preHandler', admitRequests(context.keyLimits, catalog, context.usage));
+  fastify.addHook('preHandler', admitRequests(context.keyLimits, { catalog, prompts: context.promptResolver }, context.usage));
 
   // The access line holds ids, route, status and time, nothing to redact: without redaction it costs a third.
   const accessLog = log.child({}, { redact: [] });

@@ -20,5 +20,7 @@ export const KEY_STORE = Symbol('KEY_STORE');
 export const USAGE_QUERIES = Symbol('USAGE_QUERIES');
 /** The `KeyLimiter`: a request that ends in the gateway gives back what its key was charged for it. */
 export const KEY_LIMITS = Symbol('KEY_LIMITS');
+/** The `CachedPromptResolver`: picks the stored prompt version a request renders; `invalidate` it when a label moves here. */
+export const PROMPT_RESOLVER = Symbol('PROMPT_RESOLVER');
 /** The `PromptStore`: versioned prompt templates of each tenant, and the prompts folder's. */
 export const PROMPT_STORE = Symbol('PROMPT_STORE');

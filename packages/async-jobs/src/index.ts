@@ -1,5 +1,5 @@
 export type { BatchFiles } from './batches/batch-files';
-export { BATCH_PRIORITY } from './batches/batch-line-jobs';
+export { BATCH_PRIORITY, type RouteBatchLine, type RoutedBatchLine } from './batches/batch-line-jobs';
 export { BatchRunner } from './batches/batch-runner';
 export { batchView } from './batches/batch-view';
 export { newAsyncJobId } from './jobs/async-job-id';

@@ -6,11 +6,16 @@ import {
   type AsyncJobView,
   type CallerIdentity,
   type ChatCompletion,
-  type ChatCompletionRequest,
+  type ChatCompletionBody,
   DEFAULT_KEY_PREFIX,
-  parseAsyncJobRequest,
+  InvalidRequestError,
+  isPromptedRequest,
+  type ParsedAsyncJobRequest,
+  type PromptReference,
+  parseAsyncJobBody,
 } from '@switchyard/contracts';
 import { createLogger, injectTraceContext, type Logger, withProducerSpan } from '@switchyard/observability';
+import { type PromptResolver, renderPromptedRequest, stickinessKey } from '@switchyard/prompts';
 import { createRedis, LlmJobProducer, type Redis, ReplyListener, type ReplyMessage, toJobError } from '@switchyard/queue';
 import type { EnqueueOptions, JobEnded, JobPage, SwitchyardClient, WaitOptions } from './switchyard-client';
 
@@ -38,6 +43,13 @@ export interface DirectClientOptions {
   defaultTimeoutMs?: number;
   /** Where the client's Redis connection errors are logged (default: JSON lines on stdout). */
   logger?: Logger;
+  /**
+   * Where requests that name a stored `prompt` are rendered from, as the
+   * gateway renders them: `new PromptStore(dataSource)` (from
+   * `@switchyard/prompts`), or a `CachedPromptResolver` in front of one.
+   * Without it, a request that names a prompt is refused.
+   */
+  prompts?: PromptResolver;
 }
 
 /**
@@ -80,29 +92,56 @@ export class DirectClient implements SwitchyardClient {
     return new DirectClient(redis, producer, listener, jobs, catalog, options);
   }
 
-  /** Validates like `POST /v1/jobs` and routes like the gateway. */
-  private prepare(request: ChatCompletionRequest, options: EnqueueOptions): SubmitAsyncJob {
+  /** Validates like `POST /v1/jobs`, renders a named prompt and routes like the gateway. */
+  private async prepare(body: ChatCompletionBody, options: EnqueueOptions): Promise<SubmitAsyncJob> {
     const { provider, ...jobOptions } = options;
-    const parsed = parseAsyncJobRequest({ ...request, ...jobOptions });
+    const given = parseAsyncJobBody({ ...body, ...jobOptions });
+    let parsed: ParsedAsyncJobRequest;
+    let prompt: PromptReference | undefined;
+    if (isPromptedRequest(given.request)) {
+      if (this.options.prompts === undefined) {
+        throw new InvalidRequestError('This client renders no stored prompts: connect it with `prompts` (a PromptStore), or send `messages`.', {
+          param: 'prompt',
+        });
+      }
+      const { tenant, keyId } = this.options.caller;
+      const rendered = await renderPromptedRequest(this.options.prompts, given.request, {
+        tenant,
+        stickinessKey: stickinessKey({ user: given.request.user, keyId }),
+        publicModelOf: (model) => {
+          try {
+            // Every deployment of a model has its public name: which one is picked does not matter here.
+            return this.catalog.resolveChain(model).route.publicModel;
+          } catch {
+            return undefined;
+          }
+        },
+      });
+      parsed = { ...given, request: rendered.request };
+      prompt = rendered.prompt;
+    } else {
+      parsed = given as ParsedAsyncJobRequest;
+    }
     const chain = this.catalog.resolveChain(parsed.request.model, provider);
     const jobId = newAsyncJobId(chain.route.provider);
     const caller = parsed.request.user === undefined ? this.options.caller : { ...this.options.caller, user: parsed.request.user };
     // Called inside the client's producer span: the job's worker span continues the caller's trace.
     const trace = injectTraceContext();
-    return asyncJobFrom(parsed, { jobId, requestId: jobId, route: chain.route, fallbacks: chain.fallbacks, caller, replyTo: this.listener.channel, trace });
+    const routing = { jobId, requestId: jobId, route: chain.route, fallbacks: chain.fallbacks, caller, replyTo: this.listener.channel, trace };
+    return asyncJobFrom(parsed, prompt === undefined ? routing : { ...routing, prompt });
   }
 
-  async enqueue(request: ChatCompletionRequest, options: EnqueueOptions = {}): Promise<AsyncJobView> {
-    return withProducerSpan(ENQUEUE_SPAN, { 'switchyard.jobs': 1 }, async () => (await this.jobs.submit(this.prepare(request, options), () => '')).view);
+  async enqueue(request: ChatCompletionBody, options: EnqueueOptions = {}): Promise<AsyncJobView> {
+    return withProducerSpan(ENQUEUE_SPAN, { 'switchyard.jobs': 1 }, async () => (await this.jobs.submit(await this.prepare(request, options), () => '')).view);
   }
 
-  enqueueAndWait(request: ChatCompletionRequest, options: WaitOptions = {}): Promise<ChatCompletion> {
+  enqueueAndWait(request: ChatCompletionBody, options: WaitOptions = {}): Promise<ChatCompletion> {
     return withProducerSpan(ENQUEUE_SPAN, { 'switchyard.jobs': 1 }, () => this.enqueueAndWaitInSpan(request, options));
   }
 
-  private async enqueueAndWaitInSpan(request: ChatCompletionRequest, options: WaitOptions): Promise<ChatCompletion> {
+  private async enqueueAndWaitInSpan(request: ChatCompletionBody, options: WaitOptions): Promise<ChatCompletion> {
     const { timeoutMs = this.options.defaultTimeoutMs ?? 120_000, ...enqueueOptions } = options;
-    const job = this.prepare(request, enqueueOptions);
+    const job = await this.prepare(request, enqueueOptions);
     // Listening before the job exists, so a fast answer is not missed.
     const answer = this.listener.wait(job.jobId, timeoutMs);
     answer.catch(() => undefined);
@@ -117,20 +156,20 @@ export class DirectClient implements SwitchyardClient {
     return JSON.parse(reply.body) as ChatCompletion;
   }
 
-  enqueueBulk(requests: readonly ChatCompletionRequest[], options: EnqueueOptions = {}): Promise<AsyncJobView[]> {
+  enqueueBulk(requests: readonly ChatCompletionBody[], options: EnqueueOptions = {}): Promise<AsyncJobView[]> {
     return withProducerSpan(ENQUEUE_SPAN, { 'switchyard.jobs': requests.length }, async () => this.enqueueBulkInSpan(requests, options));
   }
 
-  private enqueueBulkInSpan(requests: readonly ChatCompletionRequest[], options: EnqueueOptions): Promise<AsyncJobView[]> {
+  private async enqueueBulkInSpan(requests: readonly ChatCompletionBody[], options: EnqueueOptions): Promise<AsyncJobView[]> {
     // Every request is checked before any is queued: a bad one refuses the batch, naming its index.
-    const jobs = requests.map((request, index) => {
-      try {
-        return this.prepare(request, options);
-      } catch (error) {
-        if (error instanceof Error) error.message = `requests[${index}]: ${error.message}`;
-        throw error;
-      }
-    });
+    const jobs = await Promise.all(
+      requests.map((request, index) =>
+        this.prepare(request, options).catch((error: unknown) => {
+          if (error instanceof Error) error.message = `requests[${index}]: ${error.message}`;
+          throw error;
+        }),
+      ),
+    );
     return this.jobs.submitMany(jobs);
   }
 

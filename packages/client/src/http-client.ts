@@ -1,4 +1,4 @@
-import type { AsyncJobStatus, AsyncJobView, ChatCompletion, ChatCompletionRequest, OpenAIErrorBody } from '@switchyard/contracts';
+import type { AsyncJobStatus, AsyncJobView, ChatCompletion, ChatCompletionBody, OpenAIErrorBody } from '@switchyard/contracts';
 import { ALL_ERROR_CODES, ErrorCode, GatewayTimeoutError, SwitchyardError } from '@switchyard/contracts';
 import type { EnqueueOptions, JobEnded, JobPage, SwitchyardClient, WaitOptions } from './switchyard-client';
 
@@ -47,7 +47,7 @@ export class HttpClient implements SwitchyardClient {
     return parsed as T;
   }
 
-  async enqueue(request: ChatCompletionRequest, options: EnqueueOptions = {}): Promise<AsyncJobView> {
+  async enqueue(request: ChatCompletionBody, options: EnqueueOptions = {}): Promise<AsyncJobView> {
     const { provider, ...jobOptions } = options;
     const view = await this.call<AsyncJobView>(
       'POST',
@@ -59,7 +59,7 @@ export class HttpClient implements SwitchyardClient {
     return view;
   }
 
-  async enqueueAndWait(request: ChatCompletionRequest, options: WaitOptions = {}): Promise<ChatCompletion> {
+  async enqueueAndWait(request: ChatCompletionBody, options: WaitOptions = {}): Promise<ChatCompletion> {
     const { timeoutMs = this.options.defaultTimeoutMs ?? 120_000, ...enqueueOptions } = options;
     const { id } = await this.enqueue(request, enqueueOptions);
     const deadline = Date.now() + timeoutMs;
@@ -74,7 +74,7 @@ export class HttpClient implements SwitchyardClient {
   }
 
   /** One request per job, a few at a time; a refused one stops the rest and names its index. */
-  async enqueueBulk(requests: readonly ChatCompletionRequest[], options: EnqueueOptions = {}): Promise<AsyncJobView[]> {
+  async enqueueBulk(requests: readonly ChatCompletionBody[], options: EnqueueOptions = {}): Promise<AsyncJobView[]> {
     const views: AsyncJobView[] = new Array(requests.length);
     let next = 0;
     let failed = false;
@@ -83,7 +83,7 @@ export class HttpClient implements SwitchyardClient {
       while (next < requests.length && !failed) {
         const index = next++;
         try {
-          views[index] = await this.enqueue(requests[index] as ChatCompletionRequest, options);
+          views[index] = await this.enqueue(requests[index] as ChatCompletionBody, options);
         } catch (error) {
           failed = true;
           if (error instanceof Error) {

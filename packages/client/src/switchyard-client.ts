@@ -1,4 +1,4 @@
-import type { AsyncJobStatus, AsyncJobView, ChatCompletion, ChatCompletionRequest, WebhookTarget } from '@switchyard/contracts';
+import type { AsyncJobStatus, AsyncJobView, ChatCompletion, ChatCompletionBody, WebhookTarget } from '@switchyard/contracts';
 
 /** How to run one job; the same in both modes. */
 export interface EnqueueOptions {
@@ -32,9 +32,9 @@ export type JobEnded = { jobId: string; status: 'succeeded'; completion: ChatCom
  * `/v1/jobs` (outside it). Both validate with the same contracts.
  */
 export interface SwitchyardClient {
-  enqueue(request: ChatCompletionRequest, options?: EnqueueOptions): Promise<AsyncJobView>;
-  enqueueAndWait(request: ChatCompletionRequest, options?: WaitOptions): Promise<ChatCompletion>;
-  enqueueBulk(requests: readonly ChatCompletionRequest[], options?: EnqueueOptions): Promise<AsyncJobView[]>;
+  enqueue(request: ChatCompletionBody, options?: EnqueueOptions): Promise<AsyncJobView>;
+  enqueueAndWait(request: ChatCompletionBody, options?: WaitOptions): Promise<ChatCompletion>;
+  enqueueBulk(requests: readonly ChatCompletionBody[], options?: EnqueueOptions): Promise<AsyncJobView[]>;
   get(jobId: string): Promise<AsyncJobView>;
   cancel(jobId: string): Promise<AsyncJobView>;
   list(options?: { limit?: number; after?: string; status?: AsyncJobStatus }): Promise<JobPage>;

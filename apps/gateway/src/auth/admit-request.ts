@@ -1,10 +1,10 @@
 import { KeyLimiter } from '@switchyard/admission';
-import type { ModelCatalog } from '@switchyard/config';
 import { AuthenticationError, type CallerIdentity, ServiceUnavailableError } from '@switchyard/contracts';
 import type { UsageSink } from '@switchyard/database';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendHttpError } from '../errors/send-http-error';
 import { recordRefusal } from '../request/record-refusal';
+import type { RequestRouting } from '../request/routed-request';
 import type { AuthenticatedRequest } from './api-key.guard';
 import { estimateRequestCharge } from './estimate-request-charge';
 import { limitRefusal } from './limit-refusal';
@@ -17,11 +17,11 @@ import { rateLimitHeaders } from './rate-limit-headers';
  * that have such limits. Resolves to the caller with what it was charged, to
  * be settled when the request ends.
  */
-async function admit(request: FastifyRequest, reply: FastifyReply, limiter: KeyLimiter, catalog: ModelCatalog): Promise<CallerIdentity> {
+async function admit(request: FastifyRequest, reply: FastifyReply, limiter: KeyLimiter, routing: RequestRouting): Promise<CallerIdentity> {
   const { caller, keyLimits } = request as Partial<AuthenticatedRequest>;
   if (caller === undefined) throw new AuthenticationError();
   if (request.method !== 'POST' || keyLimits === undefined) return caller;
-  const charge = KeyLimiter.needsEstimate(keyLimits) ? estimateRequestCharge(request, catalog) : undefined;
+  const charge = KeyLimiter.needsEstimate(keyLimits) ? await estimateRequestCharge(request, routing, caller) : undefined;
   // Limits that cannot be checked refuse the request as a service outage, not an internal error.
   const decision = await limiter.take(caller.keyId, keyLimits, charge).catch((cause: unknown) => {
     throw new ServiceUnavailableError('The API key limits cannot be checked right now; try again shortly.', { cause });
@@ -38,8 +38,8 @@ async function admit(request: FastifyRequest, reply: FastifyReply, limiter: KeyL
  * round trip is in flight, and awaits `request.admission` before it queues
  * or answers. Saves a round trip on the hottest path.
  */
-function admitLater(request: FastifyRequest, reply: FastifyReply, limiter: KeyLimiter, catalog: ModelCatalog): void {
-  const admission = admit(request, reply, limiter, catalog);
+function admitLater(request: FastifyRequest, reply: FastifyReply, limiter: KeyLimiter, routing: RequestRouting): void {
+  const admission = admit(request, reply, limiter, routing);
   // Observed here so a refusal the handler never reaches (it failed first) is not an unhandled rejection.
   admission.catch(() => undefined);
   (request as AuthenticatedRequest).admission = admission;
@@ -53,16 +53,16 @@ function admitLater(request: FastifyRequest, reply: FastifyReply, limiter: KeyLi
  * request is admitted before its handler runs, and a refusal is answered
  * and recorded here.
  */
-export function admitRequests(limiter: KeyLimiter, catalog: ModelCatalog, usage: UsageSink) {
+export function admitRequests(limiter: KeyLimiter, routing: RequestRouting, usage: UsageSink) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const authenticated = request as Partial<AuthenticatedRequest>;
     if (authenticated.caller === undefined) return undefined;
     if (request.routeOptions.url === '/v1/chat/completions') {
-      admitLater(request, reply, limiter, catalog);
+      admitLater(request, reply, limiter, routing);
       return undefined;
     }
     try {
-      authenticated.caller = await admit(request, reply, limiter, catalog);
+      authenticated.caller = await admit(request, reply, limiter, routing);
       return undefined;
     } catch (error) {
       recordRefusal(usage, request, reply, error);

@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type CachePolicy, type KeyLimiter, type ResponseCache } from '@switchyard/admission';
 import type { ModelCatalog, RoutingConfig } from '@switchyard/config';
-import { type CallerIdentity, type CompletionUsage, InternalError, InvalidRequestError, type ResolvedRoute } from '@switchyard/contracts';
+import { type CallerIdentity, type CompletionUsage, InternalError, InvalidRequestError, type PromptReference, type ResolvedRoute } from '@switchyard/contracts';
 import type { UsageSink } from '@switchyard/database';
 import { buildCacheHitRecord, buildRejectedRecord } from '@switchyard/database';
 import { injectTraceContext, withServerSpan } from '@switchyard/observability';
+import type { PromptResolver } from '@switchyard/prompts';
 import { type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/queue';
 import type { StructuredMode } from '@switchyard/structured-output';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type IncomingRequest, routedChat } from '../request/routed-request';
+import { type IncomingRequest, type RequestRouting, routedChat } from '../request/routed-request';
 import { structuredModeOf, structuredSettingsOf } from '../request/structured-request';
-import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
+import { CHAT_JOBS, KEY_LIMITS, METRICS, MODEL_CATALOG, PROMPT_RESOLVER, RESPONSE_CACHE, ROUTING_CONFIG, USAGE } from '../tokens';
 import { SseRelay } from './sse-relay';
 
 export interface CompletedChat {
@@ -51,16 +52,20 @@ const TIMEOUT_HEADER_MAX_MS = 10 * 60 * 1000;
 @Injectable()
 export class ChatCompletionsService {
   constructor(
-    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
+    @Inject(MODEL_CATALOG) catalog: ModelCatalog,
     @Inject(CHAT_JOBS) private readonly chatJobs: ChatJobSubmitter,
     @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
     @Inject(METRICS) private readonly metrics: GatewayMetrics,
     @Inject(USAGE) private readonly usage: UsageSink,
     @Inject(RESPONSE_CACHE) private readonly cache: ResponseCache,
     @Inject(KEY_LIMITS) private readonly keyLimits: KeyLimiter,
+    @Inject(PROMPT_RESOLVER) prompts: PromptResolver,
   ) {
     this.cachePolicies = new Map(config.models.map((model) => [model.name, model.cache]));
+    this.routing = { catalog, prompts };
   }
+
+  private readonly routing: RequestRouting;
 
   private readonly cachePolicies: ReadonlyMap<string, CachePolicy>;
 
@@ -97,10 +102,11 @@ export class ChatCompletionsService {
             upstreamModel: hit.model,
             usage: hit.usage,
             receivedAt,
+            prompt: job.prompt,
           }),
         );
         // A kept answer was checked when it was made; giving it again took no repair.
-        const mode = structuredModeOf(job.request, this.catalog.structuredOf(job.route));
+        const mode = structuredModeOf(job.request, this.routing.catalog.structuredOf(job.route));
         return {
           jobId: ids.jobId,
           reply: { jobId: ids.jobId, ok: true, provider: hit.provider, model: hit.model, body: hit.body },
@@ -165,7 +171,7 @@ export class ChatCompletionsService {
       let structuredMode: StructuredMode | undefined;
       const { submitted } = await this.enqueue(incoming, admission, ids, async (_accepted, admitted) => {
         const job = await admitted();
-        structuredMode = structuredModeOf(job.request, this.catalog.structuredOf(job.route));
+        structuredMode = structuredModeOf(job.request, this.routing.catalog.structuredOf(job.route));
         relay = new SseRelay({
           jobId: ids.jobId,
           provider: job.route.provider,
@@ -195,11 +201,11 @@ export class ChatCompletionsService {
   }
 
   /** Everything up to the queue: a refusal here is recorded by the gateway, after it by the worker. */
-  private accept(incoming: IncomingRequest, caller: CallerIdentity, ids: RequestIds): SubmitChatJob {
-    // Validated and routed once per request: the key's charge estimate may have done it already.
-    const routed = routedChat(incoming, this.catalog);
-    const request = routed.body();
-    const chain = routed.chain();
+  private async accept(incoming: IncomingRequest, caller: CallerIdentity, ids: RequestIds): Promise<SubmitChatJob> {
+    // Validated, rendered and routed once per request: the key's charge estimate may have done it already.
+    const routed = routedChat(incoming, this.routing, caller);
+    const { request, prompt } = await routed.body();
+    const chain = await routed.chain();
     // Field by field: a spread followed by more fields is V8's slow path, on every request.
     return {
       jobId: ids.jobId,
@@ -211,6 +217,7 @@ export class ChatCompletionsService {
       timeoutMs: this.timeoutFor(incoming.headers['x-switchyard-timeout-ms']),
       trace: injectTraceContext(),
       structured: structuredSettingsOf(incoming.headers),
+      prompt,
     };
   }
 
@@ -228,9 +235,11 @@ export class ChatCompletionsService {
   ): Promise<{ job: SubmitChatJob; submitted: T }> {
     const receivedAt = Date.now();
     let route: ResolvedRoute | undefined;
+    let prompt: PromptReference | undefined;
     try {
-      const job = this.accept(incoming, admission.caller, ids);
+      const job = await this.accept(incoming, admission.caller, ids);
       route = job.route;
+      prompt = job.prompt;
       const admitted = async (): Promise<SubmitChatJob> => {
         const caller = await admission.admitted;
         return Object.assign({}, job, { caller: job.caller.user === undefined ? caller : { ...caller, user: job.caller.user } });
@@ -255,6 +264,7 @@ export class ChatCompletionsService {
           route,
           error: refusal ?? error,
           receivedAt,
+          prompt,
         }),
       );
       throw refusal ?? error;

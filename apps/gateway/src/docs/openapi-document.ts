@@ -59,6 +59,13 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               description:
                 "With a JSON response_format: times an answer that breaks the schema is re-asked per route (the model's config decides otherwise, 2 by default).",
             },
+            {
+              name: 'x-switchyard-session-id',
+              in: 'header',
+              required: false,
+              schema: { type: 'string' },
+              description: "With `prompt`: keeps a session on one version of a label's split (else `user`, else the API key does).",
+            },
           ],
           requestBody: body('ChatCompletionRequest'),
           responses: {

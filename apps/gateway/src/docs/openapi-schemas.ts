@@ -26,6 +26,8 @@ import {
   openAIErrorBodySchema,
   promptCreateSchema,
   promptDetailSchema,
+  promptedAsyncJobRequestSchema,
+  promptedChatRequestSchema,
   promptLabelSchema,
   promptLabelSetSchema,
   promptListSchema,
@@ -43,8 +45,9 @@ import { z } from 'zod';
 
 /** What the API takes (requests are read as their `input`) and what it answers (`output`), by component name. */
 export const REQUEST_SCHEMAS = {
-  ChatCompletionRequest: chatCompletionRequestSchema,
-  AsyncJobRequest: asyncJobRequestSchema,
+  // OpenAI's body, or one that names a stored prompt (model and messages may then come from it).
+  ChatCompletionRequest: z.union([chatCompletionRequestSchema, promptedChatRequestSchema]),
+  AsyncJobRequest: z.union([asyncJobRequestSchema, promptedAsyncJobRequestSchema]),
   BatchCreateRequest: batchCreateSchema,
   FileUploadForm: fileUploadFormSchema,
   TenantCreateRequest: tenantCreateSchema,

@@ -10,27 +10,34 @@ import {
   type JobListQuery,
   type LlmJobPayload,
   NotFoundError,
+  type PromptReference,
   type ResolvedRoute,
   SwitchyardError,
 } from '@switchyard/contracts';
 import type { UsageSink } from '@switchyard/database';
 import { buildDroppedRecord, buildRejectedRecord } from '@switchyard/database';
 import { injectTraceContext, type Span, withServerSpan } from '@switchyard/observability';
+import type { PromptResolver } from '@switchyard/prompts';
 import { isRequestJobId } from '../request/request-id';
-import { type IncomingRequest, routedAsyncJob } from '../request/routed-request';
+import { type IncomingRequest, type RequestRouting, routedAsyncJob } from '../request/routed-request';
 import { structuredSettingsOf } from '../request/structured-request';
-import { ASYNC_JOBS, KEY_LIMITS, MODEL_CATALOG, USAGE } from '../tokens';
+import { ASYNC_JOBS, KEY_LIMITS, MODEL_CATALOG, PROMPT_RESOLVER, USAGE } from '../tokens';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 @Injectable()
 export class JobsService {
+  private readonly routing: RequestRouting;
+
   constructor(
-    @Inject(MODEL_CATALOG) private readonly catalog: ModelCatalog,
+    @Inject(MODEL_CATALOG) catalog: ModelCatalog,
     @Inject(ASYNC_JOBS) private readonly jobs: AsyncJobs,
     @Inject(USAGE) private readonly usage: UsageSink,
     @Inject(KEY_LIMITS) private readonly keyLimits: KeyLimiter,
-  ) {}
+    @Inject(PROMPT_RESOLVER) prompts: PromptResolver,
+  ) {
+    this.routing = { catalog, prompts };
+  }
 
   /** Validates, routes and queues the job; the answer does not wait for it to run. `ids.jobId` names a refused request's row. */
   async create(
@@ -50,16 +57,18 @@ export class JobsService {
   ): Promise<{ view: AsyncJobView; replayed: boolean }> {
     const receivedAt = Date.now();
     let route: ResolvedRoute | undefined;
+    let prompt: PromptReference | undefined;
     try {
-      // Validated and routed once per request: the key's charge estimate may have done it already.
-      const routed = routedAsyncJob(incoming, this.catalog);
-      const parsed = routed.body();
+      // Validated, rendered and routed once per request: the key's charge estimate may have done it already.
+      const routed = routedAsyncJob(incoming, this.routing, caller);
+      const parsed = await routed.body();
+      prompt = parsed.prompt;
       const idempotencyKey = incoming.headers['idempotency-key'];
       if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || !IDEMPOTENCY_KEY.test(idempotencyKey))) {
         throw new InvalidRequestError('Idempotency-Key must be 1 to 255 printable ASCII characters.', { param: 'Idempotency-Key' });
       }
       const structured = structuredSettingsOf(incoming.headers);
-      const chain = routed.chain();
+      const chain = await routed.chain();
       route = chain.route;
       const jobId = newAsyncJobId(chain.route.provider);
       span.setAttribute('switchyard.job_id', jobId);
@@ -70,6 +79,7 @@ export class JobsService {
         fallbacks: chain.fallbacks,
         caller: parsed.request.user === undefined ? caller : { ...caller, user: parsed.request.user },
         trace: injectTraceContext(),
+        ...(prompt === undefined ? {} : { prompt }),
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         ...(structured === undefined ? {} : { structured }),
       });
@@ -78,7 +88,7 @@ export class JobsService {
       if (submitted.replayed) this.keyLimits.refund(caller);
       return submitted;
     } catch (error) {
-      this.usage.record(buildRejectedRecord({ jobId: ids.jobId, requestId: ids.requestId, caller, body: incoming.body, route, error, receivedAt }));
+      this.usage.record(buildRejectedRecord({ jobId: ids.jobId, requestId: ids.requestId, caller, body: incoming.body, route, error, receivedAt, prompt }));
       this.keyLimits.refund(caller);
       throw error;
     }

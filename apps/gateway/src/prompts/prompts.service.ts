@@ -14,17 +14,23 @@ import {
   type PromptVersionObject,
   SwitchyardError,
 } from '@switchyard/contracts';
-import { type PromptStore, renderPrompt, toNewPromptVersion } from '@switchyard/prompts';
-import { PROMPT_STORE } from '../tokens';
+import { type CachedPromptResolver, type PromptStore, renderPrompt, toNewPromptVersion } from '@switchyard/prompts';
+import { PROMPT_RESOLVER, PROMPT_STORE } from '../tokens';
 import { toPromptDetailObject, toPromptLabelObject, toPromptSummaryObject, toPromptVersionObject } from './prompt-objects';
 
 /** The prompts API over `PromptStore`, always as the caller's tenant: another tenant's prompt reads as missing. */
 @Injectable()
 export class PromptsService {
-  constructor(@Inject(PROMPT_STORE) private readonly prompts: PromptStore) {}
+  constructor(
+    @Inject(PROMPT_STORE) private readonly prompts: PromptStore,
+    // Requests reuse what a label picked for a few seconds: a move made here is seen by this gateway at once.
+    @Inject(PROMPT_RESOLVER) private readonly resolver: CachedPromptResolver,
+  ) {}
 
   async create(caller: CallerIdentity, { name, labels, ...fields }: PromptCreateRequest): Promise<PromptVersionObject> {
-    return toPromptVersionObject(await this.prompts.saveVersion(caller.tenant, name, toNewPromptVersion(fields), labels ?? []));
+    const saved = await this.prompts.saveVersion(caller.tenant, name, toNewPromptVersion(fields), labels ?? []);
+    this.resolver.invalidate(caller.tenant, name);
+    return toPromptVersionObject(saved);
   }
 
   async list(caller: CallerIdentity): Promise<PromptList> {
@@ -47,7 +53,9 @@ export class PromptsService {
 
   async setLabel(caller: CallerIdentity, name: string, label: string, body: PromptLabelSetRequest): Promise<PromptLabelObject> {
     const target = body.version ?? body.split ?? [];
-    return toPromptLabelObject(name, await this.prompts.setLabel(caller.tenant, name, label, target));
+    const moved = await this.prompts.setLabel(caller.tenant, name, label, target);
+    this.resolver.invalidate(caller.tenant, name);
+    return toPromptLabelObject(name, moved);
   }
 
   /** What a chat request naming this prompt would send, without calling a model. */

@@ -49,7 +49,7 @@ export class BatchCreation {
       expiredAt: null,
       expiresAt: new Date(now.getTime() + COMPLETION_WINDOW_MS),
     };
-    const routed = batchLineJobs(id, lines, caller, route, errors);
+    const routed = await batchLineJobs(id, lines, caller, route, errors);
     if (errors.length > 0) {
       errors.sort((a, b) => a.line - b.line);
       const row = await this.batches.insert({ ...base, status: 'failed', total: 0, errors, failedAt: now });

@@ -3,6 +3,7 @@ import {
   type BatchLine,
   type BatchView,
   type CallerIdentity,
+  type ChatCompletionRequest,
   InvalidRequestError,
   type LlmJobPayload,
   type LlmJobResult,
@@ -16,7 +17,7 @@ import { createRedis, LlmJobProducer } from '@switchyard/queue';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsyncJobs } from '../jobs/async-jobs';
-import { BATCH_PRIORITY } from './batch-line-jobs';
+import { BATCH_PRIORITY, type RoutedBatchLine } from './batch-line-jobs';
 import { BatchRunner } from './batch-runner';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -30,10 +31,12 @@ const PARKED = 'parked';
 const PROVIDER_OF: Record<string, string> = { 'mock-echo': SERVED, 'mock-slow': PARKED };
 const UPSTREAM_ERROR = '{"code":"upstream_error","message":"served: boom","param":null,"retryable":false}';
 
-function route(line: BatchLine) {
-  const provider = PROVIDER_OF[line.request.model];
-  if (provider === undefined) throw new ModelNotFoundError(line.request.model);
-  return { route: { publicModel: line.request.model, provider, model: 'echo' }, fallbacks: [] };
+function route(line: BatchLine): RoutedBatchLine {
+  // These files name no prompts: every line is a chat request as it is.
+  const request = line.request as ChatCompletionRequest;
+  const provider = PROVIDER_OF[request.model];
+  if (provider === undefined) throw new ModelNotFoundError(request.model);
+  return { route: { publicModel: request.model, provider, model: 'echo' }, fallbacks: [], request };
 }
 
 /** One input line; `fail` as the content makes the served line fail upstream. */

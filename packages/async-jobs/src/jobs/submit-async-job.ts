@@ -14,6 +14,8 @@ export interface SubmitAsyncJob extends ParsedAsyncJobRequest {
   batch?: LlmJobPayload['batch'];
   /** The caller's structured-output settings (re-asks), when it gave any. */
   structured?: LlmJobPayload['structured'];
+  /** The stored prompt the messages were rendered from. */
+  prompt?: LlmJobPayload['prompt'];
 }
 
 /** Where a parsed job goes and who sent it: everything a job needs besides the request itself. */
@@ -38,6 +40,7 @@ export function asyncJobFrom(parsed: ParsedAsyncJobRequest, routing: AsyncJobRou
   if (routing.idempotencyKey !== undefined) job.idempotencyKey = routing.idempotencyKey;
   if (routing.batch !== undefined) job.batch = routing.batch;
   if (routing.structured !== undefined) job.structured = routing.structured;
+  if (routing.prompt !== undefined) job.prompt = routing.prompt;
   if (parsed.webhook !== undefined) job.webhook = parsed.webhook;
   if (parsed.priority !== undefined) job.priority = parsed.priority;
   if (parsed.delay !== undefined) job.delay = parsed.delay;

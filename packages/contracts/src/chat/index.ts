@@ -4,4 +4,5 @@ export * from './chat-completion-request';
 export * from './chat-completion-response';
 export * from './chat-message';
 export * from './parse-chat-completion-request';
+export * from './prompted-chat-request';
 export * from './structured-output';

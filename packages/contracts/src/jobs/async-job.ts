@@ -1,6 +1,16 @@
 import { z } from 'zod';
-import { type ChatCompletionRequest, chatCompletionRequestSchema, chatCompletionSchema, requireJsonObject, toInvalidRequestError } from '../chat';
-import { InvalidRequestError, openAIErrorBodySchema } from '../errors';
+import {
+  type ChatCompletionRequest,
+  chatCompletionRequestSchema,
+  chatCompletionSchema,
+  checkStreamOptions,
+  namesPrompt,
+  type PromptedChatRequest,
+  promptedChatRequestSchema,
+  requireJsonObject,
+  toInvalidRequestError,
+} from '../chat';
+import { openAIErrorBodySchema } from '../errors';
 import { routeAttemptSchema } from './llm-job';
 
 const MAX_DELAY_MS = 7 * 24 * 3600 * 1000;
@@ -41,6 +51,16 @@ export const asyncJobRequestSchema = chatCompletionRequestSchema
 
 export type AsyncJobRequest = z.infer<typeof asyncJobRequestSchema>;
 
+/** `POST /v1/jobs` with a stored prompt (a Switchyard extension): `model` and `messages` may come from it. */
+export const promptedAsyncJobRequestSchema = promptedChatRequestSchema
+  .extend({
+    webhook: asyncJobRequestSchema.shape.webhook,
+    priority: asyncJobRequestSchema.shape.priority,
+    delay: asyncJobRequestSchema.shape.delay,
+    stream: asyncJobRequestSchema.shape.stream,
+  })
+  .strict();
+
 export const ASYNC_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type AsyncJobStatus = (typeof ASYNC_JOB_STATUSES)[number];
 
@@ -74,15 +94,37 @@ export interface ParsedAsyncJobRequest {
   delay?: number;
 }
 
+/** A validated job request whose messages are still to be rendered from the prompt it names. */
+export interface ParsedPromptedAsyncJobRequest extends Omit<ParsedAsyncJobRequest, 'request'> {
+  request: PromptedChatRequest;
+}
+
 /** Validates an untrusted `POST /v1/jobs` body; throws `InvalidRequestError` naming the field at fault. */
 export function parseAsyncJobRequest(body: unknown): ParsedAsyncJobRequest {
   requireJsonObject(body);
   const result = asyncJobRequestSchema.safeParse(body);
   if (!result.success) throw toInvalidRequestError(result.error);
   const { webhook, priority, delay, stream: _stream, ...request } = result.data;
-  if (request.stream_options != null) {
-    throw new InvalidRequestError("The 'stream_options' parameter is only allowed when 'stream' is enabled.", { param: 'stream_options' });
-  }
+  return jobOptions(request, webhook, priority, delay);
+}
+
+/** Like `parseAsyncJobRequest`, and a body may name a prompt instead of (or before) its messages. */
+export function parseAsyncJobBody(body: unknown): ParsedAsyncJobRequest | ParsedPromptedAsyncJobRequest {
+  requireJsonObject(body);
+  if (!namesPrompt(body)) return parseAsyncJobRequest(body);
+  const result = promptedAsyncJobRequestSchema.safeParse(body);
+  if (!result.success) throw toInvalidRequestError(result.error);
+  const { webhook, priority, delay, stream: _stream, ...request } = result.data;
+  return jobOptions(request, webhook, priority, delay);
+}
+
+function jobOptions<R extends { stream_options?: unknown }>(
+  request: R,
+  webhook: WebhookTarget | undefined,
+  priority: number | undefined,
+  delay: number | undefined,
+): Omit<ParsedAsyncJobRequest, 'request'> & { request: R } {
+  checkStreamOptions(request);
   return {
     request,
     ...(webhook === undefined ? {} : { webhook }),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { BATCH_ENDPOINT, type BatchLineError, nulFree } from '../api/batches';
 import { toInvalidRequestError } from '../chat';
-import { type ChatCompletionRequest, chatCompletionRequestSchema } from '../chat/chat-completion-request';
+import { chatCompletionRequestSchema } from '../chat/chat-completion-request';
+import { type ChatCompletionBody, namesPrompt, promptedChatRequestSchema } from '../chat/prompted-chat-request';
 import { InvalidRequestError } from '../errors';
 
 const batchLineSchema = z
@@ -13,9 +14,13 @@ const batchLineSchema = z
   })
   .strict();
 
+/** A line whose body names a stored prompt: its messages are rendered when the line's job is made. */
+const promptedBatchLineSchema = batchLineSchema.extend({ body: promptedChatRequestSchema }).strict();
+
 export interface BatchLine {
   customId: string;
-  request: ChatCompletionRequest;
+  /** The line's body; one that names a prompt is rendered when its job is made. */
+  request: ChatCompletionBody;
   /** 1-based line in the input file. */
   lineNumber: number;
 }
@@ -43,7 +48,8 @@ export function parseBatchInput(content: string): { lines: BatchLine[]; errors: 
       errors.push({ code: 'invalid_json_line', message: `Line ${line} is not valid JSON.`, line, param: null });
       continue;
     }
-    const parsed = batchLineSchema.safeParse(value);
+    const body = typeof value === 'object' && value !== null ? (value as { body?: unknown }).body : undefined;
+    const parsed = (namesPrompt(body) ? promptedBatchLineSchema : batchLineSchema).safeParse(value);
     if (!parsed.success) {
       const error = toInvalidRequestError(parsed.error);
       errors.push({ code: 'invalid_request', message: `Line ${line}: ${error.message}`, line, param: error.param });

@@ -3,6 +3,7 @@ import {
   type CompletionUsage,
   ErrorCode,
   type LlmJobPayload,
+  type PromptReference,
   type RouteAttempt,
   type StructuredOutcome,
   SwitchyardError,
@@ -93,6 +94,8 @@ export interface RejectedRequest {
   /** Why it was refused: a Switchyard error gives its code; anything else is an internal error. */
   error: unknown;
   receivedAt: number;
+  /** The stored prompt, once its version was chosen; otherwise the row names the prompt the body asked for, if any. */
+  prompt?: PromptReference;
 }
 
 /** What a gateway-written row says about the outcome; the rest is who asked and how long it took here. */
@@ -112,6 +115,7 @@ function gatewayRecord(
   receivedAt: number,
   streamed: boolean | undefined,
   outcome: GatewayOutcome,
+  prompt: (Pick<PromptReference, 'name'> & Partial<Pick<PromptReference, 'version' | 'variant'>>) | undefined,
 ): LlmRequestRecord {
   return {
     requestId: label(ids.requestId) ?? ids.jobId,
@@ -133,7 +137,9 @@ function gatewayRecord(
     errorCode: outcome.errorCode,
     cacheHit: outcome.cacheHit,
     attempts: 0,
-    promptVersion: null,
+    promptName: prompt?.name ?? null,
+    promptVersion: prompt?.version === undefined ? null : String(prompt.version),
+    promptVariant: prompt?.variant ?? null,
     streamed: streamed === true,
     firstTokenMs: null,
     routeAttempts: null,
@@ -142,20 +148,28 @@ function gatewayRecord(
 
 /** The row for a request the gateway refused before it reached a queue. */
 export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord {
-  const body = rejected.body as { model?: unknown; stream?: unknown } | null | undefined;
+  const body = rejected.body as { model?: unknown; stream?: unknown; prompt?: { name?: unknown } } | null | undefined;
   const requestedModel = body?.model;
-  return gatewayRecord(rejected, rejected.caller, rejected.receivedAt, body?.stream === true, {
-    provider: rejected.route?.provider ?? null,
-    model: rejected.route?.model ?? null,
-    publicModel: typeof requestedModel === 'string' ? label(requestedModel) : null,
-    promptTokens: 0,
-    completionTokens: 0,
-    totalTokens: 0,
-    costUsd: null,
-    status: 'rejected',
-    errorCode: SwitchyardError.isInstance(rejected.error) ? rejected.error.code : ErrorCode.Internal,
-    cacheHit: false,
-  });
+  const askedPrompt = typeof body?.prompt?.name === 'string' ? (label(body.prompt.name) ?? undefined) : undefined;
+  return gatewayRecord(
+    rejected,
+    rejected.caller,
+    rejected.receivedAt,
+    body?.stream === true,
+    {
+      provider: rejected.route?.provider ?? null,
+      model: rejected.route?.model ?? null,
+      publicModel: typeof requestedModel === 'string' ? label(requestedModel) : null,
+      promptTokens: 0,
+      completionTokens: 0,
+      totalTokens: 0,
+      costUsd: null,
+      status: 'rejected',
+      errorCode: SwitchyardError.isInstance(rejected.error) ? rejected.error.code : ErrorCode.Internal,
+      cacheHit: false,
+    },
+    rejected.prompt ?? (askedPrompt === undefined ? undefined : { name: askedPrompt }),
+  );
 }
 
 /** The row of a job cancelled before any worker ran it: whoever took it off its queue writes it. */
@@ -173,20 +187,29 @@ export interface CacheHit {
   usage: CompletionUsage;
   receivedAt: number;
   streamed?: boolean;
+  /** The stored prompt the request was rendered from: the row records it as a worker's would. */
+  prompt?: PromptReference;
 }
 
 /** The row of a request answered from the response cache: the tokens it would have cost, at no cost. */
 export function buildCacheHitRecord(hit: CacheHit): LlmRequestRecord {
-  return gatewayRecord(hit, hit.caller, hit.receivedAt, hit.streamed, {
-    provider: hit.route.provider,
-    model: label(hit.upstreamModel) ?? hit.route.model,
-    publicModel: label(hit.route.publicModel),
-    promptTokens: count(hit.usage.prompt_tokens),
-    completionTokens: count(hit.usage.completion_tokens),
-    totalTokens: count(hit.usage.total_tokens),
-    costUsd: '0',
-    status: 'succeeded',
-    errorCode: null,
-    cacheHit: true,
-  });
+  return gatewayRecord(
+    hit,
+    hit.caller,
+    hit.receivedAt,
+    hit.streamed,
+    {
+      provider: hit.route.provider,
+      model: label(hit.upstreamModel) ?? hit.route.model,
+      publicModel: label(hit.route.publicModel),
+      promptTokens: count(hit.usage.prompt_tokens),
+      completionTokens: count(hit.usage.completion_tokens),
+      totalTokens: count(hit.usage.total_tokens),
+      costUsd: '0',
+      status: 'succeeded',
+      errorCode: null,
+      cacheHit: true,
+    },
+    hit.prompt,
+  );
 }

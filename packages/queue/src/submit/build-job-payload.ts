@@ -13,6 +13,8 @@ export interface JobRequest {
   batch?: LlmJobPayload['batch'];
   /** The caller's structured-output settings (re-asks), when it gave any. */
   structured?: LlmJobPayload['structured'];
+  /** The stored prompt the messages were rendered from. */
+  prompt?: LlmJobPayload['prompt'];
 }
 
 /** The one place a job payload is assembled, for the sync, streaming, async, bulk and batch ways in. */
@@ -32,5 +34,6 @@ export function buildJobPayload(job: JobRequest, enqueuedAt: number, deadline?: 
     ...(job.webhook === undefined ? {} : { webhook: job.webhook }),
     ...(job.batch === undefined ? {} : { batch: job.batch }),
     ...(job.structured === undefined ? {} : { structured: job.structured }),
+    ...(job.prompt === undefined ? {} : { prompt: job.prompt }),
   };
 }

@@ -26,6 +26,8 @@ export interface SubmitChatJob {
   trace?: Record<string, string>;
   /** The caller's structured-output settings (re-asks), when it gave any. */
   structured?: LlmJobPayload['structured'];
+  /** The stored prompt the messages were rendered from. */
+  prompt?: LlmJobPayload['prompt'];
 }
 
 /**

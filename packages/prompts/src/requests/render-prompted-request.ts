@@ -1,0 +1,72 @@
+import {
+  type ChatCompletionRequest,
+  chatCompletionRequestSchema,
+  InvalidRequestError,
+  type PromptedChatRequest,
+  type PromptReference,
+  promptModelMissing,
+  toInvalidRequestError,
+} from '@switchyard/contracts';
+import { renderPrompt } from '../rendering/render-prompt';
+import { selectVariant } from '../rendering/select-variant';
+import type { PromptResolver } from './prompt-resolver';
+
+/** The chat request a prompted body becomes, and the prompt it was rendered from (for the job and its usage row). */
+export interface RenderedChatRequest {
+  request: ChatCompletionRequest;
+  prompt: PromptReference;
+}
+
+export interface RenderContext {
+  tenant: string;
+  stickinessKey: string;
+  /**
+   * The public model a name routes to (an alias gives its model's name), so
+   * a variant written for the model serves its aliases too; undefined when
+   * the name cannot be routed (the request is refused for that later).
+   */
+  publicModelOf?: (model: string) => string | undefined;
+}
+
+/** Fields a version's defaults may not set: the caller's request decides them. */
+const NOT_DEFAULTS = new Set(['model', 'messages', 'prompt', 'stream', 'stream_options', 'user']);
+
+/**
+ * Renders a body that names a prompt into the chat request a worker runs:
+ * the version's messages (its variant's, for the model the request uses),
+ * then the caller's own; the caller's model, else the version's; the
+ * version's parameters and response format where the caller set none. The
+ * result has no `prompt` field, and is validated as any chat request is.
+ */
+export async function renderPromptedRequest(resolver: PromptResolver, body: PromptedChatRequest, context: RenderContext): Promise<RenderedChatRequest> {
+  const { prompt, ...own } = body;
+  const selector = prompt.version !== undefined ? { version: prompt.version } : prompt.label !== undefined ? { label: prompt.label } : {};
+  const { version, label } = await resolver.resolve(context.tenant, prompt.name, selector, context.stickinessKey);
+  const model = own.model ?? version.model;
+  if (model === null || model === undefined) throw promptModelMissing(prompt.name);
+  const rendered = renderPrompt(version, (prompt.variables ?? {}) as Record<string, unknown>, { model: variantModel(version, model, context) });
+
+  const request: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(rendered.parameters)) if (!NOT_DEFAULTS.has(field)) request[field] = value;
+  if (rendered.responseFormat !== null) request.response_format = rendered.responseFormat;
+  for (const [field, value] of Object.entries(own)) if (value !== undefined) request[field] = value;
+  request.model = model;
+  request.messages = [...rendered.messages, ...(own.messages ?? [])];
+
+  const checked = chatCompletionRequestSchema.safeParse(request);
+  if (!checked.success) {
+    const error = toInvalidRequestError(checked.error);
+    throw new InvalidRequestError(`Prompt '${prompt.name}' version ${version.version} renders an invalid request: ${error.message}`, {
+      param: error.param,
+      cause: error,
+    });
+  }
+  return { request: checked.data, prompt: { name: prompt.name, version: version.version, variant: rendered.variant, label } };
+}
+
+/** The name the variant is chosen by: the model as named, else (for an alias) the model it routes to. */
+function variantModel(version: Parameters<typeof selectVariant>[0], model: string, context: RenderContext): string {
+  if (selectVariant(version, model) !== undefined) return model;
+  const routed = context.publicModelOf?.(model);
+  return routed !== undefined && selectVariant(version, routed) !== undefined ? routed : model;
+}
