@@ -30,13 +30,16 @@ describe('operational endpoints', () => {
   it('serves the OpenAPI document generated from the request schema, and Swagger UI', async () => {
     const document = (await (await fetch(`${platform.gateway.url}/docs/json`)).json()) as {
       paths: Record<string, unknown>;
-      components: { schemas: { ChatCompletionRequest: { properties: Record<string, unknown>; required: string[] } } };
+      components: { schemas: { ChatCompletionRequest: { anyOf: { properties: Record<string, unknown>; required: string[] }[] } } };
     };
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/v1/chat/completions', '/v1/models', '/v1/jobs', '/v1/jobs/{id}', '/v1/batches', '/v1/files', '/v1/estimate']),
     );
-    expect(document.components.schemas.ChatCompletionRequest.required).toEqual(expect.arrayContaining(['model', 'messages']));
-    expect(Object.keys(document.components.schemas.ChatCompletionRequest.properties)).toEqual(
+    // A body names its model and messages, or a stored prompt to render them from.
+    const [plain, prompted] = document.components.schemas.ChatCompletionRequest.anyOf;
+    expect(plain?.required).toEqual(expect.arrayContaining(['model', 'messages']));
+    expect(prompted?.required).toEqual(['prompt']);
+    expect(Object.keys(plain?.properties ?? {})).toEqual(
       expect.arrayContaining(['temperature', 'max_completion_tokens', 'response_format', 'tools', 'tool_choice']),
     );
     const ui = await fetch(`${platform.gateway.url}/docs/`);
