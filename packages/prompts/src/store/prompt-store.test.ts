@@ -163,4 +163,42 @@ describe('PromptStore', () => {
     expect(badSchema.param).toBe('variables');
     expect(await prompts.get(tenant, 'broken')).toBeUndefined();
   });
+
+  it('refuses defaults that would make every request it renders invalid, naming the field', async () => {
+    const saved = (fields: Partial<NewPromptVersion>) => rejection(() => prompts.saveVersion(tenant, 'unusable', { ...draft('Hi'), ...fields }));
+    expect(await saved({ parameters: { temperature: 'hot' } })).toMatchObject({ code: 'invalid_request', param: 'parameters.temperature' });
+    expect((await saved({ responseFormat: { type: 'bogus' } })).param).toMatch(/^response_format/);
+    const schema = { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'nonsense' } } };
+    expect((await saved({ responseFormat: schema })).param).toBe('response_format.json_schema.schema');
+    expect((await saved({ variables: { type: 'string' } })).param).toBe('variables');
+    expect((await saved({ variants: [{ model: 'smart', parameters: { max_tokens: -3 } }] })).param).toBe('variants[0].parameters.max_tokens');
+    expect(await prompts.get(tenant, 'unusable')).toBeUndefined();
+  });
+
+  it('refuses text PostgreSQL cannot hold (NUL) with a 400 naming the field', async () => {
+    const saved = (fields: Partial<NewPromptVersion>) => rejection(() => prompts.saveVersion(tenant, 'nul', { ...draft('Hi'), ...fields }));
+    expect(await saved({ messages: [{ role: 'user', content: 'a\u0000b' }] })).toMatchObject({ code: 'invalid_request', param: 'messages[0].content' });
+    expect((await saved({ author: 'a\u0000' })).param).toBe('author');
+    expect((await saved({ note: '\u0000' })).param).toBe('note');
+    expect((await saved({ parameters: { 'stop\u0000': 'x' } })).param).toBe('parameters');
+    expect(await prompts.get(tenant, 'nul')).toBeUndefined();
+  });
+
+  it('answers names, labels and versions that could never be stored as missing, not as a database error', async () => {
+    await prompts.saveVersion(tenant, 'odd', draft('Hi'));
+    const huge = 2 ** 40;
+    expect(await prompts.get(tenant, 'a\u0000b')).toBeUndefined();
+    expect(await prompts.version(tenant, 'odd', huge)).toBeUndefined();
+    expect(await prompts.version(tenant, 'a\u0000b', 1)).toBeUndefined();
+    expect((await rejection(() => prompts.resolve(tenant, 'a\u0000b', {}, 'k'))).code).toBe('not_found');
+    expect((await rejection(() => prompts.resolve(tenant, 'odd', { label: 'a\u0000' }, 'k'))).code).toBe('not_found');
+    expect((await rejection(() => prompts.resolve(tenant, 'odd', { version: huge }, 'k'))).code).toBe('not_found');
+    expect((await rejection(() => prompts.setLabel(tenant, 'a\u0000b', 'production', 1))).code).toBe('not_found');
+    expect(await rejection(() => prompts.setLabel(tenant, 'odd', 'production', huge))).toMatchObject({ code: 'invalid_request', param: 'version' });
+    const split = [
+      { version: 1, weight: 50 },
+      { version: huge, weight: 50 },
+    ];
+    expect((await rejection(() => prompts.setLabel(tenant, 'odd', 'production', split))).param).toBe('split[1].version');
+  });
 });
