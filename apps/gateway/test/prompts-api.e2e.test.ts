@@ -266,6 +266,38 @@ describe('the prompts API', () => {
     expect(missing[1]?.body.error?.message).toBe(`Prompt '${name}' has no version 9.`);
   });
 
+  it('answers text PostgreSQL cannot hold, numbers past its integers and defaults no request could use with a 4xx, never a 500', async () => {
+    const name = `${run}-odd-input`;
+    const param = async (body: unknown) => {
+      const answer = await call('POST', '/v1/prompts', body);
+      expect(answer.status).toBe(400);
+      return answer.body.error?.param;
+    };
+    expect(await param({ name, ...weather('a\u0000b') })).toBe('messages[1].content');
+    expect(await param({ name, ...weather('x'), author: 'ana\u0000' })).toBe('author');
+    expect(await param({ name, ...weather('x'), parameters: { temperature: 'hot' } })).toBe('parameters.temperature');
+    expect(await param({ name, ...weather('x'), response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'nonsense' } } } })).toBe(
+      'response_format.json_schema.schema',
+    );
+    expect(await param({ name, ...weather('x'), variables: { type: 'string' } })).toBe('variables');
+
+    await call('POST', '/v1/prompts', { name, ...weather('{{city}}') });
+    const huge = 2 ** 40;
+    const put = await call('PUT', `/v1/prompts/${name}/labels/production`, { version: huge });
+    expect([put.status, put.body.error?.param]).toStrictEqual([400, 'version']);
+    const absent = [
+      await call('GET', '/v1/prompts/a%00b'),
+      await call('GET', '/v1/prompts/a%00b/versions/1'),
+      await call('GET', `/v1/prompts/${name}/versions/${huge}`),
+      await call('PUT', '/v1/prompts/a%00b/labels/production', { version: 1 }),
+      await call('POST', '/v1/prompts/a%00b/render', {}),
+      await call('POST', `/v1/prompts/${name}/render`, { label: 'a\u0000', variables: { language: 'en', city: 'x' } }),
+      await call('POST', '/v1/chat/completions', { prompt: { name: 'a\u0000b' } }),
+      await call('POST', '/v1/chat/completions', { prompt: { name, version: huge, variables: { language: 'en', city: 'x' } } }),
+    ];
+    expect(absent.map((answer) => [answer.status, answer.body.error?.code])).toStrictEqual(Array.from({ length: 8 }, () => [404, 'not_found']));
+  });
+
   it("never shows one tenant's prompt to another: 404 on every route, absent from its list", async () => {
     const name = `${run}-private`;
     await call('POST', '/v1/prompts', { name, ...weather('Secret {{city}}'), labels: ['production'] });

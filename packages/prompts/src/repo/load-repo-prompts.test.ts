@@ -2,15 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SwitchyardError } from '@switchyard/contracts';
-import { createDataSource, type DataSource } from '@switchyard/database';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PromptStore, REPO_PROMPTS_SCOPE } from '../store/prompt-store';
+import { describe, expect, it } from 'vitest';
+import { rejection, usePromptDatabase } from '../prompt-database.test-support';
 import { loadRepoPrompts } from './load-repo-prompts';
 import { PromptFileError } from './prompt-file-error';
 import { readPromptFiles } from './read-prompt-files';
-
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/switchyard_test';
 
 /** Repo prompts are shared by the whole database: names of this run's own keep runs apart. */
 const run = `t${randomUUID().slice(0, 8)}`;
@@ -34,40 +30,18 @@ function fileError(run: () => unknown): PromptFileError {
   throw new Error('expected a PromptFileError');
 }
 
-async function rejection(run: () => Promise<unknown>): Promise<SwitchyardError> {
-  try {
-    await run();
-  } catch (error) {
-    if (SwitchyardError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('the prompts folder', () => {
-  let dataSource: DataSource;
-  let prompts: PromptStore;
   const tenant = `t-${randomUUID()}`;
   const other = `t-${randomUUID()}`;
-
-  beforeAll(async () => {
-    dataSource = createDataSource(databaseUrl, { poolSize: 4 });
-    await dataSource.initialize();
-    prompts = new PromptStore(dataSource);
-  });
-
-  afterAll(async () => {
-    await dataSource.query('DELETE FROM prompts WHERE tenant = ANY($1) OR (tenant = $2 AND name LIKE $3)', [[tenant, other], REPO_PROMPTS_SCOPE, `${run}-%`]);
-    await dataSource.destroy();
-  });
+  const db = usePromptDatabase([tenant, other], { repoPrefix: run });
 
   it('adds an unchanged file once, however many gateways load it at once', async () => {
     const dir = folder({ [`${run}-summary.yaml`]: summary('Summarise:') });
-    const loads = await Promise.all([1, 2, 3].map(() => loadRepoPrompts(prompts, dir)));
+    const loads = await Promise.all([1, 2, 3].map(() => loadRepoPrompts(db.prompts, dir)));
     expect(loads.flat().map(({ name, version }) => [name, version])).toStrictEqual(Array.from({ length: 3 }, () => [`${run}-summary`, 1]));
     expect(loads.flat().filter((loaded) => loaded.added)).toHaveLength(1);
-    expect(await loadRepoPrompts(prompts, dir)).toStrictEqual([expect.objectContaining({ version: 1, added: false })]);
-    const detail = await prompts.get(tenant, `${run}-summary`);
+    expect(await loadRepoPrompts(db.prompts, dir)).toStrictEqual([expect.objectContaining({ version: 1, added: false })]);
+    const detail = await db.prompts.get(tenant, `${run}-summary`);
     expect(detail).toMatchObject({ source: 'repo', labels: [{ label: 'production', split: [{ version: 1, weight: 100 }] }] });
     expect(detail?.versions).toHaveLength(1);
   });
@@ -75,30 +49,30 @@ describe('the prompts folder', () => {
   it('adds a version when a file changes and moves exactly its labels to it', async () => {
     const name = `${run}-changing`;
     const dir = folder({ [`${name}.yaml`]: summary('One:', 'labels: [production, staging]\n') });
-    await loadRepoPrompts(prompts, dir);
+    await loadRepoPrompts(db.prompts, dir);
     writeFileSync(join(dir, `${name}.yaml`), summary('Two:', 'labels: [production]\n'));
-    expect(await loadRepoPrompts(prompts, dir)).toStrictEqual([expect.objectContaining({ name, version: 2, added: true })]);
-    const detail = await prompts.get(tenant, name);
+    expect(await loadRepoPrompts(db.prompts, dir)).toStrictEqual([expect.objectContaining({ name, version: 2, added: true })]);
+    const detail = await db.prompts.get(tenant, name);
     expect(detail?.versions.map((v) => v.messages[0]?.content)).toStrictEqual(['One: {{ticket}}', 'Two: {{ticket}}']);
     expect(detail?.labels.map(({ label, split }) => ({ label, split }))).toStrictEqual([{ label: 'production', split: [{ version: 2, weight: 100 }] }]);
   });
 
   it('is read by every tenant, written by none, and a tenant’s own prompt of the name goes first', async () => {
     const name = `${run}-shared`;
-    await loadRepoPrompts(prompts, folder({ 'shared.yaml': `name: ${name}\n${summary('Repo:')}` }));
+    await loadRepoPrompts(db.prompts, folder({ 'shared.yaml': `name: ${name}\n${summary('Repo:')}` }));
     for (const who of [tenant, other]) {
-      expect(await prompts.list(who)).toContainEqual(expect.objectContaining({ name, source: 'repo', latestVersion: 1 }));
-      expect((await prompts.resolve(who, name, {}, 'user-1')).version.messages[0]?.content).toBe('Repo: {{ticket}}');
+      expect(await db.prompts.list(who)).toContainEqual(expect.objectContaining({ name, source: 'repo', latestVersion: 1 }));
+      expect((await db.prompts.resolve(who, name, {}, 'user-1')).version.messages[0]?.content).toBe('Repo: {{ticket}}');
     }
-    expect(await rejection(() => prompts.setLabel(tenant, name, 'production', 1))).toMatchObject({ code: 'permission_denied', param: 'name' });
+    expect(await rejection(() => db.prompts.setLabel(tenant, name, 'production', 1))).toMatchObject({ code: 'permission_denied', param: 'name' });
 
-    await prompts.saveVersion(tenant, name, { messages: [{ role: 'user', content: 'Mine: {{ticket}}' }] });
-    expect((await prompts.resolve(tenant, name, {}, 'user-1')).version.messages[0]?.content).toBe('Mine: {{ticket}}');
-    expect(await prompts.get(tenant, name)).toMatchObject({ source: 'api', versions: [{ version: 1 }] });
-    expect((await prompts.list(tenant)).filter((p) => p.name === name)).toStrictEqual([expect.objectContaining({ source: 'api' })]);
+    await db.prompts.saveVersion(tenant, name, { messages: [{ role: 'user', content: 'Mine: {{ticket}}' }] });
+    expect((await db.prompts.resolve(tenant, name, {}, 'user-1')).version.messages[0]?.content).toBe('Mine: {{ticket}}');
+    expect(await db.prompts.get(tenant, name)).toMatchObject({ source: 'api', versions: [{ version: 1 }] });
+    expect((await db.prompts.list(tenant)).filter((p) => p.name === name)).toStrictEqual([expect.objectContaining({ source: 'api' })]);
     // The other tenant still gets the folder's.
-    expect((await prompts.resolve(other, name, {}, 'user-1')).version.messages[0]?.content).toBe('Repo: {{ticket}}');
-    expect(await prompts.get(other, name)).toMatchObject({ source: 'repo' });
+    expect((await db.prompts.resolve(other, name, {}, 'user-1')).version.messages[0]?.content).toBe('Repo: {{ticket}}');
+    expect(await db.prompts.get(other, name)).toMatchObject({ source: 'repo' });
   });
 
   it.each([
@@ -122,8 +96,8 @@ describe('the prompts folder', () => {
     expect(fileError(() => readPromptFiles(dir)).message).toMatch(/same\.yml \(name\): the prompt 'same' is also defined by .*a\.yaml/);
     const name = `${run}-never`;
     const broken = folder({ [`${name}.yaml`]: summary('fine'), 'z.yaml': `${summary('x')}nope: 1\n` });
-    await expect(loadRepoPrompts(prompts, broken)).rejects.toThrow(/z\.yaml \(nope\)/);
-    expect(await prompts.get(tenant, name)).toBeUndefined();
+    await expect(loadRepoPrompts(db.prompts, broken)).rejects.toThrow(/z\.yaml \(nope\)/);
+    expect(await db.prompts.get(tenant, name)).toBeUndefined();
     rmSync(broken, { recursive: true });
   });
 });

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type PromptedChatRequest, SwitchyardError } from '@switchyard/contracts';
-import { createDataSource, type DataSource } from '@switchyard/database';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PromptedChatRequest } from '@switchyard/contracts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rejection, usePromptDatabase } from '../prompt-database.test-support';
 import type { PromptSelector } from '../store/prompt-records';
 import { PromptStore, type ResolvedPrompt } from '../store/prompt-store';
 import { CachedPromptResolver } from './cached-prompt-resolver';
 import type { PromptResolver } from './prompt-resolver';
 import { renderPromptedRequest } from './render-prompted-request';
-
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/switchyard_test';
 
 /** The store, counting how often PostgreSQL is asked. */
 class CountingResolver implements PromptResolver {
@@ -20,27 +18,13 @@ class CountingResolver implements PromptResolver {
   }
 }
 
-async function rejection(run: () => Promise<unknown>): Promise<SwitchyardError> {
-  try {
-    await run();
-  } catch (error) {
-    if (SwitchyardError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
-
 describe('rendering a request from a stored prompt', () => {
-  let dataSource: DataSource;
-  let store: PromptStore;
   const tenant = `t-${randomUUID()}`;
   const context = { tenant, stickinessKey: 'user:ana' };
+  const db = usePromptDatabase([tenant], { poolSize: 2 });
 
   beforeAll(async () => {
-    dataSource = createDataSource(databaseUrl, { poolSize: 2 });
-    await dataSource.initialize();
-    store = new PromptStore(dataSource);
-    await store.saveVersion(tenant, 'support', {
+    await db.prompts.saveVersion(tenant, 'support', {
       messages: [
         { role: 'system', content: 'You help {{product}} users.' },
         { role: 'user', content: 'Question: {{question}}' },
@@ -53,18 +37,13 @@ describe('rendering a request from a stored prompt', () => {
     });
   });
 
-  afterAll(async () => {
-    await dataSource.query('DELETE FROM prompts WHERE tenant = $1', [tenant]);
-    await dataSource.destroy();
-  });
-
   const body = (extra: Partial<PromptedChatRequest> = {}): PromptedChatRequest => ({
     prompt: { name: 'support', variables: { product: 'Switchyard', question: 'How do I retry?' } },
     ...extra,
   });
 
   it("fills the template, takes the version's model, defaults and response format, and drops `prompt`", async () => {
-    const { request, prompt } = await renderPromptedRequest(store, body({ messages: [{ role: 'user', content: 'Thanks!' }] }), context);
+    const { request, prompt } = await renderPromptedRequest(db.prompts, body({ messages: [{ role: 'user', content: 'Thanks!' }] }), context);
     expect(request).toStrictEqual({
       model: 'fast',
       messages: [
@@ -80,11 +59,11 @@ describe('rendering a request from a stored prompt', () => {
   });
 
   it("keeps what the caller set, and picks the variant of the caller's model, or of the model an alias routes to", async () => {
-    const own = await renderPromptedRequest(store, body({ model: 'smart', temperature: 1, response_format: { type: 'text' } }), context);
+    const own = await renderPromptedRequest(db.prompts, body({ model: 'smart', temperature: 1, response_format: { type: 'text' } }), context);
     expect(own.request).toMatchObject({ model: 'smart', temperature: 1, max_tokens: 100, response_format: { type: 'text' } });
     expect(own.request.messages).toStrictEqual([{ role: 'user', content: 'Think hard about Switchyard: How do I retry?' }]);
     expect(own.prompt.variant).toBe('smart');
-    const alias = await renderPromptedRequest(store, body({ model: 'clever' }), {
+    const alias = await renderPromptedRequest(db.prompts, body({ model: 'clever' }), {
       ...context,
       publicModelOf: (model) => (model === 'clever' ? 'smart' : undefined),
     });
@@ -94,44 +73,35 @@ describe('rendering a request from a stored prompt', () => {
   });
 
   it('names the variable at fault, and refuses a version without a model when the caller names none', async () => {
-    const missing = await rejection(() => renderPromptedRequest(store, body({ prompt: { name: 'support', variables: { product: 'x' } } }), context));
+    const missing = await rejection(() => renderPromptedRequest(db.prompts, body({ prompt: { name: 'support', variables: { product: 'x' } } }), context));
     expect(missing.param).toBe('prompt.variables.question');
-    await store.saveVersion(tenant, 'modelless', { messages: [{ role: 'user', content: 'Hi' }] });
-    const modelless = await rejection(() => renderPromptedRequest(store, { prompt: { name: 'modelless' } }, context));
+    await db.prompts.saveVersion(tenant, 'modelless', { messages: [{ role: 'user', content: 'Hi' }] });
+    const modelless = await rejection(() => renderPromptedRequest(db.prompts, { prompt: { name: 'modelless' } }, context));
     expect(modelless).toMatchObject({ code: 'invalid_request', param: 'model' });
-    expect((await renderPromptedRequest(store, { model: 'fast', prompt: { name: 'modelless' } }, context)).request.model).toBe('fast');
+    expect((await renderPromptedRequest(db.prompts, { model: 'fast', prompt: { name: 'modelless' } }, context)).request.model).toBe('fast');
   });
 });
 
 describe(CachedPromptResolver.name, () => {
-  let dataSource: DataSource;
-  let store: PromptStore;
   const tenant = `t-${randomUUID()}`;
+  const db = usePromptDatabase([tenant], { poolSize: 2 });
 
   beforeAll(async () => {
-    dataSource = createDataSource(databaseUrl, { poolSize: 2 });
-    await dataSource.initialize();
-    store = new PromptStore(dataSource);
-    await store.saveVersion(tenant, 'cached', { messages: [{ role: 'user', content: 'One' }] });
-    await store.saveVersion(tenant, 'cached', { messages: [{ role: 'user', content: 'Two' }] });
-    await store.setLabel(tenant, 'cached', 'production', 1);
-  });
-
-  afterAll(async () => {
-    await dataSource.query('DELETE FROM prompts WHERE tenant = $1', [tenant]);
-    await dataSource.destroy();
+    await db.prompts.saveVersion(tenant, 'cached', { messages: [{ role: 'user', content: 'One' }] });
+    await db.prompts.saveVersion(tenant, 'cached', { messages: [{ role: 'user', content: 'Two' }] });
+    await db.prompts.setLabel(tenant, 'cached', 'production', 1);
   });
 
   it('asks PostgreSQL once for a named version, and once per label and key until the label entry expires', async () => {
     let now = 1_000;
-    const source = new CountingResolver(store);
+    const source = new CountingResolver(db.prompts);
     const cached = new CachedPromptResolver(source, { labelTtlMs: 5_000, now: () => now });
     const versions = await Promise.all(Array.from({ length: 10 }, (_, i) => cached.resolve(tenant, 'cached', { version: 2 }, `key-${i}`)));
     expect(versions.map((v) => v.version.version)).toStrictEqual(Array(10).fill(2));
     expect(source.calls).toBe(1);
 
     expect((await cached.resolve(tenant, 'cached', {}, 'key-a')).version.version).toBe(1);
-    await store.setLabel(tenant, 'cached', 'production', 2);
+    await db.prompts.setLabel(tenant, 'cached', 'production', 2);
     now += 4_000;
     // Within the bound, the label's old choice is still used…
     expect((await cached.resolve(tenant, 'cached', {}, 'key-a')).version.version).toBe(1);
@@ -140,13 +110,13 @@ describe(CachedPromptResolver.name, () => {
     expect((await cached.resolve(tenant, 'cached', {}, 'key-a')).version.version).toBe(2);
     expect(source.calls).toBe(3);
 
-    await store.setLabel(tenant, 'cached', 'production', 1);
+    await db.prompts.setLabel(tenant, 'cached', 'production', 1);
     cached.invalidate(tenant, 'cached');
     expect((await cached.resolve(tenant, 'cached', {}, 'key-a')).version.version).toBe(1);
   });
 
   it('keeps no failure: a missing prompt is asked about again, and an unreachable database is a 503', async () => {
-    const source = new CountingResolver(store);
+    const source = new CountingResolver(db.prompts);
     const cached = new CachedPromptResolver(source);
     expect((await rejection(() => cached.resolve(tenant, 'absent', {}, 'k'))).code).toBe('not_found');
     expect((await rejection(() => cached.resolve(tenant, 'absent', {}, 'k'))).code).toBe('not_found');

@@ -8,6 +8,7 @@ import {
   toInvalidRequestError,
 } from '@switchyard/contracts';
 import { renderPrompt } from '../rendering/render-prompt';
+import { requestDefaults } from '../rendering/request-defaults';
 import { selectVariant } from '../rendering/select-variant';
 import type { PromptResolver } from './prompt-resolver';
 
@@ -28,9 +29,6 @@ export interface RenderContext {
   publicModelOf?: (model: string) => string | undefined;
 }
 
-/** Fields a version's defaults may not set: the caller's request decides them. */
-const NOT_DEFAULTS = new Set(['model', 'messages', 'prompt', 'stream', 'stream_options', 'user']);
-
 /**
  * Renders a body that names a prompt into the chat request a worker runs:
  * the version's messages (its variant's, for the model the request uses),
@@ -46,8 +44,7 @@ export async function renderPromptedRequest(resolver: PromptResolver, body: Prom
   if (model === null || model === undefined) throw promptModelMissing(prompt.name);
   const rendered = renderPrompt(version, (prompt.variables ?? {}) as Record<string, unknown>, { model: variantModel(version, model, context) });
 
-  const request: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(rendered.parameters)) if (!NOT_DEFAULTS.has(field)) request[field] = value;
+  const request = requestDefaults(rendered.parameters);
   if (rendered.responseFormat !== null) request.response_format = rendered.responseFormat;
   for (const [field, value] of Object.entries(own)) if (value !== undefined) request[field] = value;
   request.model = model;

@@ -2,7 +2,7 @@ import { ErrorCode, InvalidRequestError, NotFoundError, SwitchyardError } from '
 import type { DataSource } from '@switchyard/database';
 import { assignSplitArm } from '../splits/assign-split-arm';
 import { validateSplit } from '../splits/validate-split';
-import { checkPromptName, checkPromptVersion } from './check-prompt-version';
+import { checkPromptName, checkPromptVersion, isPromptName, isStorableVersion } from './check-prompt-version';
 import type { NewPromptVersion, PromptDetail, PromptLabel, PromptSelector, PromptSummary, PromptVersion, SplitArm } from './prompt-records';
 import { sameContent } from './same-content';
 
@@ -124,10 +124,11 @@ export class PromptStore {
     const scope = await this.scopeOf(tenant, name);
     if (scope === undefined) throw promptNotFound(name);
     if (scope !== tenant) throw readOnlyRepoPrompt(name);
+    // A number past what the column holds names no version (and would make the query fail).
     const existing = (await this.dataSource.query('SELECT version FROM prompt_versions WHERE tenant = $1 AND prompt = $2 AND version = ANY($3::int[])', [
       tenant,
       name,
-      split.map((arm) => arm.version),
+      split.map((arm) => arm.version).filter(isStorableVersion),
     ])) as { version: number }[];
     const found = new Set(existing.map((row) => row.version));
     const absent = split.findIndex((arm) => !found.has(arm.version));
@@ -153,11 +154,11 @@ export class PromptStore {
       return { version, label: null };
     }
     const labelName = selector.label ?? DEFAULT_LABEL;
-    const [label] = (await this.dataSource.query('SELECT split FROM prompt_labels WHERE tenant = $1 AND prompt = $2 AND label = $3', [
-      scope,
-      name,
-      labelName,
-    ])) as { split: SplitArm[] }[];
+    const [label] = !isPromptName(labelName)
+      ? []
+      : ((await this.dataSource.query('SELECT split FROM prompt_labels WHERE tenant = $1 AND prompt = $2 AND label = $3', [scope, name, labelName])) as {
+          split: SplitArm[];
+        }[]);
     if (label !== undefined) {
       const arm = assignSplitArm(label.split, stickinessKey, name);
       const version = await findVersion(this.dataSource, scope, name, arm.version);
@@ -209,8 +210,12 @@ export class PromptStore {
     });
   }
 
-  /** Whose prompt `name` is for this tenant: its own, else the prompts folder's, else nobody's. */
+  /**
+   * Whose prompt `name` is for this tenant: its own, else the prompts folder's, else nobody's.
+   * A name no prompt can have (one with NUL, which PostgreSQL text cannot even hold) is nobody's, without a query.
+   */
   private async scopeOf(tenant: string, name: string): Promise<string | undefined> {
+    if (!isPromptName(name)) return undefined;
     const rows = (await this.dataSource.query('SELECT tenant FROM prompts WHERE name = $1 AND tenant = ANY($2)', [name, visibleScopes(tenant)])) as {
       tenant: string;
     }[];
@@ -260,6 +265,7 @@ async function insertVersion(db: Queryable, tenant: string, name: string, input:
 }
 
 async function findVersion(db: Queryable, scope: string, name: string, version: number): Promise<PromptVersion | undefined> {
+  if (!isStorableVersion(version)) return undefined;
   const [row] = (await db.query(`SELECT ${VERSION_FIELDS} FROM prompt_versions WHERE tenant = $1 AND prompt = $2 AND version = $3`, [
     scope,
     name,

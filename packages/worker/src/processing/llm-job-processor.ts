@@ -24,6 +24,7 @@ import { createOutcomeRecorder } from './outcome-recording';
 import { createPlainCall } from './plain-call';
 import { createProviderPause } from './provider-pause';
 import { createRouteFallback, type RouteFallback } from './route-fallback';
+import { createSettledCall } from './settled-call';
 import { createStreamedCall } from './streamed-call';
 import { createStructuredCall } from './structured-call';
 import { createStructuredStreamedCall } from './structured-streamed-call';
@@ -55,9 +56,10 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
   const cancellation = createJobCancellation(deps, recorder);
   const failure = createCallFailure(deps, pause, fallback);
   const structured = createStructuredCall(deps, recorder);
-  const plainCall = createPlainCall(deps, { recorder, cancellation, failure, structured });
+  const settle = createSettledCall({ cancellation, failure });
+  const plainCall = createPlainCall(deps, { recorder, settle, structured });
   const streamedCall = createStreamedCall(deps, { recorder, cancellation, failure });
-  const structuredStreamedCall = createStructuredStreamedCall(deps, { recorder, cancellation, failure, structured });
+  const structuredStreamedCall = createStructuredStreamedCall(deps, { recorder, settle, structured });
 
   /**
    * Anything unplanned (Redis gone mid-job, a bug) still ends in an answer

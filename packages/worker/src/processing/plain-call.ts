@@ -1,13 +1,11 @@
-import type { ChatCompletion, LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
+import type { LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
 import type { ProviderAdapter } from '@switchyard/providers';
 import type { Job } from 'bullmq';
-import type { CallFailure } from './call-failure';
-import type { JobCancellation } from './job-cancellation';
 import { chainIdOf } from './job-chain';
-import { SAFE_MODEL } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
-import type { StructuredCall, StructuredResult } from './structured-call';
+import { answeredModel, type CallAnswer, type SettledCall } from './settled-call';
+import type { StructuredCall } from './structured-call';
 
 /**
  * Calls the provider once for the whole completion and answers the caller
@@ -23,36 +21,26 @@ export type PlainCall = (
 
 export function createPlainCall(
   { circuits }: Pick<LlmJobProcessorDeps, 'circuits'>,
-  {
-    recorder,
-    cancellation,
-    failure,
-    structured,
-  }: { recorder: OutcomeRecorder; cancellation: JobCancellation; failure: CallFailure; structured: StructuredCall },
+  { recorder, settle, structured }: { recorder: OutcomeRecorder; settle: SettledCall; structured: StructuredCall },
 ): PlainCall {
   return async (job, payload, adapter, startedAt, signal) => {
     const { provider, model: upstreamModel } = payload.route;
-    let answer: StructuredResult | { ok: true; completion: ChatCompletion; usage?: undefined; outcome?: undefined };
-    const callStarted = performance.now();
-    const cancel = cancellation.cancellable(payload, chainIdOf(job), signal);
     const plan = structured.planOf(payload);
-    try {
-      answer =
+    const settled = await settle(
+      job,
+      startedAt,
+      signal,
+      async (cancelSignal): Promise<CallAnswer> =>
         plan === undefined
-          ? { ok: true, completion: await adapter.generate({ model: payload.route.model, request: payload.request, signal: cancel.signal }) }
+          ? { ok: true, completion: await adapter.generate({ model: payload.route.model, request: payload.request, signal: cancelSignal }) }
           : // Only a valid answer comes back ok; one that never complied fails the route, so its fallback is tried next.
-            await structured.generate(adapter, payload, plan, cancel.signal);
-    } catch (error) {
-      if (cancel.cancelled()) return cancellation.cancelledJob(job, startedAt, performance.now() - callStarted);
-      return failure.callFailed(job, error, startedAt, callStarted);
-    } finally {
-      cancel.release();
-    }
-    // Outside the try: what the failure path throws (a retry, the final answer) must not be caught as a call failure.
-    if (!answer.ok) return failure.callFailed(job, answer.error, startedAt, callStarted, answer);
+            structured.generate(adapter, payload, plan, cancelSignal),
+    );
+    if (!settled.ok) return settled.result;
+    const { answer, callStarted } = settled;
     const { completion, outcome } = answer;
     if (circuits !== undefined) await circuits.recordSuccess(provider, upstreamModel).catch(() => undefined);
-    const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
+    const model = answeredModel(completion, payload);
     const usageCounts = answer.usage ?? completion.usage ?? recorder.countedUsage(payload, 0);
     recorder.reply(payload, chainIdOf(job), true, model, JSON.stringify(completion), outcome);
     const { finishedAt, upstreamMs, attempts } = recorder.recordCall(job, {

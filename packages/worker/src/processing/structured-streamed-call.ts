@@ -2,12 +2,11 @@ import type { ChatCompletion, ChatCompletionChunk, LlmJobPayload, LlmJobResult }
 import type { ProviderAdapter } from '@switchyard/providers';
 import { SSE_DONE, StreamPublisher, sseEvent } from '@switchyard/queue';
 import type { Job } from 'bullmq';
-import type { CallFailure } from './call-failure';
-import type { JobCancellation } from './job-cancellation';
 import { chainIdOf } from './job-chain';
-import { emptyCompletion, SAFE_MODEL } from './job-result';
+import { emptyCompletion } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
+import { answeredModel, type SettledCall } from './settled-call';
 import type { StructuredCall, StructuredPlan } from './structured-call';
 
 /**
@@ -41,30 +40,16 @@ export function answerChunks(completion: ChatCompletion, id: string, model: stri
 
 export function createStructuredStreamedCall(
   { publisher, circuits, logger }: Pick<LlmJobProcessorDeps, 'publisher' | 'circuits' | 'logger'>,
-  {
-    recorder,
-    cancellation,
-    failure,
-    structured,
-  }: { recorder: OutcomeRecorder; cancellation: JobCancellation; failure: CallFailure; structured: StructuredCall },
+  { recorder, settle, structured }: { recorder: OutcomeRecorder; settle: SettledCall; structured: StructuredCall },
 ): StructuredStreamedCall {
   return async (job, adapter, startedAt, plan, jobSignal) => {
     const payload = job.data;
     const chainId = chainIdOf(job);
-    const cancel = cancellation.cancellable(payload, chainId, jobSignal);
-    const callStarted = performance.now();
-    let answer: Awaited<ReturnType<StructuredCall['generate']>>;
-    try {
-      answer = await structured.generate(adapter, payload, plan, cancel.signal);
-    } catch (error) {
-      if (cancel.cancelled()) return cancellation.cancelledJob(job, startedAt, performance.now() - callStarted);
-      return failure.callFailed(job, error, startedAt, callStarted);
-    } finally {
-      cancel.release();
-    }
-    if (!answer.ok) return failure.callFailed(job, answer.error, startedAt, callStarted, answer);
+    const settled = await settle(job, startedAt, jobSignal, (signal) => structured.generate(adapter, payload, plan, signal));
+    if (!settled.ok) return settled.result;
+    const { answer, callStarted } = settled;
     const { completion, usage, outcome } = answer;
-    const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
+    const model = answeredModel(completion, payload);
     const out = new StreamPublisher(publisher, payload.replyTo ?? '', chainId, payload.route.provider, model, (error: unknown) =>
       logger.error({ err: error, jobId: chainId }, 'could not publish a stream part'),
     );
