@@ -50,6 +50,7 @@ export function writeStructuredConfig(mock: MockUpstream): string {
     ...KINDS.flatMap((kind) => [model(`${kind}-ok`, `k-${kind}`, 'echo'), model(`${kind}-reask`, `k-${kind}`, BREAKS_ONCE)]),
     model('compat-ok', compat, 'priced', price),
     model('compat-reask', compat, mockModelId({ schemaBreak: 'missing_field', schemaBreakTimes: 1 }, 'priced'), price),
+    model('compat-reask-fails', compat, mockModelId({ schemaBreak: 'missing_field', reaskStatus: 400 }, 'priced'), price),
     model('compat-truncated', compat, mockModelId({ schemaBreak: 'truncated' })),
     model('compat-trailing-prose', compat, mockModelId({ schemaBreak: 'trailing_prose' })),
     model('compat-code-fence', compat, mockModelId({ schemaBreak: 'code_fence' })),

@@ -71,6 +71,18 @@ describe('structured output through every provider kind', () => {
     expect(Number(row.costUsd)).toBeCloseTo(cost, 8);
   });
 
+  it('keeps the tokens of the answer it re-asked when the re-ask itself fails', async () => {
+    const once = await parse('compat-ok');
+    const single = await platform.usageRow(once.response.headers.get('x-switchyard-job-id') ?? '');
+    const failure = (await parse('compat-reask-fails').catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+    expect(failure.status).toBe(400);
+    const row = await platform.usageRow((failure.error as { job_id: string }).job_id);
+    // The first call answered (and was paid for); the re-ask was refused upstream.
+    expect(row).toMatchObject({ status: 'failed', structuredMode: 'native', structuredValid: false, structuredRepairs: 1 });
+    expect(row.promptTokens).toBe(single.promptTokens);
+    expect(row.completionTokens).toBeGreaterThan(0);
+  });
+
   it.each([
     ['trailing prose', 'compat-trailing-prose', 'echo@schema_break=trailing_prose'],
     ['a Markdown code fence', 'compat-code-fence', 'echo@schema_break=code_fence'],

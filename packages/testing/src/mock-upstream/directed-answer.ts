@@ -12,9 +12,13 @@ import type { CompletionPlan, MockWire } from './wire';
  * the latency and, unstreamed, the time its tokens take at the tps directive,
  * with the status error, the malformed body or the completion.
  */
-export function answerAsDirected(res: ServerResponse, exchange: ChatExchange, wire: MockWire, request: ChatRequest, behaviour: MockBehaviour): void {
+export function answerAsDirected(res: ServerResponse, exchange: ChatExchange, wire: MockWire, request: ChatRequest, directed: MockBehaviour): void {
   // Left for the client to give up on; the close listener counts the abort.
-  if (behaviour.hang === true) return;
+  if (directed.hang === true) return;
+  const behaviour =
+    directed.reaskStatus !== undefined && request.messages.some((message) => message.role === 'assistant')
+      ? { ...directed, status: directed.reaskStatus }
+      : directed;
 
   const plan = behaviour.status === undefined && behaviour.malformed !== true ? planCompletion(request, behaviour) : undefined;
   let delayMs = behaviour.latencyMs ?? 0;

@@ -29,6 +29,8 @@ export interface MockBehaviour {
    * one. Without it every structured answer is spoilt.
    */
   schemaBreakTimes?: number;
+  /** Answer with this HTTP error status (400-599) only when the request holds an assistant message: a re-ask or a later turn fails, the first call does not. */
+  reaskStatus?: number;
 }
 
 /** The model every directive hangs off; any other base name behaves the same. */
@@ -69,6 +71,9 @@ const cache = new Map<string, ParsedModel>();
  * - `schema_break_times=N` spoils only requests holding fewer than N assistant
  *   messages, so a re-ask that appends the spoilt answer gets a valid one;
  *   without it every answer is spoilt.
+ * - `reask_status=CODE` answers CODE to a request that holds an assistant
+ *   message (a re-ask), so a provider failing midway through re-asks can be
+ *   driven.
  *
  * `MockUpstream.structuredRequests` counts structured requests per model id.
  */
@@ -142,6 +147,11 @@ function applyDirective(into: MockBehaviour, key: string, raw: string | undefine
       if (v !== undefined) into.schemaBreakTimes = v;
       return;
     }
+    case 'reask_status': {
+      const v = integer(raw);
+      if (v !== undefined && v >= 400 && v <= 599) into.reaskStatus = v;
+      return;
+    }
     default:
       return;
   }
@@ -198,5 +208,6 @@ export function mockModelId(behaviour: MockBehaviour = {}, baseModel: string = M
   if (behaviour.reply !== undefined) parts.push(`reply=${encodeURIComponent(behaviour.reply)}`);
   if (behaviour.schemaBreak !== undefined) parts.push(`schema_break=${behaviour.schemaBreak}`);
   if (behaviour.schemaBreakTimes !== undefined) parts.push(`schema_break_times=${behaviour.schemaBreakTimes}`);
+  if (behaviour.reaskStatus !== undefined) parts.push(`reask_status=${behaviour.reaskStatus}`);
   return parts.length === 0 ? baseModel : `${baseModel}@${parts.join(';')}`;
 }

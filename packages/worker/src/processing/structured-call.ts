@@ -35,7 +35,8 @@ export interface StructuredPlan {
 
 export type StructuredResult =
   | ({ ok: true; completion: ChatCompletion } & StructuredSpent)
-  | ({ ok: false; error: StructuredOutputInvalidError } & StructuredSpent);
+  /** `error`: a StructuredOutputInvalidError, or the provider failure that cut the re-asks short (their tokens were still spent). */
+  | ({ ok: false; error: unknown } & StructuredSpent);
 
 export interface StructuredCall {
   /** The plan for a job whose request has a JSON response_format; undefined for plain text. */
@@ -86,7 +87,14 @@ export function createStructuredCall(
     let usage: CompletionUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
     let reasked = 0;
     for (;;) {
-      const completion = await adapter.generate({ model: payload.route.model, request, signal });
+      let completion: ChatCompletion;
+      try {
+        completion = await adapter.generate({ model: payload.route.model, request, signal });
+      } catch (error) {
+        // A first call that fails spent nothing: it fails like any call. A re-ask that fails keeps the earlier calls' tokens on the row.
+        if (reasked === 0 || signal.aborted) throw error;
+        return { ok: false, error, usage, outcome: { mode, repairs: reasked, valid: false } };
+      }
       usage = added(usage, completion.usage ?? recorder.countedUsage({ ...payload, request }, 0));
       const text = answerTextOf(completion, mode) ?? '';
       const check = checker.check(spec, text);
