@@ -18,8 +18,11 @@ export const feedbackCreateSchema = z
       .describe("The request's `x-request-id` or `x-switchyard-job-id` (either names it, as at `/v1/requests/{id}`)."),
     score: z
       .number({ error: 'score must be a finite number.' })
+      // Bounded so that a mean over many scores stays finite.
+      .min(-1e9, { error: 'score must be between -1e9 and 1e9.' })
+      .max(1e9, { error: 'score must be between -1e9 and 1e9.' })
       .optional()
-      .describe("A finite number on the caller's scale (for example -1..1 or 1..5); the stats average it."),
+      .describe("A number from -1e9 to 1e9 on the caller's scale (for example -1..1 or 1..5); the stats average it."),
     label: z
       .string({ error: 'label must be a string.' })
       .min(1, { error: 'label must not be empty.' })

@@ -40,6 +40,10 @@ describe('feedbackCreateSchema', () => {
     expect(parseBody(feedbackCreateSchema, { request_id: 'r1', label: 'wrong_tone', comment: 'Too formal.' })).toMatchObject({ label: 'wrong_tone' });
   });
 
+  it('refuses a score whose mean could overflow, naming score', () => {
+    expect(() => parseBody(feedbackCreateSchema, { request_id: 'r1', score: 1e308 })).toThrow(expect.objectContaining({ param: 'score' }));
+  });
+
   it('refuses feedback with neither, naming score', () => {
     expect(() => parseBody(feedbackCreateSchema, { request_id: 'r1', comment: 'hmm' })).toThrow(
       expect.objectContaining({ param: 'score', message: expect.stringContaining('Feedback needs a score, a label or both.') }),
