@@ -152,6 +152,22 @@ describe('a prompt A/B test run with the openai SDK, as the README shows', () =>
     for (const row of byUser) expect(row.versions, row.user_id).toHaveLength(1);
     expect(new Set(byUser.map((row) => row.versions[0]))).toStrictEqual(new Set(['1', '2']));
 
+    // Each request's row names its prompt and version, as /v1/requests shows it to the caller.
+    const versionOf = new Map(byUser.map((row) => [row.user_id, row.versions[0]]));
+    for (const { user, requestId } of answers.slice(0, 4)) {
+      const row = await call('GET', `/v1/requests/${requestId}`);
+      expect(row.body).toMatchObject({
+        request_id: requestId,
+        user,
+        status: 'succeeded',
+        prompt_name: name,
+        prompt_version: Number(versionOf.get(user)),
+        prompt_variant: null,
+        structured_mode: 'native',
+        structured_valid: true,
+      });
+    }
+
     const expected = (await database.query(EXPECTED_SQL, [name])) as {
       version: number;
       requests: number;
