@@ -15,6 +15,14 @@ export interface UsageRecorderOptions {
 /** Where a process hands its usage rows: never awaited, never on the request path. */
 export interface UsageSink {
   record(row: LlmRequestRecord): void;
+  /**
+   * Resolves once every row recorded so far is where the sink keeps rows
+   * durably (a sink that writes from memory has nothing to wait for). A
+   * worker awaits it before its job counts as done, so a process killed
+   * right after answering leaves its job to be run again rather than an
+   * answered request without a row.
+   */
+  kept?(): Promise<void>;
 }
 
 /**

@@ -91,4 +91,17 @@ describe(UsageStream.name, () => {
     await expect.poll(() => repository.findByJobId(kept.jobId), { timeout: 5000 }).not.toBeNull();
     unreachable.disconnect();
   });
+
+  it('says when the rows it was given are in the stream, even on a connection that sends them a tick later', async () => {
+    const pipelined = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true });
+    const ownPrefix = `${prefix}-kept`;
+    const stream = new UsageStream(pipelined, ownPrefix, repository, { flushIntervalMs: 60_000, logger, fallback: new UsageRecorder(repository) });
+    await stream.kept();
+    for (let i = 0; i < 50; i++) stream.record(row());
+    await stream.kept();
+    // Read on another connection: nothing is left in the first one's pipeline once kept() resolved.
+    expect(await redis.xlen(usageStreamKey(ownPrefix))).toBe(50);
+    await redis.del(usageStreamKey(ownPrefix));
+    pipelined.disconnect();
+  });
 });

@@ -47,6 +47,8 @@ export class UsageStream implements UsageSink {
   /** Whether this consumer may hold rows it read and has not acknowledged. */
   private ownPending = true;
   private lastClaimAt = 0;
+  /** XADDs sent and not yet answered. */
+  private readonly adding = new Set<Promise<void>>();
   /** Set while PostgreSQL refuses writes: the outage is logged once, and its end. */
   private outageSince: number | undefined;
 
@@ -90,10 +92,23 @@ export class UsageStream implements UsageSink {
 
   record(row: LlmRequestRecord): void {
     row.createdAt ??= new Date();
-    this.redis.xadd(this.key, 'MAXLEN', '~', this.maxKept, '*', FIELD, JSON.stringify(row)).catch((error: unknown) => {
-      this.options.logger.warn({ err: error, jobId: row.jobId }, 'usage row not kept in Redis; writing it from memory');
-      this.options.fallback.record(row);
-    });
+    const adding: Promise<void> = this.redis
+      .xadd(this.key, 'MAXLEN', '~', this.maxKept, '*', FIELD, JSON.stringify(row))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.options.logger.warn({ err: error, jobId: row.jobId }, 'usage row not kept in Redis; writing it from memory');
+          this.options.fallback.record(row);
+        },
+      )
+      .finally(() => this.adding.delete(adding));
+    this.adding.add(adding);
+  }
+
+  /** Every row recorded so far is in the stream (or, when Redis refused it, in the fallback's memory). */
+  kept(): Promise<void> {
+    // The connection pipelines automatically: an XADD leaves on a later tick, so until it is answered it may be lost with the process.
+    return this.adding.size === 0 ? Promise.resolve() : Promise.all(this.adding).then(() => undefined);
   }
 
   /** One round: rows this process holds unwritten, then those a dead flusher left, then new ones. Concurrent calls share it. */

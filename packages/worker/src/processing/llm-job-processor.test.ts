@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { createLlmJobHandlers } from './llm-job-processor';
 
-function handlers() {
+function handlers(kept?: () => Promise<void>) {
   const calls: string[] = [];
   const adapter: ProviderAdapter = {
     provider: 'mock',
@@ -25,7 +25,7 @@ function handlers() {
   const published: string[] = [];
   const publisher = { publish: async (_channel: string, message: string) => published.push(message) } as unknown as Redis;
   const rows: unknown[] = [];
-  const usage = { record: (row: unknown) => rows.push(row) } as unknown as UsageRecorder;
+  const usage = { record: (row: unknown) => rows.push(row), kept } as unknown as UsageRecorder;
   const logger = createLogger({ service: 'test', level: 'silent' });
   const producer = { enqueue: async () => undefined } as unknown as LlmJobProducer;
   return { calls, published, rows, ...createLlmJobHandlers({ adapters: new Map([['mock', adapter]]), usage, publisher, producer, logger }) };
@@ -58,5 +58,33 @@ describe('createLlmJobHandlers', () => {
     );
     expect(result.model).toBe('echo');
     expect(published[0]?.split('\n').slice(0, 4)).toStrictEqual(['job-1', '1', 'mock', 'echo']);
+  });
+
+  it('ends a job only once its usage row is kept, so a worker killed after answering leaves the job to run again', async () => {
+    let keep: () => void = () => undefined;
+    const { process, published, rows } = handlers(() => new Promise<void>((resolve) => (keep = resolve)));
+    let ended = false;
+    const running = process(
+      job({
+        v: 1,
+        kind: 'chat.completion',
+        requestId: 'r',
+        route: { publicModel: 'm', provider: 'mock', model: 'echo' },
+        request: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+        caller: { keyId: 'k', tenant: 't' },
+        replyTo: 'channel',
+        enqueuedAt: Date.now(),
+      }),
+    ).then(() => {
+      ended = true;
+    });
+    await expect.poll(() => rows.length).toBe(1);
+    // Answered and recorded, but the row is not yet where a crash cannot take it: BullMQ must not hear the job is done.
+    expect(published).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ended).toBe(false);
+    keep();
+    await running;
+    expect(ended).toBe(true);
   });
 });

@@ -61,11 +61,21 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
   const streamedCall = createStreamedCall(deps, { recorder, cancellation, failure });
   const structuredStreamedCall = createStructuredStreamedCall(deps, { recorder, settle, structured });
 
+  /** A job, however it ends, hands BullMQ its outcome only after its usage row is kept. */
+  async function processGuarded(job: Job<LlmJobPayload>, token?: string, signal?: AbortSignal): Promise<LlmJobResult> {
+    try {
+      return await processCaught(job, token, signal);
+    } finally {
+      // The caller may have its answer already; the job ends (completed or failed in BullMQ) only once its row is kept.
+      await deps.usage.kept?.();
+    }
+  }
+
   /**
    * Anything unplanned (Redis gone mid-job, a bug) still ends in an answer
    * and a row on the last attempt, instead of a job that fails in silence.
    */
-  async function processGuarded(job: Job<LlmJobPayload>, token?: string, signal?: AbortSignal): Promise<LlmJobResult> {
+  async function processCaught(job: Job<LlmJobPayload>, token?: string, signal?: AbortSignal): Promise<LlmJobResult> {
     const startedAt = Date.now();
     try {
       return await processJob(job, token, signal);
