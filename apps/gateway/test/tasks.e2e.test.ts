@@ -92,6 +92,34 @@ describe('tasks (/v1/tasks)', () => {
     expect(sent.messages[0].content).toContain('three to five sentences');
   });
 
+  it('rag-answer allows only the supplied document ids in the citations the model is asked for', async () => {
+    const question = `Which colour? ${randomUUID()}`;
+    const documents = [
+      { id: 'doc-a', text: 'The door is red.' },
+      { id: 'doc-b', text: 'The roof is grey.' },
+    ];
+    const answer = await run('rag-answer', { input: { question, documents } });
+    expect(answer.status).toBe(200);
+    const sent = sentWith(question) as SentBody & {
+      response_format: { json_schema: { schema: { properties: { citations: { items: { properties: { document_id: unknown } } } } } } };
+    };
+    expect(sent.response_format.json_schema.schema.properties.citations.items.properties.document_id).toStrictEqual({ enum: ['doc-a', 'doc-b'] });
+    expect(sent.messages.at(-1)?.content).toBe(`[doc-a] The door is red.\n\n[doc-b] The roof is grey.\n\nQuestion: ${question}`);
+  });
+
+  it('chat-with-context sends the conversation as turns after the context', async () => {
+    const last = `And the price? ${randomUUID()}`;
+    const messages = [
+      { role: 'user', content: 'What is Pro?' },
+      { role: 'assistant', content: 'A plan.' },
+      { role: 'user', content: last },
+    ];
+    expect((await run('chat-with-context', { input: { context: 'Pro costs 20 EUR.', messages } })).status).toBe(200);
+    const sent = sentWith(last);
+    expect(sent.messages.slice(1)).toStrictEqual(messages);
+    expect(sent.messages[0]?.content).toContain('Context: Pro costs 20 EUR.');
+  });
+
   it.each([
     ['summarize', { input: {} }, 'input.text'],
     ['summarize', { input: { text: 'x', length: 'huge' } }, 'input.length'],
@@ -101,6 +129,52 @@ describe('tasks (/v1/tasks)', () => {
     ['pii-detect', { input: { text: 42 } }, 'input.text'],
     ['pii-detect', { input: { text: 'x' }, async: true }, 'async'],
     ['pii-detect', { input: { text: 'x' }, prompt: { version: 1, label: 'production' } }, 'prompt.label'],
+    ['code-review', { input: { diff: 'just some text' } }, 'input.diff'],
+    ['code-review', { input: { diff: '+++ b/a.ts', focus: ['style'] } }, 'input.focus[0]'],
+    ['model-card', { input: { model: { name: 'm' }, evaluations: [] } }, 'input.evaluations'],
+    ['model-card', { input: { model: {}, evaluations: [{ dataset: 'd', metric: 'm', value: 1 }] } }, 'input.model.name'],
+    ['evaluation-insights', { input: { metrics: [{ name: 'accuracy', value: 'high' }] } }, 'input.metrics[0].value'],
+    [
+      'evaluation-insights',
+      {
+        input: {
+          metrics: [
+            { name: 'a', value: 1 },
+            { name: 'a', value: 2 },
+          ],
+        },
+      },
+      'input.metrics[1].name',
+    ],
+    ['rag-answer', { input: { question: 'q?' } }, 'input.documents'],
+    [
+      'rag-answer',
+      {
+        input: {
+          question: 'q?',
+          documents: [
+            { id: 'a', text: 't' },
+            { id: 'a', text: 'u' },
+          ],
+        },
+      },
+      'input.documents[1].id',
+    ],
+    ['rag-answer', { input: { question: 'q?', documents: [{ id: 'has space', text: 't' }] } }, 'input.documents[0].id'],
+    [
+      'chat-with-context',
+      {
+        input: {
+          context: 'c',
+          messages: [
+            { role: 'user', content: 'hi' },
+            { role: 'assistant', content: 'yo' },
+          ],
+        },
+      },
+      'input.messages[1].role',
+    ],
+    ['chat-with-context', { input: { context: 'c', messages: [{ role: 'system', content: 'hi' }] } }, 'input.messages[0].role'],
   ])('%s with %j is a 400 naming %s', async (name, body, param) => {
     const answer = await run(name, body);
     expect(answer.status).toBe(400);
