@@ -33,6 +33,9 @@ export class TasksController {
         .send(Object.assign(view, { status_url: `/v1/jobs/${view.id}` }));
       return;
     }
+    if (outcome.structured !== undefined) {
+      reply.header('x-switchyard-structured', outcome.structured.mode).header('x-switchyard-repairs', String(outcome.structured.repairs));
+    }
     reply
       .header('x-request-id', requestId)
       .header('x-switchyard-job-id', outcome.result.id)

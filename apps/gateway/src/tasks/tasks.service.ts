@@ -14,7 +14,7 @@ import {
 } from '@switchyard/contracts';
 import { type AnyTask, TASKS, taskNamed, validateTaskInput } from '@switchyard/tasks';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
-import { ChatCompletionsService } from '../chat/chat-completions.service';
+import { ChatCompletionsService, type CompletedChat } from '../chat/chat-completions.service';
 import { JobsService } from '../jobs/jobs.service';
 import { taskChatBody } from './task-chat-body';
 
@@ -24,7 +24,9 @@ interface RequestIds {
 }
 
 /** A task run, sync or async, as the chat and jobs paths run any prompted structured request. */
-export type TaskRunOutcome = { async: false; result: TaskResult } | { async: true; view: AsyncJobView; replayed: boolean };
+export type TaskRunOutcome =
+  | { async: false; result: TaskResult; structured?: CompletedChat['structured'] }
+  | { async: true; view: AsyncJobView; replayed: boolean };
 
 /**
  * Runs the tasks of `@switchyard/tasks`: the input checked against the
@@ -77,6 +79,7 @@ export class TasksService {
     if (parsed === undefined) throw this.modelStepFailure(task, new SwitchyardError(ErrorCode.UpstreamMalformed, 'The model step answered no JSON object.'));
     return {
       async: false,
+      ...(done.structured === undefined ? {} : { structured: done.structured }),
       result: {
         object: 'task.result',
         id: done.jobId,
