@@ -181,6 +181,17 @@ describe('tasks (/v1/tasks)', () => {
     expect(answer.body.error).toMatchObject({ code: 'invalid_request', param, type: 'invalid_request_error' });
   });
 
+  it('a refused run gets a rejected usage row, found by the job id it was answered with', async () => {
+    const response = await fetch(`${platform.gateway.url}/v1/tasks/rag-answer`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: { question: 'q?', documents: [] } }),
+    });
+    expect(response.status).toBe(400);
+    const row = await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '');
+    expect(row).toMatchObject({ status: 'rejected', errorCode: 'invalid_request', promptName: 'task-rag-answer' });
+  });
+
   it('an unknown task, model or prompt label is a 404 naming it', async () => {
     const unknown = await run('horoscope', { input: {} });
     expect(unknown.status).toBe(404);

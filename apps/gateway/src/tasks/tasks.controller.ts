@@ -21,6 +21,8 @@ export class TasksController {
   async run(@Req() request: AuthenticatedRequest, @Param('name') name: string, @Res() reply: FastifyReply): Promise<void> {
     const jobId = newJobId();
     const requestId = callerRequestId(request.headers['x-request-id'], jobId);
+    // A refused run's usage row is found by this id.
+    reply.header('x-request-id', requestId).header('x-switchyard-job-id', jobId);
     const outcome = await this.tasks.run(name, request, { jobId, requestId });
     if (outcome.async) {
       const { view, replayed } = outcome;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   type AsyncJobView,
   ErrorCode,
@@ -12,10 +12,12 @@ import {
   type TaskRunRequest,
   taskRunRequestSchema,
 } from '@switchyard/contracts';
+import { buildRejectedRecord, type UsageSink } from '@switchyard/database';
 import { type AnyTask, TASKS, taskNamed, validateTaskInput } from '@switchyard/tasks';
 import type { AuthenticatedRequest } from '../auth/api-key.guard';
 import { ChatCompletionsService, type CompletedChat } from '../chat/chat-completions.service';
 import { JobsService } from '../jobs/jobs.service';
+import { USAGE } from '../tokens';
 import { taskChatBody } from './task-chat-body';
 
 interface RequestIds {
@@ -39,6 +41,7 @@ export class TasksService {
   constructor(
     private readonly chat: ChatCompletionsService,
     private readonly jobs: JobsService,
+    @Inject(USAGE) private readonly usage: UsageSink,
   ) {}
 
   list(): TaskList {
@@ -57,17 +60,7 @@ export class TasksService {
   }
 
   async run(name: string, request: AuthenticatedRequest, ids: RequestIds): Promise<TaskRunOutcome> {
-    const task = taskNamed(name);
-    const run = parseJsonObjectBody(taskRunRequestSchema, request.body);
-    const input = validateTaskInput<unknown>(task.inputSchema, run.input);
-    if (run.async === true && !task.async) {
-      throw new InvalidRequestError(
-        `The ${task.name} task runs synchronously only: its answer is finished in the gateway after the model step, which a job's result would lack. Leave "async" out.`,
-        { param: 'async' },
-      );
-    }
-    const prepared = task.prepare(input);
-    const body = taskChatBody(task, run, prepared);
+    const { task, run, input, prepared, body } = this.accept(name, request, ids);
     if (run.async === true) return { async: true, ...(await this.submitJob(task, run, body, request, ids)) };
 
     const done = await this.chat
@@ -91,6 +84,32 @@ export class TasksService {
         usage: parsed.usage ?? null,
       },
     };
+  }
+
+  /**
+   * The run checked and its model step built. A refusal here gets its usage
+   * row here (the chat and jobs services write the rows of what reaches them).
+   */
+  private accept(name: string, request: AuthenticatedRequest, ids: RequestIds) {
+    const receivedAt = Date.now();
+    try {
+      const task = taskNamed(name);
+      const run = parseJsonObjectBody(taskRunRequestSchema, request.body);
+      const input = validateTaskInput<unknown>(task.inputSchema, run.input);
+      if (run.async === true && !task.async) {
+        throw new InvalidRequestError(
+          `The ${task.name} task runs synchronously only: its answer is finished in the gateway after the model step, which a job's result would lack. Leave "async" out.`,
+          { param: 'async' },
+        );
+      }
+      const prepared = task.prepare(input);
+      return { task, run, input, prepared, body: taskChatBody(task, run, prepared) };
+    } catch (error) {
+      const task = TASKS.get(name);
+      const body = task === undefined ? request.body : { ...(request.body as object), prompt: { name: task.prompt } };
+      this.usage.record(buildRejectedRecord({ jobId: ids.jobId, requestId: ids.requestId, caller: request.caller, body, error, receivedAt }));
+      throw error;
+    }
   }
 
   private submitJob(task: AnyTask, run: TaskRunRequest, body: Record<string, unknown>, request: AuthenticatedRequest, ids: RequestIds) {
