@@ -19,9 +19,11 @@ export function taskChatBody(task: AnyTask, run: TaskRunRequest, prepared: TaskR
       variables: prepared.variables,
     },
     ...(prepared.messages === undefined ? {} : { messages: prepared.messages }),
+    // Not `strict`: the task schemas use keywords (minLength, bounds) that providers' strict modes do not all take,
+    // and the worker holds the answer to the whole schema either way.
     response_format: {
       type: 'json_schema',
-      json_schema: { name: task.name.replaceAll('-', '_'), schema: prepared.outputSchema, strict: true },
+      json_schema: { name: task.name.replaceAll('-', '_'), schema: prepared.outputSchema, strict: false },
     },
     ...(run.user === undefined ? {} : { user: run.user }),
   };
