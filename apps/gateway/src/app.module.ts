@@ -29,6 +29,8 @@ import { PromptResultsService } from './prompt-results/prompt-results.service';
 import { PromptStatsController } from './prompt-results/prompt-stats.controller';
 import { PromptsController } from './prompts/prompts.controller';
 import { PromptsService } from './prompts/prompts.service';
+import { TasksController } from './tasks/tasks.controller';
+import { TasksService } from './tasks/tasks.service';
 import {
   ASYNC_JOBS,
   BATCHES,
@@ -69,6 +71,7 @@ export class AppModule {
         UsageController,
         ChatCompletionsController,
         JobsController,
+        TasksController,
         BatchesController,
         FilesController,
         PromptsController,
@@ -106,6 +109,7 @@ export class AppModule {
         AdminKeyGuard,
         ChatCompletionsService,
         JobsService,
+        TasksService,
         FilesService,
         PromptsService,
         TenantsService,

@@ -21,6 +21,8 @@ export interface CompletedChat {
   structured?: { mode: StructuredMode; repairs: number };
   /** What the response cache did: answered it, will keep it, or stayed out of it. */
   cache: 'hit' | 'miss' | 'bypass';
+  /** The stored prompt version it was rendered from, when it named one. */
+  prompt?: PromptReference;
 }
 
 export interface StartedStream {
@@ -112,6 +114,7 @@ export class ChatCompletionsService {
           reply: { jobId: ids.jobId, ok: true, provider: hit.provider, model: hit.model, body: hit.body },
           cache: 'hit',
           ...(mode === undefined ? {} : { structured: { mode, repairs: 0 } }),
+          ...(job.prompt === undefined ? {} : { prompt: job.prompt }),
         };
       }
       this.metrics.cache.inc({ outcome: submitted.cacheKey === undefined ? 'bypass' : 'miss' });
@@ -126,6 +129,7 @@ export class ChatCompletionsService {
           reply,
           cache: submitted.cacheKey === undefined ? 'bypass' : 'miss',
           ...(reply.structured === undefined ? {} : { structured: { mode: reply.structured.mode, repairs: reply.structured.repairs } }),
+          ...(job.prompt === undefined ? {} : { prompt: job.prompt }),
         };
       } catch (error) {
         this.metrics.jobs.inc({ provider: job.route.provider, outcome: 'failed' });

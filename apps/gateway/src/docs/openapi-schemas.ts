@@ -37,6 +37,9 @@ import {
   promptVersionSchema,
   redeliverySchema,
   revokedApiKeySchema,
+  taskListSchema,
+  taskResultSchema,
+  taskRunRequestSchema,
   tenantCreateSchema,
   tenantListSchema,
   tenantSchema,
@@ -57,6 +60,7 @@ export const REQUEST_SCHEMAS = {
   PromptCreateRequest: promptCreateSchema,
   PromptLabelSetRequest: promptLabelSetSchema,
   PromptRenderRequest: promptRenderRequestSchema,
+  TaskRunRequest: taskRunRequestSchema,
 };
 export const RESPONSE_SCHEMAS = {
   ChatCompletion: chatCompletionSchema,
@@ -82,6 +86,8 @@ export const RESPONSE_SCHEMAS = {
   PromptList: promptListSchema,
   PromptLabel: promptLabelSchema,
   PromptRender: promptRenderSchema,
+  TaskList: taskListSchema,
+  TaskResult: taskResultSchema,
   Error: openAIErrorBodySchema,
 };
 

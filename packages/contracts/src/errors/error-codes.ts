@@ -29,6 +29,8 @@ export const ErrorCode = {
   AllProvidersFailed: 'all_providers_failed',
   StreamInterrupted: 'stream_interrupted',
   StructuredOutputInvalid: 'structured_output_invalid',
+  TaskIncomplete: 'task_incomplete',
+  TaskOutputInvalid: 'task_output_invalid',
   CircuitOpen: 'circuit_open',
   GatewayTimeout: 'gateway_timeout',
   JobExpired: 'job_expired',

@@ -49,6 +49,10 @@ export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.StreamInterrupted]: { status: 502, type: 'upstream_error' },
   // The request was fine and the providers answered, but never in the shape its response_format asked for.
   [ErrorCode.StructuredOutputInvalid]: { status: 422, type: 'invalid_response_error' },
+  // A task step that must succeed for its answer to mean anything (pii-detect's model step) did not: no partial answer is given.
+  [ErrorCode.TaskIncomplete]: { status: 502, type: 'upstream_error' },
+  // A schema-valid answer that breaks a task's own rule (a citation naming a document that was not supplied).
+  [ErrorCode.TaskOutputInvalid]: { status: 422, type: 'invalid_response_error' },
   [ErrorCode.CircuitOpen]: { status: 503, type: 'service_unavailable_error' },
   [ErrorCode.GatewayTimeout]: { status: 504, type: 'timeout_error' },
   [ErrorCode.JobExpired]: { status: 504, type: 'timeout_error' },

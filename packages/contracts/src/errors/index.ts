@@ -23,3 +23,4 @@ export {
 } from './request-errors';
 export { StructuredOutputInvalidError } from './structured-output-error';
 export { SwitchyardError, type SwitchyardErrorOptions } from './switchyard-error';
+export { TaskIncompleteError, TaskOutputInvalidError } from './task-errors';
