@@ -33,6 +33,19 @@ function handlers(kept?: () => Promise<void>) {
 
 const job = (data: unknown) => ({ id: 'job-1', data, attemptsMade: 0, opts: {} }) as unknown as Job;
 
+/** A plain chat job whose caller waits on `channel`. */
+const plainJob = () =>
+  job({
+    v: 1,
+    kind: 'chat.completion',
+    requestId: 'r',
+    route: { publicModel: 'm', provider: 'mock', model: 'echo' },
+    request: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+    caller: { keyId: 'k', tenant: 't' },
+    replyTo: 'channel',
+    enqueuedAt: Date.now(),
+  });
+
 describe('createLlmJobHandlers', () => {
   it('refuses a payload that does not match the job contract, without calling the provider', async () => {
     const { process, calls } = handlers();
@@ -44,18 +57,7 @@ describe('createLlmJobHandlers', () => {
 
   it('never lets an upstream model name break the reply or a header', async () => {
     const { process, published } = handlers();
-    const result = await process(
-      job({
-        v: 1,
-        kind: 'chat.completion',
-        requestId: 'r',
-        route: { publicModel: 'm', provider: 'mock', model: 'echo' },
-        request: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
-        caller: { keyId: 'k', tenant: 't' },
-        replyTo: 'channel',
-        enqueuedAt: Date.now(),
-      }),
-    );
+    const result = await process(plainJob());
     expect(result.model).toBe('echo');
     expect(published[0]?.split('\n').slice(0, 4)).toStrictEqual(['job-1', '1', 'mock', 'echo']);
   });
@@ -64,18 +66,7 @@ describe('createLlmJobHandlers', () => {
     let keep: () => void = () => undefined;
     const { process, published, rows } = handlers(() => new Promise<void>((resolve) => (keep = resolve)));
     let ended = false;
-    const running = process(
-      job({
-        v: 1,
-        kind: 'chat.completion',
-        requestId: 'r',
-        route: { publicModel: 'm', provider: 'mock', model: 'echo' },
-        request: { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
-        caller: { keyId: 'k', tenant: 't' },
-        replyTo: 'channel',
-        enqueuedAt: Date.now(),
-      }),
-    ).then(() => {
+    const running = process(plainJob()).then(() => {
       ended = true;
     });
     await expect.poll(() => rows.length).toBe(1);
