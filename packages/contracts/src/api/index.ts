@@ -9,4 +9,5 @@ export * from './parse-request';
 export * from './prompt-stats';
 export * from './prompts';
 export * from './query-parameters';
+export * from './sessions';
 export * from './usage';

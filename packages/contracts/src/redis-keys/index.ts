@@ -19,6 +19,7 @@ export {
   providerBudgetKey,
   replyChannel,
   responseCacheKey,
+  sessionKeys,
   unheardReplyKey,
   usageStreamKey,
   WEBHOOK_QUEUE,

@@ -77,6 +77,7 @@ export function buildUsageRecord(payload: LlmJobPayload, facts: UsageFacts): Llm
     structuredMode: facts.structured?.mode ?? null,
     structuredRepairs: facts.structured?.repairs ?? null,
     structuredValid: facts.structured?.valid ?? null,
+    sessionId: payload.session?.id ?? null,
     streamed: payload.request.stream === true,
     firstTokenMs: facts.firstTokenAt === undefined ? null : Math.max(0, Math.round(facts.firstTokenAt - payload.enqueuedAt)),
     routeAttempts: facts.tried !== undefined && facts.tried.length > 0 ? [...facts.tried] : null,
