@@ -29,6 +29,8 @@ import { PromptResultsService } from './prompt-results/prompt-results.service';
 import { PromptStatsController } from './prompt-results/prompt-stats.controller';
 import { PromptsController } from './prompts/prompts.controller';
 import { PromptsService } from './prompts/prompts.service';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsService } from './sessions/sessions.service';
 import {
   ASYNC_JOBS,
   BATCHES,
@@ -47,6 +49,7 @@ import {
   REDIS,
   RESPONSE_CACHE,
   ROUTING_CONFIG,
+  SESSIONS,
   USAGE,
   USAGE_QUERIES,
   WEBHOOK_QUEUE_TOKEN,
@@ -77,6 +80,7 @@ export class AppModule {
         EstimateController,
         FeedbackController,
         PromptStatsController,
+        SessionsController,
         HealthController,
         MetricsController,
       ],
@@ -101,6 +105,7 @@ export class AppModule {
         { provide: PROMPT_RESOLVER, useValue: context.promptResolver },
         { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },
         { provide: PROMPT_STORE, useValue: context.prompts },
+        { provide: SESSIONS, useValue: context.sessions },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ApiKeyGuard,
         AdminKeyGuard,
@@ -116,6 +121,7 @@ export class AppModule {
         ModelsService,
         HealthService,
         PromptResultsService,
+        SessionsService,
       ],
     };
   }

@@ -13,6 +13,7 @@ import {
   chatCompletionRequestSchema,
   chatCompletionSchema,
   createdApiKeySchema,
+  createSessionRequestSchema,
   deletedFileSchema,
   feedbackCreateSchema,
   feedbackSchema,
@@ -37,6 +38,10 @@ import {
   promptVersionSchema,
   redeliverySchema,
   revokedApiKeySchema,
+  sessionListSchema,
+  sessionMessageRequestSchema,
+  sessionObjectSchema,
+  sessionWithHistorySchema,
   tenantCreateSchema,
   tenantListSchema,
   tenantSchema,
@@ -57,6 +62,8 @@ export const REQUEST_SCHEMAS = {
   PromptCreateRequest: promptCreateSchema,
   PromptLabelSetRequest: promptLabelSetSchema,
   PromptRenderRequest: promptRenderRequestSchema,
+  SessionCreateRequest: createSessionRequestSchema,
+  SessionMessageRequest: sessionMessageRequestSchema,
 };
 export const RESPONSE_SCHEMAS = {
   ChatCompletion: chatCompletionSchema,
@@ -82,6 +89,9 @@ export const RESPONSE_SCHEMAS = {
   PromptList: promptListSchema,
   PromptLabel: promptLabelSchema,
   PromptRender: promptRenderSchema,
+  Session: sessionObjectSchema,
+  SessionWithHistory: sessionWithHistorySchema,
+  SessionList: sessionListSchema,
   Error: openAIErrorBodySchema,
 };
 

@@ -1,10 +1,11 @@
 import { KeyLimiter } from '@switchyard/admission';
 import { BatchRunner } from '@switchyard/async-jobs';
 import { loadModelRouting, loadPlatformEnv, ModelCatalog, type PlatformEnv } from '@switchyard/config';
-import { BatchRepository, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
+import { BatchRepository, createDataSource, type DataSource, FileRepository, UsageRepository } from '@switchyard/database';
 import { createLogger, type Logger, redactUrl, startMetricsServer } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
-import { CallerPresence, createRedis, JobCancellations, LlmJobProducer, type RunningWorker, UsageStream } from '@switchyard/queue';
+import { CallerPresence, createRedis, JobCancellations, LlmJobProducer, type Redis, type RunningWorker, UsageStream } from '@switchyard/queue';
+import { SessionRepository, SessionState, SessionTurns } from '@switchyard/sessions';
 import { warmTokenizers } from '@switchyard/tokens';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { ModelInventoryPublisher } from '../inventory/model-inventory';
@@ -132,6 +133,7 @@ export async function startLlmWorker({
       // The worker that records a batch's last line writes its output files.
       batches: new BatchRunner(publisher, env.SWITCHYARD_KEY_PREFIX, new FileRepository(dataSource), new BatchRepository(dataSource), log),
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
+      sessions: sessionTurns(publisher, env.SWITCHYARD_KEY_PREFIX, dataSource, env.SESSION_TURN_LEASE_MS),
       logger: log,
     }),
   });
@@ -180,4 +182,10 @@ async function preloadModels(adapters: ReadonlyMap<string, ProviderAdapter>, cat
       }),
     ),
   );
+}
+
+/** Session turns run on the publisher connection (short scripts, never blocking) and write turns through the worker's database pool. */
+function sessionTurns(redis: Redis, prefix: string, dataSource: DataSource, leaseMs: number): SessionTurns {
+  const repository = new SessionRepository(dataSource);
+  return new SessionTurns(new SessionState(redis, prefix, repository, { leaseMs }), repository, { leaseMs });
 }

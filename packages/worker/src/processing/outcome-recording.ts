@@ -47,6 +47,8 @@ export interface OutcomeRecorder {
    * `spent`: the tokens and outcome of structured-answer calls that never complied.
    */
   answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number, spent?: StructuredSpent): SerializedError;
+  /** A session turn that ended without an answer: the history stays as it was and the next turn may go. */
+  releaseSession(payload: LlmJobPayload): void;
 }
 
 /** What a provider call that ended says about itself. */
@@ -66,11 +68,16 @@ export interface EndedCall {
 
 export type OutcomeRecorderDeps = Pick<
   LlmJobProcessorDeps,
-  'usage' | 'publisher' | 'producer' | 'webhooks' | 'batches' | 'keyLimits' | 'priceOf' | 'budget' | 'logger'
+  'usage' | 'publisher' | 'producer' | 'webhooks' | 'batches' | 'keyLimits' | 'priceOf' | 'budget' | 'sessions' | 'logger'
 >;
 
 export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorder {
-  const { usage, publisher, producer, webhooks, batches, keyLimits, budget, logger } = deps;
+  const { usage, publisher, producer, webhooks, batches, keyLimits, budget, sessions, logger } = deps;
+
+  function releaseSession(payload: LlmJobPayload): void {
+    if (payload.session === undefined || sessions === undefined) return;
+    sessions.release(payload).catch((error: unknown) => logger.error({ err: error, sessionId: payload.session?.id }, 'session turn not released'));
+  }
 
   function recordEnd(payload: LlmJobPayload, row: LlmRequestRecord): void {
     usage.record(row);
@@ -154,6 +161,8 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     const attempts = totalAttempts(job);
     const serialized = serializeError(error);
     serialized.details = { ...serialized.details, job_id: jobId, attempts };
+    // A failed turn leaves the history as it was; the session's next turn may go.
+    releaseSession(payload);
     reply(payload, jobId, false, payload.route.model, JSON.stringify(serialized));
     recordEnd(
       payload,
@@ -174,5 +183,5 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     return serialized;
   }
 
-  return { recordEnd, recordCall, costOf, countedUsage, reportEnd, reply, answerFailure };
+  return { recordEnd, recordCall, costOf, countedUsage, reportEnd, reply, answerFailure, releaseSession };
 }

@@ -1,5 +1,6 @@
 import type { ChatCompletion, LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
 import type { ProviderAdapter } from '@switchyard/providers';
+import { assistantTurnMessage } from '@switchyard/sessions';
 import type { Job } from 'bullmq';
 import type { CallFailure } from './call-failure';
 import type { JobCancellation } from './job-cancellation';
@@ -22,7 +23,7 @@ export type PlainCall = (
 ) => Promise<LlmJobResult>;
 
 export function createPlainCall(
-  { circuits }: Pick<LlmJobProcessorDeps, 'circuits'>,
+  { circuits, sessions }: Pick<LlmJobProcessorDeps, 'circuits' | 'sessions'>,
   {
     recorder,
     cancellation,
@@ -54,6 +55,9 @@ export function createPlainCall(
     if (circuits !== undefined) await circuits.recordSuccess(provider, upstreamModel).catch(() => undefined);
     const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
     const usageCounts = answer.usage ?? completion.usage ?? recorder.countedUsage(payload, 0);
+    // A session turn is written before its answer goes out: an answer the caller has is in the history.
+    if (payload.session !== undefined && sessions !== undefined)
+      await sessions.commit(payload, assistantTurnMessage(completion), usageCounts, payload.requestId);
     recorder.reply(payload, chainIdOf(job), true, model, JSON.stringify(completion), outcome);
     const { finishedAt, upstreamMs, attempts } = recorder.recordCall(job, {
       status: 'succeeded',
