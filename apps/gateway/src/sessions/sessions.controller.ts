@@ -62,6 +62,7 @@ export class SessionsController {
   }
 
   @Post(':id/messages')
+  @HttpCode(200)
   async message(
     @Req() request: AuthenticatedRequest,
     @Res() reply: FastifyReply,
