@@ -123,11 +123,17 @@ export class SessionsService {
   async get(caller: CallerIdentity, id: string, page: { limit: number; after?: number | undefined }): Promise<SessionWithHistory> {
     const row = await this.sessions.repository.get(caller.tenant, id);
     if (row === undefined) throw sessionNotFound(id);
-    const turns = await this.sessions.repository.history(id, { limit: page.limit + 1, ...(page.after === undefined ? {} : { after: page.after }) });
+    const stored = await this.sessions.repository.history(id, { limit: page.limit + 1, ...(page.after === undefined ? {} : { after: page.after }) });
+    // Turns reach PostgreSQL a moment after they are committed: the cached window has the newest ones already.
+    const cached = await this.sessions.state.cachedTurns(id).catch(() => []);
+    const lastStored = stored.at(-1)?.turn ?? page.after ?? 0;
+    const fresh = cached.filter((turn) => turn.turn > lastStored).map((turn) => ({ ...turn, createdAt: new Date(turn.at) }));
+    const turns = [...stored, ...fresh];
     const shown = turns.slice(0, page.limit);
     const hasMore = turns.length > page.limit;
+    const known = Math.max(row.turns, cached.at(-1)?.turn ?? 0);
     return {
-      ...sessionObject(row),
+      ...sessionObject({ ...row, turns: known }),
       history: { data: shown.map(sessionTurnView), has_more: hasMore, next_after: hasMore ? (shown[shown.length - 1]?.turn ?? null) : null },
     };
   }

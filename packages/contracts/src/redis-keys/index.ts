@@ -20,6 +20,7 @@ export {
   replyChannel,
   responseCacheKey,
   sessionKeys,
+  sessionTurnStreamKey,
   unheardReplyKey,
   usageStreamKey,
   WEBHOOK_QUEUE,

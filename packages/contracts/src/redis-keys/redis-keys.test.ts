@@ -30,6 +30,7 @@ const EVERY_FAMILY: Record<Exclude<Namer, 'llmQueueName' | 'deploymentKeyPattern
   circuitKeys: (prefix) => Object.values(keys.circuitKeys(prefix, 'openai', 'gpt-4o')),
   modelInventoryKey: (prefix) => [keys.modelInventoryKey(prefix, 'local')],
   sessionKeys: (prefix) => Object.values(keys.sessionKeys(prefix, 'sess_1')),
+  sessionTurnStreamKey: (prefix) => [keys.sessionTurnStreamKey(prefix)],
 };
 
 const everyName = (prefix: string) => Object.values(EVERY_FAMILY).flatMap((names) => names(prefix));

@@ -112,6 +112,15 @@ export function sessionKeys(prefix: string, sessionId: string): { state: string;
   return { state: base, turns: `${base}:turns`, skipped: `${base}:skipped` };
 }
 
+/**
+ * Session turns on their way to PostgreSQL (a stream; each entry the turn's
+ * JSON, its session and window start): appended by the script that commits
+ * a turn, written in batches and deleted once written. At most ~1,000,000.
+ */
+export function sessionTurnStreamKey(prefix: string): string {
+  return `${prefix}:session-turns`;
+}
+
 // ---- Admission ----
 
 /** A cached answer (hash: body, provider, model, usage, hits) by the SHA-256 of tenant, route and request: the routing file's `cacheTtlSeconds`. */

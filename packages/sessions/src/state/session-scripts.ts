@@ -59,28 +59,35 @@ if served + 1 ~= ticket then
 end
 redis.call('HSET', KEYS[1], 'running', ticket, 'head', now)
 local s = redis.call('HMGET', KEYS[1], 'settings', 'start')
-local out = {'go', s[1], s[2]}
-for _, turn in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do out[#out + 1] = turn end
-return out
+-- One JSON array in one reply: a hundred turns cost one parse, not a hundred.
+return {'go', s[1], s[2], '[' .. table.concat(redis.call('LRANGE', KEYS[2], 0, -1), ',') .. ']'}
 `;
 
 /**
- * Worker, once the turn is written to PostgreSQL. KEYS: state, turns,
- * skipped. ARGV: ticket, turn JSON, window start (-1: unchanged), now, kept past the idle TTL (ms). The turn
- * joins the cached window, turns before the new start leave it, and the next
- * ticket may go.
+ * Worker, once the turn is answered. KEYS: state, turns, skipped, the turn
+ * stream. ARGV: ticket, the turn's JSON without its opening brace and turn
+ * number, window start (-1: unchanged), now, kept past the idle TTL (ms),
+ * session id. The turn gets the next turn number, joins the cached window
+ * and goes on the stream PostgreSQL is written from, all at once; turns
+ * before the new start leave the window, and the next ticket may go. A
+ * ticket already served changes nothing (its job ran twice). Returns the
+ * turn number, or 0.
  */
 export const COMMIT_SCRIPT = `
 local skippedKey = KEYS[3]
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local ticket = tonumber(ARGV[1])
 local served = tonumber(redis.call('HGET', KEYS[1], 'served'))
-if served < ticket then
-  redis.call('RPUSH', KEYS[2], ARGV[2])
-  redis.call('HSET', KEYS[1], 'served', ticket)
-end
 local start = tonumber(ARGV[3])
 if start < 0 then start = tonumber(redis.call('HGET', KEYS[1], 'start')) end
+local number = 0
+if served < ticket then
+  number = redis.call('HINCRBY', KEYS[1], 'turns', 1)
+  local turn = '{"turn":' .. number .. ',' .. ARGV[2]
+  redis.call('RPUSH', KEYS[2], turn)
+  redis.call('XADD', KEYS[4], 'MAXLEN', '~', 1000000, '*', 's', ARGV[6], 't', turn, 'w', start)
+  redis.call('HSET', KEYS[1], 'served', ticket)
+end
 while true do
   local first = redis.call('LINDEX', KEYS[2], 0)
   if not first or cjson.decode(first).ticket >= start then break end
@@ -91,7 +98,7 @@ redis.call('HSET', KEYS[1], 'start', start, 'running', '', 'head', ARGV[4], 'las
 local keep = tonumber(redis.call('HGET', KEYS[1], 'ttl')) + tonumber(ARGV[5])
 redis.call('PEXPIRE', KEYS[1], keep)
 redis.call('PEXPIRE', KEYS[2], keep)
-return 1
+return number
 `;
 
 /**

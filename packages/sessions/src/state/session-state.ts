@@ -1,4 +1,4 @@
-import { type SessionStatus, sessionKeys } from '@switchyard/contracts';
+import { type CompletionUsage, type SessionStatus, sessionKeys, sessionTurnStreamKey } from '@switchyard/contracts';
 import { type Redis, runScript } from '@switchyard/queue';
 import type { SessionRepository, SessionRow } from '../store/session-repository';
 import type { StoredTurn } from '../window/cut-window';
@@ -14,7 +14,15 @@ export interface SessionSettings {
 
 export type Entry = { kind: 'ok'; ticket: number; model: string } | { kind: 'busy' } | { kind: 'ended'; status: SessionStatus } | { kind: 'gone' };
 
-export type Begin = { kind: 'go'; settings: SessionSettings; windowStart: number; turns: StoredTurn[] } | { kind: 'wait' } | { kind: 'done' };
+/** A turn as the cache keeps it: what the window needs, and what the history shows before PostgreSQL has it. */
+export interface CachedTurn extends StoredTurn {
+  usage: CompletionUsage;
+  requestId: string;
+  /** Epoch ms it was written. */
+  at: number;
+}
+
+export type Begin = { kind: 'go'; settings: SessionSettings; windowStart: number; turns: CachedTurn[] } | { kind: 'wait' } | { kind: 'done' };
 
 /**
  * Tickets of the turns of a session that have not ended yet may be taken
@@ -87,13 +95,13 @@ export class SessionState {
         Date.now(),
         this.options.leaseMs,
       ])) as string[];
-      const [kind, settings, start, ...turns] = answer;
+      const [kind, settings, start, turns] = answer;
       if (kind === 'go') {
         return {
           kind: 'go',
           settings: JSON.parse(settings as string) as SessionSettings,
           windowStart: Number(start),
-          turns: turns.map((turn) => JSON.parse(turn) as StoredTurn),
+          turns: JSON.parse(turns as string) as CachedTurn[],
         };
       }
       if (kind === 'wait' || kind === 'done') return { kind };
@@ -104,19 +112,40 @@ export class SessionState {
     return { kind: 'wait' };
   }
 
-  /** The turn is written: it joins the cached window and the next ticket may go. */
-  async commit(sessionId: string, turn: StoredTurn, windowStart: number): Promise<void> {
+  /**
+   * The turn is answered: it gets its turn number, joins the cached window
+   * and the stream PostgreSQL is written from, and the next ticket may go,
+   * in one script. Returns the turn number (0: the ticket was served already).
+   */
+  async commit(sessionId: string, turn: Omit<CachedTurn, 'turn'>, windowStart: number): Promise<number> {
     const keys = sessionKeys(this.prefix, sessionId);
-    await runScript(this.redis, 'sessionCommit', COMMIT_SCRIPT, 3, [
+    const fields = JSON.stringify({
+      ticket: turn.ticket,
+      messages: turn.messages,
+      tokens: turn.tokens,
+      usage: turn.usage,
+      requestId: turn.requestId,
+      at: turn.at,
+    });
+    const number = await runScript(this.redis, 'sessionCommit', COMMIT_SCRIPT, 4, [
       keys.state,
       keys.turns,
       keys.skipped,
+      sessionTurnStreamKey(this.prefix),
       turn.ticket,
-      JSON.stringify(turn),
+      fields.slice(1),
       windowStart,
       Date.now(),
       KEEP_PAST_TTL_MS,
+      sessionId,
     ]);
+    return Number(number);
+  }
+
+  /** The cached window's turns (those PostgreSQL may not have yet among them), oldest first. */
+  async cachedTurns(sessionId: string): Promise<CachedTurn[]> {
+    const turns = await this.redis.lrange(sessionKeys(this.prefix, sessionId).turns, 0, -1);
+    return turns.map((turn) => JSON.parse(turn) as CachedTurn);
   }
 
   /** The turn ended without an answer: the history stays as it was and the next ticket may go. */
@@ -143,7 +172,7 @@ export class SessionState {
     await this.seedWith(row, await this.repository.windowTurns(row.id, row.windowStart), await this.repository.lastTicket(row.id));
   }
 
-  private async seedWith(row: SessionRow, turns: StoredTurn[], last: number): Promise<void> {
+  private async seedWith(row: SessionRow, turns: CachedTurn[], last: number): Promise<void> {
     const ticket = last === 0 && row.turns === 0 ? 0 : last + SEED_TICKET_GAP;
     const settings: SessionSettings = { model: row.model, system: row.system, maxMessages: row.windowMaxMessages, maxTokens: row.windowMaxTokens };
     const keys = sessionKeys(this.prefix, row.id);
@@ -160,6 +189,7 @@ export class SessionState {
       running: '',
       head: Date.now(),
       start: row.windowStart,
+      turns: row.turns,
     };
     await runScript(this.redis, 'sessionSeed', SEED_SCRIPT, 2, [
       keys.state,
@@ -167,7 +197,7 @@ export class SessionState {
       ttlMs + KEEP_PAST_TTL_MS,
       ...Object.entries(fields).flat(),
       '--',
-      ...turns.map((turn) => JSON.stringify({ ticket: turn.ticket, turn: turn.turn, messages: turn.messages, tokens: turn.tokens })),
+      ...turns.map((turn) => JSON.stringify(turn)),
     ]);
   }
 

@@ -36,14 +36,12 @@ export interface HistoryTurn extends StoredTurn {
   createdAt: Date;
 }
 
-export interface CommittedTurn {
+/** A turn from the turn stream, on its way into `session_turns`. */
+export interface WrittenTurn extends StoredTurn {
   sessionId: string;
-  ticket: number;
-  messages: ChatMessage[];
-  tokens: number;
   usage: CompletionUsage;
   requestId: string;
-  /** The window's first ticket after this turn's cut. */
+  at: number;
   windowStart: number;
 }
 
@@ -128,11 +126,55 @@ export class SessionRepository {
   }
 
   /** The turns from the window's start: what a cold cache is rebuilt from. */
-  async windowTurns(sessionId: string, fromTicket: number): Promise<StoredTurn[]> {
-    return (await this.database.query('SELECT ticket, turn, messages, tokens FROM session_turns WHERE session_id = $1 AND ticket >= $2 ORDER BY ticket', [
+  async windowTurns(sessionId: string, fromTicket: number): Promise<(StoredTurn & { usage: CompletionUsage; requestId: string; at: number })[]> {
+    const rows = (await this.database.query(`SELECT ${TURN_COLUMNS} FROM session_turns WHERE session_id = $1 AND ticket >= $2 ORDER BY ticket`, [
       sessionId,
       fromTicket,
-    ])) as StoredTurn[];
+    ])) as HistoryTurn[];
+    return rows.map((row) => ({
+      ticket: row.ticket,
+      turn: row.turn,
+      messages: row.messages,
+      tokens: row.tokens,
+      usage: row.usage,
+      requestId: row.requestId,
+      at: row.createdAt.getTime(),
+    }));
+  }
+
+  /**
+   * Writes turns from the turn stream, one statement for the batch: a turn
+   * already written (its entry read twice) is skipped, and so is one whose
+   * session was deleted meanwhile. Each session's count, window start and
+   * last activity move forward, never back.
+   */
+  async writeTurns(turns: readonly WrittenTurn[]): Promise<void> {
+    if (turns.length === 0) return;
+    await this.database.query(
+      `WITH batch AS (
+         SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::jsonb[], $5::int[], $6::jsonb[], $7::text[], $8::timestamptz[], $9::int[])
+           AS b(session_id, ticket, turn, messages, tokens, usage, request_id, created_at, window_start)
+         WHERE EXISTS (SELECT 1 FROM sessions WHERE sessions.id = b.session_id)),
+       written AS (
+         INSERT INTO session_turns (session_id, ticket, turn, messages, tokens, usage, request_id, created_at)
+         SELECT session_id, ticket, turn, messages, tokens, usage, request_id, created_at FROM batch
+         ON CONFLICT DO NOTHING)
+       UPDATE sessions SET turns = greatest(sessions.turns, moved.turns), window_start = greatest(sessions.window_start, moved.window_start),
+         last_active_at = greatest(sessions.last_active_at, moved.at)
+       FROM (SELECT session_id, max(turn) AS turns, max(window_start) AS window_start, max(created_at) AS at FROM batch GROUP BY session_id) moved
+       WHERE sessions.id = moved.session_id`,
+      [
+        turns.map((t) => t.sessionId),
+        turns.map((t) => t.ticket),
+        turns.map((t) => t.turn),
+        turns.map((t) => JSON.stringify(t.messages)),
+        turns.map((t) => t.tokens),
+        turns.map((t) => JSON.stringify(t.usage)),
+        turns.map((t) => t.requestId),
+        turns.map((t) => new Date(t.at).toISOString()),
+        turns.map((t) => t.windowStart),
+      ],
+    );
   }
 
   /** The highest ticket with a turn: where a rebuilt ticket counter starts. */
@@ -150,26 +192,6 @@ export class SessionRepository {
       ticket,
     ])) as HistoryTurn[];
     return rows[0];
-  }
-
-  /**
-   * Writes a turn and moves the session on, in one statement: the turn gets
-   * the next turn number, and nothing happens when the ticket already has
-   * its turn (a job that ran twice). Returns the turn number, or undefined
-   * when it was already written.
-   */
-  async commitTurn(turn: CommittedTurn): Promise<number | undefined> {
-    const rows = (await this.database.query(
-      `WITH moved AS (
-         UPDATE sessions SET turns = turns + 1, last_active_at = now(), window_start = $7
-         WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM session_turns WHERE session_id = $1 AND ticket = $2)
-         RETURNING turns)
-       INSERT INTO session_turns (session_id, ticket, turn, messages, tokens, usage, request_id)
-       SELECT $1, $2, moved.turns, $3, $4, $5, $6 FROM moved
-       ON CONFLICT DO NOTHING RETURNING turn`,
-      [turn.sessionId, turn.ticket, JSON.stringify(turn.messages), turn.tokens, JSON.stringify(turn.usage), turn.requestId, turn.windowStart],
-    )) as { turn: number }[];
-    return rows[0]?.turn;
   }
 
   /** Ends an active session; returns it as it is now, or undefined if it is not this tenant's. */

@@ -6,12 +6,12 @@ import {
   ServiceUnavailableError,
   type SessionTurnReference,
 } from '@switchyard/contracts';
-import type { SessionState } from '../state/session-state';
-import type { HistoryTurn, SessionRepository } from '../store/session-repository';
+import type { CachedTurn, SessionState } from '../state/session-state';
+import type { SessionRepository } from '../store/session-repository';
 import { fixedTokens, turnTokens } from '../window/count-window-tokens';
 import { cutWindow } from '../window/cut-window';
 
-export type PreparedTurn = { kind: 'run'; payload: LlmJobPayload } | { kind: 'answered'; turn: HistoryTurn };
+export type PreparedTurn = { kind: 'run'; payload: LlmJobPayload } | { kind: 'answered'; turn: CachedTurn };
 
 export interface SessionTurnsOptions {
   /** How long a turn waits for the turns ahead of it when its job has no deadline (async turns). */
@@ -57,8 +57,8 @@ export class SessionTurns {
     const session = payload.session;
     if (session === undefined || session.windowed !== undefined) return { kind: 'run', payload };
     if (rerun) {
-      const written = await this.repository.turnOf(session.id, session.ticket);
-      if (written !== undefined) return this.answered(session, written);
+      const written = await this.writtenTurn(session);
+      if (written !== undefined) return { kind: 'answered', turn: written };
     }
     const waitUntil = payload.deadline ?? Date.now() + this.options.leaseMs;
     let pause = this.options.pollMs ?? 2;
@@ -83,8 +83,8 @@ export class SessionTurns {
         return { kind: 'run', payload: { ...payload, request: { ...payload.request, messages }, session: windowed } };
       }
       if (begin.kind === 'done') {
-        const written = await this.repository.turnOf(session.id, session.ticket);
-        if (written !== undefined) return this.answered(session, written);
+        const written = await this.writtenTurn(session);
+        if (written !== undefined) return { kind: 'answered', turn: written };
         throw new ServiceUnavailableError(`Turn ${session.ticket} of session ${session.id} was given up while it waited; send it again.`, {
           details: { session_id: session.id },
         });
@@ -99,21 +99,26 @@ export class SessionTurns {
     }
   }
 
-  /** A turn written by an earlier run of its job: the cache may not have it yet (the worker died in between). */
-  private async answered(session: SessionTurnReference, turn: HistoryTurn): Promise<PreparedTurn> {
-    await this.state.commit(session.id, { ticket: turn.ticket, turn: turn.turn, messages: turn.messages, tokens: turn.tokens }, -1);
-    return { kind: 'answered', turn };
+  /** The turn an earlier run of this job committed: in the cached window, or already in PostgreSQL. */
+  private async writtenTurn(session: SessionTurnReference): Promise<CachedTurn | undefined> {
+    const cached = (await this.state.cachedTurns(session.id)).find((turn) => turn.ticket === session.ticket);
+    if (cached !== undefined) return cached;
+    const stored = await this.repository.turnOf(session.id, session.ticket);
+    return stored === undefined ? undefined : { ...stored, at: stored.createdAt.getTime() };
   }
 
-  /** Writes the answered turn (once, whatever happens to the job) and lets the next turn go. */
+  /**
+   * Commits the answered turn (once, whatever happens to the job) and lets
+   * the next turn go: one Redis script, which also puts it on the stream
+   * PostgreSQL is written from.
+   */
   async commit(payload: LlmJobPayload, answer: ChatMessage, usage: CompletionUsage, requestId: string): Promise<void> {
     const session = payload.session;
     if (session?.windowed === undefined) return;
     const messages = [...payload.request.messages.slice(session.windowed.inputFrom), answer];
     const tokens = turnTokens(messages, payload.route.model);
     const { windowStart } = session.windowed;
-    const turn = await this.repository.commitTurn({ sessionId: session.id, ticket: session.ticket, messages, tokens, usage, requestId, windowStart });
-    await this.state.commit(session.id, { ticket: session.ticket, turn: turn ?? 0, messages, tokens }, windowStart);
+    await this.state.commit(session.id, { ticket: session.ticket, messages, tokens, usage, requestId, at: Date.now() }, windowStart);
   }
 
   /** The turn ended without an answer: the next one may go. */

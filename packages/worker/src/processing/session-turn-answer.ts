@@ -1,7 +1,7 @@
 import type { ChatCompletion, ChatCompletionChunk, LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
 import { buildUsageRecord } from '@switchyard/database';
 import { SSE_DONE, StreamPublisher, sseEvent } from '@switchyard/queue';
-import type { HistoryTurn } from '@switchyard/sessions';
+import type { CachedTurn } from '@switchyard/sessions';
 import type { Job } from 'bullmq';
 import { chainIdOf, totalAttempts } from './job-chain';
 import type { OutcomeRecorder } from './outcome-recording';
@@ -11,7 +11,7 @@ import type { OutcomeRecorder } from './outcome-recording';
  * died between writing the turn and finishing the job): the caller gets the
  * written answer, and the provider is not asked twice.
  */
-export type SessionTurnAnswer = (job: Job<LlmJobPayload>, turn: HistoryTurn, startedAt: number) => LlmJobResult;
+export type SessionTurnAnswer = (job: Job<LlmJobPayload>, turn: CachedTurn, startedAt: number) => LlmJobResult;
 
 export function createSessionTurnAnswer(recorder: OutcomeRecorder, publisher: ConstructorParameters<typeof StreamPublisher>[0]): SessionTurnAnswer {
   return (job, turn, startedAt) => {
