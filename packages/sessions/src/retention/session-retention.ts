@@ -11,5 +11,7 @@ export async function sweepSessions(repository: SessionRepository, state: Sessio
   const expired = await repository.expireIdle();
   for (const id of expired) await state.markEnded(id, 'expired');
   const deleted = await repository.deleteEndedBefore(retentionMs);
-  return { expired: expired.length, deleted };
+  // Their cached state goes too, so a message to one is a 404 like any unknown id.
+  for (const id of deleted) await state.forget(id);
+  return { expired: expired.length, deleted: deleted.length };
 }

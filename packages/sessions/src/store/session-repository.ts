@@ -209,12 +209,12 @@ export class SessionRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Deletes sessions ended or expired more than `retentionMs` ago, with their turns. */
-  async deleteEndedBefore(retentionMs: number): Promise<number> {
+  /** Deletes sessions ended or expired more than `retentionMs` ago, with their turns; returns their ids. */
+  async deleteEndedBefore(retentionMs: number): Promise<string[]> {
     const rows = (await this.database.query(
       `DELETE FROM sessions WHERE status <> 'active' AND ended_at <= now() - $1 * interval '1 millisecond' RETURNING id`,
       [retentionMs],
-    )) as unknown[];
-    return rows.length;
+    )) as { id: string }[];
+    return rows.map((row) => row.id);
   }
 }
