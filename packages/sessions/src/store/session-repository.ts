@@ -202,19 +202,20 @@ export class SessionRepository {
 
   /** Writes down the expiry of sessions idle past their TTL; returns their ids. */
   async expireIdle(): Promise<string[]> {
-    const rows = (await this.database.query(
+    // An UPDATE or DELETE answers [rows, count] through TypeORM.
+    const [rows] = (await this.database.query(
       `UPDATE sessions SET status = 'expired', ended_at = last_active_at + idle_ttl_seconds * interval '1 second'
        WHERE status = 'active' AND last_active_at + idle_ttl_seconds * interval '1 second' <= now() RETURNING id`,
-    )) as { id: string }[];
+    )) as [{ id: string }[], number];
     return rows.map((row) => row.id);
   }
 
   /** Deletes sessions ended or expired more than `retentionMs` ago, with their turns; returns their ids. */
   async deleteEndedBefore(retentionMs: number): Promise<string[]> {
-    const rows = (await this.database.query(
+    const [rows] = (await this.database.query(
       `DELETE FROM sessions WHERE status <> 'active' AND ended_at <= now() - $1 * interval '1 millisecond' RETURNING id`,
       [retentionMs],
-    )) as { id: string }[];
+    )) as [{ id: string }[], number];
     return rows.map((row) => row.id);
   }
 }
