@@ -41,8 +41,11 @@ return {'ok', nextTicket, s[8]}
 
 /**
  * Worker, when a turn's job starts. KEYS: state, turns, skipped. ARGV:
- * ticket, now, lease. Returns {'miss'}, {'done'} (the ticket already
- * ended), {'wait'} or {'go', settings, windowStart, turn...}.
+ * ticket, now, lease, and the ticket of the newest turn the worker holds
+ * already (0: none). Returns {'miss'}, {'done'} (the ticket already ended),
+ * {'wait'} or {'go', settings, windowStart, turns, from}: the window's turns
+ * as one JSON array, only those after the known one (from = 'after') when the
+ * window still holds it, else all of them (from = 'all').
  */
 export const BEGIN_SCRIPT = `
 local skippedKey = KEYS[3]
@@ -59,23 +62,37 @@ if served + 1 ~= ticket then
 end
 redis.call('HSET', KEYS[1], 'running', ticket, 'head', now)
 local s = redis.call('HMGET', KEYS[1], 'settings', 'start')
+local known = tonumber(ARGV[4])
+if known > 0 then
+  -- The newest turns are at the tail: look back for the one the worker has.
+  local size = redis.call('LLEN', KEYS[2])
+  for back = 1, math.min(size, 8) do
+    local t = cjson.decode(redis.call('LINDEX', KEYS[2], size - back)).ticket
+    if t == known then
+      local newer = back > 1 and redis.call('LRANGE', KEYS[2], size - back + 1, -1) or {}
+      return {'go', s[1], s[2], '[' .. table.concat(newer, ',') .. ']', 'after'}
+    end
+    if t < known then break end
+  end
+end
 -- One JSON array in one reply: a hundred turns cost one parse, not a hundred.
-return {'go', s[1], s[2], '[' .. table.concat(redis.call('LRANGE', KEYS[2], 0, -1), ',') .. ']'}
+return {'go', s[1], s[2], '[' .. table.concat(redis.call('LRANGE', KEYS[2], 0, -1), ',') .. ']', 'all'}
 `;
 
 /**
  * Worker, once the turn is answered. KEYS: state, turns, skipped, the turn
  * stream. ARGV: ticket, the turn's JSON without its opening brace and turn
  * number, window start (-1: unchanged), now, kept past the idle TTL (ms),
- * session id. The turn gets the next turn number, joins the cached window
+ * session id, and optionally the caller's reply channel and message, which
+ * is published once the turn is in. The turn gets the next turn number, joins the cached window
  * and goes on the stream PostgreSQL is written from, all at once; turns
  * before the new start leave the window, and the next ticket may go. A
  * ticket already served changes nothing (its job ran twice). Returns the
- * turn number, or 0.
+ * turn number (0: served already) and how many heard the reply (-1: none sent).
  */
 export const COMMIT_SCRIPT = `
 local skippedKey = KEYS[3]
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-1, -1} end
 local ticket = tonumber(ARGV[1])
 local served = tonumber(redis.call('HGET', KEYS[1], 'served'))
 local start = tonumber(ARGV[3])
@@ -98,7 +115,9 @@ redis.call('HSET', KEYS[1], 'start', start, 'running', '', 'head', ARGV[4], 'las
 local keep = tonumber(redis.call('HGET', KEYS[1], 'ttl')) + tonumber(ARGV[5])
 redis.call('PEXPIRE', KEYS[1], keep)
 redis.call('PEXPIRE', KEYS[2], keep)
-return number
+local heard = -1
+if ARGV[7] then heard = redis.call('PUBLISH', ARGV[7], ARGV[8]) end
+return {number, heard}
 `;
 
 /**

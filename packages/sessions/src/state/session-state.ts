@@ -22,7 +22,20 @@ export interface CachedTurn extends StoredTurn {
   at: number;
 }
 
-export type Begin = { kind: 'go'; settings: SessionSettings; windowStart: number; turns: CachedTurn[] } | { kind: 'wait' } | { kind: 'done' };
+/**
+ * A turn may go: the session's settings and its window's turns, all of them
+ * (`complete`) or only those after the one the caller said it holds.
+ */
+export type Begin =
+  | { kind: 'go'; settings: SessionSettings; windowStart: number; turns: CachedTurn[]; complete: boolean }
+  | { kind: 'wait' }
+  | { kind: 'done' };
+
+/** What committing a turn did: its number (0: the ticket was served already; -1: no cached state) and who heard the reply (-1: none sent). */
+export interface Committed {
+  turn: number;
+  heard: number;
+}
 
 /**
  * Tickets of the turns of a session that have not ended yet may be taken
@@ -83,8 +96,12 @@ export class SessionState {
     return { kind: 'gone' };
   }
 
-  /** A turn's job starts: its go (with the settings and the cached window), a wait for the turns ahead, or `done`. */
-  async begin(sessionId: string, ticket: number): Promise<Begin> {
+  /**
+   * A turn's job starts: its go (with the settings and the cached window, or
+   * only its turns after `knownTicket`, the newest the caller holds), a wait
+   * for the turns ahead, or `done`.
+   */
+  async begin(sessionId: string, ticket: number, knownTicket = 0): Promise<Begin> {
     for (let tries = 0; tries < 2; tries++) {
       const keys = sessionKeys(this.prefix, sessionId);
       const answer = (await runScript(this.redis, 'sessionBegin', BEGIN_SCRIPT, 3, [
@@ -94,14 +111,16 @@ export class SessionState {
         ticket,
         Date.now(),
         this.options.leaseMs,
+        knownTicket,
       ])) as string[];
-      const [kind, settings, start, turns] = answer;
+      const [kind, settings, start, turns, from] = answer;
       if (kind === 'go') {
         return {
           kind: 'go',
           settings: JSON.parse(settings as string) as SessionSettings,
           windowStart: Number(start),
           turns: JSON.parse(turns as string) as CachedTurn[],
+          complete: from === 'all',
         };
       }
       if (kind === 'wait' || kind === 'done') return { kind };
@@ -117,7 +136,7 @@ export class SessionState {
    * and the stream PostgreSQL is written from, and the next ticket may go,
    * in one script. Returns the turn number (0: the ticket was served already).
    */
-  async commit(sessionId: string, turn: Omit<CachedTurn, 'turn'>, windowStart: number): Promise<number> {
+  async commit(sessionId: string, turn: Omit<CachedTurn, 'turn'>, windowStart: number, reply?: { channel: string; message: string }): Promise<Committed> {
     const keys = sessionKeys(this.prefix, sessionId);
     const fields = JSON.stringify({
       ticket: turn.ticket,
@@ -127,7 +146,7 @@ export class SessionState {
       requestId: turn.requestId,
       at: turn.at,
     });
-    const number = await runScript(this.redis, 'sessionCommit', COMMIT_SCRIPT, 4, [
+    const answer = (await runScript(this.redis, 'sessionCommit', COMMIT_SCRIPT, 4, [
       keys.state,
       keys.turns,
       keys.skipped,
@@ -138,8 +157,9 @@ export class SessionState {
       Date.now(),
       KEEP_PAST_TTL_MS,
       sessionId,
-    ]);
-    return Number(number);
+      ...(reply === undefined ? [] : [reply.channel, reply.message]),
+    ])) as [number, number];
+    return { turn: Number(answer[0]), heard: Number(answer[1]) };
   }
 
   /** The cached window's turns (those PostgreSQL may not have yet among them), oldest first. */

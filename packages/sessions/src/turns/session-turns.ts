@@ -6,7 +6,7 @@ import {
   ServiceUnavailableError,
   type SessionTurnReference,
 } from '@switchyard/contracts';
-import type { CachedTurn, SessionState } from '../state/session-state';
+import type { CachedTurn, Committed, SessionState } from '../state/session-state';
 import type { SessionRepository } from '../store/session-repository';
 import { fixedTokens, turnTokens } from '../window/count-window-tokens';
 import { cutWindow } from '../window/cut-window';
@@ -18,9 +18,13 @@ export interface SessionTurnsOptions {
   leaseMs: number;
   /** First pause between looks while waiting; it doubles up to 50 ms. */
   pollMs?: number;
+  /** Sessions whose windows the worker keeps, so a turn's go need not carry them (default 1,000). */
+  windowsKept?: number;
 }
 
 const MAX_POLL_MS = 50;
+/** Windows of this many sessions are kept in each worker. */
+const DEFAULT_WINDOWS_KEPT = 1000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -38,15 +42,32 @@ export function assistantTurnMessage(completion: Pick<ChatCompletion, 'choices'>
 /**
  * A session turn inside a worker: wait for the turns ahead, put the window in
  * front of the input (one Redis round trip: the cached window comes with the
- * go), and once answered write the turn (one PostgreSQL statement) and let
- * the next turn go. A turn that fails leaves the history as it was.
+ * go), and once answered commit the turn and answer the caller (one more
+ * script) and let the next turn go. A turn that fails leaves the history as
+ * it was.
+ *
+ * The worker keeps the windows of the sessions it served last, so a go
+ * carries only the turns it has not seen (usually none: it committed the
+ * last one itself) instead of the whole window.
  */
 export class SessionTurns {
+  private readonly windows = new Map<string, CachedTurn[]>();
+
   constructor(
     private readonly state: SessionState,
     private readonly repository: SessionRepository,
     private readonly options: SessionTurnsOptions,
   ) {}
+
+  /** The window this worker holds for a session, newest use last (a Map keeps insertion order, so the oldest goes first). */
+  private remember(sessionId: string, turns: CachedTurn[]): void {
+    this.windows.delete(sessionId);
+    this.windows.set(sessionId, turns);
+    if (this.windows.size > (this.options.windowsKept ?? DEFAULT_WINDOWS_KEPT)) {
+      const oldest = this.windows.keys().next().value;
+      if (oldest !== undefined) this.windows.delete(oldest);
+    }
+  }
 
   /**
    * The job's payload with the window in its messages, or the turn as written
@@ -63,9 +84,12 @@ export class SessionTurns {
     const waitUntil = payload.deadline ?? Date.now() + this.options.leaseMs;
     let pause = this.options.pollMs ?? 2;
     for (;;) {
-      const begin = await this.state.begin(session.id, session.ticket);
+      const held = this.windows.get(session.id);
+      const begin = await this.state.begin(session.id, session.ticket, held?.at(-1)?.ticket ?? 0);
       if (begin.kind === 'go') {
-        const { settings, turns } = begin;
+        const { settings } = begin;
+        const turns = begin.complete || held === undefined ? begin.turns : [...held.filter((turn) => turn.ticket >= begin.windowStart), ...begin.turns];
+        this.remember(session.id, turns);
         const system: ChatMessage[] = settings.system === null ? [] : [{ role: 'system', content: settings.system }];
         const input = payload.request.messages;
         const model = payload.route.model;
@@ -112,13 +136,32 @@ export class SessionTurns {
    * the next turn go: one Redis script, which also puts it on the stream
    * PostgreSQL is written from.
    */
-  async commit(payload: LlmJobPayload, answer: ChatMessage, usage: CompletionUsage, requestId: string): Promise<void> {
+  async commit(
+    payload: LlmJobPayload,
+    answer: ChatMessage,
+    usage: CompletionUsage,
+    requestId: string,
+    reply?: { channel: string; message: string },
+  ): Promise<Committed> {
     const session = payload.session;
-    if (session?.windowed === undefined) return;
+    if (session?.windowed === undefined) return { turn: 0, heard: -1 };
     const messages = [...payload.request.messages.slice(session.windowed.inputFrom), answer];
     const tokens = turnTokens(messages, payload.route.model);
     const { windowStart } = session.windowed;
-    await this.state.commit(session.id, { ticket: session.ticket, messages, tokens, usage, requestId, at: Date.now() }, windowStart);
+    const written = { ticket: session.ticket, messages, tokens, usage, requestId, at: Date.now() };
+    const committed = await this.state.commit(session.id, written, windowStart, reply);
+    if (committed.turn < 0) {
+      // The cached state was gone (evicted, Redis restarted empty): nothing was committed, so the turn fails.
+      this.windows.delete(session.id);
+      throw new ServiceUnavailableError(`Session ${session.id} lost its state while the turn ran; send the turn again.`, {
+        details: { session_id: session.id },
+      });
+    }
+    const held = this.windows.get(session.id);
+    if (committed.turn > 0 && held !== undefined && (held.at(-1)?.ticket ?? 0) < session.ticket) {
+      this.remember(session.id, [...held.filter((turn) => turn.ticket >= windowStart), { ...written, turn: committed.turn }]);
+    }
+    return committed;
   }
 
   /** The turn ended without an answer: the next one may go. */

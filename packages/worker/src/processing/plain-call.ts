@@ -1,7 +1,7 @@
-import type { ChatCompletion, LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
+import { type ChatCompletion, type LlmJobPayload, type LlmJobResult, ServiceUnavailableError, SwitchyardError } from '@switchyard/contracts';
 import type { ProviderAdapter } from '@switchyard/providers';
 import { assistantTurnMessage } from '@switchyard/sessions';
-import type { Job } from 'bullmq';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { CallFailure } from './call-failure';
 import type { JobCancellation } from './job-cancellation';
 import { chainIdOf } from './job-chain';
@@ -55,10 +55,25 @@ export function createPlainCall(
     if (circuits !== undefined) await circuits.recordSuccess(provider, upstreamModel).catch(() => undefined);
     const model = typeof completion.model === 'string' && SAFE_MODEL.test(completion.model) ? completion.model : payload.route.model;
     const usageCounts = answer.usage ?? completion.usage ?? recorder.countedUsage(payload, 0);
-    // A session turn is written before its answer goes out: an answer the caller has is in the history.
-    if (payload.session !== undefined && sessions !== undefined)
-      await sessions.commit(payload, assistantTurnMessage(completion), usageCounts, payload.requestId);
-    recorder.reply(payload, chainIdOf(job), true, model, JSON.stringify(completion), outcome);
+    const body = JSON.stringify(completion);
+    if (payload.session !== undefined && sessions !== undefined) {
+      // The script that commits a session turn publishes its answer too: the answer goes out only
+      // once the turn is in the history, and that costs no extra round trip.
+      const out = recorder.encodedReply(payload, chainIdOf(job), model, body, outcome);
+      let heard: number;
+      try {
+        ({ heard } = await sessions.commit(payload, assistantTurnMessage(completion), usageCounts, payload.requestId, out));
+      } catch (error) {
+        // Not in the history, so not answered either: the caller gets the failure, and the session's next turn may go.
+        const failed = SwitchyardError.isInstance(error)
+          ? error
+          : new ServiceUnavailableError('The answer could not be kept in the session; send the turn again.', { cause: error });
+        throw new UnrecoverableError(JSON.stringify(recorder.answerFailure(job, failed, startedAt)));
+      }
+      if (out !== undefined && heard === 0) recorder.keepUnheard(chainIdOf(job), out.message);
+    } else {
+      recorder.reply(payload, chainIdOf(job), true, model, body, outcome);
+    }
     const { finishedAt, upstreamMs, attempts } = recorder.recordCall(job, {
       status: 'succeeded',
       usage: usageCounts,
