@@ -124,6 +124,9 @@ describe('sessions', () => {
     const refused = await sendTurn(platform, id, { ...say('now please'), wait: false });
     expect(refused.status).toBe(409);
     expect(refused.body.error?.code).toBe('session_busy');
+    // A refused turn has its row, naming the session, as a refused chat request has.
+    const row = await platform.usageRow(refused.jobId ?? '');
+    expect(row).toMatchObject({ status: 'rejected', errorCode: 'session_busy', sessionId: id });
     expect((await running).status).toBe(200);
     expect(await historyOf(platform, id)).toHaveLength(1);
   });

@@ -71,7 +71,8 @@ export class SessionsController {
   ): Promise<void> {
     const jobId = newJobId();
     const requestId = callerRequestId(request.headers['x-request-id'], jobId);
-    reply.header('x-request-id', requestId).header('x-switchyard-session-id', id);
+    // The job id answers a refusal too: its usage row is found under it.
+    reply.header('x-request-id', requestId).header('x-switchyard-session-id', id).header('x-switchyard-job-id', jobId);
     let relay: SseRelay | undefined;
     let gone = false;
     const onClose = () => {
@@ -91,7 +92,6 @@ export class SessionsController {
           .send(Object.assign(outcome.view, { status_url: `/v1/jobs/${outcome.view.id}` }));
         return;
       }
-      reply.header('x-switchyard-job-id', outcome.jobId);
       if (outcome.kind === 'answer') {
         reply
           .header('x-switchyard-provider', outcome.reply.provider)

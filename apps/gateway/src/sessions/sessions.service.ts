@@ -18,13 +18,14 @@ import {
   type SessionObject,
   type SessionWithHistory,
 } from '@switchyard/contracts';
+import { buildRejectedRecord, type UsageSink } from '@switchyard/database';
 import { injectTraceContext } from '@switchyard/observability';
 import { type PromptResolver, renderPromptedRequest } from '@switchyard/prompts';
 import type { ChatJobSubmitter, ReplyMessage, SubmitChatJob } from '@switchyard/queue';
 import type { SessionRepository, SessionState } from '@switchyard/sessions';
 import { SseRelay } from '../chat/sse-relay';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { ASYNC_JOBS, CHAT_JOBS, METRICS, MODEL_CATALOG, PROMPT_RESOLVER, ROUTING_CONFIG, SESSIONS } from '../tokens';
+import { ASYNC_JOBS, CHAT_JOBS, METRICS, MODEL_CATALOG, PROMPT_RESOLVER, ROUTING_CONFIG, SESSIONS, USAGE } from '../tokens';
 import { sessionObject, sessionTurnView } from './session-object';
 
 /** The session store and its Redis state, as the gateway holds them. */
@@ -66,6 +67,7 @@ export class SessionsService {
     @Inject(PROMPT_RESOLVER) private readonly prompts: PromptResolver,
     @Inject(ROUTING_CONFIG) private readonly config: RoutingConfig,
     @Inject(METRICS) private readonly metrics: GatewayMetrics,
+    @Inject(USAGE) private readonly usage: UsageSink,
   ) {}
 
   /**
@@ -162,13 +164,22 @@ export class SessionsService {
    * front of the input when the turns ahead have ended.
    */
   async turn(caller: CallerIdentity, id: string, body: SessionMessageRequest, ids: { jobId: string; requestId: string }): Promise<TurnOutcome> {
+    const receivedAt = Date.now();
+    // A turn refused here has its usage row written here, as a chat request would; from the queue on, its worker writes it.
+    const refuse = (error: unknown, sessionId?: string): never => {
+      this.usage.record(
+        buildRejectedRecord({ jobId: ids.jobId, requestId: ids.requestId, caller, body, error, receivedAt, ...(sessionId === undefined ? {} : { sessionId }) }),
+      );
+      throw error;
+    };
     if (body.stream === true && body.response_format !== undefined && body.response_format.type !== 'text') {
-      throw new InvalidRequestError('A session turn with a JSON response_format is not streamed; leave "stream" out.', { param: 'stream' });
+      refuse(new InvalidRequestError('A session turn with a JSON response_format is not streamed; leave "stream" out.', { param: 'stream' }), id);
     }
-    const entry = await this.sessions.state.enter(id, caller.tenant, body.wait !== false);
-    if (entry.kind === 'gone') throw sessionNotFound(id);
-    if (entry.kind === 'ended') throw new SessionEndedError(id, entry.status);
-    if (entry.kind === 'busy') throw new SessionBusyError(id);
+    const entry = await this.sessions.state.enter(id, caller.tenant, body.wait !== false).catch(refuse);
+    // Another tenant's session is not named in this tenant's rows.
+    if (entry.kind === 'gone') return refuse(sessionNotFound(id));
+    if (entry.kind === 'ended') return refuse(new SessionEndedError(id, entry.status), id);
+    if (entry.kind === 'busy') return refuse(new SessionBusyError(id), id);
     const session = { id, ticket: entry.ticket };
     // Once the job is on its queue its worker ends the turn, and gives the ticket back if it fails.
     let queued = false;
@@ -219,8 +230,9 @@ export class SessionsService {
       return { kind: 'answer', jobId: ids.jobId, reply: await pending.reply };
     } catch (error) {
       // Not queued (a bad parameter, the queue down): the ticket is given back so the next turn need not wait out its lease.
-      if (!queued) await this.sessions.state.release(id, entry.ticket).catch(() => undefined);
-      throw error;
+      if (queued) throw error;
+      await this.sessions.state.release(id, entry.ticket).catch(() => undefined);
+      return refuse(error, id);
     }
   }
 
