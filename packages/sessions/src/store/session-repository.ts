@@ -1,4 +1,4 @@
-import type { ChatMessage, CompletionUsage, SessionStatus } from '@switchyard/contracts';
+import type { CompletionUsage, SessionStatus } from '@switchyard/contracts';
 import type { DataSource } from '@switchyard/database';
 import type { StoredTurn } from '../window/cut-window';
 
