@@ -219,6 +219,36 @@ describe('sessions', () => {
     expect((stillActive.body.data as { id: string }[]).map((session) => session.id)).not.toContain(id);
   });
 
+  it('starts from a stored prompt, rendered once into its system prompt and model', async () => {
+    const name = `session-prompt-${Date.now()}`;
+    const saved = await fetch(`${platform.gateway.url}/v1/prompts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name,
+        model: 'mock-echo',
+        messages: [{ role: 'system', content: 'You help {{team}} with their tickets.' }],
+        variables: { type: 'object', properties: { team: { type: 'string' } }, required: ['team'] },
+      }),
+    });
+    expect(saved.status).toBe(201);
+    const created = await sessionCall(platform, 'POST', '', { prompt: { name, variables: { team: 'support' } }, system: 'Answer in English.' });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({
+      model: 'mock-echo',
+      system: 'You help support with their tickets.\n\nAnswer in English.',
+      prompt: { name, version: 1 },
+    });
+    const first = platform.mock.requests.length;
+    expect((await sendTurn(platform, created.body.id as string, say('my ticket'))).status).toBe(200);
+    expect(upstreamChats(platform, first)[0]?.messages).toStrictEqual([
+      { role: 'system', content: 'You help support with their tickets.\n\nAnswer in English.' },
+      { role: 'user', content: 'my ticket' },
+    ]);
+    // A prompt whose variables are missing is refused when the session starts, not at its first turn.
+    expect((await sessionCall(platform, 'POST', '', { prompt: { name } })).status).toBe(400);
+  });
+
   it('refuses bad settings and messages with a 400 naming the parameter', async () => {
     const noModel = await sessionCall(platform, 'POST', '', { system: 'hi' });
     expect(noModel.status).toBe(400);
