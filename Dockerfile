@@ -128,6 +128,7 @@ COPY --from=gateway-and-workers-deps /app/packages/queue /app/packages/queue
 COPY --from=gateway-and-workers-deps /app/packages/admission /app/packages/admission
 COPY --from=gateway-and-workers-deps /app/packages/async-jobs /app/packages/async-jobs
 COPY --from=gateway-and-workers-deps /app/packages/webhooks /app/packages/webhooks
+COPY --from=gateway-and-workers-deps /app/packages/sessions /app/packages/sessions
 COPY --from=gateway-and-workers-deps /app/packages/worker /app/packages/worker
 COPY --from=gateway-and-workers-deps /app/switchyard.yaml /app/switchyard.yaml
 

@@ -29,6 +29,8 @@ import { PromptResultsService } from './prompt-results/prompt-results.service';
 import { PromptStatsController } from './prompt-results/prompt-stats.controller';
 import { PromptsController } from './prompts/prompts.controller';
 import { PromptsService } from './prompts/prompts.service';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsService } from './sessions/sessions.service';
 import { TasksController } from './tasks/tasks.controller';
 import { TasksService } from './tasks/tasks.service';
 import {
@@ -49,6 +51,7 @@ import {
   REDIS,
   RESPONSE_CACHE,
   ROUTING_CONFIG,
+  SESSIONS,
   USAGE,
   USAGE_QUERIES,
   WEBHOOK_QUEUE_TOKEN,
@@ -80,6 +83,7 @@ export class AppModule {
         EstimateController,
         FeedbackController,
         PromptStatsController,
+        SessionsController,
         HealthController,
         MetricsController,
       ],
@@ -104,6 +108,7 @@ export class AppModule {
         { provide: PROMPT_RESOLVER, useValue: context.promptResolver },
         { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },
         { provide: PROMPT_STORE, useValue: context.prompts },
+        { provide: SESSIONS, useValue: context.sessions },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         ApiKeyGuard,
         AdminKeyGuard,
@@ -120,6 +125,7 @@ export class AppModule {
         ModelsService,
         HealthService,
         PromptResultsService,
+        SessionsService,
       ],
     };
   }

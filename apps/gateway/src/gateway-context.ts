@@ -7,6 +7,7 @@ import type { CachedPromptResolver, PromptStore } from '@switchyard/prompts';
 import type { ChatJobSubmitter, Redis, UsageStream } from '@switchyard/queue';
 import type { WebhookQueue } from '@switchyard/webhooks';
 import type { GatewayMetrics } from './metrics/gateway-metrics';
+import type { GatewaySessions } from './sessions/sessions.service';
 
 /** Everything the gateway's modules need, built once at start (see `start-gateway.ts`). */
 export interface GatewayContext {
@@ -36,6 +37,8 @@ export interface GatewayContext {
   promptResolver: CachedPromptResolver;
   /** The largest upload accepted, from `FILE_UPLOAD_MAX_BYTES`. */
   maxFileBytes: number;
+  /** Sessions: rows and history in PostgreSQL, turn order and the cached window in Redis. */
+  sessions: GatewaySessions;
   logger: Logger;
   metrics: GatewayMetrics;
 }

@@ -11,6 +11,7 @@ import { ApiKeyStore, BatchRepository, buildDroppedRecord, createDataSource, Fil
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { CachedPromptResolver, PromptStore, readPromptFiles, storeRepoPrompts } from '@switchyard/prompts';
 import { ChatJobSubmitter, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/queue';
+import { SessionRepository, SessionState, sweepSessions } from '@switchyard/sessions';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { AppModule } from './app.module';
 import { admitRequests } from './auth/admit-request';
@@ -77,6 +78,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   );
   const usageRepository = new UsageRepository(database);
   const usage = await UsageStream.open(requestPath, env.SWITCHYARD_KEY_PREFIX, usageRepository, { flushIntervalMs: env.USAGE_FLUSH_MS, logger: log });
+  const sessionRepository = new SessionRepository(database);
   const metrics = new GatewayMetrics(new QueueStats(redis, env.SWITCHYARD_KEY_PREFIX, [...catalog.providers.keys()]));
   const context: GatewayContext = {
     env,
@@ -111,6 +113,10 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
     batches,
     promptResolver: new CachedPromptResolver(prompts),
     maxFileBytes: env.FILE_UPLOAD_MAX_BYTES,
+    sessions: {
+      repository: sessionRepository,
+      state: new SessionState(redis, env.SWITCHYARD_KEY_PREFIX, sessionRepository, { leaseMs: env.SESSION_TURN_LEASE_MS }),
+    },
     logger: log,
     metrics,
   };
@@ -122,6 +128,13 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       .catch((error: unknown) => log.error({ err: error }, 'batch expiry round failed'));
   }, env.BATCH_EXPIRY_CHECK_MS);
   void batchExpiry.start();
+  // Idle sessions are written down as expired, and ended ones past their retention deleted; every gateway looks.
+  const sessionSweep = new PeriodicRound(async () => {
+    await sweepSessions(context.sessions.repository, context.sessions.state, env.SESSION_RETENTION_MS).catch((error: unknown) =>
+      log.error({ err: error }, 'session retention round failed'),
+    );
+  }, env.SESSION_SWEEP_MS);
+  void sessionSweep.start();
 
   const adapter = new FastifyAdapter({ ...serverOptions(config.gateway), logger: false });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forContext(context), adapter, {
@@ -183,6 +196,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
       await app.close();
       clearTimeout(cut);
       await batchExpiry.stop();
+      await sessionSweep.stop();
       await listener.close();
       await keys.close();
       await producer.close();

@@ -24,3 +24,5 @@ export const KEY_LIMITS = Symbol('KEY_LIMITS');
 export const PROMPT_RESOLVER = Symbol('PROMPT_RESOLVER');
 /** The `PromptStore`: versioned prompt templates of each tenant, and the prompts folder's. */
 export const PROMPT_STORE = Symbol('PROMPT_STORE');
+/** The session store (PostgreSQL) and each session's turn order and cached window (Redis). */
+export const SESSIONS = Symbol('SESSIONS');

@@ -54,6 +54,12 @@ const platformEnvSchema = z.object({
   ASYNC_JOB_RETENTION_MS: intFromEnv(24 * 3600 * 1000),
   /** How often a gateway looks for batches past their 24 h window, to stop them as `expired`. */
   BATCH_EXPIRY_CHECK_MS: intFromEnv(60_000),
+  /** How long ended and idle-expired sessions (settings and history) are kept before they are deleted. */
+  SESSION_RETENTION_MS: intFromEnv(30 * 24 * 3600 * 1000),
+  /** How often a gateway writes down idle sessions as expired and deletes those past their retention. */
+  SESSION_SWEEP_MS: intFromEnv(60_000),
+  /** How long one turn may hold its session before the next turn goes anyway (its caller and job lost). */
+  SESSION_TURN_LEASE_MS: intFromEnv(10 * 60 * 1000),
   /** Gateway processes sharing the port (node:cluster); the gateway keeps no state of its own, so they are replicas. */
   GATEWAY_PROCESSES: intFromEnv(1, { max: 64 }),
   /**

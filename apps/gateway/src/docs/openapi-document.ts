@@ -10,6 +10,7 @@ import {
 import { adminPaths } from './openapi-admin-paths';
 import { promptPaths } from './openapi-prompt-paths';
 import { answer, body, components, errors, json, open, pathParameter, queryParameters, REQUEST_SCHEMAS, RESPONSE_SCHEMAS, ref } from './openapi-schemas';
+import { sessionPaths } from './openapi-session-paths';
 import { taskPaths } from './openapi-task-paths';
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
@@ -255,6 +256,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       ...promptPaths(),
       ...taskPaths(),
+      ...sessionPaths(),
       '/v1/models': {
         get: {
           operationId: 'listModels',

@@ -13,6 +13,7 @@ import {
   chatCompletionRequestSchema,
   chatCompletionSchema,
   createdApiKeySchema,
+  createSessionRequestSchema,
   deletedFileSchema,
   feedbackCreateSchema,
   feedbackSchema,
@@ -37,6 +38,10 @@ import {
   promptVersionSchema,
   redeliverySchema,
   revokedApiKeySchema,
+  sessionListSchema,
+  sessionMessageRequestSchema,
+  sessionObjectSchema,
+  sessionWithHistorySchema,
   taskListSchema,
   taskResultSchema,
   taskRunRequestSchema,
@@ -61,6 +66,8 @@ export const REQUEST_SCHEMAS = {
   PromptLabelSetRequest: promptLabelSetSchema,
   PromptRenderRequest: promptRenderRequestSchema,
   TaskRunRequest: taskRunRequestSchema,
+  SessionCreateRequest: createSessionRequestSchema,
+  SessionMessageRequest: sessionMessageRequestSchema,
 };
 export const RESPONSE_SCHEMAS = {
   ChatCompletion: chatCompletionSchema,
@@ -88,6 +95,9 @@ export const RESPONSE_SCHEMAS = {
   PromptRender: promptRenderSchema,
   TaskList: taskListSchema,
   TaskResult: taskResultSchema,
+  Session: sessionObjectSchema,
+  SessionWithHistory: sessionWithHistorySchema,
+  SessionList: sessionListSchema,
   Error: openAIErrorBodySchema,
 };
 

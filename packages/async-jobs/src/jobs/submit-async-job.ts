@@ -16,6 +16,8 @@ export interface SubmitAsyncJob extends ParsedAsyncJobRequest {
   structured?: LlmJobPayload['structured'];
   /** The stored prompt the messages were rendered from. */
   prompt?: LlmJobPayload['prompt'];
+  /** Set on session turns run as jobs. */
+  session?: LlmJobPayload['session'];
 }
 
 /** Where a parsed job goes and who sent it: everything a job needs besides the request itself. */
@@ -41,6 +43,7 @@ export function asyncJobFrom(parsed: ParsedAsyncJobRequest, routing: AsyncJobRou
   if (routing.batch !== undefined) job.batch = routing.batch;
   if (routing.structured !== undefined) job.structured = routing.structured;
   if (routing.prompt !== undefined) job.prompt = routing.prompt;
+  if (routing.session !== undefined) job.session = routing.session;
   if (parsed.webhook !== undefined) job.webhook = parsed.webhook;
   if (parsed.priority !== undefined) job.priority = parsed.priority;
   if (parsed.delay !== undefined) job.delay = parsed.delay;

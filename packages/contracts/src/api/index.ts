@@ -9,5 +9,6 @@ export * from './parse-request';
 export * from './prompt-stats';
 export * from './prompts';
 export * from './query-parameters';
+export * from './sessions';
 export * from './tasks';
 export * from './usage';

@@ -14,6 +14,8 @@ export const ErrorCode = {
   NotFound: 'not_found',
   IdempotencyConflict: 'idempotency_key_reused',
   AlreadyExists: 'already_exists',
+  SessionBusy: 'session_busy',
+  SessionEnded: 'session_ended',
   RateLimited: 'rate_limit_exceeded',
   BudgetExceeded: 'budget_exceeded',
   UpstreamRateLimited: 'upstream_rate_limited',

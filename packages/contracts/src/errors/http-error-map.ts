@@ -30,6 +30,8 @@ export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.NotFound]: { status: 404, type: 'not_found_error' },
   [ErrorCode.IdempotencyConflict]: { status: 409, type: 'invalid_request_error' },
   [ErrorCode.AlreadyExists]: { status: 409, type: 'invalid_request_error' },
+  [ErrorCode.SessionBusy]: { status: 409, type: 'invalid_request_error' },
+  [ErrorCode.SessionEnded]: { status: 409, type: 'invalid_request_error' },
   [ErrorCode.RateLimited]: { status: 429, type: 'rate_limit_error' },
   // 402, not 429: clients (the OpenAI SDKs among them) retry a 429, and a spent budget does not come back in seconds.
   [ErrorCode.BudgetExceeded]: { status: 402, type: 'insufficient_quota' },

@@ -20,6 +20,8 @@ export {
   ModelNotFoundError,
   NotFoundError,
   RateLimitError,
+  SessionBusyError,
+  SessionEndedError,
 } from './request-errors';
 export { StructuredOutputInvalidError } from './structured-output-error';
 export { SwitchyardError, type SwitchyardErrorOptions } from './switchyard-error';

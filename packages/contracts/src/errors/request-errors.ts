@@ -39,6 +39,23 @@ export class IdempotencyConflictError extends SwitchyardError {
   }
 }
 
+/** A session turn asked not to wait while another turn of the session was running. */
+export class SessionBusyError extends SwitchyardError {
+  constructor(sessionId: string) {
+    super(ErrorCode.SessionBusy, `Session ${sessionId} is running another turn; send again when it ends, or send without "wait": false to queue behind it.`, {
+      param: 'wait',
+      details: { session_id: sessionId },
+    });
+  }
+}
+
+/** A message for a session that was ended or expired after its idle TTL. */
+export class SessionEndedError extends SwitchyardError {
+  constructor(sessionId: string, status: string) {
+    super(ErrorCode.SessionEnded, `Session ${sessionId} is ${status}; start a new session.`, { details: { session_id: sessionId, status } });
+  }
+}
+
 export class RateLimitError extends SwitchyardError {
   constructor(message: string, options: Options = {}) {
     super(ErrorCode.RateLimited, message, { ...options, retryable: true });

@@ -77,6 +77,20 @@ export interface LlmJobPayload {
   prompt?: PromptReference;
   /** The caller's own settings for a JSON response_format; the model's config decides what is left out. */
   structured?: StructuredRequestSettings;
+  /** A session turn: `request.messages` are the turn's input until a worker puts the session's window in front of them. */
+  session?: SessionTurnReference;
+}
+
+/**
+ * Which session a job is a turn of, and its ticket: turns of one session run
+ * in ticket order. `windowed` is set once a worker has put the window in
+ * `request.messages` (a fallback job carries it, so the next route sees the
+ * same window).
+ */
+export interface SessionTurnReference {
+  id: string;
+  ticket: number;
+  windowed?: { inputFrom: number; windowStart: number };
 }
 
 /** How hard a worker tries to get a structured answer from one route. */
@@ -159,6 +173,13 @@ export const llmJobPayloadSchema: z.ZodType<LlmJobPayload> = z.object({
   batch: z.object({ id: label, line: z.number().int().nonnegative(), customId: z.string().min(1).max(512) }).optional(),
   prompt: z.object({ name: label, version: z.number().int().positive(), variant: label.nullable(), label: label.nullable() }).optional(),
   structured: z.object({ reasks: z.number().int().min(0).max(MAX_STRUCTURED_REASKS).optional() }).optional(),
+  session: z
+    .object({
+      id: label,
+      ticket: z.number().int().positive(),
+      windowed: z.object({ inputFrom: z.number().int().nonnegative(), windowStart: z.number().int().nonnegative() }).optional(),
+    })
+    .optional(),
 });
 
 export type LlmJobOutcome = { ok: true; result: LlmJobResult } | { ok: false; error: SerializedError; provider: string; model: string };

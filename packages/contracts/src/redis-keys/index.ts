@@ -19,6 +19,8 @@ export {
   providerBudgetKey,
   replyChannel,
   responseCacheKey,
+  sessionKeys,
+  sessionTurnStreamKey,
   unheardReplyKey,
   usageStreamKey,
   WEBHOOK_QUEUE,

@@ -29,6 +29,8 @@ const EVERY_FAMILY: Record<Exclude<Namer, 'llmQueueName' | 'deploymentKeyPattern
   providerBudgetKey: (prefix) => [keys.providerBudgetKey(prefix, 'openai', 'tpm', 29_000_000), keys.providerBudgetKey(prefix, 'openai', 'rpd', '2026-01-31')],
   circuitKeys: (prefix) => Object.values(keys.circuitKeys(prefix, 'openai', 'gpt-4o')),
   modelInventoryKey: (prefix) => [keys.modelInventoryKey(prefix, 'local')],
+  sessionKeys: (prefix) => Object.values(keys.sessionKeys(prefix, 'sess_1')),
+  sessionTurnStreamKey: (prefix) => [keys.sessionTurnStreamKey(prefix)],
 };
 
 const everyName = (prefix: string) => Object.values(EVERY_FAMILY).flatMap((names) => names(prefix));
@@ -52,6 +54,7 @@ describe('Redis keys', () => {
   it("keeps an API key's limit counters in one slot under a plain prefix too, as the limiter's script needs", () => {
     const counters = EVERY_FAMILY.keyLimitKey('sy');
     expect(new Set(counters.map(clusterKeySlot)).size).toBe(1);
+    expect(new Set(EVERY_FAMILY.sessionKeys('sy').map(clusterKeySlot)).size).toBe(1);
     // Other families are spread over slots without a hash tag: a cluster needs the `{…}` prefix.
     expect(new Set(everyName('sy').map(clusterKeySlot)).size).toBeGreaterThan(1);
   });

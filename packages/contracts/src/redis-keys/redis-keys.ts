@@ -95,6 +95,32 @@ export function batchStoppedKey(prefix: string, batchId: string): string {
   return `${batchKeys(prefix, batchId).progress}:stopped`;
 }
 
+// ---- Sessions ----
+
+/**
+ * A session's live state and cached window: `state` (hash: tenant, status,
+ * settings, the window's first turn, the next ticket and the last turn
+ * served, the running turn and its lease), `turns` (list of the window's
+ * turns as JSON, oldest first) and `skipped` (set of tickets that ended
+ * without a turn before their predecessors did). The session id is a hash
+ * tag of its own, so the turn scripts' keys share one slot under a plain
+ * prefix. Kept the session's idle TTL plus an hour after its last turn;
+ * PostgreSQL holds the durable copy, and a missing state is rebuilt from it.
+ */
+export function sessionKeys(prefix: string, sessionId: string): { state: string; turns: string; skipped: string } {
+  const base = `${prefix}:session:{${sessionId}}`;
+  return { state: base, turns: `${base}:turns`, skipped: `${base}:skipped` };
+}
+
+/**
+ * Session turns on their way to PostgreSQL (a stream; each entry the turn's
+ * JSON, its session and window start): appended by the script that commits
+ * a turn, written in batches and deleted once written. At most ~1,000,000.
+ */
+export function sessionTurnStreamKey(prefix: string): string {
+  return `${prefix}:session-turns`;
+}
+
 // ---- Admission ----
 
 /** A cached answer (hash: body, provider, model, usage, hits) by the SHA-256 of tenant, route and request: the routing file's `cacheTtlSeconds`. */

@@ -9,6 +9,7 @@ import { MarkRoutingFileKeys1733000000000 } from './1733000000000-mark-routing-f
 import { RecordBatchExpiry1733100000000 } from './1733100000000-record-batch-expiry';
 import { CreatePrompts1733200000000 } from './1733200000000-create-prompts';
 import { RecordPromptsAndStructuredOutput1733300000000 } from './1733300000000-record-prompts-and-structured-output';
+import { CreateSessions1733400000000 } from './1733400000000-create-sessions';
 
 /** Every migration, oldest first. Schema changes only ever happen through these. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RecordBatchExpiry1733100000000,
   CreatePrompts1733200000000,
   RecordPromptsAndStructuredOutput1733300000000,
+  CreateSessions1733400000000,
 ];

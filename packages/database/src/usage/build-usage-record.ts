@@ -77,6 +77,7 @@ export function buildUsageRecord(payload: LlmJobPayload, facts: UsageFacts): Llm
     structuredMode: facts.structured?.mode ?? null,
     structuredRepairs: facts.structured?.repairs ?? null,
     structuredValid: facts.structured?.valid ?? null,
+    sessionId: payload.session?.id ?? null,
     streamed: payload.request.stream === true,
     firstTokenMs: facts.firstTokenAt === undefined ? null : Math.max(0, Math.round(facts.firstTokenAt - payload.enqueuedAt)),
     routeAttempts: facts.tried !== undefined && facts.tried.length > 0 ? [...facts.tried] : null,
@@ -96,6 +97,8 @@ export interface RejectedRequest {
   receivedAt: number;
   /** The stored prompt, once its version was chosen; otherwise the row names the prompt the body asked for, if any. */
   prompt?: PromptReference;
+  /** The session the refused request was a turn of. */
+  sessionId?: string;
 }
 
 /** What a gateway-written row says about the outcome; the rest is who asked and how long it took here. */
@@ -151,7 +154,7 @@ export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord
   const body = rejected.body as { model?: unknown; stream?: unknown; prompt?: { name?: unknown } } | null | undefined;
   const requestedModel = body?.model;
   const askedPrompt = typeof body?.prompt?.name === 'string' ? (label(body.prompt.name) ?? undefined) : undefined;
-  return gatewayRecord(
+  const record = gatewayRecord(
     rejected,
     rejected.caller,
     rejected.receivedAt,
@@ -170,6 +173,8 @@ export function buildRejectedRecord(rejected: RejectedRequest): LlmRequestRecord
     },
     rejected.prompt ?? (askedPrompt === undefined ? undefined : { name: askedPrompt }),
   );
+  if (rejected.sessionId !== undefined) record.sessionId = rejected.sessionId;
+  return record;
 }
 
 /** The row of a job cancelled before any worker ran it: whoever took it off its queue writes it. */

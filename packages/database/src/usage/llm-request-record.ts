@@ -34,6 +34,8 @@ export interface LlmRequestRecord {
   structuredMode?: StructuredMode | null;
   structuredRepairs?: number | null;
   structuredValid?: boolean | null;
+  /** The session the request was a turn of; absent or null for a request outside any session. */
+  sessionId?: string | null;
   streamed: boolean;
   /** Streams only: from the request's arrival to its first token reaching the gateway's channel. */
   firstTokenMs: number | null;

@@ -35,6 +35,7 @@ export const LlmRequestEntity = new EntitySchema<LlmRequestRecord>({
     structuredMode: { name: 'structured_mode', type: 'text', nullable: true },
     structuredRepairs: { name: 'structured_repairs', type: 'smallint', nullable: true },
     structuredValid: { name: 'structured_valid', type: 'boolean', nullable: true },
+    sessionId: { name: 'session_id', type: 'text', nullable: true },
     streamed: { type: 'boolean', default: false },
     firstTokenMs: { name: 'first_token_ms', type: 'int', nullable: true },
     routeAttempts: { name: 'route_attempts', type: 'jsonb', nullable: true },

@@ -30,6 +30,7 @@ const INSERT_COLUMNS: readonly [string, string, (row: LlmRequestRecord) => unkno
   ['structured_mode', 'text', (r) => r.structuredMode ?? null],
   ['structured_repairs', 'smallint', (r) => r.structuredRepairs ?? null],
   ['structured_valid', 'boolean', (r) => r.structuredValid ?? null],
+  ['session_id', 'text', (r) => r.sessionId ?? null],
   ['streamed', 'boolean', (r) => r.streamed],
   ['first_token_ms', 'int', (r) => r.firstTokenMs],
   ['route_attempts', 'jsonb', (r) => (r.routeAttempts === null ? null : JSON.stringify(r.routeAttempts))],

@@ -15,6 +15,8 @@ export interface JobRequest {
   structured?: LlmJobPayload['structured'];
   /** The stored prompt the messages were rendered from. */
   prompt?: LlmJobPayload['prompt'];
+  /** The session this job is a turn of. */
+  session?: LlmJobPayload['session'];
 }
 
 /** The one place a job payload is assembled, for the sync, streaming, async, bulk and batch ways in. */
@@ -35,5 +37,6 @@ export function buildJobPayload(job: JobRequest, enqueuedAt: number, deadline?: 
     ...(job.batch === undefined ? {} : { batch: job.batch }),
     ...(job.structured === undefined ? {} : { structured: job.structured }),
     ...(job.prompt === undefined ? {} : { prompt: job.prompt }),
+    ...(job.session === undefined ? {} : { session: job.session }),
   };
 }

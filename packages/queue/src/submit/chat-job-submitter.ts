@@ -28,6 +28,8 @@ export interface SubmitChatJob {
   structured?: LlmJobPayload['structured'];
   /** The stored prompt the messages were rendered from. */
   prompt?: LlmJobPayload['prompt'];
+  /** The session this job is a turn of. */
+  session?: LlmJobPayload['session'];
 }
 
 /**

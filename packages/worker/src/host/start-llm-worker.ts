@@ -4,7 +4,8 @@ import { loadModelRouting, loadPlatformEnv, ModelCatalog, type PlatformEnv } fro
 import { BatchRepository, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
 import { createLogger, type Logger, redactUrl, startMetricsServer } from '@switchyard/observability';
 import { createProviderAdapter, type ProviderAdapter } from '@switchyard/providers';
-import { CallerPresence, createRedis, JobCancellations, LlmJobProducer, type RunningWorker, UsageStream } from '@switchyard/queue';
+import { CallerPresence, createRedis, JobCancellations, LlmJobProducer, type Redis, type RunningWorker, UsageStream } from '@switchyard/queue';
+import { SessionRepository, SessionState, SessionTurns, SessionTurnWriter } from '@switchyard/sessions';
 import { warmTokenizers } from '@switchyard/tokens';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { ModelInventoryPublisher } from '../inventory/model-inventory';
@@ -75,6 +76,7 @@ export async function startLlmWorker({
   // A job's end costs one write: its usage row and its key's settlement leave together on this connection.
   const jobEnds = createRedis(env.REDIS_URL, { name: `switchyard:${service}:usage`, logger: log, autoPipelining: true });
   const usageRepository = new UsageRepository(dataSource);
+  const sessionRepository = new SessionRepository(dataSource);
   const usage = await UsageStream.open(jobEnds, env.SWITCHYARD_KEY_PREFIX, usageRepository, { flushIntervalMs: env.USAGE_FLUSH_MS, logger: log });
   // Fallbacks go on other providers' queues, which other workers (worker-local on GPU nodes) may serve.
   const producer = new LlmJobProducer(publisher, env.SWITCHYARD_KEY_PREFIX);
@@ -132,10 +134,17 @@ export async function startLlmWorker({
       // The worker that records a batch's last line writes its output files.
       batches: new BatchRunner(publisher, env.SWITCHYARD_KEY_PREFIX, new FileRepository(dataSource), new BatchRepository(dataSource), log),
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
+      sessions: sessionTurns(publisher, env.SWITCHYARD_KEY_PREFIX, sessionRepository, env.SESSION_TURN_LEASE_MS),
       logger: log,
     }),
   });
   await host.start();
+  // Committed session turns go to PostgreSQL in batches, off the turn's path, as usage rows do.
+  const turnWriter = new SessionTurnWriter(jobEnds, env.SWITCHYARD_KEY_PREFIX, sessionRepository, {
+    intervalMs: env.USAGE_FLUSH_MS,
+    onError: (error) => log.error({ err: error }, 'session turns not written yet; they stay in Redis'),
+  });
+  turnWriter.start();
   const metricsServer = env.METRICS_PORT === undefined ? undefined : await startMetricsServer(metrics.registry, env.METRICS_PORT, env.HOST);
   const inventory = publishInventory ? new ModelInventoryPublisher(publisher, env.SWITCHYARD_KEY_PREFIX, adapters, log) : undefined;
   inventory?.start();
@@ -148,6 +157,8 @@ export async function startLlmWorker({
       inventory?.stop();
       health.stop();
       await host.close();
+      // After the host: turns its last jobs committed are written before the connections close.
+      await turnWriter.stop();
       await metricsServer?.close();
       await callers.stop();
       await cancellations.close();
@@ -180,4 +191,9 @@ async function preloadModels(adapters: ReadonlyMap<string, ProviderAdapter>, cat
       }),
     ),
   );
+}
+
+/** Session turns run on the publisher connection (short scripts, never blocking) and write turns through the worker's database pool. */
+function sessionTurns(redis: Redis, prefix: string, repository: SessionRepository, leaseMs: number): SessionTurns {
+  return new SessionTurns(new SessionState(redis, prefix, repository, { leaseMs }), repository, { leaseMs });
 }

@@ -60,6 +60,7 @@ export function createJobCancellation(
     const finishedAt = Date.now();
     const attempts = totalAttempts(job);
     const called = upstreamMs > 0;
+    recorder.releaseSession(payload);
     const counts = called ? recorder.countedUsage(payload, 0) : { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
     recorder.recordEnd(
       payload,

@@ -6,6 +6,7 @@ import type { UsageSink } from '@switchyard/database';
 import type { Logger } from '@switchyard/observability';
 import type { ProviderAdapter } from '@switchyard/providers';
 import type { CallerPresence, JobCancellations, LlmJobProducer } from '@switchyard/queue';
+import type { SessionTurns } from '@switchyard/sessions';
 import type { Price } from '@switchyard/tokens';
 import type { Redis } from 'ioredis';
 import type { BackendHealth } from '../provider-health/backend-health';
@@ -40,5 +41,7 @@ export interface LlmJobProcessorDeps {
   priceOf?: (route: LlmJobPayload['route']) => Price | undefined;
   /** How the route is asked for a JSON response_format and how often re-asked; without it, natively and twice. */
   structuredOf?: (route: LlmJobPayload['route']) => RouteStructured | undefined;
+  /** Session turns: the window put in front of the input, turns run in order, each answered turn written once. */
+  sessions?: Pick<SessionTurns, 'prepare' | 'commit' | 'release'>;
   logger: Logger;
 }

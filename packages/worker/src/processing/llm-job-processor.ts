@@ -15,15 +15,17 @@ import {
 } from '@switchyard/contracts';
 import { withSpanFromCarrier } from '@switchyard/observability';
 import { QUEUED_LONG_MS } from '@switchyard/queue';
+import type { PreparedTurn } from '@switchyard/sessions';
 import { type Job, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import { createCallFailure } from './call-failure';
 import { createJobCancellation, waitingGateway } from './job-cancellation';
-import { chainIdOf } from './job-chain';
+import { chainIdOf, runsOf } from './job-chain';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import { createOutcomeRecorder } from './outcome-recording';
 import { createPlainCall } from './plain-call';
 import { createProviderPause } from './provider-pause';
 import { createRouteFallback, type RouteFallback } from './route-fallback';
+import { createSessionTurnAnswer } from './session-turn-answer';
 import { createSettledCall } from './settled-call';
 import { createStreamedCall } from './streamed-call';
 import { createStructuredCall } from './structured-call';
@@ -60,6 +62,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
   const plainCall = createPlainCall(deps, { recorder, settle, structured });
   const streamedCall = createStreamedCall(deps, { recorder, cancellation, failure });
   const structuredStreamedCall = createStructuredStreamedCall(deps, { recorder, settle, structured });
+  const sessionTurnAnswered = createSessionTurnAnswer(recorder, deps.publisher);
 
   /** A job, however it ends, hands BullMQ its outcome only after its usage row is kept. */
   async function processGuarded(job: Job<LlmJobPayload>, token?: string, signal?: AbortSignal): Promise<LlmJobResult> {
@@ -97,7 +100,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       const error = new SwitchyardError(ErrorCode.InvalidJob, `Job ${jobId} has an invalid payload at '${issue?.path.join('.') ?? ''}'.`);
       throw new UnrecoverableError(JSON.stringify(serializeError(error)));
     }
-    const payload = parsed.data;
+    let payload = parsed.data;
     if (payload.deadline !== undefined && startedAt > payload.deadline) fallback.fail(job, new JobExpiredError(jobId), startedAt);
     // A retry or a fallback of a job cancelled meanwhile, or a cancel this worker did not hear: never called.
     if (cancellations !== undefined && (await cancellations.wasCancelled(chainIdOf(job), payload.batch?.id)))
@@ -106,6 +109,20 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
     const gateway = waitingGateway(payload);
     if (gateway !== undefined && callers !== undefined && startedAt - payload.enqueuedAt > QUEUED_LONG_MS && (await callers.confirmGone(gateway))) {
       return cancellation.cancelledJob(job, startedAt, 0);
+    }
+
+    if (payload.session !== undefined && payload.session.windowed === undefined && deps.sessions !== undefined) {
+      // Before any route decision: a fallback job is made from this payload, so the next route sees the same window.
+      let prepared: PreparedTurn;
+      try {
+        prepared = await deps.sessions.prepare(payload, runsOf(job) > 1);
+      } catch (error) {
+        if (SwitchyardError.isInstance(error)) fallback.fail(job, error, startedAt);
+        throw error;
+      }
+      if (prepared.kind === 'answered') return sessionTurnAnswered(job, prepared.turn, startedAt);
+      payload = prepared.payload;
+      job.data = payload;
     }
 
     const adapter = adapters.get(payload.route.provider);

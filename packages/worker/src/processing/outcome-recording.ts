@@ -47,6 +47,18 @@ export interface OutcomeRecorder {
    * `spent`: the tokens and outcome of structured-answer calls that never complied.
    */
   answerFailure(job: Job<LlmJobPayload>, error: SwitchyardError, startedAt: number, upstreamMs?: number, spent?: StructuredSpent): SerializedError;
+  /** A session turn that ended without an answer: the history stays as it was and the next turn may go. */
+  releaseSession(payload: LlmJobPayload): void;
+  /** The reply `reply` would publish, for a script that publishes it itself; undefined when nobody waits on a channel. */
+  encodedReply(
+    payload: LlmJobPayload,
+    jobId: string,
+    model: string,
+    body: string,
+    structured?: StructuredOutcome,
+  ): { channel: string; message: string } | undefined;
+  /** A reply published by a script that nobody heard: kept for the gateway to ask for, as `reply` does. */
+  keepUnheard(jobId: string, message: string): void;
 }
 
 /** What a provider call that ended says about itself. */
@@ -66,11 +78,16 @@ export interface EndedCall {
 
 export type OutcomeRecorderDeps = Pick<
   LlmJobProcessorDeps,
-  'usage' | 'publisher' | 'producer' | 'webhooks' | 'batches' | 'keyLimits' | 'priceOf' | 'budget' | 'logger'
+  'usage' | 'publisher' | 'producer' | 'webhooks' | 'batches' | 'keyLimits' | 'priceOf' | 'budget' | 'sessions' | 'logger'
 >;
 
 export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorder {
-  const { usage, publisher, producer, webhooks, batches, keyLimits, budget, logger } = deps;
+  const { usage, publisher, producer, webhooks, batches, keyLimits, budget, sessions, logger } = deps;
+
+  function releaseSession(payload: LlmJobPayload): void {
+    if (payload.session === undefined || sessions === undefined) return;
+    sessions.release(payload).catch((error: unknown) => logger.error({ err: error, sessionId: payload.session?.id }, 'session turn not released'));
+  }
 
   function recordEnd(payload: LlmJobPayload, row: LlmRequestRecord): void {
     usage.record(row);
@@ -138,6 +155,16 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     webhooks.deliver(event).catch((error: unknown) => logger.error({ err: error, jobId }, 'could not queue the webhook event'));
   }
 
+  function encodedReply(payload: LlmJobPayload, jobId: string, model: string, body: string, structured?: StructuredOutcome) {
+    if (payload.replyTo === undefined) return undefined;
+    const message = encodeReply({ jobId, ok: true, provider: payload.route.provider, model, body, ...(structured === undefined ? {} : { structured }) });
+    return { channel: payload.replyTo, message };
+  }
+
+  function keepUnheard(jobId: string, message: string): void {
+    producer.keepUnheardReply(jobId, message).catch((error: unknown) => logger.error({ err: error, jobId }, 'could not keep an unheard reply'));
+  }
+
   function reply(payload: LlmJobPayload, jobId: string, ok: boolean, model: string, body: string, structured?: StructuredOutcome): void {
     if (payload.replyTo === undefined) return;
     const message = encodeReply({ jobId, ok, provider: payload.route.provider, model, body, ...(structured === undefined ? {} : { structured }) });
@@ -154,6 +181,8 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     const attempts = totalAttempts(job);
     const serialized = serializeError(error);
     serialized.details = { ...serialized.details, job_id: jobId, attempts };
+    // A failed turn leaves the history as it was; the session's next turn may go.
+    releaseSession(payload);
     reply(payload, jobId, false, payload.route.model, JSON.stringify(serialized));
     recordEnd(
       payload,
@@ -174,5 +203,5 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     return serialized;
   }
 
-  return { recordEnd, recordCall, costOf, countedUsage, reportEnd, reply, answerFailure };
+  return { recordEnd, recordCall, costOf, countedUsage, reportEnd, reply, answerFailure, releaseSession, encodedReply, keepUnheard };
 }

@@ -1,6 +1,7 @@
-import type { LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
+import { type LlmJobPayload, type LlmJobResult, ServiceUnavailableError, SwitchyardError } from '@switchyard/contracts';
 import type { ProviderAdapter } from '@switchyard/providers';
-import type { Job } from 'bullmq';
+import { assistantTurnMessage } from '@switchyard/sessions';
+import { type Job, UnrecoverableError } from 'bullmq';
 import { chainIdOf } from './job-chain';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
@@ -20,7 +21,7 @@ export type PlainCall = (
 ) => Promise<LlmJobResult>;
 
 export function createPlainCall(
-  { circuits }: Pick<LlmJobProcessorDeps, 'circuits'>,
+  { circuits, sessions }: Pick<LlmJobProcessorDeps, 'circuits' | 'sessions'>,
   { recorder, settle, structured }: { recorder: OutcomeRecorder; settle: SettledCall; structured: StructuredCall },
 ): PlainCall {
   return async (job, payload, adapter, startedAt, signal) => {
@@ -42,7 +43,25 @@ export function createPlainCall(
     if (circuits !== undefined) await circuits.recordSuccess(provider, upstreamModel).catch(() => undefined);
     const model = answeredModel(completion, payload);
     const usageCounts = answer.usage ?? completion.usage ?? recorder.countedUsage(payload, 0);
-    recorder.reply(payload, chainIdOf(job), true, model, JSON.stringify(completion), outcome);
+    const body = JSON.stringify(completion);
+    if (payload.session !== undefined && sessions !== undefined) {
+      // The script that commits a session turn publishes its answer too: the answer goes out only
+      // once the turn is in the history, and that costs no extra round trip.
+      const out = recorder.encodedReply(payload, chainIdOf(job), model, body, outcome);
+      let heard: number;
+      try {
+        ({ heard } = await sessions.commit(payload, assistantTurnMessage(completion), usageCounts, payload.requestId, out));
+      } catch (error) {
+        // Not in the history, so not answered either: the caller gets the failure, and the session's next turn may go.
+        const failed = SwitchyardError.isInstance(error)
+          ? error
+          : new ServiceUnavailableError('The answer could not be kept in the session; send the turn again.', { cause: error });
+        throw new UnrecoverableError(JSON.stringify(recorder.answerFailure(job, failed, startedAt)));
+      }
+      if (out !== undefined && heard === 0) recorder.keepUnheard(chainIdOf(job), out.message);
+    } else {
+      recorder.reply(payload, chainIdOf(job), true, model, body, outcome);
+    }
     const { finishedAt, upstreamMs, attempts } = recorder.recordCall(job, {
       status: 'succeeded',
       usage: usageCounts,

@@ -4,6 +4,7 @@ import {
   InternalError,
   type LlmJobPayload,
   type LlmJobResult,
+  ServiceUnavailableError,
   StreamInterruptedError,
   SwitchyardError,
   toHttpError,
@@ -17,6 +18,7 @@ import { chainIdOf } from './job-chain';
 import { emptyCompletion, SAFE_MODEL } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
+import { StreamedAnswer } from './streamed-answer';
 
 /**
  * Streams the completion to the caller's gateway as it arrives. Until the
@@ -42,7 +44,7 @@ function opensAnswer(chunk: ChatCompletionChunk): boolean {
 }
 
 export function createStreamedCall(
-  { publisher, circuits, logger }: Pick<LlmJobProcessorDeps, 'publisher' | 'circuits' | 'logger'>,
+  { publisher, circuits, sessions, logger }: Pick<LlmJobProcessorDeps, 'publisher' | 'circuits' | 'sessions' | 'logger'>,
   { recorder, cancellation, failure }: { recorder: OutcomeRecorder; cancellation: JobCancellation; failure: CallFailure },
 ): StreamedCall {
   function openStream(payload: LlmJobPayload, chainId: string, model: string): StreamPublisher {
@@ -65,7 +67,11 @@ export function createStreamedCall(
     let contentChunks = 0;
     const held: string[] = [];
 
+    // A session turn's answer, put together from the chunks, for its history.
+    const answer = payload.session === undefined ? undefined : new StreamedAnswer();
+
     const finish = (status: 'succeeded' | 'failed' | 'cancelled', errorCode?: string): LlmJobResult => {
+      if (status !== 'succeeded') recorder.releaseSession(payload);
       // Without the upstream's count (a cancel, a break), each content chunk stands for a token and the prompt is counted here.
       const counts = usageCounts ?? recorder.countedUsage(payload, contentChunks);
       const { finishedAt, upstreamMs, attempts } = recorder.recordCall(job, {
@@ -97,6 +103,7 @@ export function createStreamedCall(
         if (out === undefined && typeof chunk.model === 'string' && SAFE_MODEL.test(chunk.model)) model = chunk.model;
         const delta = chunk.choices[0]?.delta;
         if (delta?.content) contentChunks++;
+        if (delta !== undefined) answer?.add(delta);
         const event = sseEvent(chunk);
         if (out !== undefined) {
           out.push(event);
@@ -135,6 +142,17 @@ export function createStreamedCall(
       // Counted once: the caller is told the same figures the usage row keeps.
       usageCounts = recorder.countedUsage(payload, contentChunks);
       out.push(sseEvent(usageChunk(chainId, model, usageCounts)));
+    }
+    if (answer !== undefined && sessions !== undefined) {
+      try {
+        await sessions.commit(payload, answer.message(), usageCounts ?? recorder.countedUsage(payload, contentChunks), payload.requestId);
+      } catch (error) {
+        // The caller has the text already; the history does not, so the stream ends with an error.
+        logger.error({ err: error, jobId: chainId, sessionId: payload.session?.id }, 'session turn not written');
+        const lost = new ServiceUnavailableError('The answer could not be written to the session; send the turn again.');
+        out.end(sseEvent(toHttpError(lost).body));
+        return finish('failed', lost.code);
+      }
     }
     out.end(SSE_DONE);
     if (circuits !== undefined) await circuits.recordSuccess(payload.route.provider, payload.route.model).catch(() => undefined);
