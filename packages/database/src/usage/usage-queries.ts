@@ -67,13 +67,15 @@ export interface RequestRow {
   structured_mode: string | null;
   structured_repairs: number | null;
   structured_valid: boolean | null;
+  /** The session the request was a turn of; null outside any session. */
+  session_id: string | null;
 }
 
 const ROW_FIELDS = `job_id AS id, request_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, tenant, key_id, user_id AS "user",
   provider, model, public_model, status, error_code, prompt_tokens, completion_tokens, total_tokens, cost_usd::float8 AS cost_usd, latency_ms,
   queue_wait_ms, upstream_latency_ms, first_token_ms, cache_hit, streamed, attempts, route_attempts,
   prompt_name, CASE WHEN prompt_version ~ '^[0-9]{1,9}$' THEN prompt_version::int END AS prompt_version, prompt_variant,
-  structured_mode, structured_repairs, structured_valid, created_at::text AS sort_at`;
+  structured_mode, structured_repairs, structured_valid, session_id, created_at::text AS sort_at`;
 
 /** The first condition of every query, and its parameters: a tenant's rows, or every row for the admin API. */
 function scoped(scope: TenantScope): { conditions: string[]; values: unknown[] } {
