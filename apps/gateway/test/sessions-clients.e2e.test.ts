@@ -135,6 +135,8 @@ describe('sessions through fetch and the openai SDK, as docs/sessions.md describ
 
     // The turns' rows in GET /v1/requests name the session.
     for (const turn of history) {
+      // Rows reach PostgreSQL a moment after the answer (USAGE_FLUSH_MS).
+      await expect.poll(async () => (await api('GET', `/v1/requests/${turn.request_id}`)).status, { timeout: 10_000 }).toBe(200);
       const row = await api('GET', `/v1/requests/${turn.request_id}`);
       expect(row.status).toBe(200);
       expect(row.body).toMatchObject({ request_id: turn.request_id, status: 'succeeded', session_id: id });
