@@ -213,8 +213,10 @@ describe('tasks through fetch and the openai SDK, as docs/tasks.md describes the
       );
     expect((await own('house', ['production'])).status).toBe(201);
     expect((await own('trial', ['experiment'])).status).toBe(201);
-    const systemSentFor = (text: string) =>
-      (platform.mock.requests.find((request) => JSON.stringify(request.body).includes(text))?.body as { messages: { content: string }[] }).messages[0]?.content;
+    const systemSentFor = (text: string) => {
+      const sent = platform.mock.requests.find((request) => JSON.stringify(request.body).includes(text));
+      return (sent?.body as { messages: { content: string }[] } | undefined)?.messages[0]?.content;
+    };
 
     const plainText = `plain ${tenant}`;
     const plain = await api('POST', '/v1/tasks/summarize', { input: { text: plainText } }, key);
