@@ -261,4 +261,34 @@ describe('sessions', () => {
     expect(tooLong.body.error).toMatchObject({ code: 'invalid_request' });
     expect((tooLong.body.error as unknown as { param: string }).param).toBe('messages');
   });
+
+  it('answers ids no session can have, NUL characters and turn numbers past any turn with an OpenAI error, never a 500', async () => {
+    const error = (answer: { status: number; body: Record<string, unknown> }) => ({
+      status: answer.status,
+      code: (answer.body.error as { code?: string } | undefined)?.code,
+      param: (answer.body.error as { param?: string | null } | undefined)?.param,
+    });
+    for (const bad of ['%00', 'sess_%00', 'sess_x']) {
+      expect(error(await sessionCall(platform, 'GET', `/${bad}`))).toStrictEqual({ status: 404, code: 'not_found', param: null });
+      expect(error(await sessionCall(platform, 'POST', `/${bad}/end`))).toStrictEqual({ status: 404, code: 'not_found', param: null });
+      expect(error(await sessionCall(platform, 'DELETE', `/${bad}`))).toStrictEqual({ status: 404, code: 'not_found', param: null });
+      const turn = await sessionCall(platform, 'POST', `/${bad}/messages`, say('hello'));
+      expect(error(turn)).toStrictEqual({ status: 404, code: 'not_found', param: null });
+      expect(turn.headers.get('x-switchyard-job-id')).toMatch(/.+/);
+    }
+    expect(error(await sessionCall(platform, 'GET', '?after=%00'))).toStrictEqual({ status: 400, code: 'invalid_request', param: 'after' });
+    expect(error(await sessionCall(platform, 'POST', '', { model: 'mock-echo', system: 'a\u0000b' }))).toStrictEqual({
+      status: 400,
+      code: 'invalid_request',
+      param: 'system',
+    });
+    expect(error(await sessionCall(platform, 'POST', '', { model: 'mock-echo', metadata: { case: 'a\u0000b' } }))).toStrictEqual({
+      status: 400,
+      code: 'invalid_request',
+      param: 'metadata.case',
+    });
+    const id = await createSession(platform, { model: 'mock-echo' });
+    expect(error(await sessionCall(platform, 'GET', `/${id}?after=99999999999`))).toStrictEqual({ status: 400, code: 'invalid_request', param: 'after' });
+    expect((await sessionCall(platform, 'GET', `/${id}?after=2147483647`)).status).toBe(200);
+  });
 });

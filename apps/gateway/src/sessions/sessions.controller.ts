@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, 
 import {
   type CreateSessionRequest,
   createSessionRequestSchema,
+  isSessionId,
   type SessionList,
   type SessionListQuery,
   type SessionMessageRequest,
@@ -72,7 +73,9 @@ export class SessionsController {
     const jobId = newJobId();
     const requestId = callerRequestId(request.headers['x-request-id'], jobId);
     // The job id answers a refusal too: its usage row is found under it.
-    reply.header('x-request-id', requestId).header('x-switchyard-session-id', id).header('x-switchyard-job-id', jobId);
+    reply.header('x-request-id', requestId).header('x-switchyard-job-id', jobId);
+    // Only a well-formed id is echoed: another may hold characters a header cannot (the turn is refused 404).
+    if (isSessionId(id)) reply.header('x-switchyard-session-id', id);
     let relay: SseRelay | undefined;
     let gone = false;
     const onClose = () => {

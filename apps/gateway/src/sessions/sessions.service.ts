@@ -9,6 +9,7 @@ import {
   type ChatCompletionRequest,
   type CreateSessionRequest,
   InvalidRequestError,
+  isSessionId,
   NotFoundError,
   SessionBusyError,
   SessionEndedError,
@@ -101,6 +102,11 @@ export class SessionsService {
       prompt = { name: rendered.prompt.name, version: rendered.prompt.version };
     }
     if (body.system !== undefined) system.push(body.system);
+    // The caller's own system prompt was checked with the body; a NUL here came from the prompt's variables.
+    if (system.some((part) => part.includes('\u0000')))
+      throw new InvalidRequestError("The rendered prompt contains the NUL character (\\u0000), which a session's system prompt cannot hold.", {
+        param: 'prompt.variables',
+      });
     if (model === undefined) throw new InvalidRequestError('Give "model", or a prompt whose version names one.', { param: 'model' });
     // Refused now rather than at the first turn: an unknown model is the caller's mistake.
     this.catalog.resolve(model);
@@ -123,6 +129,7 @@ export class SessionsService {
   }
 
   async get(caller: CallerIdentity, id: string, page: { limit: number; after?: number | undefined }): Promise<SessionWithHistory> {
+    if (!isSessionId(id)) throw sessionNotFound(id);
     const row = await this.sessions.repository.get(caller.tenant, id);
     if (row === undefined) throw sessionNotFound(id);
     const stored = await this.sessions.repository.history(id, { limit: page.limit + 1, ...(page.after === undefined ? {} : { after: page.after }) });
@@ -151,6 +158,7 @@ export class SessionsService {
   }
 
   async end(caller: CallerIdentity, id: string): Promise<SessionObject> {
+    if (!isSessionId(id)) throw sessionNotFound(id);
     const row = await this.sessions.repository.end(caller.tenant, id);
     if (row === undefined) throw sessionNotFound(id);
     await this.sessions.state.markEnded(id, row.status);
@@ -175,6 +183,8 @@ export class SessionsService {
     if (body.stream === true && body.response_format !== undefined && body.response_format.type !== 'text') {
       refuse(new InvalidRequestError('A session turn with a JSON response_format is not streamed; leave "stream" out.', { param: 'stream' }), id);
     }
+    // An id no session can have is not looked up: its characters may be ones the stores refuse.
+    if (!isSessionId(id)) return refuse(sessionNotFound(id));
     const entry = await this.sessions.state.enter(id, caller.tenant, body.wait !== false).catch(refuse);
     // Another tenant's session is not named in this tenant's rows.
     if (entry.kind === 'gone') return refuse(sessionNotFound(id));

@@ -8,6 +8,20 @@ import { listLimitSchema } from './query-parameters';
 export const SESSION_STATUSES = ['active', 'ended', 'expired'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
+/** A session's id as `POST /v1/sessions` makes it: anything else names no session. */
+const SESSION_ID = /^sess_[0-9a-f]{32}$/;
+
+export function isSessionId(id: string): boolean {
+  return SESSION_ID.test(id);
+}
+
+/** PostgreSQL text and jsonb refuse the NUL character: a field stored as given is refused with it, as the caller's mistake. */
+const storedText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), { error: 'must not contain the NUL character (\\u0000).' });
+
 /** The largest window a session may ask for: more would not fit any model's context anyway. */
 export const MAX_SESSION_WINDOW_TOKENS = 2_000_000;
 export const MAX_SESSION_WINDOW_MESSAGES = 10_000;
@@ -41,9 +55,9 @@ export const createSessionRequestSchema = z
   .object({
     model: chatCompletionRequestSchema.shape.model.optional(),
     prompt: promptRequestSchema.optional(),
-    system: z.string().max(1_000_000).optional().describe('The system prompt, kept at the head of every turn. With `prompt`, it follows the rendered one.'),
+    system: storedText(1_000_000).optional().describe('The system prompt, kept at the head of every turn. With `prompt`, it follows the rendered one.'),
     window: sessionWindowSchema.optional(),
-    metadata: z.record(z.string().max(64), z.string().max(512)).optional(),
+    metadata: z.record(storedText(64), storedText(512)).optional(),
     idle_ttl_seconds: z
       .number()
       .int()
@@ -141,6 +155,8 @@ export const sessionHistoryQuerySchema = z.object({
     .number({ error: 'after must be a turn number.' })
     .int({ error: 'after must be a turn number.' })
     .min(0, { error: 'after must be a turn number.' })
+    // Turn numbers are PostgreSQL integers: a larger one is no turn, and would fail the query.
+    .max(2_147_483_647, { error: 'after must be a turn number.' })
     .optional()
     .describe("Turns after this one (a previous page's `next_after`)."),
 });
@@ -151,7 +167,11 @@ export const sessionListQuerySchema = z.object({
     .enum(SESSION_STATUSES, { error: `status must be one of: ${SESSION_STATUSES.join(', ')}.` })
     .optional()
     .describe('Only sessions in this state.'),
-  after: z.string({ error: 'after must be a session id.' }).optional().describe("A previous page's `last_id`."),
+  after: z
+    .string({ error: 'after must be a session id.' })
+    .refine(isSessionId, { error: 'after must be a session id.' })
+    .optional()
+    .describe("A previous page's `last_id`."),
 });
 
 export type SessionListQuery = z.infer<typeof sessionListQuerySchema>;

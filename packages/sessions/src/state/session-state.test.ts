@@ -149,4 +149,21 @@ describe(SessionState.name, () => {
     expect(go.kind === 'go' ? go.turns.map((turn) => turn.turn) : []).toStrictEqual([1, 2]);
     expect((await state.commit(id, turnOf(ticket, 'after the loss'), 0)).turn).toBe(3);
   });
+
+  it('writes a turn holding a NUL character (which jsonb refuses) with U+FFFD in its place, and the turns after it too', async () => {
+    const id = await newSession();
+    for (const [ticket, text] of [
+      [1, 'before\u0000after'],
+      [2, 'plain'],
+    ] as const) {
+      await state.enter(id, 'acme', true);
+      await state.begin(id, ticket);
+      await state.commit(id, turnOf(ticket, text), 0);
+    }
+    const writer = new SessionTurnWriter(redis, prefix, repository, { intervalMs: 1000 });
+    expect(await writer.flush()).toBeGreaterThanOrEqual(2);
+    expect(await redis.xlen(sessionTurnStreamKey(prefix))).toBe(0);
+    const stored = await repository.history(id, { limit: 10 });
+    expect(stored.map((turn) => (turn.messages[0] as { content: string }).content)).toStrictEqual(['before\uFFFDafter', 'plain']);
+  });
 });

@@ -60,6 +60,16 @@ function withIdleExpiry(row: SessionRow, now: number): SessionRow {
   return { ...row, status: 'expired', endedAt: new Date(row.lastActiveAt.getTime() + row.idleTtlSeconds * 1000) };
 }
 
+/**
+ * JSON that PostgreSQL's jsonb takes: it refuses the NUL character, which a
+ * turn's input or a model's answer may hold, and one refused turn would stop
+ * the whole batch (and every later one) from being written. NUL is kept as
+ * U+FFFD, the replacement character.
+ */
+function jsonbText(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? item.replaceAll('\u0000', '\uFFFD') : item));
+}
+
 /** Sessions and their turns in PostgreSQL: the durable copy. The turn path writes one statement per turn here. */
 export class SessionRepository {
   constructor(private readonly database: DataSource) {}
@@ -167,9 +177,9 @@ export class SessionRepository {
         turns.map((t) => t.sessionId),
         turns.map((t) => t.ticket),
         turns.map((t) => t.turn),
-        turns.map((t) => JSON.stringify(t.messages)),
+        turns.map((t) => jsonbText(t.messages)),
         turns.map((t) => t.tokens),
-        turns.map((t) => JSON.stringify(t.usage)),
+        turns.map((t) => jsonbText(t.usage)),
         turns.map((t) => t.requestId),
         turns.map((t) => new Date(t.at).toISOString()),
         turns.map((t) => t.windowStart),
