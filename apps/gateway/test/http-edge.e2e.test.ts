@@ -97,6 +97,16 @@ describe('request bodies at the edge', () => {
     socket.destroy();
   });
 
+  it.each([
+    ['a path segment longer than any id', `/v1/sessions/${'s'.repeat(300)}`, 404, 'not_found'],
+    ['a task name longer than any name', `/v1/tasks/${'t'.repeat(300)}`, 404, 'not_found'],
+    ['broken percent-encoding', '/v1/prompts/%E2%82', 400, 'invalid_request'],
+  ])('answers %s with an OpenAI error body, as every route does', async (_name, path, status, code) => {
+    const response = await fetch(`${platform.gateway.url}${path}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    expect(response.status).toBe(status);
+    expect(await response.json()).toMatchObject({ error: { code, type: expect.any(String), message: expect.any(String) } });
+  });
+
   it('takes an empty body with a JSON content type on body-less calls: a revoke with it revokes', async () => {
     const admin = (method: string, path: string, body?: unknown) =>
       fetch(`${platform.gateway.url}/admin${path}`, {

@@ -28,6 +28,11 @@ export function frameworkErrorToSwitchyard(thrown: unknown): unknown {
       return new InvalidRequestError('Send the request body as application/json.', { code: ErrorCode.UnsupportedMediaType });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new InvalidRequestError('The Content-Length header does not match the body.');
+    // The router's own refusals: a path part longer than any id or name can be names nothing that exists.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new NotFoundError('No such resource: a part of the path is longer than any id or name.');
+    case 'FST_ERR_BAD_URL':
+      return new InvalidRequestError('The URL is not valid: a part of its path has broken percent-encoding.');
   }
   if (error instanceof SyntaxError || framework.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new InvalidRequestError('We could not parse the JSON body of your request.', { code: ErrorCode.InvalidJson });

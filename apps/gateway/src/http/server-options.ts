@@ -1,4 +1,7 @@
 import type { RoutingConfig } from '@switchyard/config';
+import type { FastifyReply } from 'fastify';
+import { frameworkErrorToSwitchyard } from '../errors/fastify-error-to-switchyard';
+import { sendHttpError } from '../errors/send-http-error';
 
 type GatewaySettings = RoutingConfig['gateway'];
 
@@ -20,6 +23,8 @@ export function idleTimeoutOf(gateway: GatewaySettings): number {
 export function serverOptions(gateway: GatewaySettings) {
   return {
     bodyLimit: gateway.maxBodyBytes,
+    // The router refuses some paths before any route or hook runs; they get the same OpenAI error body as the rest.
+    frameworkErrors: (error: Error, _request: unknown, reply: FastifyReply) => sendHttpError(reply, frameworkErrorToSwitchyard(error)),
     keepAliveTimeout: gateway.keepAliveTimeoutMs,
     requestTimeout: gateway.receiveTimeoutMs,
     connectionTimeout: idleTimeoutOf(gateway),
