@@ -1,4 +1,5 @@
 export type { AnyTask, GoldenCase, GoldenCheck, JsonSchema, TaskDefinition, TaskRequest } from './core/task-definition';
+export { taskPromptVariables } from './core/task-prompt-variables';
 export { inputParam, validateTaskInput } from './core/validate-task-input';
 export { runGoldenChecks, valuesAt } from './golden/run-golden-checks';
 export { cardMarkdown, type ModelCard } from './model-card/card-markdown';

@@ -14,7 +14,8 @@ import {
   type PromptVersionObject,
   SwitchyardError,
 } from '@switchyard/contracts';
-import { type CachedPromptResolver, type PromptStore, renderPrompt, toNewPromptVersion } from '@switchyard/prompts';
+import { type CachedPromptResolver, type NewPromptVersion, type PromptStore, renderPrompt, toNewPromptVersion } from '@switchyard/prompts';
+import { taskPromptVariables } from '@switchyard/tasks';
 import { PROMPT_RESOLVER, PROMPT_STORE } from '../tokens';
 import { toPromptDetailObject, toPromptLabelObject, toPromptSummaryObject, toPromptVersionObject } from './prompt-objects';
 
@@ -28,7 +29,9 @@ export class PromptsService {
   ) {}
 
   async create(caller: CallerIdentity, { name, labels, ...fields }: PromptCreateRequest): Promise<PromptVersionObject> {
-    const saved = await this.prompts.saveVersion(caller.tenant, name, toNewPromptVersion(fields), labels ?? []);
+    const version = toNewPromptVersion(fields);
+    checkRunsItsTask(name, version);
+    const saved = await this.prompts.saveVersion(caller.tenant, name, version, labels ?? []);
     this.resolver.invalidate(caller.tenant, name);
     return toPromptVersionObject(saved);
   }
@@ -100,4 +103,26 @@ function versionNumber(text: string): number {
 function asBodyVariableError(error: unknown): unknown {
   if (!(error instanceof PromptVariableError)) return error;
   return new SwitchyardError(error.code, error.message, { param: `variables.${error.variable}`, details: error.details, cause: error });
+}
+
+/**
+ * A tenant's own version of a task's prompt replaces the shared one for its
+ * task runs: it must render with the variables the task gives it (one set per
+ * golden example), or every run would fail naming a variable its caller never sent.
+ */
+function checkRunsItsTask(name: string, version: NewPromptVersion): void {
+  const uses = taskPromptVariables(name);
+  if (uses === undefined) return;
+  const candidate = { prompt: name, version: 0, createdAt: new Date(), ...version, model: version.model ?? null } as Parameters<typeof renderPrompt>[0];
+  for (const { task, variables } of uses) {
+    try {
+      renderPrompt(candidate, variables);
+    } catch (error) {
+      if (!SwitchyardError.isInstance(error)) throw error;
+      throw new InvalidRequestError(
+        `Prompt '${name}' is the prompt of task '${task}', which renders it with the variables ${Object.keys(variables).join(', ')}: ${error.message}`,
+        { param: 'variables' },
+      );
+    }
+  }
 }
