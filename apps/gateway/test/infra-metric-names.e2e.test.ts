@@ -73,7 +73,13 @@ describe('the Grafana dashboard and the Prometheus alert rules in infra/', () =>
     expect(receiver.received.length).toBeGreaterThan(0);
     const urls = [`${platform.gateway.url}/metrics`, platform.worker?.metricsUrl, dispatcher.metricsUrl];
     expect(urls.every((url) => url !== undefined)).toBe(true);
-    exported = declared(await Promise.all(urls.map((url) => Scrape.of(url as string))));
+    // The dispatcher counts an attempt once the receiver has answered it, and the worker a run after its reply: scrape until both show.
+    for (let i = 0; i < 100; i++) {
+      exported = declared(await Promise.all(urls.map((url) => Scrape.of(url as string))));
+      const seen = (name: string) => (exported.get(name)?.size ?? 0) > 0;
+      if (seen('switchyard_webhook_attempts_total') && seen('switchyard_worker_queue_wait_seconds_bucket')) break;
+      await new Promise((done) => setTimeout(done, 50));
+    }
   });
 
   afterAll(async () => {
