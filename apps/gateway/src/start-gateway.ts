@@ -13,6 +13,7 @@ import { CachedPromptResolver, PromptStore, readPromptFiles, storeRepoPrompts } 
 import { ChatJobSubmitter, createRedis, LlmJobProducer, PeriodicRound, QueueStats, ReplyListener, UsageStream } from '@switchyard/queue';
 import { SessionRepository, SessionState, sweepSessions } from '@switchyard/sessions';
 import { WebhookProducer } from '@switchyard/webhooks';
+import { AdminKey } from './admin/admin-key';
 import { AppModule } from './app.module';
 import { admitRequests } from './auth/admit-request';
 import { authenticateRequests } from './auth/authenticate-request';
@@ -23,6 +24,7 @@ import { discardUnreadBody } from './http/discard-unread-body';
 import { registerJsonBodyParser } from './http/json-body-parser';
 import { serverOptions } from './http/server-options';
 import { GatewayMetrics } from './metrics/gateway-metrics';
+import { mountQueuesBoard } from './queues-board/queues-board';
 
 export interface RunningGateway {
   url: string;
@@ -176,6 +178,8 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   await app.register(fastifyMultipart as never);
   await app.register(fastifySwagger as never, { mode: 'static', specification: { document: buildOpenApiDocument(VERSION) } });
   await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
+  const boardQueues = new Map([...catalog.providers.keys()].map((provider) => [provider, producer.queueFor(provider)]));
+  await mountQueuesBoard(fastify, { providers: boardQueues, webhooks: webhooks.queue }, new AdminKey(env.SWITCHYARD_ADMIN_KEY));
 
   await app.init();
   await app.listen(env.PORT, env.HOST);

@@ -18,6 +18,9 @@ interface OpenApiDocument {
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 /** Swagger UI and the document itself: the docs plugin's own routes, not the API. */
 const DOCS_ROUTES = /^\/docs(\/|$)/;
+/** The queues board's pages, assets and own API: a web app, not the API (its sign-in is described). */
+const BOARD_ROUTES = /^\/admin\/queues(\/(?!session$)|$)/;
+const isBoardPage = (method: string, path: string) => BOARD_ROUTES.test(path) || (path === '/admin/queues/session' && method === 'GET');
 
 /** `METHOD /path/{}` for every route Fastify serves, read from its route tree (its only public listing). */
 function servedRoutes(platform: Platform): string[] {
@@ -32,7 +35,7 @@ function servedRoutes(platform: Platform): string[] {
     prefixes[depth] = path;
     for (const method of match[3]?.split(', ') ?? []) {
       // HEAD is Fastify's automatic twin of every GET.
-      if (method !== 'HEAD' && !DOCS_ROUTES.test(path)) routes.push(`${method} ${path.replace(/:[^/]+/g, '{}')}`);
+      if (method !== 'HEAD' && !DOCS_ROUTES.test(path) && !isBoardPage(method, path)) routes.push(`${method} ${path.replace(/:[^/]+/g, '{}')}`);
     }
   }
   return routes.sort();

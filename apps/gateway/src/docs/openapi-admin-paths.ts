@@ -1,5 +1,5 @@
 import { adminRequestQuerySchema, adminRequestsQuerySchema, adminUsageQuerySchema } from '@switchyard/contracts';
-import { admin, answer, body, errors, pathParameter, queryParameters } from './openapi-schemas';
+import { admin, answer, body, errors, open, pathParameter, queryParameters } from './openapi-schemas';
 
 /** The admin API's paths (tenants, keys, every tenant's usage), behind the admin key. */
 export function adminPaths(): Record<string, unknown> {
@@ -77,6 +77,16 @@ export function adminPaths(): Record<string, unknown> {
         security: admin,
         parameters: queryParameters(adminRequestQuerySchema),
         responses: { 200: { description: 'The request' }, ...errors(401, 403, 404) },
+      },
+    },
+    '/admin/queues/session': {
+      post: {
+        operationId: 'openQueuesBoard',
+        summary:
+          'Admin: trade the admin key for the queues board session cookie (HttpOnly, SameSite=Strict, 8 h). The board itself (/admin/queues, a web page) takes the cookie or the admin key as a bearer header.',
+        security: open,
+        requestBody: body('QueuesBoardSessionRequest'),
+        responses: { 204: { description: 'Signed in: the answer sets the cookie' }, ...errors(400, 401, 403) },
       },
     },
   };

@@ -1,4 +1,5 @@
 export * from './admin-keys';
+export * from './admin-queues-board';
 export * from './admin-tenants';
 export * from './batches';
 export * from './dead-letters';
