@@ -1,9 +1,37 @@
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+  GEN_AI_TOKEN_TYPE_VALUE_INPUT,
+  GEN_AI_TOKEN_TYPE_VALUE_OUTPUT,
+  METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+} from '@opentelemetry/semantic-conventions/incubating';
 import type { LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
 import type { Job } from 'bullmq';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { ProviderCallMetrics, ProviderCallOutcome } from '../processing/traced-adapter';
 
 /** How one run of a job on one route ended. */
 export type JobRunOutcome = 'succeeded' | 'failed' | 'cancelled' | 'forwarded' | 'retried';
+
+/** An OpenTelemetry name as Prometheus spells it (the OTLP→Prometheus translation: dots to underscores, the unit appended). */
+const prometheusName = (name: string, unit = ''): string => name.replaceAll('.', '_') + unit;
+
+/** The GenAI metrics' attributes, as Prometheus labels. */
+const GEN_AI_LABELS = [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_RESPONSE_MODEL, ATTR_ERROR_TYPE].map(
+  (name) => prometheusName(name),
+);
+const TOKEN_LABELS = [...GEN_AI_LABELS.slice(0, 4), prometheusName(ATTR_GEN_AI_TOKEN_TYPE)];
+
+/** The buckets the GenAI semantic conventions advise for these histograms. */
+const GEN_AI_SECONDS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+const GEN_AI_TOKENS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 
 const SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
@@ -12,7 +40,7 @@ const SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 
  * `completed` and `failed` events (off the job's path: the caller has its
  * answer by then).
  */
-export class WorkerMetrics {
+export class WorkerMetrics implements ProviderCallMetrics {
   readonly registry = new Registry();
   private readonly runs = new Counter({
     name: 'switchyard_worker_jobs_total',
@@ -48,8 +76,46 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  private readonly operationDuration = new Histogram({
+    name: prometheusName(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, '_seconds'),
+    help: 'GenAI operation duration: each provider call (a retry or a fallback route is a call of its own), by provider, models and error type.',
+    labelNames: GEN_AI_LABELS,
+    buckets: GEN_AI_SECONDS,
+    registers: [this.registry],
+  });
+  private readonly tokenUsage = new Histogram({
+    name: prometheusName(METRIC_GEN_AI_CLIENT_TOKEN_USAGE),
+    help: 'Tokens used by each provider call that reported them, by provider, models and token type (input or output).',
+    labelNames: TOKEN_LABELS,
+    buckets: GEN_AI_TOKENS,
+    registers: [this.registry],
+  });
+  private readonly firstChunk = new Histogram({
+    name: prometheusName(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, '_seconds'),
+    help: 'Time from a streamed provider call to its first chunk, by provider and models.',
+    labelNames: GEN_AI_LABELS,
+    buckets: GEN_AI_SECONDS,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_worker_' });
+  }
+
+  providerCall(call: ProviderCallOutcome): void {
+    const [operation, providerName, requestModel, responseModel, errorType] = GEN_AI_LABELS as [string, string, string, string, string];
+    const labels: Record<string, string> = {
+      [operation]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
+      [providerName]: call.provider,
+      [requestModel]: call.requestModel,
+      [responseModel]: call.responseModel ?? '',
+    };
+    this.operationDuration.observe({ ...labels, [errorType]: call.errorType ?? '' }, call.durationS);
+    if (call.firstChunkS !== undefined) this.firstChunk.observe({ ...labels, [errorType]: call.errorType ?? '' }, call.firstChunkS);
+    if (call.usage === undefined) return;
+    const tokenType = TOKEN_LABELS[4] as string;
+    this.tokenUsage.observe({ ...labels, [tokenType]: GEN_AI_TOKEN_TYPE_VALUE_INPUT }, call.usage.prompt_tokens);
+    this.tokenUsage.observe({ ...labels, [tokenType]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT }, call.usage.completion_tokens);
   }
 
   completed(provider: string, job: Job<LlmJobPayload>, result: LlmJobResult | undefined): void {
