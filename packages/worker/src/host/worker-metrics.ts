@@ -29,6 +29,13 @@ const GEN_AI_LABELS = [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, AT
 );
 const TOKEN_LABELS = [...GEN_AI_LABELS.slice(0, 4), prometheusName(ATTR_GEN_AI_TOKEN_TYPE)];
 
+interface CallSeries {
+  duration: Histogram.Internal<string>;
+  firstChunk: Histogram.Internal<string>;
+  input: Histogram.Internal<string>;
+  output: Histogram.Internal<string>;
+}
+
 /** The buckets the GenAI semantic conventions advise for these histograms. */
 const GEN_AI_SECONDS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 const GEN_AI_TOKENS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
@@ -102,20 +109,30 @@ export class WorkerMetrics implements ProviderCallMetrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_worker_' });
   }
 
+  /** Each label set's histograms, looked up once: a provider call then costs a map lookup, not label hashing. */
+  private readonly callSeries = new Map<string, CallSeries>();
+
   providerCall(call: ProviderCallOutcome): void {
-    const [operation, providerName, requestModel, responseModel, errorType] = GEN_AI_LABELS as [string, string, string, string, string];
-    const labels: Record<string, string> = {
-      [operation]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
-      [providerName]: call.provider,
-      [requestModel]: call.requestModel,
-      [responseModel]: call.responseModel ?? '',
-    };
-    this.operationDuration.observe({ ...labels, [errorType]: call.errorType ?? '' }, call.durationS);
-    if (call.firstChunkS !== undefined) this.firstChunk.observe({ ...labels, [errorType]: call.errorType ?? '' }, call.firstChunkS);
+    const responseModel = call.responseModel ?? '';
+    const errorType = call.errorType ?? '';
+    const key = `${call.provider}\u0000${call.requestModel}\u0000${responseModel}\u0000${errorType}`;
+    let series = this.callSeries.get(key);
+    if (series === undefined) {
+      const labels = [GEN_AI_OPERATION_NAME_VALUE_CHAT, call.provider, call.requestModel, responseModel, errorType];
+      const tokens = labels.slice(0, 4);
+      series = {
+        duration: this.operationDuration.labels(...labels),
+        firstChunk: this.firstChunk.labels(...labels),
+        input: this.tokenUsage.labels(...tokens, GEN_AI_TOKEN_TYPE_VALUE_INPUT),
+        output: this.tokenUsage.labels(...tokens, GEN_AI_TOKEN_TYPE_VALUE_OUTPUT),
+      };
+      this.callSeries.set(key, series);
+    }
+    series.duration.observe(call.durationS);
+    if (call.firstChunkS !== undefined) series.firstChunk.observe(call.firstChunkS);
     if (call.usage === undefined) return;
-    const tokenType = TOKEN_LABELS[4] as string;
-    this.tokenUsage.observe({ ...labels, [tokenType]: GEN_AI_TOKEN_TYPE_VALUE_INPUT }, call.usage.prompt_tokens);
-    this.tokenUsage.observe({ ...labels, [tokenType]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT }, call.usage.completion_tokens);
+    series.input.observe(call.usage.prompt_tokens);
+    series.output.observe(call.usage.completion_tokens);
   }
 
   completed(provider: string, job: Job<LlmJobPayload>, result: LlmJobResult | undefined): void {
