@@ -72,10 +72,16 @@ function requestAttributes(provider: string, { model, request }: GenerateParams,
 
 /** The semantic conventions' message shape: a role and its parts. */
 function inputMessages(request: ChatCompletionRequest): unknown[] {
-  return request.messages.map((message) => ({
-    role: message.role,
-    parts: typeof message.content === 'string' ? [{ type: 'text', content: message.content }] : (message.content ?? []),
-  }));
+  return request.messages.map((message) => ({ role: message.role, parts: partsOf(message.content) }));
+}
+
+/** Text parts as text; any other part (an image, audio, a file) by its type only, never its data. */
+function partsOf(content: unknown): { type: string; content?: string }[] {
+  if (typeof content === 'string') return [{ type: 'text', content }];
+  if (!Array.isArray(content)) return [];
+  return content.map((part: { type: string; text?: string }) =>
+    part.type === 'text' && typeof part.text === 'string' ? { type: 'text', content: part.text } : { type: part.type },
+  );
 }
 
 function setUsage(span: Span, usage: CompletionUsage | null | undefined): void {
