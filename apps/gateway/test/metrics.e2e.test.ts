@@ -170,10 +170,13 @@ describe('/metrics: jobs credited to the provider that answered, and the workers
             failed: delta('gen_ai_client_operation_duration_seconds', { gen_ai_provider_name: 'mock', error_type: 'upstream_error' }),
             inputTokens: delta('gen_ai_client_token_usage', { gen_ai_provider_name: 'mock', gen_ai_request_model: 'echo', gen_ai_token_type: 'input' }),
             outputTokens: delta('gen_ai_client_token_usage', { gen_ai_provider_name: 'mock', gen_ai_request_model: 'echo', gen_ai_token_type: 'output' }),
+            ended: delta('switchyard_worker_request_attempts', { provider: 'mock', status: 'succeeded' }),
+            costly:
+              after.value('switchyard_worker_cost_usd_total', { provider: 'mock' }) > before.value('switchyard_worker_cost_usd_total', { provider: 'mock' }),
           };
         },
         { timeout: 5000 },
       )
-      .toStrictEqual({ calls: 2, failed: 1, inputTokens: 2, outputTokens: 2 });
+      .toStrictEqual({ calls: 2, failed: 1, inputTokens: 2, outputTokens: 2, ended: 2, costly: true });
   });
 });

@@ -15,7 +15,7 @@ import {
 import type { LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
 import type { Job } from 'bullmq';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import type { ProviderCallMetrics, ProviderCallOutcome } from '../processing/traced-adapter';
+import type { ProviderCallMetrics, ProviderCallOutcome, RequestEnd } from '../processing/traced-adapter';
 
 /** How one run of a job on one route ended. */
 export type JobRunOutcome = 'succeeded' | 'failed' | 'cancelled' | 'forwarded' | 'retried';
@@ -105,6 +105,20 @@ export class WorkerMetrics implements ProviderCallMetrics {
     registers: [this.registry],
   });
 
+  private readonly attempts = new Histogram({
+    name: 'switchyard_worker_request_attempts',
+    help: 'Provider calls a request took before it ended (retries and fallbacks included), by the provider it ended on and its status.',
+    labelNames: ['provider', 'status'] as const,
+    buckets: [1, 2, 3, 4, 6, 8],
+    registers: [this.registry],
+  });
+  private readonly cost = new Counter({
+    name: 'switchyard_worker_cost_usd_total',
+    help: "What ended requests cost at their route's price (the usage rows' cost), by provider; requests on unpriced routes add nothing.",
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_worker_' });
   }
@@ -133,6 +147,11 @@ export class WorkerMetrics implements ProviderCallMetrics {
     if (call.usage === undefined) return;
     series.input.observe(call.usage.prompt_tokens);
     series.output.observe(call.usage.completion_tokens);
+  }
+
+  requestEnded(end: RequestEnd): void {
+    this.attempts.observe({ provider: end.provider, status: end.status }, end.attempts);
+    if (end.costUsd !== null && end.costUsd > 0) this.cost.inc({ provider: end.provider }, end.costUsd);
   }
 
   completed(provider: string, job: Job<LlmJobPayload>, result: LlmJobResult | undefined): void {

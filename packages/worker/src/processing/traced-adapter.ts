@@ -40,8 +40,19 @@ export interface ProviderCallOutcome {
   usage?: CompletionUsage;
 }
 
+/** How a request ended on the route that answered it (or failed it), for Switchyard's own metrics. */
+export interface RequestEnd {
+  provider: string;
+  status: string;
+  /** Provider calls it took across its routes: retries and fallbacks included. */
+  attempts: number;
+  /** Null when the route has no price. */
+  costUsd: number | null;
+}
+
 export interface ProviderCallMetrics {
   providerCall(outcome: ProviderCallOutcome): void;
+  requestEnded(end: RequestEnd): void;
 }
 
 /** Usage details some upstreams report beyond OpenAI's three counts. */
