@@ -154,4 +154,29 @@ describe('/metrics: jobs credited to the provider that answered, and the workers
     expect(scrape.has('switchyard_worker_process_cpu_seconds_total')).toBe(true);
     expect((await fetch(workerMetrics.replace('/metrics', '/other'))).status).toBe(404);
   });
+
+  it('serves the GenAI client metrics of each provider call: its duration, its tokens, a failed call with its error type', async () => {
+    const before = await Scrape.of(workerMetrics);
+    for (let i = 0; i < 2; i++) await platform.client.chat.completions.create(ask('mock-echo', `gen ai ${i}`));
+    await expect(platform.client.chat.completions.create(ask('fails-500'))).rejects.toMatchObject({ status: 502 });
+    const echo = { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'mock', gen_ai_request_model: 'echo', error_type: '' };
+    await expect
+      .poll(
+        async () => {
+          const after = await Scrape.of(workerMetrics);
+          const delta = (name: string, labels: Record<string, string>) => after.count(name, labels) - before.count(name, labels);
+          return {
+            calls: delta('gen_ai_client_operation_duration_seconds', echo),
+            failed: delta('gen_ai_client_operation_duration_seconds', { gen_ai_provider_name: 'mock', error_type: 'upstream_error' }),
+            inputTokens: delta('gen_ai_client_token_usage', { gen_ai_provider_name: 'mock', gen_ai_request_model: 'echo', gen_ai_token_type: 'input' }),
+            outputTokens: delta('gen_ai_client_token_usage', { gen_ai_provider_name: 'mock', gen_ai_request_model: 'echo', gen_ai_token_type: 'output' }),
+            ended: delta('switchyard_worker_request_attempts', { provider: 'mock', status: 'succeeded' }),
+            costly:
+              after.value('switchyard_worker_cost_usd_total', { provider: 'mock' }) > before.value('switchyard_worker_cost_usd_total', { provider: 'mock' }),
+          };
+        },
+        { timeout: 5000 },
+      )
+      .toStrictEqual({ calls: 2, failed: 1, inputTokens: 2, outputTokens: 2, ended: 2, costly: true });
+  });
 });

@@ -1,5 +1,16 @@
-export type { Span } from '@opentelemetry/api';
+export type { Attributes, Span } from '@opentelemetry/api';
+export { endSpanWithError, startClientSpan } from './client-span';
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS, redactUrl } from './create-logger';
 export { type MetricsServer, startMetricsServer } from './metrics-server';
 export { reportErrors } from './report-errors';
-export { initTelemetry, injectTraceContext, shutdownTelemetry, tracer, withProducerSpan, withServerSpan, withSpanFromCarrier } from './telemetry';
+export {
+  capturesMessageContent,
+  initTelemetry,
+  injectTraceContext,
+  shutdownTelemetry,
+  tracer,
+  tracingStarted,
+  withProducerSpan,
+  withServerSpan,
+  withSpanFromCarrier,
+} from './telemetry';

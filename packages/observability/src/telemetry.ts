@@ -13,6 +13,7 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NodeSDK, type tracing, tracing as tracingSdk } from '@opentelemetry/sdk-node';
 
 let sdk: NodeSDK | undefined;
+let captureContent = false;
 
 /**
  * Starts OpenTelemetry when an exporter is configured (OTEL_EXPORTER_OTLP_ENDPOINT
@@ -21,6 +22,8 @@ let sdk: NodeSDK | undefined;
  */
 export function initTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env, options: { traceExporter?: tracing.SpanExporter } = {}): boolean {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  // Prompts and answers are the tenants' data: spans carry them only when an operator opts in.
+  captureContent = (env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT ?? '').toLowerCase() === 'true';
   const exporterConfigured =
     options.traceExporter !== undefined ||
     (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? '') !== '' ||
@@ -33,6 +36,16 @@ export function initTelemetry(serviceName: string, env: NodeJS.ProcessEnv = proc
   });
   sdk.start();
   return true;
+}
+
+/** Whether this process started tracing; while it has not, span helpers do nothing at all. */
+export function tracingStarted(): boolean {
+  return sdk !== undefined;
+}
+
+/** Whether an operator opted in to message content on GenAI spans (OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true). */
+export function capturesMessageContent(): boolean {
+  return captureContent;
 }
 
 export async function shutdownTelemetry(): Promise<void> {

@@ -1,5 +1,6 @@
+import { ATTR_HTTP_REQUEST_RESEND_COUNT, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS } from '@opentelemetry/semantic-conventions';
 import { type WebhookDelivery, webhookDeliverySchema } from '@switchyard/contracts';
-import type { Logger } from '@switchyard/observability';
+import { type Logger, type Span, withSpanFromCarrier } from '@switchyard/observability';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { type AttemptRecord, appendDeliveryLog } from './attempt-log';
 import { type AttemptOutcome, attemptDelivery } from './delivery-attempt';
@@ -62,7 +63,7 @@ export function createDeliveryProcessor(settings: DeliverySettings, logger: Logg
     await appendDeliveryLog(job, entry).catch((error: unknown) => logger.warn({ err: error, queueJobId: job.id }, 'could not record the delivery attempt'));
   }
 
-  return async function deliver(job) {
+  async function deliver(job: Job<WebhookDelivery>): Promise<DeliveryReceipt> {
     const parsed = webhookDeliverySchema.safeParse(job.data);
     if (!parsed.success) {
       const fields = parsed.error.issues.map((issue) => issue.path.join('.') || 'payload');
@@ -73,8 +74,29 @@ export function createDeliveryProcessor(settings: DeliverySettings, logger: Logg
     const at = Date.now();
     const context = { eventId: delivery.eventId, jobId: delivery.jobId, tenant: delivery.tenant, attempt };
 
+    // Each attempt is a span of the job's trace; a retry is one more, and a failed one is marked so.
+    return withSpanFromCarrier(
+      `webhook ${delivery.type}`,
+      delivery.trace,
+      { 'switchyard.webhook.event_id': delivery.eventId, 'switchyard.job_id': delivery.jobId, [ATTR_HTTP_REQUEST_RESEND_COUNT]: attempt - 1 },
+      (span) => deliverOnce(job, delivery, attempt, at, context, span),
+    );
+  }
+
+  async function deliverOnce(
+    job: Job<WebhookDelivery>,
+    delivery: WebhookDelivery,
+    attempt: number,
+    at: number,
+    context: { eventId: string; jobId: string; tenant: string; attempt: number },
+    span: Span,
+  ): Promise<DeliveryReceipt> {
     const secret = delivery.secret ?? settings.defaultSecret;
     const outcome = secret !== undefined && isValidWebhookSecret(secret) ? await attemptDelivery(delivery, secret, requestOptions) : unusableSecret(secret);
+    if (span.isRecording()) {
+      span.setAttribute(ATTR_SERVER_ADDRESS, outcome.host);
+      if (outcome.status !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, outcome.status);
+    }
 
     const base = {
       kind: 'attempt' as const,
@@ -109,5 +131,7 @@ export function createDeliveryProcessor(settings: DeliverySettings, logger: Logg
     await record(job, { ...base, error: outcome.error, next: 'retry', retryInMs: delay });
     logger.info({ ...logged, reason: outcome.error, retryInMs: delay }, 'webhook attempt failed; will retry');
     throw new RetryLaterError(outcome.error, delay);
-  };
+  }
+
+  return deliver;
 }

@@ -11,6 +11,7 @@ import {
   type WebhookDelivery,
   type WebhookEventType,
 } from '@switchyard/contracts';
+import { injectTraceContext } from '@switchyard/observability';
 import { unixSeconds } from '@switchyard/queue';
 
 /** Where a finished or running job stands, from whichever side knows it (the worker at its end, the gateway from the queue). */
@@ -81,7 +82,14 @@ export function jobEndedEvent(view: AsyncJobView, payload: LlmJobPayload): Webho
     jobId: view.id,
     body: JSON.stringify({ type, timestamp: new Date(now).toISOString(), data: view }),
     createdAt: now,
+    ...traceOf(payload),
   };
+}
+
+/** The trace the event joins: the worker's job span where it is active, else the trace the job came with. */
+function traceOf(payload: LlmJobPayload): { trace?: Record<string, string> } {
+  const trace = injectTraceContext() ?? payload.trace;
+  return trace === undefined ? {} : { trace };
 }
 
 /** The outcome a worker's job result stands for. */

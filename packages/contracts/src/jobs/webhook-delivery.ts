@@ -20,6 +20,8 @@ export const webhookDeliverySchema = z.object({
   jobId: z.string().min(1),
   body: z.string(),
   createdAt: z.number().int(),
+  /** W3C trace context of the job that ended, so that each delivery attempt joins its trace. */
+  trace: z.record(z.string(), z.string()).optional(),
 });
 
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;

@@ -135,6 +135,7 @@ export async function startLlmWorker({
       batches: new BatchRunner(publisher, env.SWITCHYARD_KEY_PREFIX, new FileRepository(dataSource), new BatchRepository(dataSource), log),
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
       sessions: sessionTurns(publisher, env.SWITCHYARD_KEY_PREFIX, sessionRepository, env.SESSION_TURN_LEASE_MS),
+      providerCalls: metrics,
       logger: log,
     }),
   });

@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import type { BackendHealth } from '../provider-health/backend-health';
 import type { CircuitBreaker } from '../provider-health/circuit-breaker';
 import type { ProviderBudget } from '../provider-health/provider-budget';
+import type { ProviderCallMetrics } from './traced-adapter';
 
 /** Everything the job processor works with; each part of it takes only the fields it uses. */
 export interface LlmJobProcessorDeps {
@@ -43,5 +44,7 @@ export interface LlmJobProcessorDeps {
   structuredOf?: (route: LlmJobPayload['route']) => RouteStructured | undefined;
   /** Session turns: the window put in front of the input, turns run in order, each answered turn written once. */
   sessions?: Pick<SessionTurns, 'prepare' | 'commit' | 'release'>;
+  /** GenAI client metrics of each provider call (duration, tokens, time to first chunk). */
+  providerCalls?: ProviderCallMetrics;
   logger: Logger;
 }

@@ -1,4 +1,10 @@
 import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  GEN_AI_OPERATION_NAME_VALUE_CHAT,
+} from '@opentelemetry/semantic-conventions/incubating';
+import {
   CircuitOpenError,
   ErrorCode,
   InternalError,
@@ -30,6 +36,7 @@ import { createSettledCall } from './settled-call';
 import { createStreamedCall } from './streamed-call';
 import { createStructuredCall } from './structured-call';
 import { createStructuredStreamedCall } from './structured-streamed-call';
+import { tracedAdapter } from './traced-adapter';
 
 export type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 
@@ -39,8 +46,14 @@ export interface LlmJobHandlers {
   onFailed(job: Job<LlmJobPayload> | undefined): void;
 }
 
-function spanAttributes(payload: LlmJobPayload, jobId: string): Record<string, string> {
-  return { 'gen_ai.system': payload.route.provider, 'gen_ai.request.model': payload.route.model, 'switchyard.job_id': jobId };
+function spanAttributes(payload: LlmJobPayload, jobId: string, startedAt: number): Record<string, string | number> {
+  return {
+    [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
+    [ATTR_GEN_AI_PROVIDER_NAME]: payload.route.provider,
+    [ATTR_GEN_AI_REQUEST_MODEL]: payload.route.model,
+    'switchyard.job_id': jobId,
+    'switchyard.queue_wait_ms': Math.max(0, startedAt - payload.enqueuedAt),
+  };
 }
 
 /**
@@ -125,8 +138,8 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       job.data = payload;
     }
 
-    const adapter = adapters.get(payload.route.provider);
-    if (adapter === undefined) {
+    const found = adapters.get(payload.route.provider);
+    if (found === undefined) {
       fallback.fail(job, new InternalError(`no adapter for provider '${payload.route.provider}' in this worker`), startedAt);
     }
 
@@ -150,13 +163,16 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       }
     }
 
+    const adapter = tracedAdapter(found, deps.providerCalls);
     if (payload.request.stream === true) {
       const plan = structured.planOf(payload);
-      return withSpanFromCarrier('chat.completion.stream', payload.trace, spanAttributes(payload, jobId), () =>
+      return withSpanFromCarrier('chat.completion.stream', payload.trace, spanAttributes(payload, jobId, startedAt), () =>
         plan === undefined ? streamedCall(job, adapter, startedAt, signal) : structuredStreamedCall(job, adapter, startedAt, plan, signal),
       );
     }
-    return withSpanFromCarrier('chat.completion', payload.trace, spanAttributes(payload, jobId), () => plainCall(job, payload, adapter, startedAt, signal));
+    return withSpanFromCarrier('chat.completion', payload.trace, spanAttributes(payload, jobId, startedAt), () =>
+      plainCall(job, payload, adapter, startedAt, signal),
+    );
   }
 
   function onFailed(job: Job<LlmJobPayload> | undefined): void {

@@ -78,7 +78,7 @@ export interface EndedCall {
 
 export type OutcomeRecorderDeps = Pick<
   LlmJobProcessorDeps,
-  'usage' | 'publisher' | 'producer' | 'webhooks' | 'batches' | 'keyLimits' | 'priceOf' | 'budget' | 'sessions' | 'logger'
+  'usage' | 'publisher' | 'producer' | 'webhooks' | 'batches' | 'keyLimits' | 'priceOf' | 'budget' | 'sessions' | 'providerCalls' | 'logger'
 >;
 
 export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorder {
@@ -105,6 +105,8 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
     const upstreamMs = performance.now() - call.callStarted;
     budget?.spend(payload.route.provider, call.usage.total_tokens).catch((cause: unknown) => logger.warn({ err: cause }, 'token budget not updated'));
     const attempts = totalAttempts(job);
+    const cost = costOf(payload, call.usage);
+    deps.providerCalls?.requestEnded({ provider: payload.route.provider, status: call.status, attempts, costUsd: cost });
     recordEnd(
       payload,
       buildUsageRecord(payload, {
@@ -117,7 +119,7 @@ export function createOutcomeRecorder(deps: OutcomeRecorderDeps): OutcomeRecorde
         upstreamMs,
         finishedAt,
         attempts,
-        costUsd: costOf(payload, call.usage),
+        costUsd: cost,
         ...(call.structured === undefined ? {} : { structured: call.structured }),
         ...(call.errorCode === undefined ? {} : { errorCode: call.errorCode }),
         ...(call.firstTokenAt === undefined ? {} : { firstTokenAt: call.firstTokenAt }),
