@@ -1,59 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import type { LlmJobPayload } from '@switchyard/contracts';
-import { createDataSource, type DataSource, runMigrations } from '@switchyard/database';
-import { createLogger } from '@switchyard/observability';
-import { createRedis } from '@switchyard/queue';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionState } from '../state/session-state';
-import { SessionRepository } from '../store/session-repository';
+import { describe, expect, it } from 'vitest';
+import { useSessionTestBed } from '../session-test-bed.test-support';
 import { SessionTurns } from './session-turns';
 
-const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/switchyard_test';
 const usage = { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 };
 
 describe(SessionTurns.name, () => {
-  const redis = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { name: 'test', logger: createLogger({ service: 'test', level: 'silent' }) });
-  const prefix = `sytest-${randomUUID().slice(0, 8)}`;
-  let database: DataSource;
-  let state: SessionState;
-  let repository: SessionRepository;
-
-  beforeAll(async () => {
-    await runMigrations(databaseUrl);
-    database = createDataSource(databaseUrl, { poolSize: 2 });
-    await database.initialize();
-    repository = new SessionRepository(database);
-    state = new SessionState(redis, prefix, repository, { leaseMs: 60_000 });
-  });
-
-  afterAll(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-    await database.destroy();
-  });
-
-  async function session(): Promise<string> {
-    const id = `sess_${randomUUID().replaceAll('-', '')}`;
-    const row = await repository.create({
-      id,
-      tenant: 'acme',
-      keyId: null,
-      model: 'mock-echo',
-      system: 'Be brief.',
-      promptName: null,
-      promptVersion: null,
-      windowMaxMessages: null,
-      windowMaxTokens: null,
-      metadata: {},
-      idleTtlSeconds: 3600,
-    });
-    await state.created(row);
-    return id;
-  }
+  const bed = useSessionTestBed();
 
   async function turnJob(id: string, content: string): Promise<LlmJobPayload> {
-    const entry = await state.enter(id, 'acme', true);
+    const entry = await bed.state.enter(id, 'acme', true);
     if (entry.kind !== 'ok') throw new Error(entry.kind);
     return {
       v: 1,
@@ -69,13 +25,13 @@ describe(SessionTurns.name, () => {
   }
 
   it("puts the system prompt and the history in front of the turn's input", async () => {
-    const id = await session();
-    const turns = new SessionTurns(state, repository, { leaseMs: 60_000 });
+    const id = await bed.newSession();
+    const turns = new SessionTurns(bed.state, bed.repository, { leaseMs: 60_000 });
     const first = await turns.prepare(await turnJob(id, 'hello'), false);
     if (first.kind !== 'run') throw new Error(first.kind);
     await turns.commit(first.payload, { role: 'assistant', content: 'hi' }, usage, 'req_1');
     // A second worker, which holds no window yet, gets all of it from Redis; the first gets only what it has not seen.
-    for (const worker of [turns, new SessionTurns(state, repository, { leaseMs: 60_000 })]) {
+    for (const worker of [turns, new SessionTurns(bed.state, bed.repository, { leaseMs: 60_000 })]) {
       const job = await turnJob(id, 'again');
       const next = await worker.prepare(job, false);
       expect(next.kind === 'run' ? next.payload.request.messages : []).toStrictEqual([
@@ -85,26 +41,26 @@ describe(SessionTurns.name, () => {
         { role: 'user', content: 'again' },
       ]);
       expect(next.kind === 'run' ? next.payload.session?.windowed : undefined).toStrictEqual({ inputFrom: 3, windowStart: 0 });
-      await state.release(id, job.session?.ticket ?? 0);
+      await bed.state.release(id, job.session?.ticket ?? 0);
     }
   });
 
   it('answers a job run again after its turn was committed with that turn, not a second call', async () => {
-    const id = await session();
-    const turns = new SessionTurns(state, repository, { leaseMs: 60_000 });
+    const id = await bed.newSession();
+    const turns = new SessionTurns(bed.state, bed.repository, { leaseMs: 60_000 });
     const job = await turnJob(id, 'only once');
     const prepared = await turns.prepare(job, false);
     if (prepared.kind !== 'run') throw new Error(prepared.kind);
     await turns.commit(prepared.payload, { role: 'assistant', content: 'the answer' }, usage, 'req_1');
     // The worker died before finishing the job: BullMQ runs it again, with the payload it was queued with.
-    const again = await new SessionTurns(state, repository, { leaseMs: 60_000 }).prepare(job, true);
+    const again = await new SessionTurns(bed.state, bed.repository, { leaseMs: 60_000 }).prepare(job, true);
     expect(again.kind).toBe('answered');
     expect(again.kind === 'answered' ? again.turn.messages.at(-1) : undefined).toStrictEqual({ role: 'assistant', content: 'the answer' });
   });
 
   it('fails a turn whose earlier turn does not end before its deadline', async () => {
-    const id = await session();
-    const turns = new SessionTurns(state, repository, { leaseMs: 60_000 });
+    const id = await bed.newSession();
+    const turns = new SessionTurns(bed.state, bed.repository, { leaseMs: 60_000 });
     await turnJob(id, 'holds the session');
     const late = { ...(await turnJob(id, 'waits')), deadline: Date.now() + 200 };
     await expect(turns.prepare(late, false)).rejects.toMatchObject({ code: 'service_unavailable' });
