@@ -17,6 +17,7 @@ import { createRedis, LlmJobProducer } from '@switchyard/queue';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsyncJobs } from '../jobs/async-jobs';
+import { SERVED, servedAnswer } from '../served-answer.test-support';
 import { BATCH_PRIORITY, type RoutedBatchLine } from './batch-line-jobs';
 import { BatchRunner } from './batch-runner';
 
@@ -26,7 +27,6 @@ const prefix = `sytest-${randomUUID().slice(0, 8)}`;
 const logger = createLogger({ service: 'test', level: 'silent' });
 
 /** `mock-echo` lines go to a provider whose worker answers at once; `mock-slow` lines wait on a provider nobody serves. */
-const SERVED = 'served';
 const PARKED = 'parked';
 const PROVIDER_OF: Record<string, string> = { 'mock-echo': SERVED, 'mock-slow': PARKED };
 const UPSTREAM_ERROR = '{"code":"upstream_error","message":"served: boom","param":null,"retryable":false}';
@@ -42,26 +42,6 @@ function route(line: BatchLine): RoutedBatchLine {
 /** One input line; `fail` as the content makes the served line fail upstream. */
 function line(customId: string, model: string, content: string): string {
   return JSON.stringify({ custom_id: customId, method: 'POST', url: '/v1/chat/completions', body: { model, messages: [{ role: 'user', content }] } });
-}
-
-function answer(job: { data: LlmJobPayload }): LlmJobResult {
-  const content = `echo: ${String(job.data.request.messages[0]?.content)}`;
-  const response = {
-    id: 'c1',
-    object: 'chat.completion' as const,
-    created: 1,
-    model: 'echo',
-    choices: [{ index: 0, message: { role: 'assistant' as const, content }, finish_reason: 'stop' as const }],
-  };
-  return {
-    requestId: job.data.requestId,
-    provider: SERVED,
-    model: 'echo',
-    response,
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    timings: { queueMs: 0, upstreamMs: 0, totalMs: 0 },
-    attempts: 1,
-  };
 }
 
 describe(BatchRunner.name, () => {
@@ -96,7 +76,7 @@ describe(BatchRunner.name, () => {
           await runner.lineEnded(job.data, jobId, { status: 'failed', error: UPSTREAM_ERROR, attempts: 1 });
           throw new UnrecoverableError(UPSTREAM_ERROR);
         }
-        const result = answer(job);
+        const result = servedAnswer(job, `echo: ${String(job.data.request.messages[0]?.content)}`);
         await runner.lineEnded(job.data, jobId, { status: 'succeeded', result: result.response, attempts: 1 });
         return result;
       },

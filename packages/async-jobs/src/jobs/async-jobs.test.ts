@@ -14,6 +14,7 @@ import { createLogger } from '@switchyard/observability';
 import { createRedis, LlmJobProducer } from '@switchyard/queue';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SERVED, servedAnswer } from '../served-answer.test-support';
 import { newAsyncJobId } from './async-job-id';
 import { AsyncJobs } from './async-jobs';
 import { asyncJobFrom, type SubmitAsyncJob } from './submit-async-job';
@@ -24,7 +25,6 @@ const logger = createLogger({ service: 'test', level: 'silent' });
 
 /** Jobs for `parked` are never taken (no worker serves it); `served` has a worker that answers at once. */
 const PARKED = 'parked';
-const SERVED = 'served';
 
 function newTenant(): string {
   return `t-${randomUUID().slice(0, 8)}`;
@@ -44,25 +44,6 @@ function jobFor(tenant: string, body: Record<string, unknown>, options: { provid
 }
 
 const saying = (content: string) => ({ messages: [{ role: 'user', content }] });
-
-function answer(job: { data: LlmJobPayload }, content: string): LlmJobResult {
-  const response = {
-    id: 'c1',
-    object: 'chat.completion' as const,
-    created: 1,
-    model: 'echo',
-    choices: [{ index: 0, message: { role: 'assistant' as const, content }, finish_reason: 'stop' as const }],
-  };
-  return {
-    requestId: job.data.requestId,
-    provider: SERVED,
-    model: 'echo',
-    response,
-    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
-    timings: { queueMs: 0, upstreamMs: 0, totalMs: 0 },
-    attempts: 1,
-  };
-}
 
 describe(AsyncJobs.name, () => {
   const redis = createRedis(url, { name: 'switchyard:test', logger });
@@ -85,9 +66,9 @@ describe(AsyncJobs.name, () => {
         await producer
           .queueFor(SERVED)
           .add(LLM_JOB_NAME, { ...job.data, request: { ...job.data.request, messages: [{ role: 'user', content: 'from the fallback' }] } }, { jobId: next });
-        return { ...answer(job, ''), forwardedTo: { provider: SERVED, jobId: next } };
+        return { ...servedAnswer(job, ''), forwardedTo: { provider: SERVED, jobId: next } };
       }
-      return answer(job, `echo: ${content}`);
+      return servedAnswer(job, `echo: ${content}`);
     },
     { connection: createRedis(url, { name: 'switchyard:test:worker', logger, blocking: true }), prefix: llmQueuePrefix(prefix) },
   );
