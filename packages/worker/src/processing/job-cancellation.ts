@@ -2,7 +2,7 @@ import { type LlmJobPayload, type LlmJobResult, ServiceUnavailableError, seriali
 import { buildUsageRecord } from '@switchyard/database';
 import type { Job } from 'bullmq';
 import { chainIdOf, totalAttempts } from './job-chain';
-import { emptyCompletion } from './job-result';
+import { emptyCompletion, jobTimings } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
 
@@ -93,7 +93,7 @@ export function createJobCancellation(
       model: payload.route.model,
       response: emptyCompletion(chainId, payload.route.model, finishedAt),
       usage: counts,
-      timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
+      timings: jobTimings(payload, startedAt, upstreamMs, finishedAt),
       attempts,
       cancelled: true,
     };

@@ -3,6 +3,7 @@ import type { ProviderAdapter } from '@switchyard/providers';
 import { assistantTurnMessage } from '@switchyard/sessions';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { chainIdOf } from './job-chain';
+import { jobTimings } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
 import { answeredModel, type CallAnswer, type SettledCall } from './settled-call';
@@ -77,7 +78,7 @@ export function createPlainCall(
       model,
       response: completion,
       usage: usageCounts,
-      timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
+      timings: jobTimings(payload, startedAt, upstreamMs, finishedAt),
       attempts,
       ...(outcome === undefined ? {} : { structured: outcome }),
     };

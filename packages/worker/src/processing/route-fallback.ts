@@ -1,7 +1,7 @@
 import { AllProvidersFailedError, ErrorCode, type LlmJobPayload, type LlmJobResult, SwitchyardError } from '@switchyard/contracts';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { attemptOf, chainIdOf, runsOf } from './job-chain';
-import { emptyCompletion } from './job-result';
+import { emptyCompletion, jobTimings } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
 import { isRateLimited } from './provider-pause';
@@ -116,7 +116,7 @@ export function createRouteFallback({ producer, logger }: Pick<LlmJobProcessorDe
       forwardedTo: { provider: next.provider, jobId: nextJobId },
       response: emptyCompletion(nextJobId, payload.route.model, Date.now()),
       usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-      timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs: upstreamMs ?? 0, totalMs: Date.now() - payload.enqueuedAt },
+      timings: jobTimings(payload, startedAt, upstreamMs ?? 0, Date.now()),
       attempts: runsOf(job),
     };
   }

@@ -4,6 +4,7 @@ import { SSE_DONE, StreamPublisher, sseEvent } from '@switchyard/queue';
 import type { CachedTurn } from '@switchyard/sessions';
 import type { Job } from 'bullmq';
 import { chainIdOf, totalAttempts } from './job-chain';
+import { jobTimings } from './job-result';
 import type { OutcomeRecorder } from './outcome-recording';
 
 /**
@@ -55,7 +56,7 @@ export function createSessionTurnAnswer(recorder: OutcomeRecorder, publisher: Co
       model,
       response: completion,
       usage: turn.usage,
-      timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs: 0, totalMs: finishedAt - payload.enqueuedAt },
+      timings: jobTimings(payload, startedAt, 0, finishedAt),
       attempts,
     };
   };

@@ -15,7 +15,7 @@ import type { Job } from 'bullmq';
 import type { CallFailure } from './call-failure';
 import type { JobCancellation } from './job-cancellation';
 import { chainIdOf } from './job-chain';
-import { emptyCompletion, SAFE_MODEL } from './job-result';
+import { emptyCompletion, jobTimings, SAFE_MODEL } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
 import { StreamedAnswer } from './streamed-answer';
@@ -89,7 +89,7 @@ export function createStreamedCall(
         model,
         response: emptyCompletion(chainId, model, finishedAt),
         usage: counts,
-        timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
+        timings: jobTimings(payload, startedAt, upstreamMs, finishedAt),
         attempts,
         ...(status === 'cancelled' ? { cancelled: true as const } : {}),
         ...(status === 'failed' ? { failed: true as const } : {}),

@@ -3,7 +3,7 @@ import type { ProviderAdapter } from '@switchyard/providers';
 import { SSE_DONE, StreamPublisher, sseEvent } from '@switchyard/queue';
 import type { Job } from 'bullmq';
 import { chainIdOf } from './job-chain';
-import { emptyCompletion } from './job-result';
+import { emptyCompletion, jobTimings } from './job-result';
 import type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 import type { OutcomeRecorder } from './outcome-recording';
 import { answeredModel, type SettledCall } from './settled-call';
@@ -73,7 +73,7 @@ export function createStructuredStreamedCall(
       model,
       response: emptyCompletion(chainId, model, finishedAt),
       usage,
-      timings: { queueMs: startedAt - payload.enqueuedAt, upstreamMs, totalMs: finishedAt - payload.enqueuedAt },
+      timings: jobTimings(payload, startedAt, upstreamMs, finishedAt),
       attempts,
       structured: outcome,
     };
