@@ -3,6 +3,7 @@ import {
   deadLetterListQuerySchema,
   fileListQuerySchema,
   jobListQuerySchema,
+  MAX_STRUCTURED_REASKS,
   promptStatsQuerySchema,
   requestsQuerySchema,
   usageQuerySchema,
@@ -12,6 +13,16 @@ import { promptPaths } from './openapi-prompt-paths';
 import { answer, body, components, errors, json, open, pathParameter, queryParameters, REQUEST_SCHEMAS, RESPONSE_SCHEMAS, ref } from './openapi-schemas';
 import { sessionPaths } from './openapi-session-paths';
 import { taskPaths } from './openapi-task-paths';
+
+/** `x-switchyard-structured-reasks`, taken by every route that runs a chat request (chat completions, jobs). */
+const REASKS_PARAMETER = {
+  name: 'x-switchyard-structured-reasks',
+  in: 'header',
+  required: false,
+  schema: { type: 'integer', minimum: 0, maximum: MAX_STRUCTURED_REASKS },
+  description:
+    "With a JSON response_format: times an answer that breaks the schema is re-asked per route (the model's config decides otherwise, 2 by default).",
+};
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
@@ -53,14 +64,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               schema: { type: 'integer' },
               description: 'Wait at most this long (capped by the configured limit).',
             },
-            {
-              name: 'x-switchyard-structured-reasks',
-              in: 'header',
-              required: false,
-              schema: { type: 'integer', minimum: 0, maximum: 5 },
-              description:
-                "With a JSON response_format: times an answer that breaks the schema is re-asked per route (the model's config decides otherwise, 2 by default).",
-            },
+            REASKS_PARAMETER,
             {
               name: 'x-switchyard-session-id',
               in: 'header',
@@ -102,13 +106,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               schema: { type: 'string' },
               description: 'The same key and body within 24 h return the same job.',
             },
-            {
-              name: 'x-switchyard-structured-reasks',
-              in: 'header',
-              required: false,
-              schema: { type: 'integer', minimum: 0, maximum: 5 },
-              description: 'With a JSON response_format: times an answer that breaks the schema is re-asked per route.',
-            },
+            REASKS_PARAMETER,
           ],
           requestBody: body('AsyncJobRequest'),
           responses: {
