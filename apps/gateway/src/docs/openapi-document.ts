@@ -8,6 +8,7 @@ import {
   requestsQuerySchema,
   usageQuerySchema,
 } from '@switchyard/contracts';
+import { REASKS_HEADER } from '../request/structured-request';
 import { adminPaths } from './openapi-admin-paths';
 import { promptPaths } from './openapi-prompt-paths';
 import { answer, body, components, errors, json, open, pathParameter, queryParameters, REQUEST_SCHEMAS, RESPONSE_SCHEMAS, ref } from './openapi-schemas';
@@ -16,7 +17,7 @@ import { taskPaths } from './openapi-task-paths';
 
 /** `x-switchyard-structured-reasks`, taken by every route that runs a chat request (chat completions, jobs). */
 const REASKS_PARAMETER = {
-  name: 'x-switchyard-structured-reasks',
+  name: REASKS_HEADER,
   in: 'header',
   required: false,
   schema: { type: 'integer', minimum: 0, maximum: MAX_STRUCTURED_REASKS },
