@@ -53,7 +53,8 @@ export const BUILT_OUTPUT_READERS = [
   },
 ];
 
-const TEST_FILES = '(^|/)test/|\\.test\\.[cm]?[jt]s$';
+// `*.test-support.ts` files are test helpers too: the packages' build leaves them out like the tests.
+const TEST_FILES = '(^|/)test/|\\.test(-support)?\\.[cm]?[jt]s$';
 
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const exactly = (paths) => `^(${paths.map(escape).join('|')})$`;
