@@ -1,0 +1,124 @@
+// What the console reads. The shapes the contracts package defines are imported from it (types
+// only, nothing of it is bundled); the rest are written here as the gateway answers them.
+import type { ApiKey } from '@switchyard/contracts';
+
+export type { ApiKey, AsyncJobView, BatchView, CreatedApiKey, PromptDetailObject, PromptStats, PromptSummaryObject, Tenant } from '@switchyard/contracts';
+
+export type KeyLimits = ApiKey['limits'];
+
+export interface List<T> {
+  object: 'list';
+  data: T[];
+  has_more?: boolean;
+  next_cursor?: string | null;
+  last_id?: string | null;
+}
+
+/** `GET /v1/me`: the tenant key's own view of itself. */
+export interface Me {
+  tenant: string;
+  key_id: string;
+  key_name: string;
+  limits: Record<string, number | undefined>;
+}
+
+export type SeriesInterval = 'hour' | 'day';
+export type SeriesGroup = 'model' | 'provider' | 'key' | 'user';
+
+export interface SeriesPoint {
+  /** The bucket's start, ISO 8601. */
+  t: string;
+  requests: number;
+  errors: number;
+  cache_hits: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cost_usd: number;
+  avg_latency_ms: number | null;
+  p50_latency_ms: number | null;
+  p95_latency_ms: number | null;
+}
+
+/** `GET /v1/usage/series`, `GET /admin/usage/series`: points only for buckets with requests. */
+export interface UsageSeries {
+  object: 'usage.series';
+  interval: SeriesInterval;
+  from: string;
+  to: string;
+  group_by: SeriesGroup;
+  series: { group: string | null; points: SeriesPoint[] }[];
+}
+
+/** A row of `GET /v1/requests` (and `/admin/requests`). */
+export interface RequestRow {
+  id: string;
+  request_id: string;
+  created_at: string;
+  tenant: string;
+  key_id: string | null;
+  user: string | null;
+  provider: string | null;
+  model: string | null;
+  public_model: string | null;
+  status: string;
+  error_code: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost_usd: number | null;
+  latency_ms: number;
+  queue_wait_ms: number | null;
+  upstream_latency_ms: number | null;
+  first_token_ms: number | null;
+  cache_hit: boolean;
+  streamed: boolean;
+  attempts: number;
+  route_attempts: unknown;
+  prompt_name: string | null;
+  prompt_version: number | null;
+  prompt_variant: string | null;
+  structured_mode: string | null;
+  structured_repairs: number | null;
+  structured_valid: boolean | null;
+  session_id: string | null;
+}
+
+/** A row of `GET /v1/webhooks/dead-letters`. */
+export interface DeadLetter {
+  eventId: string;
+  jobId: string;
+  type: string;
+  url: string;
+  createdAt: number;
+  failedAt: number;
+  attempts: number;
+  lastError: string;
+}
+
+/** `GET /admin/keys`: a key with what it has used of its limits. */
+export interface KeyWithUsage extends ApiKey {
+  usage?: { requests_this_minute: number; tokens_this_minute: number; spend_usd_today: number; spend_usd_this_month: number };
+}
+
+export interface LimitInUse {
+  limit: number;
+  used: number;
+}
+
+/** A row of `GET /admin/providers`. */
+export interface ProviderState {
+  provider: string;
+  kind: string;
+  models: { model: string; circuit: string; recent_failures: number }[];
+  limits: { rpm: LimitInUse | null; tpm: LimitInUse | null };
+  local: { models: unknown[]; at: string | number } | null;
+}
+
+/** A row of `GET /admin/model-benchmarks`. */
+export interface BenchmarkRun {
+  id: string;
+  created_at: string | number;
+  suite: string;
+  models: string[];
+  results: unknown;
+}
