@@ -7,6 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { KeyDirectory, KeyLimiter, ResponseCache } from '@switchyard/admission';
 import { AsyncJobs, BatchRunner } from '@switchyard/async-jobs';
 import { loadPlatformEnv, loadRoutingConfig, ModelCatalog, resolvePromptsDir } from '@switchyard/config';
+import { consoleAssetsDir } from '@switchyard/console';
 import { ApiKeyStore, BatchRepository, buildDroppedRecord, createDataSource, FileRepository, UsageRepository } from '@switchyard/database';
 import { createLogger, type Logger, redactUrl } from '@switchyard/observability';
 import { CachedPromptResolver, PromptStore, readPromptFiles, storeRepoPrompts } from '@switchyard/prompts';
@@ -17,6 +18,7 @@ import { AdminKey } from './admin/admin-key';
 import { AppModule } from './app.module';
 import { admitRequests } from './auth/admit-request';
 import { authenticateRequests } from './auth/authenticate-request';
+import { serveConsole } from './console/serve-console';
 import { buildOpenApiDocument } from './docs/openapi-document';
 import type { GatewayContext } from './gateway-context';
 import { limitConnections } from './http/connection-limit';
@@ -179,6 +181,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   await app.register(fastifySwagger as never, { mode: 'static', specification: { document: buildOpenApiDocument(VERSION) } });
   await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
   const boardQueues = new Map([...catalog.providers.keys()].map((provider) => [provider, producer.queueFor(provider)]));
+  await serveConsole(fastify, consoleAssetsDir());
   await mountQueuesBoard(fastify, { providers: boardQueues, webhooks: webhooks.queue }, new AdminKey(env.SWITCHYARD_ADMIN_KEY));
 
   await app.init();
