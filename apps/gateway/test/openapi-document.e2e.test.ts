@@ -21,6 +21,8 @@ const DOCS_ROUTES = /^\/docs(\/|$)/;
 /** The queues board's pages, assets and own API: a web app, not the API (its sign-in is described). */
 const BOARD_ROUTES = /^\/admin\/queues(\/(?!session$)|$)/;
 const isBoardPage = (method: string, path: string) => BOARD_ROUTES.test(path) || (path === '/admin/queues/session' && method === 'GET');
+/** The console's page and assets: a web app that calls the API, not part of it. */
+const CONSOLE_ROUTES = /^\/console(\/|$)/;
 
 /** `METHOD /path/{}` for every route Fastify serves, read from its route tree (its only public listing). */
 function servedRoutes(platform: Platform): string[] {
@@ -35,7 +37,7 @@ function servedRoutes(platform: Platform): string[] {
     prefixes[depth] = path;
     for (const method of match[3]?.split(', ') ?? []) {
       // HEAD is Fastify's automatic twin of every GET.
-      if (method !== 'HEAD' && !DOCS_ROUTES.test(path) && !isBoardPage(method, path)) routes.push(`${method} ${path.replace(/:[^/]+/g, '{}')}`);
+      if (method !== 'HEAD' && !DOCS_ROUTES.test(path) && !CONSOLE_ROUTES.test(path) && !isBoardPage(method, path)) routes.push(`${method} ${path.replace(/:[^/]+/g, '{}')}`);
     }
   }
   return routes.sort();
