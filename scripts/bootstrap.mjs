@@ -133,11 +133,23 @@ async function ensurePostgres() {
   }
 }
 
+// The console's browser tests drive the system Chromium (apps/gateway/test/browser.ts); they skip without it.
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return;
+  if (!isRoot) {
+    step('Chromium not found at /usr/bin/chromium: the console browser tests will be skipped (apt-get install -y chromium)');
+    return;
+  }
+  step('installing Chromium');
+  aptInstall('chromium');
+}
+
 async function main() {
   ensurePnpm();
   step('installing dependencies');
   run('pnpm', ['install', '--frozen-lockfile', '--reporter=silent']);
   await Promise.all([ensureRedis(), ensurePostgres()]);
+  if (forTests) ensureChromium();
   step('building');
   run('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
   if (!forTests) {

@@ -37,7 +37,8 @@ function servedRoutes(platform: Platform): string[] {
     prefixes[depth] = path;
     for (const method of match[3]?.split(', ') ?? []) {
       // HEAD is Fastify's automatic twin of every GET.
-      if (method !== 'HEAD' && !DOCS_ROUTES.test(path) && !CONSOLE_ROUTES.test(path) && !isBoardPage(method, path)) routes.push(`${method} ${path.replace(/:[^/]+/g, '{}')}`);
+      if (method !== 'HEAD' && !DOCS_ROUTES.test(path) && !CONSOLE_ROUTES.test(path) && !isBoardPage(method, path))
+        routes.push(`${method} ${path.replace(/:[^/]+/g, '{}')}`);
     }
   }
   return routes.sort();
