@@ -6,6 +6,8 @@ export interface ChartLine {
   label: string;
   values: (number | null)[];
   color: string;
+  /** Values that exist only where there were requests (latency): joined across empty buckets, each point marked. */
+  sparse?: boolean;
 }
 
 interface ChartProps {
@@ -30,7 +32,10 @@ export function Chart({ title, testId, x, lines, points, format }: ChartProps) {
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 300),
       height: HEIGHT,
-      series: [{}, ...lines.map((line) => ({ label: line.label, stroke: line.color, width: 2, points: { show: false } }))],
+      series: [
+        {},
+        ...lines.map((line) => ({ label: line.label, stroke: line.color, width: 2, spanGaps: line.sparse === true, points: { show: line.sparse === true } })),
+      ],
       axes: [{}, { size: 70, ...(format === undefined ? {} : { values: (_: uPlot, ticks: number[]) => ticks.map(format) }) }],
       scales: { x: { time: true } },
       legend: { show: true },

@@ -3,12 +3,18 @@ import type { BenchmarkRun } from '../api/types';
 import { Status } from '../components/status';
 import { useLoad } from '../components/use-load';
 import { formatTime } from '../format';
-import { adminCredentials, useSession } from '../session/session';
+import { adminCredentials, isAdmin, useSession } from '../session/session';
 
 /** Runs of the model benchmark suites, newest as the API lists them. */
 export function BenchmarksPage() {
   const session = useSession();
-  const runs = useLoad(() => api.get<{ data: BenchmarkRun[] }>(adminCredentials(session), '/admin/model-benchmarks'), [session.key]);
+  const runs = useLoad(
+    () =>
+      isAdmin(session)
+        ? api.get<{ data: BenchmarkRun[] }>(adminCredentials(session), '/admin/model-benchmarks')
+        : Promise.reject(new Error('Benchmark runs are shown to the admin key only.')),
+    [session.key],
+  );
   return (
     <div>
       <h2>Benchmarks</h2>

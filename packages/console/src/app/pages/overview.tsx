@@ -54,8 +54,8 @@ function OverviewBody({ answers }: { answers: UsageSeries[] }) {
       ],
       cost: [{ label: 'cost (USD)', values: pick((b) => b.costUsd), color: '#059669' }],
       latency: [
-        { label: 'p50 ms', values: pick((b) => b.p50LatencyMs), color: '#7c3aed' },
-        { label: 'p95 ms', values: pick((b) => b.p95LatencyMs), color: '#db2777' },
+        { label: 'p50 ms', values: pick((b) => b.p50LatencyMs), color: '#7c3aed', sparse: true },
+        { label: 'p95 ms', values: pick((b) => b.p95LatencyMs), color: '#db2777', sparse: true },
       ],
       tokens: [
         { label: 'prompt tokens', values: pick((b) => b.promptTokens), color: '#0891b2' },
@@ -112,7 +112,7 @@ function Tile({ label, value, testId }: { label: string; value: string; testId: 
 function Breakdown({ answer }: { answer: UsageSeries }) {
   const rows = breakdownOf(answer);
   return (
-    <section>
+    <section class="scroll">
       <h3>By {answer.group_by}</h3>
       <table data-testid={`breakdown-${answer.group_by}`}>
         <thead>

@@ -3,7 +3,7 @@ import type { LimitInUse, ProviderState } from '../api/types';
 import { Status } from '../components/status';
 import { useLoad } from '../components/use-load';
 import { formatInteger, formatTime } from '../format';
-import { adminCredentials, useSession } from '../session/session';
+import { adminCredentials, isAdmin, useSession } from '../session/session';
 
 const inUse = (limit: LimitInUse | null) => (limit === null ? 'none' : `${formatInteger(limit.used)} / ${formatInteger(limit.limit)}`);
 
@@ -13,7 +13,13 @@ const modelName = (model: unknown) =>
 /** Each provider: its models' circuit breakers, its rate limits in use, and the models a local server has loaded. */
 export function ProvidersPage() {
   const session = useSession();
-  const providers = useLoad(() => api.get<{ data: ProviderState[] }>(adminCredentials(session), '/admin/providers'), [session.key]);
+  const providers = useLoad(
+    () =>
+      isAdmin(session)
+        ? api.get<{ data: ProviderState[] }>(adminCredentials(session), '/admin/providers')
+        : Promise.reject(new Error('Providers are shown to the admin key only.')),
+    [session.key],
+  );
   return (
     <div>
       <div class="toolbar">
