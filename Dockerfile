@@ -175,6 +175,8 @@ CMD ["node", "apps/webhook-dispatcher/dist/main.js"]
 FROM gateway-and-workers AS gateway
 COPY --from=gateway-and-workers-deps /app/packages/prompts /app/packages/prompts
 COPY --from=gateway-and-workers-deps /app/packages/tasks /app/packages/tasks
+# The admin console's built page and assets (dist/app), served at /console/.
+COPY --from=gateway-and-workers-deps /app/packages/console /app/packages/console
 COPY --from=gateway-and-workers-deps /app/apps/gateway /app/apps/gateway
 # The repository's prompts folder, shared by every tenant. Named outright, since
 # a mounted routing file (k8s: /etc/switchyard) has no prompts folder beside it;
