@@ -45,7 +45,7 @@ export interface UsageSeries {
   interval: SeriesInterval;
   from: string;
   to: string;
-  group_by: SeriesGroup;
+  group_by: SeriesGroup | null;
   series: { group: string | null; points: SeriesPoint[] }[];
 }
 

@@ -11,10 +11,10 @@ import { adminCredentials, isAdmin, type Session, tenantCredentials, useSession 
 const GROUPS: SeriesGroup[] = ['model', 'provider', 'key', 'user'];
 
 /** Admins read across tenants (or one) from `/admin`; a tenant key reads its own from `/v1`. */
-function loadSeries(session: Session, range: RangeName, group: SeriesGroup): Promise<UsageSeries> {
+function loadSeries(session: Session, range: RangeName, group?: SeriesGroup): Promise<UsageSeries> {
   const to = new Date();
   const from = new Date(to.getTime() - RANGES[range].ms);
-  const query = { from: from.toISOString(), to: to.toISOString(), interval: RANGES[range].interval, group_by: group };
+  const query = { from: from.toISOString(), to: to.toISOString(), interval: RANGES[range].interval, ...(group === undefined ? {} : { group_by: group }) };
   return isAdmin(session)
     ? api.get(adminCredentials(session), '/admin/usage/series', { ...query, tenant: session.tenant })
     : api.get(tenantCredentials(session), '/v1/usage/series', query);
@@ -23,7 +23,11 @@ function loadSeries(session: Session, range: RangeName, group: SeriesGroup): Pro
 export function OverviewPage() {
   const session = useSession();
   const [range, setRange] = useState<RangeName>('24h');
-  const loaded = useLoad(() => Promise.all(GROUPS.map((group) => loadSeries(session, range, group))), [session.key, session.tenant, range]);
+  // The ungrouped series draws the charts: its percentiles are exact, where groups' could only be averaged.
+  const loaded = useLoad(
+    () => Promise.all([loadSeries(session, range), Promise.all(GROUPS.map((group) => loadSeries(session, range, group)))]),
+    [session.key, session.tenant, range],
+  );
   return (
     <div>
       <div class="toolbar">
@@ -36,16 +40,14 @@ export function OverviewPage() {
           ))}
         </fieldset>
       </div>
-      <Status loaded={loaded}>{(answers) => <OverviewBody answers={answers} />}</Status>
+      <Status loaded={loaded}>{([overall, groups]) => <OverviewBody overall={overall} groups={groups} />}</Status>
     </div>
   );
 }
 
-function OverviewBody({ answers }: { answers: UsageSeries[] }) {
-  const [byModel] = answers;
-  const timeline = useMemo(() => (byModel === undefined ? undefined : timelineOf(byModel)), [byModel]);
+function OverviewBody({ overall, groups }: { overall: UsageSeries; groups: UsageSeries[] }) {
+  const timeline = useMemo(() => timelineOf(overall), [overall]);
   const lines = useMemo(() => {
-    if (timeline === undefined) return undefined;
     const pick = (read: (bucket: Bucket) => number | null) => timeline.buckets.map(read);
     return {
       requests: [
@@ -63,8 +65,8 @@ function OverviewBody({ answers }: { answers: UsageSeries[] }) {
       ],
     };
   }, [timeline]);
-  if (timeline === undefined || lines === undefined) return null;
-  const totals = breakdownOf(byModel as UsageSeries).reduce(
+  if (lines === undefined) return null;
+  const totals = breakdownOf(overall).reduce(
     (sum, row) => ({
       requests: sum.requests + row.total.requests,
       errors: sum.errors + row.total.errors,
@@ -90,8 +92,8 @@ function OverviewBody({ answers }: { answers: UsageSeries[] }) {
         <Chart title="Tokens" testId="chart-tokens" x={timeline.x} lines={lines.tokens} points={timeline.filled} />
       </div>
       <div class="breakdowns">
-        {answers.map((answer) => (
-          <Breakdown key={answer.group_by} answer={answer} />
+        {groups.map((answer) => (
+          <Breakdown key={answer.group_by ?? 'all'} answer={answer} />
         ))}
       </div>
     </>
