@@ -34,6 +34,8 @@ const providerSchema = z
      * The worker takes at most this many jobs of the provider's queue at a time; the rest wait in the queue.
      */
     concurrency: z.number().int().positive().max(64).optional(),
+    /** Embedded only: run on a GPU build of llama.cpp (`auto`, `cuda`, `vulkan`, `metal`), which must be installed; default the CPU. */
+    gpu: z.union([z.literal(false), z.enum(['auto', 'cuda', 'vulkan', 'metal'])]).optional(),
     /** A provider whose key variable is unset is skipped unless it needs no key. */
     requiresKey: z.boolean().default(true),
     /**
@@ -191,7 +193,7 @@ const promptsSchema = z
   .strict()
   .prefault({});
 
-const EMBEDDED_ONLY = ['modelsDir', 'threads', 'contextSize', 'concurrency'] as const;
+const EMBEDDED_ONLY = ['modelsDir', 'threads', 'contextSize', 'concurrency', 'gpu'] as const;
 
 const routesShape = {
   providers: z.record(z.string().refine(isValidProviderName, 'provider names are lower-case letters, digits, "-" and "_"'), providerSchema),
