@@ -99,16 +99,19 @@ export class EmbeddedAdapter implements ProviderAdapter {
     }
   }
 
-  private events(params: GenerateParams): AsyncGenerator<GenerationEvent> {
-    return upstreamEvents({
+  /**
+   * A model load (a download, even) is not bound by `timeoutMs`, which is for
+   * tokens; the caller's cancellation still ends the wait for it at once.
+   */
+  private async *events(params: GenerateParams): AsyncGenerator<GenerationEvent> {
+    const loaded = await untilAborted(this.provider, this.load(params.model), params.signal);
+    const grammar = await this.grammarFor(params.request);
+    yield* upstreamEvents({
       provider: this.provider,
       idleTimeoutMs: this.timeoutMs,
       ...(params.signal === undefined ? {} : { signal: params.signal }),
-      open: async (signal) => {
-        const loaded = await this.load(params.model);
-        const grammar = await this.grammarFor(params.request);
-        return runGeneration({ provider: this.provider, lib: (this.runtime as LlamaRuntime).lib, loaded, request: params.request, grammar, signal });
-      },
+      open: async (signal) =>
+        runGeneration({ provider: this.provider, lib: (this.runtime as LlamaRuntime).lib, loaded, request: params.request, grammar, signal }),
       mapError: (error) =>
         new ProviderError({ kind: ProviderErrorKind.Server, provider: this.provider, message: (error as Error).message ?? 'generation failed', cause: error }),
     });
@@ -247,4 +250,25 @@ export class EmbeddedAdapter implements ProviderAdapter {
       });
     }
   }
+}
+
+/** `work`, or a ProviderError as soon as `signal` fires; the work itself goes on (a load others may share). */
+function untilAborted<T>(provider: string, work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  const aborted = () => new ProviderError({ kind: ProviderErrorKind.Timeout, provider, message: 'request aborted', cause: signal.reason });
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
