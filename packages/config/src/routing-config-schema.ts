@@ -25,7 +25,7 @@ const providerSchema = z
     preload: z.array(z.string().min(1)).default([]),
     /** Embedded only: where `hf:` models are downloaded to; `SWITCHYARD_MODELS_DIR`, else `~/.cache/switchyard/models`. */
     modelsDir: z.string().min(1).optional(),
-    /** Embedded only: CPU threads per model. Unset: min(2, available cores), since more threads than free cores spin instead of working. */
+    /** Embedded only: CPU threads per model. Unset: min(2, available cores - 1), at least 1, since threads past the free cores spin instead of working. */
     threads: z.number().int().positive().max(256).optional(),
     /** Embedded only: tokens of context each request gets (prompt and answer). Unset: 4096, or less if the model was trained on less. */
     contextSize: z.number().int().min(64).max(1_048_576).optional(),

@@ -14,7 +14,7 @@ export interface EmbeddedAdapterSettings {
   provider: string;
   /** Where `hf:` models are downloaded to. Default: `SWITCHYARD_MODELS_DIR`, else `~/.cache/switchyard/models`. */
   modelsDir?: string;
-  /** CPU threads per model. Default: min(2, available cores). */
+  /** CPU threads per model. Default: min(2, available cores - 1), at least 1. */
   threads?: number;
   /** Tokens of context per request (prompt and answer). Default: 4096, or the model's training context if smaller. */
   contextSize?: number;
@@ -34,12 +34,14 @@ export const EMBEDDED_DEFAULT_CONTEXT_SIZE = 4096;
 export const HF_DEFAULT_ENDPOINT = 'https://huggingface.co';
 
 /**
- * More threads than free cores make llama.cpp's workers spin against each
- * other: on a 2-core machine its own default took 51 s for 64 tokens that
- * one thread makes in 170 ms.
+ * Two threads at most, and one core left to the event loop, Redis and the
+ * rest: llama.cpp's threads spin while they wait for each other, so more
+ * threads than free cores is far slower, not faster. Measured on a 2-core
+ * machine (docs/benchmarks.md): 1 thread ~1,700 tokens/s on the test model,
+ * 2 threads 12-44, llama.cpp's own default 64 tokens in 51 s.
  */
-export function defaultThreads(): number {
-  return Math.max(1, Math.min(2, availableParallelism()));
+export function defaultThreads(cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(2, cores - 1));
 }
 
 export function defaultModelsDir(env: NodeJS.ProcessEnv = process.env): string {
