@@ -1,4 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChatCompletionChunk, chatCompletionChunkSchema, ProviderError } from '@switchyard/contracts';
@@ -160,5 +163,48 @@ describe('EmbeddedAdapter', () => {
     expect(await adapter.listModels()).toStrictEqual([]);
     // The next request loads it again.
     expect((await adapter.generate(ask({ max_tokens: 2 }))).usage?.completion_tokens).toBe(2);
+  });
+});
+
+describe('EmbeddedAdapter with an hf: model', () => {
+  it('downloads the file into the models folder once, with its checksum, and runs it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchyard-embedded-hf-'));
+    const source = join(dir, 'source.gguf');
+    await writeTinyLlamaGguf(source);
+    const bytes = await readFile(source);
+    const paths: string[] = [];
+    const hub = createServer((request, response) => {
+      paths.push(request.url ?? '');
+      response.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+    });
+    await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+    const progress: object[] = [];
+    const log = { info: (fields: object, message: string) => message.startsWith('downloading') && progress.push(fields), warn: () => undefined };
+    const settings = {
+      provider: 'local',
+      threads: 1,
+      contextSize: 256,
+      modelsDir: join(dir, 'models'),
+      hfEndpoint: `http://127.0.0.1:${(hub.address() as AddressInfo).port}`,
+      log,
+    };
+    const model = 'hf:switchyard/tiny-GGUF/tiny.gguf';
+    const adapter = new EmbeddedAdapter(settings);
+    const again = new EmbeddedAdapter(settings);
+    try {
+      const completion = await adapter.generate({ model, request: { model: 'tiny', messages: said('hi'), max_tokens: 3 } });
+      expect(completion.usage?.completion_tokens).toBe(3);
+      expect(paths).toStrictEqual(['/switchyard/tiny-GGUF/resolve/main/tiny.gguf']);
+      expect(progress.at(-1)).toMatchObject({ receivedBytes: bytes.length, totalBytes: bytes.length });
+      const cached = join(dir, 'models', 'hf', 'switchyard', 'tiny-GGUF', 'main', 'tiny.gguf');
+      expect(existsSync(cached) && existsSync(`${cached}.sha256`)).toBe(true);
+      await again.preload(model);
+      expect(paths).toHaveLength(1);
+    } finally {
+      await adapter.close();
+      await again.close();
+      await new Promise((resolve) => hub.close(resolve));
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
