@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checksumPath, type DownloadProgress, downloadModel, partPath, verifyModelFile } from './model-download';
 import { parseModelReference } from './model-reference';
 
@@ -67,6 +67,7 @@ describe('downloadModel', () => {
     server.served.length = 0;
     server.announceSha256(undefined);
   });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('downloads once, stores the checksum beside the file and reports progress', async () => {
     const path = join(dir, 'model.gguf');
