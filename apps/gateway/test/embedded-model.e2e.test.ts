@@ -16,7 +16,8 @@ describe('an embedded model run by worker-local', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'switchyard-embedded-e2e-'));
     const model = join(dir, 'tiny.gguf');
-    await writeTinyLlamaGguf(model);
+    // A long context, so an answer runs for seconds: long enough to cancel it half-way.
+    await writeTinyLlamaGguf(model, { contextLength: 8192 });
     platform = await startPlatform({ embeddedModel: model, worker: false });
     await platform.startLocalWorker();
   });
@@ -60,6 +61,25 @@ describe('an embedded model run by worker-local', () => {
     expect(contents.length).toBeGreaterThan(3);
     expect(finish).toBe('length');
     expect(usage?.completion_tokens).toBe(16);
+  });
+
+  it('stops generating when the client disconnects, and records the job as cancelled', async () => {
+    const controller = new AbortController();
+    const { data: stream, response } = await platform.client.chat.completions
+      .create(
+        { model: EMBEDDED_TEST_MODEL, messages: [{ role: 'user', content: 'a long one' }], max_tokens: 8000, stream: true },
+        { signal: controller.signal },
+      )
+      .withResponse();
+    let received = 0;
+    // The SDK ends the iteration quietly on an abort of its own signal.
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content) received++;
+      if (received === 3) controller.abort();
+    }
+    const row = await platform.usageRow(response.headers.get('x-switchyard-job-id') ?? '');
+    expect(row.status).toBe('cancelled');
+    expect(row.completionTokens).toBeLessThan(8000);
   });
 
   it('answers JSON matching a json_schema response_format', async () => {

@@ -104,7 +104,7 @@ function writeConfig(
       '  asleep:\n    kind: llamacpp\n    baseUrl: http://127.0.0.1:1\n    requiresKey: false\n    timeoutMs: 1000\n' +
       (embeddedModel === undefined
         ? ''
-        : `  embedded:\n    kind: embedded\n    threads: 1\n    contextSize: 2048\n    concurrency: 2\n    timeoutMs: ${upstreamTimeoutMs}\n    preload: ["${embeddedModel}"]\n`) +
+        : `  embedded:\n    kind: embedded\n    threads: 1\n    contextSize: 8192\n    concurrency: 2\n    timeoutMs: ${upstreamTimeoutMs}\n    preload: ["${embeddedModel}"]\n`) +
       `models:\n${models}\n` +
       (embeddedModel === undefined ? '' : `  - name: ${EMBEDDED_TEST_MODEL}\n    provider: embedded\n    model: "${embeddedModel}"\n`) +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n    - id: other-key\n      key: ${OTHER_TENANT_KEY}\n      tenant: globex\n` +
