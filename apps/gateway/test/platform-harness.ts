@@ -20,6 +20,9 @@ export const OTHER_TENANT_KEY = 'sk-test-switchyard-globex-0001';
 /** What `mock-echo` costs in the tests' routing config (USD per million tokens): round figures for the cost checks. */
 export const MOCK_ECHO_PRICE = { inputPerMillion: 2.5, outputPerMillion: 10 };
 
+/** The public name of the embedded model, when a platform has one. */
+export const EMBEDDED_TEST_MODEL = 'tiny-embedded';
+
 /** Public model names the tests use, each aimed at a mock behaviour. */
 const TEST_MODELS: Record<string, string> = {
   'mock-echo': 'echo',
@@ -79,6 +82,7 @@ function writeConfig(
   fragileLimits: string | undefined,
   upstreamTimeoutMs: number,
   gateway: Record<string, number> = {},
+  embeddedModel?: string,
 ): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
@@ -98,7 +102,11 @@ function writeConfig(
       (fragileLimits === undefined ? '' : `    limits: ${fragileLimits}\n`) +
       `  local:\n    kind: ollama\n    baseUrl: ${mockUrl}\n    requiresKey: false\n    timeoutMs: ${upstreamTimeoutMs}\n    directModels: true\n    keepAlive: 10m\n    preload: [echo]\n` +
       '  asleep:\n    kind: llamacpp\n    baseUrl: http://127.0.0.1:1\n    requiresKey: false\n    timeoutMs: 1000\n' +
+      (embeddedModel === undefined
+        ? ''
+        : `  embedded:\n    kind: embedded\n    threads: 1\n    contextSize: 8192\n    concurrency: 2\n    timeoutMs: ${upstreamTimeoutMs}\n    preload: ["${embeddedModel}"]\n`) +
       `models:\n${models}\n` +
+      (embeddedModel === undefined ? '' : `  - name: ${EMBEDDED_TEST_MODEL}\n    provider: embedded\n    model: "${embeddedModel}"\n`) +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n    - id: other-key\n      key: ${OTHER_TENANT_KEY}\n      tenant: globex\n` +
       `gateway:\n${Object.entries({ requestTimeoutMs, maxBodyBytes: 65536, streamHeartbeatMs: 250, ...gateway })
         .map(([name, value]) => `  ${name}: ${value}\n`)
@@ -138,6 +146,8 @@ export async function startPlatform(
     env?: NodeJS.ProcessEnv;
     gateway?: Record<string, number>;
     logger?: Logger;
+    /** A `.gguf` file: adds the `embedded` provider (run by worker-local) serving it as EMBEDDED_TEST_MODEL. */
+    embeddedModel?: string;
   } = {},
 ): Promise<Platform> {
   const mock = await startMockUpstream();
@@ -153,6 +163,7 @@ export async function startPlatform(
       options.env?.FRAGILE_LIMITS,
       options.upstreamTimeoutMs ?? 5000,
       options.gateway,
+      options.embeddedModel,
     ),
     SWITCHYARD_KEY_PREFIX: prefix,
     HOST: '127.0.0.1',

@@ -55,6 +55,21 @@ describe('parseRoutingConfig', () => {
       { ...base, providers: { mock: { ...base.providers.mock, keepAlive: '10m' } } },
       'providers.mock.keepAlive: only ollama providers',
     ],
+    [
+      'threads on a provider that runs no model itself',
+      { ...base, providers: { mock: { ...base.providers.mock, threads: 2 } } },
+      'providers.mock.threads: only embedded providers',
+    ],
+    [
+      'an embedded provider open to any model file',
+      { ...base, providers: { mock: { kind: 'embedded', directModels: true } } },
+      'providers.mock.directModels: embedded providers serve only the models the config names',
+    ],
+    [
+      'an embedded provider with a server address',
+      { ...base, providers: { mock: { kind: 'embedded', baseUrl: 'http://127.0.0.1:1' } } },
+      'providers.mock.baseUrl',
+    ],
     ['a keep-alive that is not a duration', { ...base, providers: { mock: { kind: 'ollama', keepAlive: 'soon' } } }, 'providers.mock.keepAlive'],
     [
       'a model falling back to itself',

@@ -65,7 +65,9 @@ export class ModelCatalog {
     const providers = new Map<string, EnabledProvider>();
     for (const [name, provider] of Object.entries(config.providers)) {
       const apiKey = provider.apiKeyEnv === undefined ? undefined : env[provider.apiKeyEnv] || undefined;
-      if (!provider.enabled || (provider.requiresKey && apiKey === undefined && options.keysHeldElsewhere !== true)) continue;
+      // An embedded model has no upstream to present a key to.
+      const needsKey = provider.requiresKey && provider.kind !== 'embedded';
+      if (!provider.enabled || (needsKey && apiKey === undefined && options.keysHeldElsewhere !== true)) continue;
       providers.set(name, { ...provider, name, apiKey });
     }
     this.providers = providers;

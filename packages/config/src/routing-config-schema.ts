@@ -21,8 +21,21 @@ const providerSchema = z
     nativeGenerate: z.boolean().optional(),
     /** Ollama only: how long the server keeps a model loaded after a call (`"10m"`, seconds, `-1` for ever, `0` to unload at once). */
     keepAlive: z.union([z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'a duration such as "10m", "90s" or "-1"'), z.number().int()]).optional(),
-    /** Ollama only: models each worker asks the server to load when it starts, so the first request does not wait for the load. */
+    /** Ollama and embedded only: models each worker loads when it starts, so the first request does not wait for the load. */
     preload: z.array(z.string().min(1)).default([]),
+    /** Embedded only: where `hf:` models are downloaded to; `SWITCHYARD_MODELS_DIR`, else `~/.cache/switchyard/models`. */
+    modelsDir: z.string().min(1).optional(),
+    /** Embedded only: CPU threads per model. Unset: min(2, available cores - 1), at least 1, since threads past the free cores spin instead of working. */
+    threads: z.number().int().positive().max(256).optional(),
+    /** Embedded only: tokens of context each request gets (prompt and answer). Unset: 4096, or less if the model was trained on less. */
+    contextSize: z.number().int().min(64).max(1_048_576).optional(),
+    /**
+     * Embedded only: requests each model decodes at once (its context's sequences).
+     * The worker takes at most this many jobs of the provider's queue at a time; the rest wait in the queue.
+     */
+    concurrency: z.number().int().positive().max(64).optional(),
+    /** Embedded only: run on a GPU build of llama.cpp (`auto`, `cuda`, `vulkan`, `metal`), which must be installed; default the CPU. */
+    gpu: z.union([z.literal(false), z.enum(['auto', 'cuda', 'vulkan', 'metal'])]).optional(),
     /** A provider whose key variable is unset is skipped unless it needs no key. */
     requiresKey: z.boolean().default(true),
     /**
@@ -180,6 +193,8 @@ const promptsSchema = z
   .strict()
   .prefault({});
 
+const EMBEDDED_ONLY = ['modelsDir', 'threads', 'contextSize', 'concurrency', 'gpu'] as const;
+
 const routesShape = {
   providers: z.record(z.string().refine(isValidProviderName, 'provider names are lower-case letters, digits, "-" and "_"'), providerSchema),
   models: z.array(modelSchema).min(1, 'list at least one model'),
@@ -220,12 +235,21 @@ function checkRoutes(config: Routes, ctx: z.RefinementCtx): void {
   });
   for (const [name, provider] of Object.entries(config.providers)) {
     // Another server would ignore these silently; an operator who set them expects them to act.
-    if (provider.kind !== 'ollama' && (provider.keepAlive !== undefined || provider.preload.length > 0)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['providers', name, provider.keepAlive === undefined ? 'preload' : 'keepAlive'],
-        message: 'only ollama providers take keepAlive and preload',
-      });
+    if (provider.kind !== 'ollama' && provider.keepAlive !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['providers', name, 'keepAlive'], message: 'only ollama providers take keepAlive' });
+    }
+    if (provider.kind !== 'ollama' && provider.kind !== 'embedded' && provider.preload.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['providers', name, 'preload'], message: 'only ollama and embedded providers take preload' });
+    }
+    if (provider.kind !== 'embedded') {
+      for (const field of EMBEDDED_ONLY) {
+        if (provider[field] !== undefined) ctx.addIssue({ code: 'custom', path: ['providers', name, field], message: `only embedded providers take ${field}` });
+      }
+    } else if (provider.directModels) {
+      // Any caller could then make the worker load any file it can read.
+      ctx.addIssue({ code: 'custom', path: ['providers', name, 'directModels'], message: 'embedded providers serve only the models the config names' });
+    } else if (provider.baseUrl !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['providers', name, 'baseUrl'], message: 'an embedded provider runs in the worker and has no baseUrl' });
     }
   }
 }

@@ -1,7 +1,11 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type ChatCompletionChunk, type ChatMessage, chatCompletionChunkSchema, ProviderError } from '@switchyard/contracts';
-import { type MockUpstream, mockModelId, mockPromptTokenCount, type RecordedRequest, startMockUpstream } from '@switchyard/testing';
+import { type MockUpstream, mockModelId, mockPromptTokenCount, type RecordedRequest, startMockUpstream, writeTinyLlamaGguf } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProviderAdapter } from './create-provider-adapter';
+import { EmbeddedAdapter } from './embedded/embedded-adapter';
 import { GeminiAdapter } from './gemini/gemini-adapter';
 import { GroqAdapter } from './groq/groq-adapter';
 import { LlamaCppAdapter } from './llamacpp/llamacpp-adapter';
@@ -253,3 +257,86 @@ describe.each(ADAPTERS)(
     });
   },
 );
+
+/**
+ * The embedded adapter has no upstream to misbehave (no statuses, hangs or
+ * cut connections), so it answers to the part of the contract that does not
+ * need one, against a tiny model written for the test: the same completion
+ * from generate and stream, the chunk order, usage, truncation and stopping.
+ */
+describe('embedded adapter conformance', () => {
+  let dir: string;
+  let model: string;
+  let adapter: EmbeddedAdapter;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'switchyard-conformance-'));
+    model = join(dir, 'tiny.gguf');
+    await writeTinyLlamaGguf(model);
+    adapter = new EmbeddedAdapter({
+      provider: 'local',
+      threads: 1,
+      contextSize: 1024,
+      timeoutMs: TIMEOUT_MS * 10,
+      log: { info: () => undefined, warn: () => undefined },
+    });
+  });
+
+  afterAll(async () => {
+    await adapter?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const stream = (request: Partial<GenerateParams['request']>, extra: Partial<GenerateParams> = {}) =>
+    adapter.stream({ model, request: { model: 'public-name', messages: said('the quick brown fox'), ...request }, ...extra });
+
+  it('streams the text, finish reason and usage that generate answers, role first and usage last', async () => {
+    const completion = await adapter.generate({
+      model,
+      request: { model: 'public-name', messages: said('the quick brown fox'), max_tokens: 10, temperature: 0 },
+    });
+    const { chunks, error } = await consume(stream({ max_tokens: 10, temperature: 0 }));
+    expect(error).toBeUndefined();
+    for (const chunk of chunks) expect(chatCompletionChunkSchema.safeParse(chunk).success, JSON.stringify(chunk)).toBe(true);
+    expect(chunks[0]?.choices[0]?.delta.role).toBe('assistant');
+    expect(textOf(chunks)).toBe(completion.choices[0]?.message.content);
+    expect(finishReasonsOf(chunks)).toStrictEqual(['length']);
+    expect(chunks.filter((chunk) => chunk.usage != null)).toHaveLength(1);
+    expect(chunks.at(-1)?.choices).toStrictEqual([]);
+    expect(chunks.at(-1)?.usage).toStrictEqual(completion.usage);
+    expect(completion.model).toBe(model);
+  });
+
+  it('throws a ProviderError at once when the caller aborts mid-stream', async () => {
+    const controller = new AbortController();
+    const chunks: ChatCompletionChunk[] = [];
+    let abortedAt = 0;
+    const error = await (async () => {
+      for await (const chunk of stream({ max_tokens: 900 }, { signal: controller.signal })) {
+        chunks.push(chunk);
+        if (abortedAt === 0 && textOf(chunks) !== '') {
+          abortedAt = Date.now();
+          controller.abort();
+        }
+      }
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(Date.now() - abortedAt).toBeLessThan(200);
+    expect(finishReasonsOf(chunks)).toStrictEqual([]);
+  });
+
+  it('stops generating when the consumer breaks out of its loop', async () => {
+    let text = '';
+    for await (const chunk of stream({ max_tokens: 900 })) {
+      text += chunk.choices[0]?.delta.content ?? '';
+      if (text !== '') break;
+    }
+    await expect.poll(async () => (await adapter.state()).models[0]?.busySlots, { timeout: 200, interval: 5 }).toBe(0);
+  });
+
+  it('refuses what it cannot do as a non-retryable bad_request', async () => {
+    const error = await adapter.generate({ model, request: { model: 'x', messages: said('hi'), n: 2 } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'bad_request', retryable: false, provider: 'local' });
+  });
+});

@@ -1,6 +1,7 @@
 import { PROVIDER_KINDS, type ProviderKind } from '@switchyard/contracts';
 import { describe, expect, it } from 'vitest';
 import { createProviderAdapter } from './create-provider-adapter';
+import { EmbeddedAdapter } from './embedded/embedded-adapter';
 import { GeminiAdapter } from './gemini/gemini-adapter';
 import { GroqAdapter } from './groq/groq-adapter';
 import { LlamaCppAdapter } from './llamacpp/llamacpp-adapter';
@@ -19,6 +20,7 @@ const ADAPTER_OF_KIND: Record<ProviderKind, abstract new (...args: never[]) => P
   llamacpp: LlamaCppAdapter,
   vllm: OpenAIAdapter,
   tgi: TgiAdapter,
+  embedded: EmbeddedAdapter,
 };
 
 describe('createProviderAdapter', () => {

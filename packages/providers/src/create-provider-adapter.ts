@@ -1,4 +1,6 @@
 import type { ProviderKind } from '@switchyard/contracts';
+import { EmbeddedAdapter } from './embedded/embedded-adapter';
+import type { EmbeddedGpu, EmbeddedLog } from './embedded/embedded-settings';
 import { GeminiAdapter } from './gemini/gemini-adapter';
 import { GroqAdapter } from './groq/groq-adapter';
 import { LlamaCppAdapter } from './llamacpp/llamacpp-adapter';
@@ -22,6 +24,14 @@ export interface ProviderSettings {
   nativeGenerate?: boolean;
   /** ollama only: how long the server keeps a model loaded after a call. */
   keepAlive?: string | number;
+  /** embedded only: where `hf:` models are kept, CPU threads, context per request, requests at once, the binary to run on. */
+  modelsDir?: string;
+  threads?: number;
+  contextSize?: number;
+  concurrency?: number;
+  gpu?: EmbeddedGpu;
+  /** embedded only: where its downloads and loads are logged. */
+  log?: EmbeddedLog;
 }
 
 /** Builds the adapter for one configured provider; a kind added to PROVIDER_KINDS without a case here does not compile. */
@@ -59,6 +69,17 @@ export function createProviderAdapter(settings: ProviderSettings): ProviderAdapt
         apiKey: settings.apiKey,
         timeoutMs: settings.timeoutMs,
         nativeGenerate: settings.nativeGenerate,
+      });
+    case 'embedded':
+      return new EmbeddedAdapter({
+        provider: settings.name,
+        modelsDir: settings.modelsDir,
+        threads: settings.threads,
+        contextSize: settings.contextSize,
+        concurrency: settings.concurrency,
+        gpu: settings.gpu,
+        timeoutMs: settings.timeoutMs,
+        log: settings.log,
       });
     default:
       return unknownKind(kind);

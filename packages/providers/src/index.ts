@@ -1,4 +1,15 @@
 export { createProviderAdapter, type ProviderSettings, VLLM_DEFAULT_BASE_URL } from './create-provider-adapter';
+export { EmbeddedAdapter, type EmbeddedState } from './embedded/embedded-adapter';
+export {
+  defaultModelsDir,
+  defaultThreads,
+  type EmbeddedAdapterSettings,
+  type EmbeddedGpu,
+  type EmbeddedLog,
+} from './embedded/embedded-settings';
+export type { EmbeddedModelState } from './embedded/loaded-model';
+export { type DownloadedModel, type DownloadProgress, downloadModel, sha256OfFile, verifyModelFile } from './embedded/model-download';
+export { type ModelReference, parseModelReference } from './embedded/model-reference';
 export { GeminiAdapter, type GeminiAdapterSettings } from './gemini/gemini-adapter';
 export { toGeminiSchema } from './gemini/to-gemini-schema';
 export { GROQ_DEFAULT_BASE_URL, GroqAdapter, type GroqAdapterSettings } from './groq/groq-adapter';

@@ -18,6 +18,8 @@ export interface LlmWorkerHostOptions {
   connection: Redis;
   keyPrefix: string;
   concurrency: number;
+  /** Providers that take fewer jobs at once than `concurrency` (an embedded model's slots): the rest wait in their queue. */
+  concurrencyOf?: ReadonlyMap<string, number>;
   lockDurationMs: number;
   stalledIntervalMs: number;
   /** How many times a job may lose its worker before BullMQ fails it. */
@@ -44,7 +46,7 @@ export class LlmWorkerHost {
       const worker = new Worker<LlmJobPayload, LlmJobResult>(llmQueueName(provider), options.handlers.process, {
         connection: options.connection,
         prefix: llmQueuePrefix(options.keyPrefix),
-        concurrency: options.concurrency,
+        concurrency: options.concurrencyOf?.get(provider) ?? options.concurrency,
         lockDuration: options.lockDurationMs,
         stalledInterval: options.stalledIntervalMs,
         // A job whose worker died is retried this many times before it is failed for good.

@@ -62,9 +62,13 @@ export async function startLlmWorker({
   }
 
   const adapters = new Map<string, ProviderAdapter>();
+  const concurrencyOf = new Map<string, number>();
   for (const name of providers) {
     const provider = catalog.providers.get(name);
-    if (provider !== undefined) adapters.set(name, createProviderAdapter(provider));
+    if (provider === undefined) continue;
+    adapters.set(name, createProviderAdapter({ ...provider, log: log.child({ provider: name }) }));
+    // An embedded model decodes `concurrency` requests at once; more jobs taken would wait in this process's memory.
+    if (provider.kind === 'embedded') concurrencyOf.set(name, Math.min(provider.concurrency ?? 1, env.WORKER_CONCURRENCY));
   }
   // A job whose upstream reports no usage has its prompt counted here: load the encodings before the first job, not during one.
   warmTokenizers(catalog.models.filter((model) => providers.includes(model.provider)).map((model) => model.model));
@@ -113,6 +117,7 @@ export async function startLlmWorker({
     connection,
     keyPrefix: env.SWITCHYARD_KEY_PREFIX,
     concurrency: env.WORKER_CONCURRENCY,
+    concurrencyOf,
     lockDurationMs: env.WORKER_LOCK_MS,
     stalledIntervalMs: env.WORKER_STALLED_CHECK_MS,
     maxStalledCount: env.WORKER_MAX_STALLED,
@@ -158,6 +163,8 @@ export async function startLlmWorker({
       inventory?.stop();
       health.stop();
       await host.close();
+      // Frees what the adapters hold (an embedded model's memory) once no job uses them.
+      await Promise.all([...adapters.values()].map((adapter) => adapter.close?.()));
       // After the host: turns its last jobs committed are written before the connections close.
       await turnWriter.stop();
       await metricsServer?.close();
