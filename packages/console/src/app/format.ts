@@ -8,6 +8,8 @@ export const formatPercent = (share: number | null | undefined) => (share === nu
 
 export function formatUsd(value: number | null | undefined): string {
   if (value === null || value === undefined) return '–';
+  // A request of a few tokens costs millionths of a dollar: three significant digits keep it from reading $0.0000.
+  if (value > 0 && value < 0.01) return `$${value.toFixed(Math.min(20, 2 - Math.floor(Math.log10(value))))}`;
   return `$${value < 1 && value > 0 ? value.toFixed(4) : value.toFixed(2)}`;
 }
 
