@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUsd } from './format';
+import { formatUsd, formatUsdTick } from './format';
 
 describe('formatUsd', () => {
   it('shows a few tokens’ cost with three significant digits, not as $0.0000', () => {
@@ -13,5 +13,12 @@ describe('formatUsd', () => {
     expect(formatUsd(0.5)).toBe('$0.5000');
     expect(formatUsd(12.345)).toBe('$12.35');
     expect(formatUsd(null)).toBe('–');
+  });
+});
+
+describe('formatUsdTick', () => {
+  it('tells small ticks apart', () => {
+    expect([0, 0.0005, 0.001, 0.0015].map(formatUsdTick)).toStrictEqual(['$0', '$0.0005', '$0.001', '$0.0015']);
+    expect(formatUsdTick(12)).toBe('$12');
   });
 });

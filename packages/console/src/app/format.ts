@@ -19,3 +19,6 @@ export function formatTime(value: string | number | null | undefined): string {
   const date = typeof value === 'number' ? new Date(value < 1e12 ? value * 1000 : value) : new Date(value);
   return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
 }
+
+/** A chart axis's dollars: as few digits as tell the ticks apart ($0.0005, $0.001), never rounded to the same label. */
+export const formatUsdTick = (value: number) => (value === 0 ? '$0' : `$${Number(value.toPrecision(3))}`);
