@@ -1,15 +1,20 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { UsageQueries } from '@switchyard/database';
+import { ModelBenchmarkRepository, UsageQueries, UsageSeriesQueries } from '@switchyard/database';
 import { AdminKeyGuard } from './admin/admin-key.guard';
 import { AdminUsageController } from './admin/admin-usage.controller';
 import { ApiKeysController } from './admin/api-keys.controller';
 import { ApiKeysService } from './admin/api-keys.service';
+import { ModelBenchmarksController } from './admin/model-benchmarks.controller';
+import { ProvidersController } from './admin/providers.controller';
+import { ProvidersService } from './admin/providers.service';
 import { TenantsController } from './admin/tenants.controller';
 import { TenantsService } from './admin/tenants.service';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { BatchesController } from './batches/batches.controller';
 import { BatchesService } from './batches/batches.service';
+import { CallerController } from './caller/caller.controller';
+import { CallerService } from './caller/caller.service';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { ChatCompletionsService } from './chat/chat-completions.service';
 import { OpenAIExceptionFilter } from './errors/openai-exception.filter';
@@ -44,6 +49,7 @@ import {
   LOGGER,
   MAX_FILE_BYTES,
   METRICS,
+  MODEL_BENCHMARKS,
   MODEL_CATALOG,
   PLATFORM_ENV,
   PROMPT_RESOLVER,
@@ -54,6 +60,7 @@ import {
   SESSIONS,
   USAGE,
   USAGE_QUERIES,
+  USAGE_SERIES,
   WEBHOOK_QUEUE_TOKEN,
 } from './tokens';
 import { UsageController } from './usage/usage.controller';
@@ -71,6 +78,9 @@ export class AppModule {
         TenantsController,
         ApiKeysController,
         AdminUsageController,
+        ProvidersController,
+        ModelBenchmarksController,
+        CallerController,
         UsageController,
         ChatCompletionsController,
         JobsController,
@@ -104,6 +114,8 @@ export class AppModule {
         { provide: KEY_STORE, useValue: context.keyStore },
         { provide: KEY_LIMITS, useValue: context.keyLimits },
         { provide: USAGE_QUERIES, useValue: new UsageQueries(context.database) },
+        { provide: USAGE_SERIES, useValue: new UsageSeriesQueries(context.database) },
+        { provide: MODEL_BENCHMARKS, useValue: new ModelBenchmarkRepository(context.database) },
         { provide: RESPONSE_CACHE, useValue: context.responseCache },
         { provide: PROMPT_RESOLVER, useValue: context.promptResolver },
         { provide: MAX_FILE_BYTES, useValue: context.maxFileBytes },
@@ -119,6 +131,8 @@ export class AppModule {
         PromptsService,
         TenantsService,
         ApiKeysService,
+        ProvidersService,
+        CallerService,
         UsageService,
         BatchesService,
         DeadLettersService,

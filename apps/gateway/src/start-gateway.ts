@@ -150,7 +150,8 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   limitConnections(fastify.server, config.gateway.maxConnections, log);
   fastify.addHook('onSend', discardUnreadBody);
 
-  fastify.addHook('onRequest', authenticateRequests(context.keys));
+  const adminKey = new AdminKey(env.SWITCHYARD_ADMIN_KEY);
+  fastify.addHook('onRequest', authenticateRequests(context.keys, { adminKey, tenantExists: async (tenant) => (await keyStore.tenant(tenant)) !== undefined }));
   fastify.addHook('preHandler', admitRequests(context.keyLimits, { catalog, prompts: context.promptResolver }, context.usage));
 
   // The access line holds ids, route, status and time, nothing to redact: without redaction it costs a third.
@@ -182,7 +183,7 @@ export async function startGateway(source: NodeJS.ProcessEnv = process.env, logg
   await app.register(fastifySwaggerUi as never, { routePrefix: '/docs' });
   const boardQueues = new Map([...catalog.providers.keys()].map((provider) => [provider, producer.queueFor(provider)]));
   await serveConsole(fastify, consoleAssetsDir());
-  await mountQueuesBoard(fastify, { providers: boardQueues, webhooks: webhooks.queue }, new AdminKey(env.SWITCHYARD_ADMIN_KEY));
+  await mountQueuesBoard(fastify, { providers: boardQueues, webhooks: webhooks.queue }, adminKey);
 
   await app.init();
   await app.listen(env.PORT, env.HOST);

@@ -26,3 +26,7 @@ export const PROMPT_RESOLVER = Symbol('PROMPT_RESOLVER');
 export const PROMPT_STORE = Symbol('PROMPT_STORE');
 /** The session store (PostgreSQL) and each session's turn order and cached window (Redis). */
 export const SESSIONS = Symbol('SESSIONS');
+/** The `UsageSeriesQueries`: usage over time, read from the hourly rollups. */
+export const USAGE_SERIES = Symbol('USAGE_SERIES');
+/** The `ModelBenchmarkRepository`: runs of the model benchmark suites. */
+export const MODEL_BENCHMARKS = Symbol('MODEL_BENCHMARKS');

@@ -55,10 +55,7 @@ describe.skipIf(!hasChromium)('signing in to the console in a browser', () => {
     await page.close();
   });
 
-  it('signs in with a tenant key: its tenant, and no keys page', async (context) => {
-    // `GET /v1/me` tells a tenant key who it is; without it the console cannot name the tenant.
-    const me = await fetch(`${platform.gateway.url}/v1/me`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
-    if (me.status === 404) context.skip('GET /v1/me is not served by this gateway');
+  it('signs in with a tenant key: its tenant, and no keys page', async () => {
     const page = await signIn(TEST_API_KEY);
     await expect.poll(() => page.getByTestId('whoami').textContent()).toBe('acme');
     expect(await page.getByTestId('nav-overview').count()).toBe(1);

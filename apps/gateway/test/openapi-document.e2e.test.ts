@@ -184,6 +184,9 @@ describe('the OpenAPI document at /docs/json', () => {
       await call('POST', '/v1/feedback', '/v1/feedback', { request_id: 'fit' }),
       await call('GET', `/v1/prompts/${prompt}/stats`, '/v1/prompts/{name}/stats'),
       await call('GET', '/v1/prompts/no-such-prompt-fit/stats', '/v1/prompts/{name}/stats'),
+      await call('GET', '/v1/usage/series?group_by=model', '/v1/usage/series'),
+      await call('GET', '/v1/usage/series?interval=week', '/v1/usage/series'),
+      await call('GET', '/v1/me', '/v1/me'),
     ];
     expect(answers).toEqual([
       'GET /v1/models: 200 fits',
@@ -202,6 +205,9 @@ describe('the OpenAPI document at /docs/json', () => {
       'POST /v1/feedback: 400 fits',
       `GET /v1/prompts/${prompt}/stats: 200 fits`,
       'GET /v1/prompts/no-such-prompt-fit/stats: 404 fits',
+      'GET /v1/usage/series?group_by=model: 200 fits',
+      'GET /v1/usage/series?interval=week: 400 fits',
+      'GET /v1/me: 200 fits',
     ]);
   });
 

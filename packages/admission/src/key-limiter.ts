@@ -27,6 +27,14 @@ export interface LimitDecision {
   charge?: KeyCharge;
 }
 
+/** What a key has used in its windows running now; null where it has no such limit (nothing is counted then). */
+export interface KeyUsageNow {
+  requestsThisMinute: number | null;
+  tokensThisMinute: number | null;
+  spendUsdToday: number | null;
+  spendUsdThisMonth: number | null;
+}
+
 /** What a request is expected to use: counted up front, settled with the real figures after. */
 export interface ChargeEstimate {
   tokens: number;
@@ -229,6 +237,43 @@ export class KeyLimiter {
       refunds.map(({ keyId, charge }) => this.settle(keyId, charge, { tokens: 0, nanoUsd: 0 }).catch((error: unknown) => failures.push(error))),
     );
     if (failures.length > 0) this.onRefundsFailed(failures[0], failures.length);
+  }
+
+  /**
+   * What each key has used in the windows running now, read in one pipelined
+   * round trip for all of them. Only the counters of limits a key has are
+   * kept, so only those are read.
+   */
+  async usageNow(keys: readonly { keyId: string; limits: KeyLimits }[], now = Date.now()): Promise<Map<string, KeyUsageNow>> {
+    // Counters by index in `windows`: requests a minute, tokens a minute, dollars a day and a month.
+    const read = [
+      { index: 0, limit: (limits: KeyLimits) => limits.requestsPerMinute, scale: 1 },
+      { index: 2, limit: (limits: KeyLimits) => limits.tokensPerMinute, scale: 1 },
+      { index: 3, limit: (limits: KeyLimits) => limits.budgetUsdPerDay, scale: NANO },
+      { index: 4, limit: (limits: KeyLimits) => limits.budgetUsdPerMonth, scale: NANO },
+    ];
+    const pipeline = this.redis.pipeline();
+    const asked: { keyId: string; slot: number; scale: number }[] = [];
+    for (const { keyId, limits } of keys) {
+      const { keys: counters } = this.windows(keyId, now);
+      read.forEach(({ index, limit, scale }, slot) => {
+        if ((limit(limits) ?? 0) <= 0) return;
+        pipeline.get(counters[index] ?? '');
+        asked.push({ keyId, slot, scale });
+      });
+    }
+    const replies = asked.length === 0 ? [] : ((await pipeline.exec()) ?? []);
+    const usage = new Map<string, KeyUsageNow>(
+      keys.map(({ keyId }) => [keyId, { requestsThisMinute: null, tokensThisMinute: null, spendUsdToday: null, spendUsdThisMonth: null }]),
+    );
+    const fields = ['requestsThisMinute', 'tokensThisMinute', 'spendUsdToday', 'spendUsdThisMonth'] as const;
+    asked.forEach(({ keyId, slot, scale }, i) => {
+      const [error, value] = replies[i] ?? [];
+      if (error) throw error;
+      const entry = usage.get(keyId) as KeyUsageNow;
+      entry[fields[slot] as keyof KeyUsageNow] = Math.max(0, Number(value ?? 0)) / scale;
+    });
+    return usage;
   }
 
   /** The five counters' keys and when each window ends. All five live in one cluster slot (`keyLimitKey`). */

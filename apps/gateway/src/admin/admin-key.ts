@@ -23,7 +23,12 @@ export class AdminKey {
     if (this.adminDigest === undefined) {
       throw new SwitchyardError(ErrorCode.PermissionDenied, 'The admin API is off: set SWITCHYARD_ADMIN_KEY to turn it on.');
     }
-    if (presented === undefined || !timingSafeEqual(digest(presented), this.adminDigest)) throw new AuthenticationError('Incorrect admin key.');
+    if (!this.matches(presented)) throw new AuthenticationError('Incorrect admin key.');
+  }
+
+  /** Whether `presented` is the admin key (constant time); never, while the admin API is off. */
+  matches(presented: string | undefined): boolean {
+    return this.adminDigest !== undefined && presented !== undefined && timingSafeEqual(digest(presented), this.adminDigest);
   }
 
   /** A session token that holds until `expiresAtMs`: `<expiry>.<signature>`, never the key itself. */

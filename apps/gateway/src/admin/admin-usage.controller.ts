@@ -3,9 +3,11 @@ import {
   type AdminRequestQuery,
   type AdminRequestsQuery,
   type AdminUsageQuery,
+  type AdminUsageSeriesQuery,
   adminRequestQuerySchema,
   adminRequestsQuerySchema,
   adminUsageQuerySchema,
+  adminUsageSeriesQuerySchema,
 } from '@switchyard/contracts';
 import { tenantOrAll, UsageService } from '../usage/usage.service';
 import { QueryPipe } from '../validation/query.pipe';
@@ -20,6 +22,12 @@ export class AdminUsageController {
   @Get('usage')
   totals(@Query(new QueryPipe(adminUsageQuerySchema)) query: AdminUsageQuery) {
     return this.usage.totals(tenantOrAll(query.tenant), query);
+  }
+
+  @Get('usage/series')
+  series(@Query(new QueryPipe(adminUsageSeriesQuerySchema)) query: AdminUsageSeriesQuery) {
+    const { tenant, ...series } = query;
+    return this.usage.series(tenantOrAll(tenant), series);
   }
 
   @Get('requests')

@@ -1,7 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import {
+  type AdminKeyListQuery,
   type ApiKey,
   type ApiKeyList,
+  type ApiKeyWithUsageList,
+  adminKeyListQuerySchema,
   type CreatedApiKey,
   type KeyChangeRequest,
   type KeyCreateRequest,
@@ -10,6 +13,7 @@ import {
   type RevokedApiKey,
 } from '@switchyard/contracts';
 import { BodyPipe } from '../validation/body.pipe';
+import { QueryPipe } from '../validation/query.pipe';
 import { AdminKeyGuard } from './admin-key.guard';
 import { ApiKeysService } from './api-keys.service';
 
@@ -26,6 +30,11 @@ export class ApiKeysController {
   @Get('tenants/:tenant/keys')
   list(@Param('tenant') tenant: string): Promise<ApiKeyList> {
     return this.keys.list(tenant);
+  }
+
+  @Get('keys')
+  listAll(@Query(new QueryPipe(adminKeyListQuerySchema)) query: AdminKeyListQuery): Promise<ApiKeyWithUsageList> {
+    return this.keys.listWithUsage(query);
   }
 
   @Patch('keys/:id')

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { KeyDirectory } from '@switchyard/admission';
+import { KeyDirectory, type KeyLimiter } from '@switchyard/admission';
 import type { PlatformEnv } from '@switchyard/config';
 import {
+  type AdminKeyListQuery,
   type ApiKey,
   type ApiKeyList,
+  type ApiKeyWithUsageList,
   type CreatedApiKey,
   type KeyChangeRequest,
   type KeyCreateRequest,
@@ -12,7 +14,7 @@ import {
 } from '@switchyard/contracts';
 import type { ApiKeyRecord, ApiKeyStore } from '@switchyard/database';
 import { type Redis, unixSeconds } from '@switchyard/queue';
-import { KEY_STORE, PLATFORM_ENV, REDIS } from '../tokens';
+import { KEY_LIMITS, KEY_STORE, PLATFORM_ENV, REDIS } from '../tokens';
 
 function toApiKey(record: ApiKeyRecord): ApiKey {
   return {
@@ -36,6 +38,7 @@ export class ApiKeysService {
     @Inject(KEY_STORE) private readonly store: ApiKeyStore,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(PLATFORM_ENV) private readonly env: PlatformEnv,
+    @Inject(KEY_LIMITS) private readonly limiter: KeyLimiter,
   ) {}
 
   async create(tenant: string, input: KeyCreateRequest): Promise<CreatedApiKey> {
@@ -52,6 +55,28 @@ export class ApiKeysService {
   async list(tenant: string): Promise<ApiKeyList> {
     await this.requireTenant(tenant);
     return { object: 'list', data: (await this.store.keys(tenant)).map(toApiKey) };
+  }
+
+  /** Keys of every tenant or one, each with what it used in its limits' windows running now (one Redis round trip for all). */
+  async listWithUsage(query: AdminKeyListQuery): Promise<ApiKeyWithUsageList> {
+    if (query.tenant !== undefined) await this.requireTenant(query.tenant);
+    const records = await this.store.listKeys({ includeRevoked: query.include_revoked, ...(query.tenant === undefined ? {} : { tenant: query.tenant }) });
+    const usage = await this.limiter.usageNow(records.map((record) => ({ keyId: record.id, limits: record.limits })));
+    return {
+      object: 'list',
+      data: records.map((record) => {
+        const used = usage.get(record.id);
+        return {
+          ...toApiKey(record),
+          usage: {
+            requests_this_minute: used?.requestsThisMinute ?? null,
+            tokens_this_minute: used?.tokensThisMinute ?? null,
+            spend_usd_today: used?.spendUsdToday ?? null,
+            spend_usd_this_month: used?.spendUsdThisMonth ?? null,
+          },
+        };
+      }),
+    };
   }
 
   /** New limits hold on every gateway at once. */

@@ -7,6 +7,8 @@ import type { FastifyRequest } from 'fastify';
 export type AuthenticatedRequest = FastifyRequest & {
   caller: CallerIdentity;
   keyLimits?: KeyLimits;
+  /** The admin key acting for `caller.tenant` (`x-switchyard-tenant`): no key of the tenant's, no limits. */
+  actingAdmin?: true;
   /**
    * On routes that admit their own requests (see `admitLater`): the caller
    * once its key's limits let it in, with what it was charged; rejects with

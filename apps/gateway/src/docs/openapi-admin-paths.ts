@@ -1,4 +1,11 @@
-import { adminRequestQuerySchema, adminRequestsQuerySchema, adminUsageQuerySchema } from '@switchyard/contracts';
+import {
+  adminKeyListQuerySchema,
+  adminRequestQuerySchema,
+  adminRequestsQuerySchema,
+  adminUsageQuerySchema,
+  adminUsageSeriesQuerySchema,
+  modelBenchmarkListQuerySchema,
+} from '@switchyard/contracts';
 import { admin, answer, body, errors, open, pathParameter, queryParameters } from './openapi-schemas';
 
 /** The admin API's paths (tenants, keys, every tenant's usage), behind the admin key. */
@@ -35,6 +42,15 @@ export function adminPaths(): Record<string, unknown> {
         responses: { 200: answer('The keys', 'ApiKeyList'), ...errors(401, 403, 404) },
       },
     },
+    '/admin/keys': {
+      get: {
+        operationId: 'adminListKeys',
+        summary: "Admin: every tenant's keys (or one tenant's), newest first, each with what it used in its limits' current windows",
+        security: admin,
+        parameters: queryParameters(adminKeyListQuerySchema),
+        responses: { 200: answer('The keys and their use', 'ApiKeyWithUsageList'), ...errors(400, 401, 403, 404) },
+      },
+    },
     '/admin/keys/{id}': {
       parameters: [pathParameter('id', 'The key id.')],
       patch: {
@@ -58,6 +74,32 @@ export function adminPaths(): Record<string, unknown> {
         security: admin,
         parameters: queryParameters(adminUsageQuerySchema),
         responses: { 200: { description: 'Totals' }, ...errors(400, 401, 403) },
+      },
+    },
+    '/admin/usage/series': {
+      get: {
+        operationId: 'adminUsageSeries',
+        summary: 'Admin: /v1/usage/series for one tenant, or all of them',
+        security: admin,
+        parameters: queryParameters(adminUsageSeriesQuerySchema),
+        responses: { 200: answer('The series', 'UsageSeries'), ...errors(400, 401, 403) },
+      },
+    },
+    '/admin/providers': {
+      get: {
+        operationId: 'adminListProviders',
+        summary: "Admin: each configured provider now: its models' circuits, its limits' use, a local server's listed models",
+        security: admin,
+        responses: { 200: answer('The providers', 'ProviderStatusList'), ...errors(401, 403) },
+      },
+    },
+    '/admin/model-benchmarks': {
+      get: {
+        operationId: 'adminListModelBenchmarks',
+        summary: 'Admin: runs of the model benchmark suites, newest first',
+        security: admin,
+        parameters: queryParameters(modelBenchmarkListQuerySchema),
+        responses: { 200: answer('The runs', 'ModelBenchmarkRunList'), ...errors(400, 401, 403) },
       },
     },
     '/admin/requests': {

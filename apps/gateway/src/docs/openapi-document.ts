@@ -7,6 +7,7 @@ import {
   promptStatsQuerySchema,
   requestsQuerySchema,
   usageQuerySchema,
+  usageSeriesQuerySchema,
 } from '@switchyard/contracts';
 import { REASKS_HEADER } from '../request/structured-request';
 import { adminPaths } from './openapi-admin-paths';
@@ -36,7 +37,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     },
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'An API key of a tenant.' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An API key of a tenant. The admin key with the header `x-switchyard-tenant: <tenant>` acts for that tenant, without limits or charges, on every GET and on cancelling a job or a batch and redelivering a dead letter; anything else is a 403 `admin_read_only`, an unknown tenant a 404.',
+        },
         adminKey: { type: 'http', scheme: 'bearer', description: 'The admin key (SWITCHYARD_ADMIN_KEY).' },
       },
       schemas: { ...components(REQUEST_SCHEMAS, 'input'), ...components(RESPONSE_SCHEMAS, 'output') },
@@ -201,6 +207,22 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           summary: 'Totals over [start, end) grouped by day, provider, model, key, user or tenant',
           parameters: queryParameters(usageQuerySchema),
           responses: { 200: { description: 'Totals' }, ...errors(400, 401) },
+        },
+      },
+      '/v1/usage/series': {
+        get: {
+          operationId: 'usageSeries',
+          summary:
+            'Usage over time by UTC hour or day (from hourly rollups): requests, errors, cache hits, tokens, cost, average and p50/p95 latency; points only where there were requests',
+          parameters: queryParameters(usageSeriesQuerySchema),
+          responses: { 200: answer('The series', 'UsageSeries'), ...errors(400, 401, 404) },
+        },
+      },
+      '/v1/me': {
+        get: {
+          operationId: 'getCaller',
+          summary: 'Whose key this is: its tenant, id, name and limits',
+          responses: { 200: answer('The caller', 'Caller'), ...errors(401, 404) },
         },
       },
       '/v1/requests': {

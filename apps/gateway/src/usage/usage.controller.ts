@@ -1,5 +1,12 @@
 import { Controller, Get, Param, Query, Req, UseGuards } from '@nestjs/common';
-import { type RequestsQuery, requestsQuerySchema, type UsageQuery, usageQuerySchema } from '@switchyard/contracts';
+import {
+  type RequestsQuery,
+  requestsQuerySchema,
+  type UsageQuery,
+  type UsageSeriesQuery,
+  usageQuerySchema,
+  usageSeriesQuerySchema,
+} from '@switchyard/contracts';
 import { ApiKeyGuard, type AuthenticatedRequest } from '../auth/api-key.guard';
 import { QueryPipe } from '../validation/query.pipe';
 import { UsageService } from './usage.service';
@@ -13,6 +20,11 @@ export class UsageController {
   @Get('usage')
   totals(@Req() request: AuthenticatedRequest, @Query(new QueryPipe(usageQuerySchema)) query: UsageQuery) {
     return this.usage.totals(request.caller.tenant, query);
+  }
+
+  @Get('usage/series')
+  series(@Req() request: AuthenticatedRequest, @Query(new QueryPipe(usageSeriesQuerySchema)) query: UsageSeriesQuery) {
+    return this.usage.series(request.caller.tenant, query);
   }
 
   @Get('requests')

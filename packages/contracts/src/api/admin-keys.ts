@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shortTextSchema } from './query-parameters';
 
 const count = z
   .number()
@@ -73,3 +74,34 @@ export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
 export const revokedApiKeySchema = z.union([apiKeySchema, z.object({ id: z.string(), revoked: z.literal(true) })]);
 
 export type RevokedApiKey = z.infer<typeof revokedApiKeySchema>;
+
+/** `GET /admin/keys`: every tenant's keys, or one tenant's; revoked keys only when asked for. */
+export const adminKeyListQuerySchema = z.object({
+  tenant: shortTextSchema('tenant').optional().describe('Only this tenant.'),
+  include_revoked: z
+    .enum(['true', 'false'], { error: 'include_revoked must be true or false.' })
+    .default('false')
+    .transform((value) => value === 'true')
+    .describe('Also list revoked keys (default false).'),
+});
+
+export type AdminKeyListQuery = z.infer<typeof adminKeyListQuerySchema>;
+
+/** What a key has used in its limits' current windows; null where the key has no such limit (nothing is counted then). */
+export const keyUsageSchema = z.object({
+  requests_this_minute: z.number().int().nullable(),
+  tokens_this_minute: z.number().int().nullable(),
+  spend_usd_today: z.number().nullable().describe('US dollars this UTC day, as the budget counts them (estimates settled with real costs).'),
+  spend_usd_this_month: z.number().nullable(),
+});
+
+export type KeyUsage = z.infer<typeof keyUsageSchema>;
+
+export const apiKeyWithUsageSchema = apiKeySchema.extend({ usage: keyUsageSchema });
+
+export type ApiKeyWithUsage = z.infer<typeof apiKeyWithUsageSchema>;
+
+/** `GET /admin/keys`: newest first. */
+export const apiKeyWithUsageListSchema = z.object({ object: z.literal('list'), data: z.array(apiKeyWithUsageSchema) });
+
+export type ApiKeyWithUsageList = z.infer<typeof apiKeyWithUsageListSchema>;

@@ -14,3 +14,14 @@ export function shortTextSchema(name: string) {
     .max(256, { error })
     .refine((value) => !value.includes('\u0000'), { error });
 }
+
+/** An optional instant given as ISO 8601 text (`2026-03-01`, `2026-03-01T12:00:00Z`), read as a Date. */
+export function instantSchema(name: string, description: string) {
+  const error = `${name} must be an ISO 8601 date or time.`;
+  return z
+    .string({ error })
+    .refine((value) => !Number.isNaN(new Date(value).getTime()), { error })
+    .transform((value) => new Date(value))
+    .optional()
+    .describe(description);
+}

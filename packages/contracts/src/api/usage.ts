@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listLimitSchema, shortTextSchema } from './query-parameters';
+import { instantSchema, listLimitSchema, shortTextSchema } from './query-parameters';
 
 /** How a request ended. `rejected`: refused by the gateway before it reached a queue (invalid body, unknown model, queue down). */
 export const REQUEST_STATUSES = ['succeeded', 'failed', 'expired', 'cancelled', 'rejected'] as const;
@@ -12,23 +12,13 @@ export type UsageGroup = (typeof USAGE_GROUPINGS)[number];
 const DAY_MS = 24 * 3600 * 1000;
 const MAX_RANGE_MS = 366 * DAY_MS;
 
-function instant(name: string, description: string) {
-  const error = `${name} must be an ISO 8601 date or time.`;
-  return z
-    .string({ error })
-    .refine((value) => !Number.isNaN(new Date(value).getTime()), { error })
-    .transform((value) => new Date(value))
-    .optional()
-    .describe(description);
-}
-
 /** The admin API's narrowing to one tenant; without it, every tenant's rows. */
-const tenantFilter = { tenant: shortTextSchema('tenant').optional().describe('Only this tenant.') };
+export const adminTenantFilter = { tenant: shortTextSchema('tenant').optional().describe('Only this tenant.') };
 
 // End before start: the default start is counted back from the end.
 const usageFields = {
-  end: instant('end', 'ISO 8601; the first instant not counted (default: now).'),
-  start: instant('start', 'ISO 8601; the first instant counted (default: 7 days before end).'),
+  end: instantSchema('end', 'ISO 8601; the first instant not counted (default: now).'),
+  start: instantSchema('start', 'ISO 8601; the first instant counted (default: 7 days before end).'),
   group_by: z
     .enum(USAGE_GROUPINGS, { error: `group_by must be one of: ${USAGE_GROUPINGS.join(', ')}.` })
     .default('day')
@@ -48,7 +38,7 @@ const RANGE_ERROR = { error: 'start must be before end, at most 366 days apart.'
 export const usageQuerySchema = z.object(usageFields).transform(withDefaultRange).refine(inRange, RANGE_ERROR);
 /** `GET /admin/usage`: the same, across tenants or for one. */
 export const adminUsageQuerySchema = z
-  .object({ ...tenantFilter, ...usageFields })
+  .object({ ...adminTenantFilter, ...usageFields })
   .transform(withDefaultRange)
   .refine(inRange, RANGE_ERROR);
 
@@ -104,9 +94,9 @@ const requestsFields = {
 /** `GET /v1/requests`: newest first, by cursor, filtered by user, model (the public name) and status. */
 export const requestsQuerySchema = z.object(requestsFields);
 /** `GET /admin/requests`: the same, across tenants or for one. */
-export const adminRequestsQuerySchema = z.object({ ...tenantFilter, ...requestsFields });
+export const adminRequestsQuerySchema = z.object({ ...adminTenantFilter, ...requestsFields });
 /** `GET /admin/requests/{id}`. */
-export const adminRequestQuerySchema = z.object(tenantFilter);
+export const adminRequestQuerySchema = z.object(adminTenantFilter);
 
 export type RequestsQuery = z.infer<typeof requestsQuerySchema>;
 export type AdminRequestsQuery = z.infer<typeof adminRequestsQuerySchema>;

@@ -10,6 +10,8 @@ export const ErrorCode = {
   PayloadTooLarge: 'payload_too_large',
   InvalidApiKey: 'invalid_api_key',
   PermissionDenied: 'permission_denied',
+  /** The admin key acting for a tenant may read, and cancel or redeliver; nothing else. */
+  AdminReadOnly: 'admin_read_only',
   ModelNotFound: 'model_not_found',
   NotFound: 'not_found',
   IdempotencyConflict: 'idempotency_key_reused',

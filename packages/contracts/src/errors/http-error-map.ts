@@ -26,6 +26,7 @@ export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.PayloadTooLarge]: { status: 413, type: 'invalid_request_error' },
   [ErrorCode.InvalidApiKey]: { status: 401, type: 'authentication_error' },
   [ErrorCode.PermissionDenied]: { status: 403, type: 'permission_error' },
+  [ErrorCode.AdminReadOnly]: { status: 403, type: 'permission_error' },
   [ErrorCode.ModelNotFound]: { status: 404, type: 'invalid_request_error' },
   [ErrorCode.NotFound]: { status: 404, type: 'not_found_error' },
   [ErrorCode.IdempotencyConflict]: { status: 409, type: 'invalid_request_error' },

@@ -10,6 +10,7 @@ import { RecordBatchExpiry1733100000000 } from './1733100000000-record-batch-exp
 import { CreatePrompts1733200000000 } from './1733200000000-create-prompts';
 import { RecordPromptsAndStructuredOutput1733300000000 } from './1733300000000-record-prompts-and-structured-output';
 import { CreateSessions1733400000000 } from './1733400000000-create-sessions';
+import { CreateUsageRollups1733500000000 } from './1733500000000-create-usage-rollups';
 
 /** Every migration, oldest first. Schema changes only ever happen through these. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CreatePrompts1733200000000,
   RecordPromptsAndStructuredOutput1733300000000,
   CreateSessions1733400000000,
+  CreateUsageRollups1733500000000,
 ];

@@ -111,6 +111,19 @@ export class ApiKeyStore {
     return (await this.dataSource.query(`SELECT ${KEY_FIELDS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at DESC`, [tenant])) as ApiKeyRecord[];
   }
 
+  /** Keys newest first, of one tenant or of all; revoked ones only when asked for. */
+  async listKeys(filter: { tenant?: string; includeRevoked: boolean }): Promise<ApiKeyRecord[]> {
+    const conditions: string[] = [];
+    const values: unknown[] = [];
+    if (filter.tenant !== undefined) {
+      values.push(filter.tenant);
+      conditions.push(`tenant_id = $${values.length}`);
+    }
+    if (!filter.includeRevoked) conditions.push('revoked_at IS NULL');
+    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    return (await this.dataSource.query(`SELECT ${KEY_FIELDS} FROM api_keys ${where} ORDER BY created_at DESC, id DESC`, values)) as ApiKeyRecord[];
+  }
+
   /** Returns the key's hash so callers can tell every gateway to forget it. */
   async revoke(id: string): Promise<string | undefined> {
     const [rows] = (await this.dataSource.query('UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING key_hash AS "keyHash"', [

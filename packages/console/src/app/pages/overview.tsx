@@ -4,7 +4,7 @@ import type { SeriesGroup, UsageSeries } from '../api/types';
 import { Chart } from '../components/chart';
 import { Status } from '../components/status';
 import { useLoad } from '../components/use-load';
-import { formatInteger, formatMs, formatNumber, formatPercent, formatUsd } from '../format';
+import { formatInteger, formatMs, formatNumber, formatPercent, formatUsd, formatUsdTick } from '../format';
 import { type Bucket, breakdownOf, RANGES, type RangeName, timelineOf } from '../overview/series';
 import { adminCredentials, isAdmin, type Session, tenantCredentials, useSession } from '../session/session';
 
@@ -87,7 +87,7 @@ function OverviewBody({ overall, groups }: { overall: UsageSeries; groups: Usage
       </div>
       <div class="charts">
         <Chart title="Requests and errors" testId="chart-requests" x={timeline.x} lines={lines.requests} points={timeline.filled} />
-        <Chart title="Cost (USD)" testId="chart-cost" x={timeline.x} lines={lines.cost} points={timeline.filled} />
+        <Chart title="Cost (USD)" testId="chart-cost" x={timeline.x} lines={lines.cost} points={timeline.filled} format={formatUsdTick} />
         <Chart title="Latency p50 / p95 (ms)" testId="chart-latency" x={timeline.x} lines={lines.latency} points={timeline.filled} />
         <Chart title="Tokens" testId="chart-tokens" x={timeline.x} lines={lines.tokens} points={timeline.filled} />
       </div>

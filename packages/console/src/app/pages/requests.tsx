@@ -176,8 +176,7 @@ function RequestDetail({ id }: { id: string }) {
                 }
               />
             </dl>
-            <h4>Route attempts</h4>
-            <pre class="json">{JSON.stringify(row.route_attempts ?? [], null, 2)}</pre>
+            <RouteAttempts row={row} />
           </>
         )}
       </Status>
@@ -185,11 +184,58 @@ function RequestDetail({ id }: { id: string }) {
   );
 }
 
+interface RouteAttempt {
+  provider: string;
+  model: string;
+  code: string;
+  attempts: number;
+  upstreamStatus?: number;
+}
+
+/** The routes tried before the one that answered (the row keeps only those that failed), then how it ended. */
+function RouteAttempts({ row }: { row: RequestRow }) {
+  const failed = Array.isArray(row.route_attempts) ? (row.route_attempts as RouteAttempt[]) : [];
+  return (
+    <>
+      <h4>Route attempts</h4>
+      <table data-testid="detail-route-attempts">
+        <thead>
+          <tr>
+            <th>provider</th>
+            <th>model</th>
+            <th>outcome</th>
+            <th class="num">tries</th>
+          </tr>
+        </thead>
+        <tbody>
+          {failed.map((attempt, index) => (
+            <tr key={index} data-testid="route-attempt" data-provider={attempt.provider}>
+              <td>{attempt.provider}</td>
+              <td class="mono">{attempt.model}</td>
+              <td class="error">
+                {attempt.code}
+                {attempt.upstreamStatus === undefined ? '' : ` (HTTP ${attempt.upstreamStatus})`}
+              </td>
+              <td class="num">{attempt.attempts}</td>
+            </tr>
+          ))}
+          <tr data-testid="route-attempt" data-provider={row.provider ?? ''}>
+            <td>{row.provider ?? '–'}</td>
+            <td class="mono">{row.model ?? '–'}</td>
+            <td>{row.error_code ?? row.status}</td>
+            <td class="num">{Math.max(row.attempts - failed.reduce((sum, attempt) => sum + attempt.attempts, 0), 0)}</td>
+          </tr>
+        </tbody>
+      </table>
+    </>
+  );
+}
+
 function Field({ name, value }: { name: string; value: string | null }) {
   return (
     <>
       <dt>{name}</dt>
-      <dd>{value ?? '–'}</dd>
+      <dd data-testid={`detail-${name.replaceAll(' ', '-')}`}>{value ?? '–'}</dd>
     </>
   );
 }
