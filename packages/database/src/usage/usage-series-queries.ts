@@ -50,17 +50,18 @@ const HISTOGRAMS = 'array_agg(p.latency_buckets)::text';
  * [the hour of `from`, `to`), summed by hour or UTC day and by group. Groups
  * past `maxGroups` (by requests over the whole range) are summed into one.
  */
-function seriesSql(scope: string): string {
-  const rows = `usage_rollups WHERE ${scope} AND dimension = $2 AND hour >= date_trunc('hour', $3::timestamptz, 'UTC') AND hour < $4 AND requests <> 0`;
-  const t = "date_trunc($1, p.hour, 'UTC')";
-  // The first $5 groups by requests over the range, read without their histograms; every other group shares the place after them.
-  // Rows come grouped by time (the key's hour order lets PostgreSQL sort each hour's few rows, not all of them); the caller orders them.
+function seriesSql(scope: string, interval: SeriesInterval): string {
+  const rows = `usage_rollups WHERE ${scope} AND dimension = $1 AND hour >= date_trunc('hour', $2::timestamptz, 'UTC') AND hour < $3 AND requests <> 0`;
+  // By hour, the column itself: rows come off the index in hour order, so PostgreSQL sorts each hour's few rows, never all of them.
+  const t = interval === 'hour' ? 'p.hour' : "date_trunc('day', p.hour, 'UTC')";
+  // The first $4 groups by requests over the range, read without their histograms; every other group shares the place after them.
+  // Rows come grouped by time; the caller orders them.
   return `
   WITH top AS MATERIALIZED (
     SELECT coalesce(array_agg(value ORDER BY requests DESC, value), '{}') AS groups
-      FROM (SELECT value, sum(requests) AS requests FROM ${rows} GROUP BY value ORDER BY 2 DESC, value LIMIT $5) AS best
+      FROM (SELECT value, sum(requests) AS requests FROM ${rows} GROUP BY value ORDER BY 2 DESC, value LIMIT $4) AS best
   )
-  SELECT coalesce(array_position(top.groups, p.value), $5 + 1)::int AS rank, min(p.value) AS value,
+  SELECT coalesce(array_position(top.groups, p.value), $4 + 1)::int AS rank, min(p.value) AS value,
          to_char(${t} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS t,
          sum(p.requests)::float8 AS requests, sum(p.errors)::float8 AS errors, sum(p.cache_hits)::float8 AS cache_hits,
          sum(p.prompt_tokens)::float8 AS prompt_tokens, sum(p.completion_tokens)::float8 AS completion_tokens, sum(p.cost_usd)::float8 AS cost_usd,
@@ -135,9 +136,10 @@ export class UsageSeriesQueries {
   constructor(private readonly dataSource: DataSource) {}
 
   async series(scope: TenantScope, query: SeriesQuery): Promise<Series[]> {
-    const values: unknown[] = [query.interval, query.groupBy ?? 'all', query.from, query.to, query.maxGroups];
+    const values: unknown[] = [query.groupBy ?? 'all', query.from, query.to, query.maxGroups];
     if (typeof scope === 'string') values.push(scope);
-    const rows = (await this.dataSource.query(seriesSql(typeof scope === 'string' ? 'tenant = $6' : 'TRUE'), values)) as SeriesRow[];
+    const sql = seriesSql(typeof scope === 'string' ? 'tenant = $5' : 'TRUE', query.interval);
+    const rows = (await this.dataSource.query(sql, values)) as SeriesRow[];
     rows.sort((a, b) => a.rank - b.rank || (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
     const series = new Map<number, Series>();
     for (const row of rows) {
