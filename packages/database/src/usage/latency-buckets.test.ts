@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LATENCY_BUCKETS, latencyBucket, latencyBucketBounds } from './latency-buckets';
-import { histogramQuantile } from './usage-series-queries';
+import { histogramQuantile, sumHistograms } from './usage-series-queries';
 
 describe(latencyBucket.name, () => {
   it.each([
@@ -44,5 +44,14 @@ describe(histogramQuantile.name, () => {
 
   it('has nothing to say about an empty histogram', () => {
     expect(histogramQuantile(new Array(LATENCY_BUCKETS).fill(0), 0.5)).toBeNull();
+  });
+});
+
+describe(sumHistograms.name, () => {
+  it("sums PostgreSQL's text of several histograms bucket by bucket, a negative count included", () => {
+    const counts = sumHistograms('{{1,0,3,12},{0,2,-1,100}}');
+    expect(counts.slice(0, 5)).toStrictEqual([1, 2, 2, 112, 0]);
+    expect(counts).toHaveLength(LATENCY_BUCKETS);
+    expect(sumHistograms('{{5}}')[0]).toBe(5);
   });
 });
