@@ -1,13 +1,18 @@
-export type { Attributes, Span } from '@opentelemetry/api';
-export { endSpanWithError, startClientSpan } from './client-span';
+export type { Attributes, Counter, Histogram, Span } from '@opentelemetry/api';
+export { endSpanWithError, errorType, startClientSpan } from './client-span';
 export { createLogger, type Logger, type LoggerOptions, REDACTED_PATHS, redactUrl } from './create-logger';
-export { type MetricsServer, startMetricsServer } from './metrics-server';
+export { createMeters, flushMetrics, type Meters } from './metrics/meters';
+export { prometheusName } from './metrics/prometheus-reader';
+export { type MetricsServer, type MetricsSource, startMetricsServer } from './metrics-server';
 export { reportErrors } from './report-errors';
 export {
   capturesMessageContent,
   initTelemetry,
   injectTraceContext,
+  recordSpanFromCarrier,
+  type SpanAttributes,
   shutdownTelemetry,
+  type TelemetryOptions,
   tracer,
   tracingStarted,
   withProducerSpan,

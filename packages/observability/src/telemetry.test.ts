@@ -28,8 +28,10 @@ describe('trace context carried inside a job', () => {
     const carrier = api.context.with(api.trace.setSpan(api.context.active(), gatewaySpan), () => telemetry.injectTraceContext());
     gatewaySpan.end();
     expect(carrier?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
-    const workerTraceId = await telemetry.withSpanFromCarrier('worker', carrier, { 'gen_ai.system': 'mock' }, async (span) => span.spanContext().traceId);
+    const workerTraceId = await telemetry.withSpanFromCarrier('worker', carrier, { 'switchyard.job_id': 'job-1' }, async (span) => span.spanContext().traceId);
     expect(workerTraceId).toBe(gatewaySpan.spanContext().traceId);
-    await expect.poll(() => exporter.getFinishedSpans().find((span) => span.name === 'worker')?.attributes['gen_ai.system'], { timeout: 5000 }).toBe('mock');
+    await expect
+      .poll(() => exporter.getFinishedSpans().find((span) => span.name === 'worker')?.attributes['switchyard.job_id'], { timeout: 5000 })
+      .toBe('job-1');
   });
 });

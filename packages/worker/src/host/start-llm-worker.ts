@@ -10,6 +10,7 @@ import { warmTokenizers } from '@switchyard/tokens';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { ModelInventoryPublisher } from '../inventory/model-inventory';
 import { createLlmJobHandlers } from '../processing/llm-job-processor';
+import { type UpstreamIdentity, upstreamIdentity } from '../processing/upstream-identity';
 import { BackendHealth } from '../provider-health/backend-health';
 import { CircuitBreaker } from '../provider-health/circuit-breaker';
 import { ProviderBudget } from '../provider-health/provider-budget';
@@ -62,9 +63,12 @@ export async function startLlmWorker({
   }
 
   const adapters = new Map<string, ProviderAdapter>();
+  const upstreams = new Map<string, UpstreamIdentity>();
   for (const name of providers) {
     const provider = catalog.providers.get(name);
-    if (provider !== undefined) adapters.set(name, createProviderAdapter(provider));
+    if (provider === undefined) continue;
+    adapters.set(name, createProviderAdapter(provider));
+    upstreams.set(name, upstreamIdentity(provider));
   }
   // A job whose upstream reports no usage has its prompt counted here: load the encodings before the first job, not during one.
   warmTokenizers(catalog.models.filter((model) => providers.includes(model.provider)).map((model) => model.model));
@@ -135,6 +139,7 @@ export async function startLlmWorker({
       batches: new BatchRunner(publisher, env.SWITCHYARD_KEY_PREFIX, new FileRepository(dataSource), new BatchRepository(dataSource), log),
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
       sessions: sessionTurns(publisher, env.SWITCHYARD_KEY_PREFIX, sessionRepository, env.SESSION_TURN_LEASE_MS),
+      upstreams,
       providerCalls: metrics,
       logger: log,
     }),
@@ -161,6 +166,7 @@ export async function startLlmWorker({
       // After the host: turns its last jobs committed are written before the connections close.
       await turnWriter.stop();
       await metricsServer?.close();
+      await metrics.shutdown();
       await callers.stop();
       await cancellations.close();
       await webhooks.close();
