@@ -25,7 +25,9 @@ function alertQueries(): Map<string, string> {
 
 /** The metrics a query reads (Switchyard's own and the GenAI conventions'), and the label names its selectors match on. */
 function selectors(expr: string): { metric: string; labels: string[] }[] {
-  return [...expr.matchAll(/\b((?:switchyard|gen_ai)_[a-zA-Z0-9_]+)(?:\{([^}]*)\})?/g)].map(([, metric, matchers]) => ({
+  // Label lists (`by (gen_ai_provider_name)`) name labels, not metrics.
+  const metricsOnly = expr.replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '');
+  return [...metricsOnly.matchAll(/\b((?:switchyard|gen_ai)_[a-zA-Z0-9_]+)(?:\{([^}]*)\})?/g)].map(([, metric, matchers]) => ({
     metric: metric as string,
     labels: [...(matchers ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)/g)].map((match) => match[1] as string),
   }));
