@@ -13,11 +13,18 @@ import {
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
 } from '@opentelemetry/semantic-conventions/incubating';
 import type { LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
-import { type Attributes, type Counter, createMeters, type Histogram, type Meters, type MetricsSource } from '@switchyard/observability';
+import {
+  ATTR_SWITCHYARD_PROVIDER,
+  type Attributes,
+  type Counter,
+  createMeters,
+  type Histogram,
+  type Meters,
+  type MetricsSource,
+} from '@switchyard/observability';
 import type { Job } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ProviderCallMetrics, ProviderCallOutcome, RequestEnd } from '../processing/traced-adapter';
-import { ATTR_SWITCHYARD_PROVIDER } from '../processing/upstream-identity';
 
 /** How one run of a job on one route ended. */
 export type JobRunOutcome = 'succeeded' | 'failed' | 'cancelled' | 'forwarded' | 'retried';

@@ -14,7 +14,15 @@ import {
   SwitchyardError,
   serializeError,
 } from '@switchyard/contracts';
-import { type Attributes, recordSpanFromCarrier, withSpanFromCarrier } from '@switchyard/observability';
+import {
+  ATTR_SWITCHYARD_JOB_ID,
+  ATTR_SWITCHYARD_QUEUE_NAME,
+  ATTR_SWITCHYARD_QUEUE_WAIT_MS,
+  ATTR_SWITCHYARD_REQUEST_QUEUED_MS,
+  type Attributes,
+  recordSpanFromCarrier,
+  withSpanFromCarrier,
+} from '@switchyard/observability';
 import { QUEUED_LONG_MS } from '@switchyard/queue';
 import type { PreparedTurn } from '@switchyard/sessions';
 import { type Job, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
@@ -47,8 +55,8 @@ function spanAttributes(payload: LlmJobPayload, upstream: UpstreamIdentity, jobI
     ...upstreamAttributes(upstream),
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
     [ATTR_GEN_AI_REQUEST_MODEL]: payload.route.model,
-    'switchyard.job_id': jobId,
-    'switchyard.queue_wait_ms': Math.max(0, startedAt - payload.enqueuedAt),
+    [ATTR_SWITCHYARD_JOB_ID]: jobId,
+    [ATTR_SWITCHYARD_REQUEST_QUEUED_MS]: Math.max(0, startedAt - payload.enqueuedAt),
   };
 }
 
@@ -64,9 +72,9 @@ function recordQueueWait(job: Job<LlmJobPayload>, payload: LlmJobPayload, jobId:
   // As operators know the queue: `llm:<provider>` (BullMQ names it after the provider under the `<prefix>:llm` key prefix).
   const queue = `llm:${job.queueName}`;
   recordSpanFromCarrier(`queue wait ${queue}`, payload.trace, enqueuedAt, Math.max(enqueuedAt, startedAt), () => ({
-    'switchyard.queue.name': queue,
-    'switchyard.queue.wait_ms': Math.max(0, startedAt - enqueuedAt),
-    'switchyard.job_id': jobId,
+    [ATTR_SWITCHYARD_QUEUE_NAME]: queue,
+    [ATTR_SWITCHYARD_QUEUE_WAIT_MS]: Math.max(0, startedAt - enqueuedAt),
+    [ATTR_SWITCHYARD_JOB_ID]: jobId,
   }));
 }
 

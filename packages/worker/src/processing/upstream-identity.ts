@@ -6,11 +6,8 @@ import {
   GEN_AI_PROVIDER_NAME_VALUE_OPENAI,
 } from '@opentelemetry/semantic-conventions/incubating';
 import type { ProviderKind } from '@switchyard/contracts';
-import type { Attributes } from '@switchyard/observability';
+import { ATTR_SWITCHYARD_PROVIDER, type Attributes } from '@switchyard/observability';
 import { upstreamBaseUrl } from '@switchyard/providers';
-
-/** Switchyard's own attribute: the routing file's name of the provider a call went to (`gen_ai.provider.name` says its kind). */
-export const ATTR_SWITCHYARD_PROVIDER = 'switchyard.provider';
 
 /** Who a provider call goes to, as GenAI spans and metrics name it. */
 export interface UpstreamIdentity {
