@@ -33,7 +33,7 @@ function launch(name, script, env) {
   return { name, child, output: () => output };
 }
 
-async function waitUntil(check, what, timeoutMs = 20_000) {
+async function waitUntil(check, what, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;

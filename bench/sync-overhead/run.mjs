@@ -11,6 +11,7 @@ import { fmt, ratio, runLoad } from '../lib/load.mjs';
 import { runOpenLoop } from '../lib/open-loop.mjs';
 import { BENCH_KEY, startPlatformProcesses } from '../lib/platform-processes.mjs';
 import { startPortkey } from '../lib/portkey.mjs';
+import { cpuSeconds } from '../lib/process-cpu.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -67,8 +68,15 @@ try {
   // autocannon, closed loop, for saturation.
   const directFixed = await runOpenLoop({ ...direct(platform.mockUrl), rate, durationSeconds: duration });
   const callsBefore = await redisCalls(redis);
+  const cpuOf = () => ({ gateway: cpuSeconds(platform.pids.gateway), worker: cpuSeconds(platform.pids['worker-cloud']) });
+  const cpuBefore = cpuOf();
   const viaFixed = await runOpenLoop({ ...gateway(platform.gatewayUrl), rate, durationSeconds: duration });
+  const cpuAfter = cpuOf();
   const callsAfter = await redisCalls(redis);
+  // CPU each request cost the gateway and the worker at the fixed rate: robust to other load on the machine, unlike latency.
+  const cpuMsPerRequest = Object.fromEntries(
+    Object.keys(cpuBefore).map((name) => [name, ((cpuAfter[name] - cpuBefore[name]) * 1000) / Math.max(1, viaFixed.total)]),
+  );
   let portkeyFixed;
   if (portkey) {
     await runLoad({ ...viaPortkey(portkey.url), connections: 16, durationSeconds: 2 });
@@ -90,6 +98,7 @@ try {
     added: { p50: viaFixed.p50 - directFixed.p50, p99: viaFixed.p99 - directFixed.p99 },
     throughputRatio: ratio(viaMax.rps, directMax.rps),
     redisCommandsPerRequest: commandsPerRequest,
+    cpuMsPerRequest,
   };
 
   const row = (label, r) => `| ${label} | ${fmt(r.p50)} | ${fmt(r.p90)} | ${fmt(r.p99)} | ${fmt(r.rps, 0)} | ${r.errors} |`;
@@ -110,6 +119,7 @@ try {
       `added latency at ${rate} req/s: p50 +${fmt(summary.added.p50)} ms, p99 +${fmt(summary.added.p99)} ms (goal ≤ 2 / ≤ 5)`,
       ...(portkeyFixed ? [`Portkey adds: p50 +${fmt(portkeyFixed.p50 - directFixed.p50)} ms, p99 +${fmt(portkeyFixed.p99 - directFixed.p99)} ms`] : []),
       `throughput ratio at saturation: ${fmt(summary.throughputRatio * 100, 1)}% of direct (${fmt(viaMax.rps, 0)} vs ${fmt(directMax.rps, 0)} req/s)`,
+      `CPU per request at ${rate}/s: gateway ${fmt(cpuMsPerRequest.gateway, 3)} ms, worker ${fmt(cpuMsPerRequest.worker, 3)} ms`,
       `Redis round trips per request at ${rate}/s: ${Object.entries(commandsPerRequest).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ')}`,
       '',
     ].join('\n'),

@@ -23,9 +23,11 @@ function alertQueries(): Map<string, string> {
   return new Map(rules.groups.flatMap((group) => group.rules.map((rule) => [rule.alert, rule.expr] as const)));
 }
 
-/** The metrics a query reads, and the label names its selectors match on. */
+/** The metrics a query reads (Switchyard's own and the GenAI conventions'), and the label names its selectors match on. */
 function selectors(expr: string): { metric: string; labels: string[] }[] {
-  return [...expr.matchAll(/\b(switchyard_[a-zA-Z0-9_]+)(?:\{([^}]*)\})?/g)].map(([, metric, matchers]) => ({
+  // Label lists (`by (gen_ai_provider_name)`) name labels, not metrics.
+  const metricsOnly = expr.replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '');
+  return [...metricsOnly.matchAll(/\b((?:switchyard|gen_ai)_[a-zA-Z0-9_]+)(?:\{([^}]*)\})?/g)].map(([, metric, matchers]) => ({
     metric: metric as string,
     labels: [...(matchers ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)/g)].map((match) => match[1] as string),
   }));
@@ -63,6 +65,10 @@ describe('the Grafana dashboard and the Prometheus alert rules in infra/', () =>
     await expect(platform.client.chat.completions.create({ model: 'fails-500', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
       status: 502,
     });
+    // A request its first route fails and its fallback answers, and a streamed one: the fallback and first-chunk series.
+    await platform.client.chat.completions.create({ model: 'chain-after-500', messages: [{ role: 'user', content: 'fall back' }] });
+    const stream = await platform.client.chat.completions.create({ model: 'mock-echo', stream: true, messages: [{ role: 'user', content: 'stream me' }] });
+    for await (const _chunk of stream);
     const job = await fetch(`${platform.gateway.url}/v1/jobs`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
@@ -77,7 +83,7 @@ describe('the Grafana dashboard and the Prometheus alert rules in infra/', () =>
     for (let i = 0; i < 100; i++) {
       exported = declared(await Promise.all(urls.map((url) => Scrape.of(url as string))));
       const seen = (name: string) => (exported.get(name)?.size ?? 0) > 0;
-      if (seen('switchyard_webhook_attempts_total') && seen('switchyard_worker_queue_wait_seconds_bucket')) break;
+      if (seen('switchyard_webhook_attempts_total') && seen('switchyard_worker_queue_wait_seconds_bucket') && seen('switchyard_worker_fallbacks_total')) break;
       await new Promise((done) => setTimeout(done, 50));
     }
   });

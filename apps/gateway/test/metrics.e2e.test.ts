@@ -159,7 +159,14 @@ describe('/metrics: jobs credited to the provider that answered, and the workers
     const before = await Scrape.of(workerMetrics);
     for (let i = 0; i < 2; i++) await platform.client.chat.completions.create(ask('mock-echo', `gen ai ${i}`));
     await expect(platform.client.chat.completions.create(ask('fails-500'))).rejects.toMatchObject({ status: 502 });
-    const echo = { gen_ai_operation_name: 'chat', gen_ai_provider_name: 'mock', gen_ai_request_model: 'echo', error_type: '' };
+    // `gen_ai.provider.name` is the provider's kind (the mock is an OpenAI-compatible host); `switchyard.provider` its name in the routing file.
+    const echo = {
+      gen_ai_operation_name: 'chat',
+      gen_ai_provider_name: 'openai-compatible',
+      switchyard_provider: 'mock',
+      gen_ai_request_model: 'echo',
+      server_address: '127.0.0.1',
+    };
     await expect
       .poll(
         async () => {
@@ -167,9 +174,9 @@ describe('/metrics: jobs credited to the provider that answered, and the workers
           const delta = (name: string, labels: Record<string, string>) => after.count(name, labels) - before.count(name, labels);
           return {
             calls: delta('gen_ai_client_operation_duration_seconds', echo),
-            failed: delta('gen_ai_client_operation_duration_seconds', { gen_ai_provider_name: 'mock', error_type: 'upstream_error' }),
-            inputTokens: delta('gen_ai_client_token_usage', { gen_ai_provider_name: 'mock', gen_ai_request_model: 'echo', gen_ai_token_type: 'input' }),
-            outputTokens: delta('gen_ai_client_token_usage', { gen_ai_provider_name: 'mock', gen_ai_request_model: 'echo', gen_ai_token_type: 'output' }),
+            failed: delta('gen_ai_client_operation_duration_seconds', { switchyard_provider: 'mock', error_type: 'upstream_error' }),
+            inputTokens: delta('gen_ai_client_token_usage', { ...echo, gen_ai_token_type: 'input' }),
+            outputTokens: delta('gen_ai_client_token_usage', { ...echo, gen_ai_token_type: 'output' }),
             ended: delta('switchyard_worker_request_attempts', { provider: 'mock', status: 'succeeded' }),
             costly:
               after.value('switchyard_worker_cost_usd_total', { provider: 'mock' }) > before.value('switchyard_worker_cost_usd_total', { provider: 'mock' }),

@@ -1,4 +1,4 @@
-import { tracing } from '@opentelemetry/sdk-node';
+import { core, tracing } from '@opentelemetry/sdk-node';
 import { initTelemetry, shutdownTelemetry } from '@switchyard/observability';
 import { startWebhookReceiver, type WebhookReceiver } from '@switchyard/testing';
 import { type RunningWebhookDispatcher, startWebhookDispatcher } from '@switchyard/webhook-dispatcher';
@@ -7,6 +7,7 @@ import { type Platform, postChat, startPlatform, TEST_API_KEY } from './platform
 
 // 24 bytes in base64: a valid Standard Webhooks secret, for the tests only.
 const WEBHOOK_SECRET = 'whsec_c3dpdGNoeWFyZC13ZWJob29rcy10ZXN0';
+const SPAN_KIND_INTERNAL = 0;
 const SPAN_KIND_CLIENT = 2;
 const STATUS_ERROR = 2;
 
@@ -63,6 +64,22 @@ describe('one trace per request, with GenAI spans for each provider attempt and 
     expect(gateway?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
     const jobs = named(traceId, 'chat.completion');
     expect(jobs).toHaveLength(2);
+    const ms = (time: [number, number]) => core.hrTimeToMilliseconds(time);
+
+    // Each job's wait in its queue is a span of its own: a child of the gateway's span, from the job's enqueue
+    // to the worker taking it, ending before the job's span starts. The fallback's is on the backup's queue.
+    const waits = ['llm:mock', 'llm:backup'].map((queue) => named(traceId, `queue wait ${queue}`));
+    for (const [wait] of waits) {
+      expect(wait?.kind).toBe(SPAN_KIND_INTERNAL);
+      expect(wait?.parentSpanContext?.spanId).toBe(gateway?.spanContext().spanId);
+      const job = jobs.find((span) => span.attributes['switchyard.job_id'] === wait?.attributes['switchyard.job_id']);
+      expect(job?.parentSpanContext?.spanId).toBe(gateway?.spanContext().spanId);
+      expect(ms(wait?.startTime ?? [0, 0])).toBeGreaterThanOrEqual(ms(gateway?.startTime ?? [0, 0]) - 1);
+      expect(ms(wait?.endTime ?? [0, 0])).toBeLessThanOrEqual(ms(job?.startTime ?? [0, 0]) + 1);
+      expect(wait?.attributes['switchyard.queue.wait_ms']).toBeCloseTo(ms(wait?.endTime ?? [0, 0]) - ms(wait?.startTime ?? [0, 0]), -1);
+    }
+    expect(waits.map((spans) => spans.length)).toStrictEqual([1, 1]);
+    expect(waits.map(([wait]) => wait?.attributes['switchyard.queue.name'])).toStrictEqual(['llm:mock', 'llm:backup']);
 
     // The first route's attempt fails; the fallback route's answers. Each is a CLIENT span under its job's span.
     const [failed] = named(traceId, 'chat echo@status=401');
@@ -79,11 +96,23 @@ describe('one trace per request, with GenAI spans for each provider attempt and 
         'gen_ai.request.stream': false,
       });
     }
-    expect(failed?.attributes).toMatchObject({ 'gen_ai.provider.name': 'mock', 'gen_ai.request.model': 'echo@status=401' });
-    expect(failed?.attributes['error.type']).toEqual(expect.any(String));
+    // `gen_ai.provider.name` is the provider's kind as the conventions name it (the mocks are OpenAI-compatible hosts);
+    // the routing file's name is `switchyard.provider`, the host and port those of its base URL.
+    const [host, port] = new URL(platform.mock.url).host.split(':');
+    expect(failed?.attributes).toMatchObject({
+      'gen_ai.provider.name': 'openai-compatible',
+      'switchyard.provider': 'mock',
+      'gen_ai.request.model': 'echo@status=401',
+      'server.address': host,
+      'server.port': Number(port),
+      'error.type': 'upstream_auth_failed',
+    });
     expect(failed?.status.code).toBe(STATUS_ERROR);
     expect(answered?.attributes).toMatchObject({
-      'gen_ai.provider.name': 'backup',
+      'gen_ai.provider.name': 'openai-compatible',
+      'switchyard.provider': 'backup',
+      'server.address': host,
+      'server.port': Number(port),
       'gen_ai.request.model': 'echo',
       'gen_ai.response.finish_reasons': ['stop'],
       'gen_ai.usage.input_tokens': expect.any(Number),
@@ -91,6 +120,8 @@ describe('one trace per request, with GenAI spans for each provider attempt and 
     });
     expect(answered?.attributes['gen_ai.response.id']).toEqual(expect.any(String));
     expect(answered?.attributes['gen_ai.response.model']).toEqual(expect.any(String));
+    expect(answered?.attributes['error.type']).toBeUndefined();
+    expect(answered?.attributes['gen_ai.system']).toBeUndefined();
     // Message content stays out of spans unless an operator opts in.
     expect(answered?.attributes['gen_ai.input.messages']).toBeUndefined();
     expect(answered?.attributes['gen_ai.output.messages']).toBeUndefined();

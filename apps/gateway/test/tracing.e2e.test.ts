@@ -37,9 +37,9 @@ describe('one trace from the caller through the queue to the worker', () => {
             .sort(),
         { timeout: 2000 },
       )
-      .toStrictEqual(['POST /v1/chat/completions', 'chat echo', 'chat.completion']);
+      .toStrictEqual(['POST /v1/chat/completions', 'chat echo', 'chat.completion', 'queue wait llm:mock']);
     const job = named(traceId, 'chat.completion')[0];
-    expect(job?.attributes).toMatchObject({ 'gen_ai.provider.name': 'mock', 'gen_ai.request.model': 'echo' });
+    expect(job?.attributes).toMatchObject({ 'gen_ai.provider.name': 'openai-compatible', 'switchyard.provider': 'mock', 'gen_ai.request.model': 'echo' });
     const [attempt] = named(traceId, 'chat echo');
     expect(attempt?.parentSpanContext?.spanId).toBe(job?.spanContext().spanId);
   });
@@ -61,7 +61,7 @@ describe('one trace from the caller through the queue to the worker', () => {
             .sort(),
         { timeout: 5000 },
       )
-      .toStrictEqual(['POST /v1/jobs', 'chat echo', 'chat.completion']);
+      .toStrictEqual(['POST /v1/jobs', 'chat echo', 'chat.completion', 'queue wait llm:mock']);
     const [gateway] = named(traceId, 'POST /v1/jobs');
     const [worker] = named(traceId, 'chat.completion');
     expect(gateway?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');

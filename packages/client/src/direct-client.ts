@@ -14,7 +14,7 @@ import {
   type PromptReference,
   parseAsyncJobBody,
 } from '@switchyard/contracts';
-import { createLogger, injectTraceContext, type Logger, withProducerSpan } from '@switchyard/observability';
+import { ATTR_SWITCHYARD_JOBS, createLogger, injectTraceContext, type Logger, withProducerSpan } from '@switchyard/observability';
 import { type PromptResolver, renderPromptedRequest, stickinessKey } from '@switchyard/prompts';
 import { createRedis, LlmJobProducer, type Redis, ReplyListener, type ReplyMessage, toJobError } from '@switchyard/queue';
 import type { EnqueueOptions, JobEnded, JobPage, SwitchyardClient, WaitOptions } from './switchyard-client';
@@ -132,11 +132,15 @@ export class DirectClient implements SwitchyardClient {
   }
 
   async enqueue(request: ChatCompletionBody, options: EnqueueOptions = {}): Promise<AsyncJobView> {
-    return withProducerSpan(ENQUEUE_SPAN, { 'switchyard.jobs': 1 }, async () => (await this.jobs.submit(await this.prepare(request, options), () => '')).view);
+    return withProducerSpan(
+      ENQUEUE_SPAN,
+      { [ATTR_SWITCHYARD_JOBS]: 1 },
+      async () => (await this.jobs.submit(await this.prepare(request, options), () => '')).view,
+    );
   }
 
   enqueueAndWait(request: ChatCompletionBody, options: WaitOptions = {}): Promise<ChatCompletion> {
-    return withProducerSpan(ENQUEUE_SPAN, { 'switchyard.jobs': 1 }, () => this.enqueueAndWaitInSpan(request, options));
+    return withProducerSpan(ENQUEUE_SPAN, { [ATTR_SWITCHYARD_JOBS]: 1 }, () => this.enqueueAndWaitInSpan(request, options));
   }
 
   private async enqueueAndWaitInSpan(request: ChatCompletionBody, options: WaitOptions): Promise<ChatCompletion> {
@@ -157,7 +161,7 @@ export class DirectClient implements SwitchyardClient {
   }
 
   enqueueBulk(requests: readonly ChatCompletionBody[], options: EnqueueOptions = {}): Promise<AsyncJobView[]> {
-    return withProducerSpan(ENQUEUE_SPAN, { 'switchyard.jobs': requests.length }, async () => this.enqueueBulkInSpan(requests, options));
+    return withProducerSpan(ENQUEUE_SPAN, { [ATTR_SWITCHYARD_JOBS]: requests.length }, async () => this.enqueueBulkInSpan(requests, options));
   }
 
   private async enqueueBulkInSpan(requests: readonly ChatCompletionBody[], options: EnqueueOptions): Promise<AsyncJobView[]> {

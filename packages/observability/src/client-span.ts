@@ -21,11 +21,15 @@ export function startClientSpan(name: string, attributes: () => Attributes): Spa
   return span;
 }
 
-/** Ends a span as failed, with `error.type` (the error's code when it has one, else its class). */
-export function endSpanWithError(span: Span, error: unknown): void {
+/** A failure's `error.type`: the error's code when it has one, else its class, else `_OTHER`. */
+export function errorType(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
-  const type = typeof code === 'string' ? code : error instanceof Error ? error.constructor.name : '_OTHER';
-  span.setAttribute(ATTR_ERROR_TYPE, type);
+  return typeof code === 'string' ? code : error instanceof Error ? error.constructor.name : '_OTHER';
+}
+
+/** Ends a span as failed, with `error.type`. */
+export function endSpanWithError(span: Span, error: unknown): void {
+  span.setAttribute(ATTR_ERROR_TYPE, errorType(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
   span.end();
 }

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Registry } from 'prom-client';
+
+/** What `/metrics` serves: a prom-client registry, or a component's metrics of both kinds together. */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
 
 export interface MetricsServer {
   url: string;
@@ -11,7 +16,7 @@ export interface MetricsServer {
  * A process without an HTTP server of its own (a worker, the dispatcher)
  * serves its registry on `GET /metrics` here; anything else is a 404.
  */
-export async function startMetricsServer(registry: Registry, port: number, host: string): Promise<MetricsServer> {
+export async function startMetricsServer(registry: MetricsSource, port: number, host: string): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
     if (request.method !== 'GET' || (request.url ?? '').split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');

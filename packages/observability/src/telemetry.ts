@@ -1,4 +1,5 @@
 import {
+  type Attributes,
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
@@ -10,18 +11,29 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { NodeSDK, type tracing, tracing as tracingSdk } from '@opentelemetry/sdk-node';
+import { type metrics, NodeSDK, type tracing, tracing as tracingSdk } from '@opentelemetry/sdk-node';
+import { clearMetricExport, configureMetricExport } from './metrics/metric-export';
 
 let sdk: NodeSDK | undefined;
 let captureContent = false;
 
+export interface TelemetryOptions {
+  /** Spans go here instead of to OTLP (tests). */
+  traceExporter?: tracing.SpanExporter;
+  /** Metrics go here as well as to `/metrics` (tests); export with `flushMetrics()`. */
+  metricExporter?: metrics.PushMetricExporter;
+}
+
 /**
  * Starts OpenTelemetry when an exporter is configured (OTEL_EXPORTER_OTLP_ENDPOINT
  * or OTEL_TRACES_EXPORTER). Without one, the API stays a no-op, so tracing
- * costs the request path nothing until someone collects it.
+ * costs the request path nothing until someone collects it. Metrics are
+ * always kept for `/metrics`; an OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT or
+ * OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) also exports them.
  */
-export function initTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env, options: { traceExporter?: tracing.SpanExporter } = {}): boolean {
+export function initTelemetry(serviceName: string, env: NodeJS.ProcessEnv = process.env, options: TelemetryOptions = {}): boolean {
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  configureMetricExport(serviceName, env, options.metricExporter);
   // Prompts and answers are the tenants' data: spans carry them only when an operator opts in.
   captureContent = (env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT ?? '').toLowerCase() === 'true';
   const exporterConfigured =
@@ -32,6 +44,8 @@ export function initTelemetry(serviceName: string, env: NodeJS.ProcessEnv = proc
   sdk = new NodeSDK({
     serviceName,
     instrumentations: [],
+    // Each component's meter provider exports its own metrics (see createMeters); the SDK makes none.
+    metricReaders: [],
     ...(options.traceExporter ? { spanProcessors: [new tracingSdk.SimpleSpanProcessor(options.traceExporter)] } : {}),
   });
   sdk.start();
@@ -51,6 +65,7 @@ export function capturesMessageContent(): boolean {
 export async function shutdownTelemetry(): Promise<void> {
   await sdk?.shutdown();
   sdk = undefined;
+  clearMetricExport();
 }
 
 export const tracer = trace.getTracer('switchyard');
@@ -73,16 +88,13 @@ const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 type Carrier = Record<string, string | string[] | undefined>;
 
-async function withSpan<T>(
-  name: string,
-  kind: SpanKind,
-  carrier: Carrier | undefined,
-  attributes: Record<string, string | number>,
-  fn: (span: Span) => Promise<T>,
-): Promise<T> {
+/** A span's attributes, or a function that makes them only when the span is made (never while tracing is off). */
+export type SpanAttributes = Attributes | (() => Attributes);
+
+async function withSpan<T>(name: string, kind: SpanKind, carrier: Carrier | undefined, attributes: SpanAttributes, fn: (span: Span) => Promise<T>): Promise<T> {
   if (sdk === undefined) return fn(NOOP_SPAN);
   const parent = carrier === undefined ? context.active() : jobPropagator.extract(context.active(), carrier, defaultTextMapGetter);
-  return tracer.startActiveSpan(name, { kind, attributes }, parent, async (span) => {
+  return tracer.startActiveSpan(name, { kind, attributes: typeof attributes === 'function' ? attributes() : attributes }, parent, async (span) => {
     try {
       return await fn(span);
     } catch (error) {
@@ -94,8 +106,27 @@ async function withSpan<T>(
   });
 }
 
+/**
+ * Records a span that already happened (a job's wait in its queue: from its enqueue
+ * to a worker taking it), as a child of the context `carrier` holds. Costs nothing
+ * while tracing is off.
+ */
+export function recordSpanFromCarrier(
+  name: string,
+  carrier: Record<string, string> | undefined,
+  startTime: number,
+  endTime: number,
+  attributes: () => Attributes,
+): void {
+  if (sdk === undefined) return;
+  const parent = carrier === undefined ? context.active() : jobPropagator.extract(context.active(), carrier, defaultTextMapGetter);
+  const span = tracer.startSpan(name, { kind: SpanKind.INTERNAL, startTime }, parent);
+  if (span.isRecording()) span.setAttributes(attributes());
+  span.end(endTime);
+}
+
 /** Runs a request handler in a server span that continues the caller's `traceparent`, if any. */
-export function withServerSpan<T>(name: string, headers: Carrier, attributes: Record<string, string | number>, fn: (span: Span) => Promise<T>): Promise<T> {
+export function withServerSpan<T>(name: string, headers: Carrier, attributes: SpanAttributes, fn: (span: Span) => Promise<T>): Promise<T> {
   return withSpan(name, SpanKind.SERVER, headers, attributes, fn);
 }
 
@@ -103,7 +134,7 @@ export function withServerSpan<T>(name: string, headers: Carrier, attributes: Re
 export function withSpanFromCarrier<T>(
   name: string,
   carrier: Record<string, string> | undefined,
-  attributes: Record<string, string | number>,
+  attributes: SpanAttributes,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   return withSpan(name, SpanKind.CONSUMER, carrier, attributes, fn);

@@ -22,3 +22,4 @@ export { OPENAI_DEFAULT_BASE_URL, type OpenAIAdapterSettings } from './openai/op
 export type { GenerateParams, ProviderAdapter, ProviderCapabilities } from './provider-adapter';
 export { TGI_DEFAULT_HOST, TGI_MODEL_ID, TgiAdapter, type TgiAdapterSettings } from './tgi/tgi-adapter';
 export { chatMLPrompt, type TgiGenerateRequest, toTgiGenerateRequest } from './tgi/tgi-generate-request';
+export { GEMINI_DEFAULT_BASE_URL, upstreamBaseUrl } from './upstream-base-url';

@@ -1,6 +1,6 @@
 import { ATTR_HTTP_REQUEST_RESEND_COUNT, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_SERVER_ADDRESS } from '@opentelemetry/semantic-conventions';
 import { type WebhookDelivery, webhookDeliverySchema } from '@switchyard/contracts';
-import { type Logger, type Span, withSpanFromCarrier } from '@switchyard/observability';
+import { ATTR_SWITCHYARD_JOB_ID, ATTR_SWITCHYARD_WEBHOOK_EVENT_ID, type Logger, type Span, withSpanFromCarrier } from '@switchyard/observability';
 import { type Job, UnrecoverableError } from 'bullmq';
 import { type AttemptRecord, appendDeliveryLog } from './attempt-log';
 import { type AttemptOutcome, attemptDelivery } from './delivery-attempt';
@@ -78,7 +78,7 @@ export function createDeliveryProcessor(settings: DeliverySettings, logger: Logg
     return withSpanFromCarrier(
       `webhook ${delivery.type}`,
       delivery.trace,
-      { 'switchyard.webhook.event_id': delivery.eventId, 'switchyard.job_id': delivery.jobId, [ATTR_HTTP_REQUEST_RESEND_COUNT]: attempt - 1 },
+      { [ATTR_SWITCHYARD_WEBHOOK_EVENT_ID]: delivery.eventId, [ATTR_SWITCHYARD_JOB_ID]: delivery.jobId, [ATTR_HTTP_REQUEST_RESEND_COUNT]: attempt - 1 },
       (span) => deliverOnce(job, delivery, attempt, at, context, span),
     );
   }

@@ -4,7 +4,7 @@ import type { ModelCatalog, RoutingConfig } from '@switchyard/config';
 import { type CallerIdentity, type CompletionUsage, InternalError, InvalidRequestError, type PromptReference, type ResolvedRoute } from '@switchyard/contracts';
 import type { UsageSink } from '@switchyard/database';
 import { buildCacheHitRecord, buildRejectedRecord } from '@switchyard/database';
-import { injectTraceContext, withServerSpan } from '@switchyard/observability';
+import { ATTR_SWITCHYARD_JOB_ID, ATTR_SWITCHYARD_STREAM, injectTraceContext, withServerSpan } from '@switchyard/observability';
 import type { PromptResolver } from '@switchyard/prompts';
 import { type ChatJobSubmitter, type ReplyMessage, type SubmitChatJob, type SubmittedStream } from '@switchyard/queue';
 import type { StructuredMode } from '@switchyard/structured-output';
@@ -77,7 +77,7 @@ export class ChatCompletionsService {
    */
   async complete(incoming: IncomingRequest, admission: Admission, ids: RequestIds): Promise<CompletedChat> {
     const { headers } = incoming;
-    return withServerSpan('POST /v1/chat/completions', headers, { 'switchyard.job_id': ids.jobId }, async () => {
+    return withServerSpan('POST /v1/chat/completions', headers, { [ATTR_SWITCHYARD_JOB_ID]: ids.jobId }, async () => {
       const receivedAt = Date.now();
       const { job, submitted } = await this.enqueue(incoming, admission, ids, async (accepted, admitted) => {
         const cacheKey = this.cacheKeyFor(accepted, headers);
@@ -170,34 +170,39 @@ export class ChatCompletionsService {
    * worker's parts; the caller's response starts when `relay.opened` does.
    */
   async stream(incoming: IncomingRequest, admission: Admission, ids: RequestIds): Promise<StartedStream> {
-    return withServerSpan('POST /v1/chat/completions', incoming.headers, { 'switchyard.job_id': ids.jobId, 'switchyard.stream': 'true' }, async () => {
-      let relay: SseRelay | undefined;
-      let structuredMode: StructuredMode | undefined;
-      const { submitted } = await this.enqueue(incoming, admission, ids, async (_accepted, admitted) => {
-        const job = await admitted();
-        structuredMode = structuredModeOf(job.request, this.routing.catalog.structuredOf(job.route));
-        relay = new SseRelay({
-          jobId: ids.jobId,
-          provider: job.route.provider,
-          model: job.route.model,
-          heartbeatMs: this.config.gateway.streamHeartbeatMs,
-          maxBacklogBytes: this.config.gateway.streamMaxBacklogBytes,
-          // Works from the start, even while the job is still being queued.
-          onAbandon: () => this.chatJobs.cancelStream(ids.jobId),
-          onEnd: (outcome, answeredBy) => this.metrics.answered(job.route.provider, answeredBy, outcome),
+    return withServerSpan(
+      'POST /v1/chat/completions',
+      incoming.headers,
+      { [ATTR_SWITCHYARD_JOB_ID]: ids.jobId, [ATTR_SWITCHYARD_STREAM]: 'true' },
+      async () => {
+        let relay: SseRelay | undefined;
+        let structuredMode: StructuredMode | undefined;
+        const { submitted } = await this.enqueue(incoming, admission, ids, async (_accepted, admitted) => {
+          const job = await admitted();
+          structuredMode = structuredModeOf(job.request, this.routing.catalog.structuredOf(job.route));
+          relay = new SseRelay({
+            jobId: ids.jobId,
+            provider: job.route.provider,
+            model: job.route.model,
+            heartbeatMs: this.config.gateway.streamHeartbeatMs,
+            maxBacklogBytes: this.config.gateway.streamMaxBacklogBytes,
+            // Works from the start, even while the job is still being queued.
+            onAbandon: () => this.chatJobs.cancelStream(ids.jobId),
+            onEnd: (outcome, answeredBy) => this.metrics.answered(job.route.provider, answeredBy, outcome),
+          });
+          const opened = relay;
+          const streaming = await this.chatJobs.submitStream(job, opened).catch((error: unknown) => {
+            // Not queued: the relay stops its heartbeat and nothing is left running.
+            opened.error(error as Error);
+            throw error;
+          });
+          // A structured answer is sent only once the whole of it is valid, which can take re-asks: the stream opens now.
+          if (structuredMode !== undefined) opened.openNow();
+          return streaming;
         });
-        const opened = relay;
-        const streaming = await this.chatJobs.submitStream(job, opened).catch((error: unknown) => {
-          // Not queued: the relay stops its heartbeat and nothing is left running.
-          opened.error(error as Error);
-          throw error;
-        });
-        // A structured answer is sent only once the whole of it is valid, which can take re-asks: the stream opens now.
-        if (structuredMode !== undefined) opened.openNow();
-        return streaming;
-      });
-      return { relay: relay as SseRelay, submitted, ...(structuredMode === undefined ? {} : { structuredMode }) };
-    });
+        return { relay: relay as SseRelay, submitted, ...(structuredMode === undefined ? {} : { structuredMode }) };
+      },
+    );
   }
 
   abandon(jobId: string): void {

@@ -16,7 +16,7 @@ import {
 } from '@switchyard/contracts';
 import type { UsageSink } from '@switchyard/database';
 import { buildDroppedRecord, buildRejectedRecord } from '@switchyard/database';
-import { injectTraceContext, type Span, withServerSpan } from '@switchyard/observability';
+import { ATTR_SWITCHYARD_JOB_ID, injectTraceContext, type Span, withServerSpan } from '@switchyard/observability';
 import type { PromptResolver } from '@switchyard/prompts';
 import { isRequestJobId } from '../request/request-id';
 import { type IncomingRequest, type RequestRouting, routedAsyncJob } from '../request/routed-request';
@@ -71,7 +71,7 @@ export class JobsService {
       const chain = await routed.chain();
       route = chain.route;
       const jobId = newAsyncJobId(chain.route.provider);
-      span.setAttribute('switchyard.job_id', jobId);
+      span.setAttribute(ATTR_SWITCHYARD_JOB_ID, jobId);
       const job = asyncJobFrom(parsed, {
         jobId,
         requestId: ids.requestId === ids.jobId ? jobId : ids.requestId,

@@ -10,6 +10,7 @@ import { warmTokenizers } from '@switchyard/tokens';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { ModelInventoryPublisher } from '../inventory/model-inventory';
 import { createLlmJobHandlers } from '../processing/llm-job-processor';
+import { type UpstreamIdentity, upstreamIdentity } from '../processing/upstream-identity';
 import { BackendHealth } from '../provider-health/backend-health';
 import { CircuitBreaker } from '../provider-health/circuit-breaker';
 import { ProviderBudget } from '../provider-health/provider-budget';
@@ -63,10 +64,12 @@ export async function startLlmWorker({
 
   const adapters = new Map<string, ProviderAdapter>();
   const concurrencyOf = new Map<string, number>();
+  const upstreams = new Map<string, UpstreamIdentity>();
   for (const name of providers) {
     const provider = catalog.providers.get(name);
     if (provider === undefined) continue;
     adapters.set(name, createProviderAdapter({ ...provider, log: log.child({ provider: name }) }));
+    upstreams.set(name, upstreamIdentity(provider));
     // An embedded model decodes `concurrency` requests at once; more jobs taken would wait in this process's memory.
     if (provider.kind === 'embedded') concurrencyOf.set(name, Math.min(provider.concurrency ?? 1, env.WORKER_CONCURRENCY));
   }
@@ -140,6 +143,7 @@ export async function startLlmWorker({
       batches: new BatchRunner(publisher, env.SWITCHYARD_KEY_PREFIX, new FileRepository(dataSource), new BatchRepository(dataSource), log),
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
       sessions: sessionTurns(publisher, env.SWITCHYARD_KEY_PREFIX, sessionRepository, env.SESSION_TURN_LEASE_MS),
+      upstreams,
       providerCalls: metrics,
       logger: log,
     }),
@@ -168,6 +172,7 @@ export async function startLlmWorker({
       // After the host: turns its last jobs committed are written before the connections close.
       await turnWriter.stop();
       await metricsServer?.close();
+      await metrics.shutdown();
       await callers.stop();
       await cancellations.close();
       await webhooks.close();

@@ -1,5 +1,5 @@
+import { ATTR_ERROR_TYPE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
@@ -13,28 +13,21 @@ import {
   METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
 } from '@opentelemetry/semantic-conventions/incubating';
 import type { LlmJobPayload, LlmJobResult } from '@switchyard/contracts';
+import {
+  ATTR_SWITCHYARD_PROVIDER,
+  type Attributes,
+  type Counter,
+  createMeters,
+  type Histogram,
+  type Meters,
+  type MetricsSource,
+} from '@switchyard/observability';
 import type { Job } from 'bullmq';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { ProviderCallMetrics, ProviderCallOutcome, RequestEnd } from '../processing/traced-adapter';
 
 /** How one run of a job on one route ended. */
 export type JobRunOutcome = 'succeeded' | 'failed' | 'cancelled' | 'forwarded' | 'retried';
-
-/** An OpenTelemetry name as Prometheus spells it (the OTLP→Prometheus translation: dots to underscores, the unit appended). */
-const prometheusName = (name: string, unit = ''): string => name.replaceAll('.', '_') + unit;
-
-/** The GenAI metrics' attributes, as Prometheus labels. */
-const GEN_AI_LABELS = [ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_REQUEST_MODEL, ATTR_GEN_AI_RESPONSE_MODEL, ATTR_ERROR_TYPE].map(
-  (name) => prometheusName(name),
-);
-const TOKEN_LABELS = [...GEN_AI_LABELS.slice(0, 4), prometheusName(ATTR_GEN_AI_TOKEN_TYPE)];
-
-interface CallSeries {
-  duration: Histogram.Internal<string>;
-  firstChunk: Histogram.Internal<string>;
-  input: Histogram.Internal<string>;
-  output: Histogram.Internal<string>;
-}
 
 /** The buckets the GenAI semantic conventions advise for these histograms. */
 const GEN_AI_SECONDS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
@@ -42,116 +35,118 @@ const GEN_AI_TOKENS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048
 
 const SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
+/** One provider call's attribute sets, made once per label set: a call then costs a map lookup, not new objects. */
+interface CallAttributes {
+  call: Attributes;
+  input: Attributes;
+  output: Attributes;
+}
+
 /**
- * Prometheus metrics of one LLM worker process, fed by its BullMQ workers'
- * `completed` and `failed` events (off the job's path: the caller has its
- * answer by then).
+ * The metrics of one LLM worker process, each defined once with the OpenTelemetry
+ * metrics API: served on `/metrics` in their Prometheus spelling (next to the
+ * process metrics prom-client collects) and exported over OTLP when an endpoint
+ * is configured. The GenAI client metrics follow the GenAI semantic conventions;
+ * the rest are Switchyard's own. Fed by the provider calls and by the BullMQ
+ * workers' `completed` and `failed` events (off the job's path).
  */
 export class WorkerMetrics implements ProviderCallMetrics {
-  readonly registry = new Registry();
-  private readonly runs = new Counter({
-    name: 'switchyard_worker_jobs_total',
-    help: 'Job runs this worker ended, by provider and outcome: succeeded, failed, cancelled, forwarded (to the next route of its chain), retried (to run again on this route).',
-    labelNames: ['provider', 'outcome'] as const,
-    registers: [this.registry],
+  private readonly process = new Registry();
+  private readonly meters: Meters = createMeters('switchyard.worker');
+  /** What the worker's `/metrics` serves: the process metrics and every metric below. */
+  readonly registry: MetricsSource = {
+    contentType: this.process.contentType,
+    metrics: async () => `${await this.process.metrics()}\n${await this.meters.prometheusText()}\n`,
+  };
+
+  private readonly runs: Counter = this.meters.meter.createCounter('switchyard.worker.jobs', {
+    description:
+      'Job runs this worker ended, by provider and outcome: succeeded, failed, cancelled, forwarded (to the next route of its chain), retried (to run again on this route).',
+    unit: '{run}',
   });
-  private readonly duration = new Histogram({
-    name: 'switchyard_worker_job_duration_seconds',
-    help: 'Time a job run took in this worker, from taking the job to its end, by provider and outcome.',
-    labelNames: ['provider', 'outcome'] as const,
-    buckets: SECONDS,
-    registers: [this.registry],
+  private readonly duration: Histogram = this.meters.meter.createHistogram('switchyard.worker.job_duration', {
+    description: 'Time a job run took in this worker, from taking the job to its end, by provider and outcome.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: SECONDS },
   });
-  private readonly upstream = new Histogram({
-    name: 'switchyard_worker_upstream_latency_seconds',
-    help: 'Time of the provider call of runs that reached the provider and answered or handed on, by provider.',
-    labelNames: ['provider'] as const,
-    buckets: SECONDS,
-    registers: [this.registry],
+  private readonly upstream: Histogram = this.meters.meter.createHistogram('switchyard.worker.upstream_latency', {
+    description: 'Time of the provider call of runs that reached the provider and answered or handed on, by provider.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: SECONDS },
   });
-  private readonly queueWait = new Histogram({
-    name: 'switchyard_worker_queue_wait_seconds',
-    help: 'Time from enqueue to a worker taking the job, by provider.',
-    labelNames: ['provider'] as const,
-    buckets: SECONDS,
-    registers: [this.registry],
+  private readonly queueWait: Histogram = this.meters.meter.createHistogram('switchyard.worker.queue_wait', {
+    description: 'Time from enqueue to a worker taking the job, by provider.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: SECONDS },
   });
-  private readonly fallbacks = new Counter({
-    name: 'switchyard_worker_fallbacks_total',
-    help: 'Requests this worker handed to the next route of their chain, by the provider left and the one handed to.',
-    labelNames: ['from', 'to'] as const,
-    registers: [this.registry],
+  private readonly fallbacks: Counter = this.meters.meter.createCounter('switchyard.worker.fallbacks', {
+    description: 'Requests this worker handed to the next route of their chain, by the provider left and the one handed to.',
+    unit: '{request}',
   });
 
-  private readonly operationDuration = new Histogram({
-    name: prometheusName(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, '_seconds'),
-    help: 'GenAI operation duration: each provider call (a retry or a fallback route is a call of its own), by provider, models and error type.',
-    labelNames: GEN_AI_LABELS,
-    buckets: GEN_AI_SECONDS,
-    registers: [this.registry],
+  private readonly operationDuration: Histogram = this.meters.meter.createHistogram(METRIC_GEN_AI_CLIENT_OPERATION_DURATION, {
+    description: 'GenAI operation duration: each provider call (a retry or a fallback route is a call of its own), by provider, models and error type.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: GEN_AI_SECONDS },
   });
-  private readonly tokenUsage = new Histogram({
-    name: prometheusName(METRIC_GEN_AI_CLIENT_TOKEN_USAGE),
-    help: 'Tokens used by each provider call that reported them, by provider, models and token type (input or output).',
-    labelNames: TOKEN_LABELS,
-    buckets: GEN_AI_TOKENS,
-    registers: [this.registry],
+  private readonly tokenUsage: Histogram = this.meters.meter.createHistogram(METRIC_GEN_AI_CLIENT_TOKEN_USAGE, {
+    description: 'Tokens used by each provider call that reported them, by provider, models and token type (input or output).',
+    unit: '{token}',
+    advice: { explicitBucketBoundaries: GEN_AI_TOKENS },
   });
-  private readonly firstChunk = new Histogram({
-    name: prometheusName(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, '_seconds'),
-    help: 'Time from a streamed provider call to its first chunk, by provider and models.',
-    labelNames: GEN_AI_LABELS,
-    buckets: GEN_AI_SECONDS,
-    registers: [this.registry],
+  private readonly firstChunk: Histogram = this.meters.meter.createHistogram(METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, {
+    description: 'Time from a streamed provider call to its first chunk, by provider and models.',
+    unit: 's',
+    advice: { explicitBucketBoundaries: GEN_AI_SECONDS },
   });
 
-  private readonly attempts = new Histogram({
-    name: 'switchyard_worker_request_attempts',
-    help: 'Provider calls a request took before it ended (retries and fallbacks included), by the provider it ended on and its status.',
-    labelNames: ['provider', 'status'] as const,
-    buckets: [1, 2, 3, 4, 6, 8],
-    registers: [this.registry],
+  private readonly attempts: Histogram = this.meters.meter.createHistogram('switchyard.worker.request_attempts', {
+    description: 'Provider calls a request took before it ended (retries and fallbacks included), by the provider it ended on and its status.',
+    unit: '{attempt}',
+    advice: { explicitBucketBoundaries: [1, 2, 3, 4, 6, 8] },
   });
-  private readonly cost = new Counter({
-    name: 'switchyard_worker_cost_usd_total',
-    help: "What ended requests cost at their route's price (the usage rows' cost), by provider; requests on unpriced routes add nothing.",
-    labelNames: ['provider'] as const,
-    registers: [this.registry],
+  private readonly cost: Counter = this.meters.meter.createCounter('switchyard.worker.cost', {
+    description: "What ended requests cost at their route's price (the usage rows' cost), by provider; requests on unpriced routes add nothing.",
+    unit: 'USD',
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'switchyard_worker_' });
+    collectDefaultMetrics({ register: this.process, prefix: 'switchyard_worker_' });
   }
 
-  /** Each label set's histograms, looked up once: a provider call then costs a map lookup, not label hashing. */
-  private readonly callSeries = new Map<string, CallSeries>();
+  private readonly callAttributes = new Map<string, CallAttributes>();
 
   providerCall(call: ProviderCallOutcome): void {
-    const responseModel = call.responseModel ?? '';
-    const errorType = call.errorType ?? '';
-    const key = `${call.provider}\u0000${call.requestModel}\u0000${responseModel}\u0000${errorType}`;
-    let series = this.callSeries.get(key);
-    if (series === undefined) {
-      const labels = [GEN_AI_OPERATION_NAME_VALUE_CHAT, call.provider, call.requestModel, responseModel, errorType];
-      const tokens = labels.slice(0, 4);
-      series = {
-        duration: this.operationDuration.labels(...labels),
-        firstChunk: this.firstChunk.labels(...labels),
-        input: this.tokenUsage.labels(...tokens, GEN_AI_TOKEN_TYPE_VALUE_INPUT),
-        output: this.tokenUsage.labels(...tokens, GEN_AI_TOKEN_TYPE_VALUE_OUTPUT),
+    const { upstream } = call;
+    const key = `${upstream.provider}\u0000${call.requestModel}\u0000${call.responseModel ?? ''}\u0000${call.errorType ?? ''}`;
+    let attributes = this.callAttributes.get(key);
+    if (attributes === undefined) {
+      const tokens: Attributes = {
+        [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
+        [ATTR_GEN_AI_PROVIDER_NAME]: upstream.genAiProvider,
+        [ATTR_SWITCHYARD_PROVIDER]: upstream.provider,
+        [ATTR_GEN_AI_REQUEST_MODEL]: call.requestModel,
       };
-      this.callSeries.set(key, series);
+      if (call.responseModel !== undefined) tokens[ATTR_GEN_AI_RESPONSE_MODEL] = call.responseModel;
+      if (upstream.serverAddress !== undefined) tokens[ATTR_SERVER_ADDRESS] = upstream.serverAddress;
+      if (upstream.serverPort !== undefined) tokens[ATTR_SERVER_PORT] = upstream.serverPort;
+      attributes = {
+        call: call.errorType === undefined ? tokens : { ...tokens, [ATTR_ERROR_TYPE]: call.errorType },
+        input: { ...tokens, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_INPUT },
+        output: { ...tokens, [ATTR_GEN_AI_TOKEN_TYPE]: GEN_AI_TOKEN_TYPE_VALUE_OUTPUT },
+      };
+      this.callAttributes.set(key, attributes);
     }
-    series.duration.observe(call.durationS);
-    if (call.firstChunkS !== undefined) series.firstChunk.observe(call.firstChunkS);
+    this.operationDuration.record(call.durationS, attributes.call);
+    if (call.firstChunkS !== undefined) this.firstChunk.record(call.firstChunkS, attributes.call);
     if (call.usage === undefined) return;
-    series.input.observe(call.usage.prompt_tokens);
-    series.output.observe(call.usage.completion_tokens);
+    this.tokenUsage.record(call.usage.prompt_tokens, attributes.input);
+    this.tokenUsage.record(call.usage.completion_tokens, attributes.output);
   }
 
   requestEnded(end: RequestEnd): void {
-    this.attempts.observe({ provider: end.provider, status: end.status }, end.attempts);
-    if (end.costUsd !== null && end.costUsd > 0) this.cost.inc({ provider: end.provider }, end.costUsd);
+    this.attempts.record(end.attempts, { provider: end.provider, status: end.status });
+    if (end.costUsd !== null && end.costUsd > 0) this.cost.add(end.costUsd, { provider: end.provider });
   }
 
   completed(provider: string, job: Job<LlmJobPayload>, result: LlmJobResult | undefined): void {
@@ -159,26 +154,31 @@ export class WorkerMetrics implements ProviderCallMetrics {
     if (result?.cancelled === true) outcome = 'cancelled';
     else if (result?.forwardedTo !== undefined) {
       outcome = 'forwarded';
-      this.fallbacks.inc({ from: provider, to: result.forwardedTo.provider });
+      this.fallbacks.add(1, { from: provider, to: result.forwardedTo.provider });
     } else if (result?.failed === true) outcome = 'failed';
     this.ended(provider, job, outcome);
     if (result === undefined) return;
-    if (result.timings.upstreamMs > 0) this.upstream.observe({ provider }, result.timings.upstreamMs / 1000);
-    this.queueWait.observe({ provider }, Math.max(0, result.timings.queueMs) / 1000);
+    if (result.timings.upstreamMs > 0) this.upstream.record(result.timings.upstreamMs / 1000, { provider });
+    this.queueWait.record(Math.max(0, result.timings.queueMs) / 1000, { provider });
   }
 
   /** BullMQ's `failed`: the job either goes back for another attempt or has failed for good. */
   failed(provider: string, job: Job<LlmJobPayload> | undefined): void {
     if (job === undefined) {
-      this.runs.inc({ provider, outcome: 'failed' });
+      this.runs.add(1, { provider, outcome: 'failed' });
       return;
     }
     // BullMQ sets `finishedOn` only on a job that will not run again.
     this.ended(provider, job, typeof job.finishedOn === 'number' && job.finishedOn > 0 ? 'failed' : 'retried');
   }
 
+  /** Exports what is left (when OTLP export is on) and stops. */
+  shutdown(): Promise<void> {
+    return this.meters.shutdown();
+  }
+
   private ended(provider: string, job: Job<LlmJobPayload>, outcome: JobRunOutcome): void {
-    this.runs.inc({ provider, outcome });
-    if (job.processedOn !== undefined) this.duration.observe({ provider, outcome }, Math.max(0, Date.now() - job.processedOn) / 1000);
+    this.runs.add(1, { provider, outcome });
+    if (job.processedOn !== undefined) this.duration.record(Math.max(0, Date.now() - job.processedOn) / 1000, { provider, outcome });
   }
 }

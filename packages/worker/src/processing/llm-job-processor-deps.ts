@@ -13,6 +13,7 @@ import type { BackendHealth } from '../provider-health/backend-health';
 import type { CircuitBreaker } from '../provider-health/circuit-breaker';
 import type { ProviderBudget } from '../provider-health/provider-budget';
 import type { ProviderCallMetrics } from './traced-adapter';
+import type { UpstreamIdentity } from './upstream-identity';
 
 /** Everything the job processor works with; each part of it takes only the fields it uses. */
 export interface LlmJobProcessorDeps {
@@ -44,6 +45,8 @@ export interface LlmJobProcessorDeps {
   structuredOf?: (route: LlmJobPayload['route']) => RouteStructured | undefined;
   /** Session turns: the window put in front of the input, turns run in order, each answered turn written once. */
   sessions?: Pick<SessionTurns, 'prepare' | 'commit' | 'release'>;
+  /** Each provider's kind and address, for GenAI spans and metrics; a provider missing here is named by its name alone. */
+  upstreams?: ReadonlyMap<string, UpstreamIdentity>;
   /** GenAI client metrics of each provider call (duration, tokens, time to first chunk). */
   providerCalls?: ProviderCallMetrics;
   logger: Logger;

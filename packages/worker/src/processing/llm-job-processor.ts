@@ -1,9 +1,4 @@
-import {
-  ATTR_GEN_AI_OPERATION_NAME,
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  GEN_AI_OPERATION_NAME_VALUE_CHAT,
-} from '@opentelemetry/semantic-conventions/incubating';
+import { ATTR_GEN_AI_OPERATION_NAME, ATTR_GEN_AI_REQUEST_MODEL, GEN_AI_OPERATION_NAME_VALUE_CHAT } from '@opentelemetry/semantic-conventions/incubating';
 import {
   CircuitOpenError,
   ErrorCode,
@@ -19,7 +14,15 @@ import {
   SwitchyardError,
   serializeError,
 } from '@switchyard/contracts';
-import { withSpanFromCarrier } from '@switchyard/observability';
+import {
+  ATTR_SWITCHYARD_JOB_ID,
+  ATTR_SWITCHYARD_QUEUE_NAME,
+  ATTR_SWITCHYARD_QUEUE_WAIT_MS,
+  ATTR_SWITCHYARD_REQUEST_QUEUED_MS,
+  type Attributes,
+  recordSpanFromCarrier,
+  withSpanFromCarrier,
+} from '@switchyard/observability';
 import { QUEUED_LONG_MS } from '@switchyard/queue';
 import type { PreparedTurn } from '@switchyard/sessions';
 import { type Job, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
@@ -37,6 +40,7 @@ import { createStreamedCall } from './streamed-call';
 import { createStructuredCall } from './structured-call';
 import { createStructuredStreamedCall } from './structured-streamed-call';
 import { tracedAdapter } from './traced-adapter';
+import { namedOnly, type UpstreamIdentity, upstreamAttributes } from './upstream-identity';
 
 export type { LlmJobProcessorDeps } from './llm-job-processor-deps';
 
@@ -46,14 +50,32 @@ export interface LlmJobHandlers {
   onFailed(job: Job<LlmJobPayload> | undefined): void;
 }
 
-function spanAttributes(payload: LlmJobPayload, jobId: string, startedAt: number): Record<string, string | number> {
+function spanAttributes(payload: LlmJobPayload, upstream: UpstreamIdentity, jobId: string, startedAt: number): Attributes {
   return {
+    ...upstreamAttributes(upstream),
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
-    [ATTR_GEN_AI_PROVIDER_NAME]: payload.route.provider,
     [ATTR_GEN_AI_REQUEST_MODEL]: payload.route.model,
-    'switchyard.job_id': jobId,
-    'switchyard.queue_wait_ms': Math.max(0, startedAt - payload.enqueuedAt),
+    [ATTR_SWITCHYARD_JOB_ID]: jobId,
+    [ATTR_SWITCHYARD_REQUEST_QUEUED_MS]: Math.max(0, startedAt - payload.enqueuedAt),
   };
+}
+
+/**
+ * The job's wait in its queue as a span of its own, a sibling of the job's span
+ * that ends where the job's begins: from the job's enqueue on this queue (a
+ * fallback's own, not its request's first) to this worker taking it. Only the
+ * first run: a retry's wait is its backoff, not the queue's.
+ */
+function recordQueueWait(job: Job<LlmJobPayload>, payload: LlmJobPayload, jobId: string, startedAt: number): void {
+  if (job.attemptsMade > 0 || job.stalledCounter > 0) return;
+  const enqueuedAt = job.timestamp > 0 ? job.timestamp : payload.enqueuedAt;
+  // As operators know the queue: `llm:<provider>` (BullMQ names it after the provider under the `<prefix>:llm` key prefix).
+  const queue = `llm:${job.queueName}`;
+  recordSpanFromCarrier(`queue wait ${queue}`, payload.trace, enqueuedAt, Math.max(enqueuedAt, startedAt), () => ({
+    [ATTR_SWITCHYARD_QUEUE_NAME]: queue,
+    [ATTR_SWITCHYARD_QUEUE_WAIT_MS]: Math.max(0, startedAt - enqueuedAt),
+    [ATTR_SWITCHYARD_JOB_ID]: jobId,
+  }));
 }
 
 /**
@@ -114,6 +136,7 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       throw new UnrecoverableError(JSON.stringify(serializeError(error)));
     }
     let payload = parsed.data;
+    recordQueueWait(job, payload, jobId, startedAt);
     if (payload.deadline !== undefined && startedAt > payload.deadline) fallback.fail(job, new JobExpiredError(jobId), startedAt);
     // A retry or a fallback of a job cancelled meanwhile, or a cancel this worker did not hear: never called.
     if (cancellations !== undefined && (await cancellations.wasCancelled(chainIdOf(job), payload.batch?.id)))
@@ -163,15 +186,22 @@ export function createLlmJobHandlers(deps: LlmJobProcessorDeps): LlmJobHandlers 
       }
     }
 
-    const adapter = tracedAdapter(found, deps.providerCalls);
+    const upstream = deps.upstreams?.get(provider) ?? namedOnly(provider);
+    const adapter = tracedAdapter(found, upstream, deps.providerCalls);
     if (payload.request.stream === true) {
       const plan = structured.planOf(payload);
-      return withSpanFromCarrier('chat.completion.stream', payload.trace, spanAttributes(payload, jobId, startedAt), () =>
-        plan === undefined ? streamedCall(job, adapter, startedAt, signal) : structuredStreamedCall(job, adapter, startedAt, plan, signal),
+      return withSpanFromCarrier(
+        'chat.completion.stream',
+        payload.trace,
+        () => spanAttributes(payload, upstream, jobId, startedAt),
+        () => (plan === undefined ? streamedCall(job, adapter, startedAt, signal) : structuredStreamedCall(job, adapter, startedAt, plan, signal)),
       );
     }
-    return withSpanFromCarrier('chat.completion', payload.trace, spanAttributes(payload, jobId, startedAt), () =>
-      plainCall(job, payload, adapter, startedAt, signal),
+    return withSpanFromCarrier(
+      'chat.completion',
+      payload.trace,
+      () => spanAttributes(payload, upstream, jobId, startedAt),
+      () => plainCall(job, payload, adapter, startedAt, signal),
     );
   }
 

@@ -2,7 +2,6 @@ import {
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_CHOICE_COUNT,
   ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY,
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
@@ -24,12 +23,13 @@ import {
   GEN_AI_OPERATION_NAME_VALUE_CHAT,
 } from '@opentelemetry/semantic-conventions/incubating';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, CompletionUsage } from '@switchyard/contracts';
-import { type Attributes, capturesMessageContent, endSpanWithError, type Span, startClientSpan, tracingStarted } from '@switchyard/observability';
+import { type Attributes, capturesMessageContent, endSpanWithError, errorType, type Span, startClientSpan, tracingStarted } from '@switchyard/observability';
 import type { GenerateParams, ProviderAdapter } from '@switchyard/providers';
+import { type UpstreamIdentity, upstreamAttributes } from './upstream-identity';
 
 /** What one provider call came to, for the GenAI client metrics. */
 export interface ProviderCallOutcome {
-  provider: string;
+  upstream: UpstreamIdentity;
   requestModel: string;
   responseModel?: string;
   /** The error's code when the call failed. */
@@ -61,10 +61,10 @@ interface UsageDetails {
   completion_tokens_details?: { reasoning_tokens?: number } | null;
 }
 
-function requestAttributes(provider: string, { model, request }: GenerateParams, stream: boolean): Attributes {
+function requestAttributes(upstream: UpstreamIdentity, { model, request }: GenerateParams, stream: boolean): Attributes {
   const attributes: Attributes = {
+    ...upstreamAttributes(upstream),
     [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION_NAME_VALUE_CHAT,
-    [ATTR_GEN_AI_PROVIDER_NAME]: provider,
     [ATTR_GEN_AI_REQUEST_MODEL]: model,
     [ATTR_GEN_AI_REQUEST_STREAM]: stream,
   };
@@ -124,11 +124,6 @@ function setCompletion(span: Span, completion: ChatCompletion): void {
   }
 }
 
-function errorTypeOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '_OTHER';
-}
-
 /**
  * The adapter with every call in a CLIENT span `chat {model}` under the
  * job's span, so that each attempt (a retry, a fallback route, a structured
@@ -136,10 +131,9 @@ function errorTypeOf(error: unknown): string {
  * off and no metrics, the adapter itself comes back: nothing is added to
  * the call path.
  */
-export function tracedAdapter(adapter: ProviderAdapter, metrics: ProviderCallMetrics | undefined): ProviderAdapter {
+export function tracedAdapter(adapter: ProviderAdapter, upstream: UpstreamIdentity, metrics: ProviderCallMetrics | undefined): ProviderAdapter {
   if (!tracingStarted() && metrics === undefined) return adapter;
-  const { provider } = adapter;
-  const open = (params: GenerateParams, stream: boolean) => startClientSpan(`chat ${params.model}`, () => requestAttributes(provider, params, stream));
+  const open = (params: GenerateParams, stream: boolean) => startClientSpan(`chat ${params.model}`, () => requestAttributes(upstream, params, stream));
 
   const generate = async (params: GenerateParams): Promise<ChatCompletion> => {
     const span = open(params, false);
@@ -151,7 +145,7 @@ export function tracedAdapter(adapter: ProviderAdapter, metrics: ProviderCallMet
         span.end();
       }
       metrics?.providerCall({
-        provider,
+        upstream,
         requestModel: params.model,
         responseModel: completion.model,
         durationS: (performance.now() - started) / 1000,
@@ -160,7 +154,7 @@ export function tracedAdapter(adapter: ProviderAdapter, metrics: ProviderCallMet
       return completion;
     } catch (error) {
       if (span !== undefined) endSpanWithError(span, error);
-      metrics?.providerCall({ provider, requestModel: params.model, errorType: errorTypeOf(error), durationS: (performance.now() - started) / 1000 });
+      metrics?.providerCall({ upstream, requestModel: params.model, errorType: errorType(error), durationS: (performance.now() - started) / 1000 });
       throw error;
     }
   };
@@ -188,9 +182,9 @@ export function tracedAdapter(adapter: ProviderAdapter, metrics: ProviderCallMet
       failed = true;
       if (span !== undefined) endSpanWithError(span, error);
       metrics?.providerCall({
-        provider,
+        upstream,
         requestModel: params.model,
-        errorType: errorTypeOf(error),
+        errorType: errorType(error),
         durationS: (performance.now() - started) / 1000,
         ...(firstChunkS === undefined ? {} : { firstChunkS }),
       });
@@ -211,7 +205,7 @@ export function tracedAdapter(adapter: ProviderAdapter, metrics: ProviderCallMet
           span.end();
         }
         metrics?.providerCall({
-          provider,
+          upstream,
           requestModel: params.model,
           ...(last === undefined ? {} : { responseModel: last.model }),
           durationS: (performance.now() - started) / 1000,
