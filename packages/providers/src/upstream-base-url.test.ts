@@ -12,4 +12,8 @@ describe('upstreamBaseUrl', () => {
   ])('gives %o the address its adapter calls', (settings, expected) => {
     expect(upstreamBaseUrl(settings)).toBe(expected);
   });
+
+  it('gives an embedded model, which runs inside the worker, no address', () => {
+    expect(upstreamBaseUrl({ kind: 'embedded' })).toBeUndefined();
+  });
 });

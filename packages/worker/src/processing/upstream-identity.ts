@@ -35,9 +35,11 @@ const DEFAULT_PORTS: Readonly<Record<string, number>> = { 'http:': 80, 'https:':
 /** A configured provider's identity: its kind's GenAI name and the host and port its adapter calls. */
 export function upstreamIdentity(settings: { name: string; kind: ProviderKind; baseUrl?: string }): UpstreamIdentity {
   const identity: UpstreamIdentity = { provider: settings.name, genAiProvider: genAiProviderName(settings.kind) };
+  const baseUrl = upstreamBaseUrl(settings);
+  if (baseUrl === undefined) return identity;
   let url: URL;
   try {
-    url = new URL(upstreamBaseUrl(settings));
+    url = new URL(baseUrl);
   } catch {
     return identity;
   }
