@@ -12,7 +12,10 @@ const documents = [
   'Dockerfile',
   'docker-compose.yml',
   '.dockerignore',
-  ...readdirSync(join(repositoryRoot, 'docs')).map((file) => `docs/${file}`),
+  // Pages only: docs/ also holds folders of pictures.
+  ...readdirSync(join(repositoryRoot, 'docs'))
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => `docs/${file}`),
   ...readdirSync(join(repositoryRoot, 'k8s')).map((file) => `k8s/${file}`),
 ].map((path) => ({ path, text: read(path) }));
 
