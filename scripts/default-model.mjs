@@ -35,7 +35,7 @@ export function chooseDefaultModel({ keys, optOut, modelFile, modelFileExists, c
   if (hubReachable) {
     return {
       embeddedModel: DEFAULT_EMBEDDED_MODEL,
-      line: `[start] default answers with the embedded ${DEFAULT_EMBEDDED_MODEL} (no provider key is set); downloading it (about 400 MB) before its first answer`,
+      line: `[start] default answers with the embedded ${DEFAULT_EMBEDDED_MODEL} (no provider key is set); downloading it (about 490 MB) before its first answer`,
     };
   }
   return { line: `[start] default answers with the echo stand-in: no provider key is set, and ${DEFAULT_EMBEDDED_MODEL} is not cached and the hub did not answer; ${ADVICE}` };
