@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyLlamaGguf } from '../../packages/testing/src/gguf/tiny-llama-gguf';
-import { DEVELOPMENT_API_KEY } from '../../scripts/start-banner.mjs';
 
 const root = join(__dirname, '..', '..');
 const PROVIDER_KEYS = ['OPENAI_API_KEY', 'GROQ_API_KEY', 'GEMINI_API_KEY'];
@@ -23,9 +22,18 @@ async function freePort(): Promise<number> {
 describe('npm start without a provider key', () => {
   let platform: ChildProcess | undefined;
   let dir: string;
+  let routingFile: string;
+  const apiKey = `sk-test-${randomUUID()}`;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'switchyard-start-default-'));
+    // The bundled routing file with a key id of its own: the key table is shared, and another test's
+    // platform may hold the id `dev` with another value at the same time.
+    routingFile = join(dir, 'switchyard.yaml');
+    const bundled = await readFile(join(root, 'switchyard.yaml'), 'utf8');
+    const copy = bundled.replace('    - id: dev\n', `    - id: dev-${randomUUID().slice(0, 8)}\n`);
+    expect(copy).not.toBe(bundled);
+    await writeFile(routingFile, copy);
   });
 
   afterAll(async () => {
@@ -39,7 +47,7 @@ describe('npm start without a provider key', () => {
     await exited;
   });
 
-  /** Runs scripts/start.mjs as `npm start` does, with no key, an empty models folder and a hub that refuses connections. */
+  /** Runs scripts/start.mjs as `npm start` does, with no provider key, an empty models folder and a hub that refuses connections. */
   async function start(extraEnv: Record<string, string>): Promise<{ port: number; output: () => string }> {
     const [port, mockPort] = [await freePort(), await freePort()];
     const env: NodeJS.ProcessEnv = {
@@ -51,10 +59,11 @@ describe('npm start without a provider key', () => {
       SWITCHYARD_KEY_PREFIX: `sytest-${randomUUID().slice(0, 8)}`,
       WEBHOOK_SECRET: `whsec_${Buffer.from(randomUUID()).toString('base64')}`,
       LOG_LEVEL: 'warn',
+      SWITCHYARD_CONFIG: routingFile,
+      SWITCHYARD_API_KEY: apiKey,
       ...extraEnv,
     };
-    for (const name of [...PROVIDER_KEYS, 'SWITCHYARD_API_KEY', 'SWITCHYARD_EMBEDDED_DEFAULT', 'SWITCHYARD_EMBEDDED_ENABLED', 'SWITCHYARD_ECHO_ALIAS'])
-      delete env[name];
+    for (const name of [...PROVIDER_KEYS, 'SWITCHYARD_EMBEDDED_DEFAULT', 'SWITCHYARD_EMBEDDED_ENABLED', 'SWITCHYARD_ECHO_ALIAS']) delete env[name];
     if (extraEnv.SWITCHYARD_DEFAULT_MODEL_FILE === undefined) delete env.SWITCHYARD_DEFAULT_MODEL_FILE;
     let output = '';
     platform = spawn(process.execPath, ['scripts/start.mjs'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -71,11 +80,19 @@ describe('npm start without a provider key', () => {
   async function askDefault(port: number) {
     const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${DEVELOPMENT_API_KEY}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hello from the test' }], max_tokens: 6 }),
     });
     const body = (await response.json()) as { choices: { message: { content: string } }[]; usage: { prompt_tokens: number; completion_tokens: number } };
-    return { status: response.status, provider: response.headers.get('x-switchyard-provider'), body };
+    return { status: response.status, provider: response.headers.get('x-switchyard-provider'), requestId: response.headers.get('x-switchyard-job-id'), body };
+  }
+
+  /** The request's row as GET /v1/requests/{id} shows it, once the usage writer has flushed it. */
+  async function requestRow(port: number, id: string | null) {
+    const url = `http://127.0.0.1:${port}/v1/requests/${id}`;
+    const headers = { authorization: `Bearer ${apiKey}` };
+    await expect.poll(async () => (await fetch(url, { headers })).status, { timeout: 15_000 }).toBe(200);
+    return (await (await fetch(url, { headers })).json()) as Record<string, unknown>;
   }
 
   it('answers default from the echo stand-in when the hub is unreachable, and says so in one line', async () => {
@@ -101,6 +118,7 @@ describe('npm start without a provider key', () => {
     expect(answer.body.choices[0]?.message.content).not.toContain('hello from the test');
     expect(answer.body.usage.completion_tokens).toBe(6);
     expect(answer.body.usage.prompt_tokens).toBeGreaterThan(3);
+    expect(await requestRow(port, answer.requestId)).toMatchObject({ status: 'succeeded', provider: 'embedded', model, completion_tokens: 6 });
     expect(output()).toContain(`[start] default answers with the embedded model ${model}`);
     expect(output()).not.toContain('echo stand-in');
   }, 120_000);
