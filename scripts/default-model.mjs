@@ -76,6 +76,8 @@ export async function hubAnswers(env, timeoutMs = HUB_PROBE_TIMEOUT_MS) {
  * embedded provider switched on and `default` moved to it, or nothing.
  */
 export async function defaultModelEnv(routingFile, env) {
+  // Another routing file, without the embedded provider this switches on, decides `default` alone.
+  if (!existsSync(routingFile) || !readFileSync(routingFile, 'utf8').includes('SWITCHYARD_EMBEDDED_ENABLED')) return { env: {} };
   const keys = providerKeysSet(routingFile, env);
   const optOut = env.SWITCHYARD_EMBEDDED_DEFAULT === 'off';
   const modelFile = env.SWITCHYARD_DEFAULT_MODEL_FILE || undefined;

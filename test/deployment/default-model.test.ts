@@ -56,6 +56,10 @@ describe('what npm start answers `default` with', () => {
         SWITCHYARD_DEFAULT_MODEL_FILE: DEFAULT_EMBEDDED_MODEL,
         SWITCHYARD_ECHO_ALIAS: 'echo',
       });
+      // A routing file of the operator's own, without the switch, is left to decide `default` itself.
+      const own = join(dir, 'own.yaml');
+      await writeFile(own, 'providers: {}\n');
+      expect(await defaultModelEnv(own, env)).toStrictEqual({ env: {} });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
