@@ -6,8 +6,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultModelEnv } from './default-model.mjs';
 import { readyBanner } from './start-banner.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,7 +20,7 @@ const services = [
     ? undefined
     : { name: 'mock', script: 'packages/testing/dist/mock-upstream-cli.js', env: { MOCK_PORT: mockPort } },
   { name: 'worker-cloud', script: 'apps/worker-cloud/dist/main.js', env: {} },
-  // Serves Ollama, llama.cpp, vLLM and TGI providers; exits at once when none is configured.
+  // Serves Ollama, llama.cpp, vLLM, TGI and embedded providers; exits at once when none is configured.
   { name: 'worker-local', script: 'apps/worker-local/dist/main.js', env: {} },
   { name: 'webhook-dispatcher', script: 'apps/webhook-dispatcher/dist/main.js', env: {} },
   { name: 'gateway', script: 'apps/gateway/dist/main.js', env: { PORT: port } },
@@ -39,6 +40,12 @@ function developmentWebhookSecret() {
   return readFileSync(file, 'utf8').trim();
 }
 if (!process.env.WEBHOOK_SECRET) process.env.WEBHOOK_SECRET = developmentWebhookSecret();
+
+// `default` goes to an embedded small model when no provider key is set and the model can be had;
+// the routing file reads the variables this sets (scripts/default-model.mjs says when).
+const defaultModel = await defaultModelEnv(resolve(root, process.env.SWITCHYARD_CONFIG ?? 'switchyard.yaml'), process.env);
+Object.assign(process.env, defaultModel.env);
+if (defaultModel.line !== undefined) process.stdout.write(`${defaultModel.line}\n`);
 
 const children = new Map();
 let stopping = false;

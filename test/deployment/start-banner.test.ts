@@ -47,6 +47,8 @@ describe('npm start banner', () => {
         SWITCHYARD_KEY_PREFIX: `sytest-${randomUUID().slice(0, 8)}`,
         WEBHOOK_SECRET: `whsec_${Buffer.from(randomUUID()).toString('base64')}`,
         LOG_LEVEL: 'warn',
+        // Where the hub answers, `default` would download a model this test has no use for.
+        SWITCHYARD_EMBEDDED_DEFAULT: 'off',
       },
     });
     platform.stdout?.on('data', (chunk) => {

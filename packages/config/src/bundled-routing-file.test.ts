@@ -24,6 +24,15 @@ describe('the bundled switchyard.yaml', () => {
     expect(catalog.priceOf(catalog.resolve('report'))).toStrictEqual(catalog.priceOf(catalog.resolve('quality')));
   });
 
+  it('routes `default` to the echo stand-in, or to the embedded model when npm start switches it on', () => {
+    expect(catalog.resolve('default')).toStrictEqual({ publicModel: 'mock-echo', provider: 'mock', model: 'echo' });
+    const env = { SWITCHYARD_EMBEDDED_ENABLED: 'true', SWITCHYARD_DEFAULT_MODEL_FILE: '/models/small.gguf', SWITCHYARD_ECHO_ALIAS: 'echo' };
+    const embedded = new ModelCatalog(loadModelRouting(join(repository, 'switchyard.yaml'), env), env);
+    expect(embedded.resolve('default')).toStrictEqual({ publicModel: 'embedded-default', provider: 'embedded', model: '/models/small.gguf' });
+    expect(embedded.resolve('echo')).toStrictEqual({ publicModel: 'mock-echo', provider: 'mock', model: 'echo' });
+    expect(embedded.priceOf(embedded.resolve('default'))).toStrictEqual({ inputPerMillion: 0, outputPerMillion: 0 });
+  });
+
   it('is what k8s/configmap.yaml mounts', () => {
     const configMap = readFileSync(join(repository, 'k8s', 'configmap.yaml'), 'utf8').split('\n---\n')[0] as string;
     const mounted = (parse(configMap) as { data: Record<string, string> }).data['switchyard.yaml'];

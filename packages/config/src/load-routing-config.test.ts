@@ -31,6 +31,22 @@ describe('parseRoutingConfig', () => {
     expect(config.auth.keys[0]?.tenant).toBe('default');
   });
 
+  it("lets a switched-off provider's model list a name another model has, so an environment variable can move it", () => {
+    const document = {
+      ...base,
+      providers: { ...base.providers, local: { kind: 'embedded', enabled: '${LOCAL_ON:-false}' } },
+      models: [
+        { name: 'echo', provider: 'mock', model: 'echo', aliases: ['${ECHO_ALIAS:-default}'] },
+        { name: 'small', provider: 'local', model: '/m.gguf', aliases: ['default'] },
+      ],
+    };
+    expect(new ModelCatalog(parseRoutingConfig(document, {})).resolve('default').provider).toBe('mock');
+    const moved = { LOCAL_ON: 'true', ECHO_ALIAS: 'echo' };
+    expect(new ModelCatalog(parseRoutingConfig(document, moved), moved).resolve('default').provider).toBe('local');
+    // Both switched on and both claiming it: refused, as ever.
+    expect(() => parseRoutingConfig(document, { LOCAL_ON: 'true' })).toThrow("'default' is already used by model 'echo'");
+  });
+
   it.each([
     ['an unknown provider kind', { ...base, providers: { mock: { kind: 'carrier-pigeon' } } }, 'providers.mock.kind'],
     ['a model on an unknown provider', { ...base, models: [{ name: 'x', provider: 'nope', model: 'x' }] }, "models[0].provider: unknown provider 'nope'"],

@@ -206,6 +206,8 @@ type Routes = z.infer<z.ZodObject<typeof routesShape>>;
 
 function checkRoutes(config: Routes, ctx: z.RefinementCtx): void {
   // A name or alias belongs to one model; entries sharing a `name` are deployments of that model.
+  // A switched-off provider's models claim none, so the routing file can hand a name (`default`)
+  // to whichever model an environment variable switches on.
   const owner = new Map<string, string>();
   config.models.forEach((model, index) => {
     if (!(model.provider in config.providers)) {
@@ -215,6 +217,7 @@ function checkRoutes(config: Routes, ctx: z.RefinementCtx): void {
         message: `unknown provider '${model.provider}' (configured: ${Object.keys(config.providers).join(', ') || 'none'})`,
       });
     }
+    if (config.providers[model.provider]?.enabled === false) return;
     for (const name of [model.name, ...model.aliases]) {
       const claimedBy = owner.get(name);
       if (claimedBy !== undefined && claimedBy !== model.name) {
