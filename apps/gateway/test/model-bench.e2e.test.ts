@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { TASKS } from '@switchyard/tasks';
+import { writeTinyLlamaGguf } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
+import { EMBEDDED_TEST_MODEL, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
 
 const exec = promisify(execFile);
@@ -57,10 +58,15 @@ describe('switchyard bench-models', () => {
   beforeAll(async () => {
     // A database of its own, so the runs it stores are the only ones the admin list shows.
     database = await startPrivatePostgres();
+    dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
+    // A tiny embedded model too, run by worker-local: a model that really generates, token by token.
+    const model = join(dir, 'tiny.gguf');
+    await writeTinyLlamaGguf(model);
     platform = await startPlatform({
+      embeddedModel: model,
       env: { DATABASE_URL: database.url, SWITCHYARD_PROMPTS_DIR: join(ROOT, 'prompts'), SWITCHYARD_ADMIN_KEY: ADMIN_KEY, WORKER_CONCURRENCY: '32' },
     });
-    dir = await mkdtemp(join(tmpdir(), 'switchyard-bench-'));
+    await platform.startLocalWorker();
   }, 120_000);
 
   afterAll(async () => {
@@ -134,6 +140,30 @@ describe('switchyard bench-models', () => {
     expect(run.results['mock-echo']?.ttft_ms?.p50).toBeLessThanOrEqual(run.results['mock-echo']?.latency_ms?.p50 ?? 0);
     expect(run.results['fails-500']).toMatchObject({ requests: 3, errors: 3, error_rate: 1, quality_score: 0, latency_ms: null });
   }, 60_000);
+
+  it('measures an embedded model next to a mock one: time to first token, tokens/s, no cost', async () => {
+    const suite = join(dir, 'embedded.jsonl');
+    const lines = [
+      { name: 'greeting', messages: [{ role: 'user', content: 'hello there' }], max_tokens: 12, temperature: 0 },
+      { name: 'question', messages: [{ role: 'user', content: 'what is a switchyard' }], max_tokens: 12, temperature: 0 },
+    ];
+    await writeFile(suite, lines.map((line) => JSON.stringify(line)).join('\n'));
+    const json = join(dir, 'embedded.json');
+    const html = join(dir, 'embedded.html');
+    const out = await bench(['--suite', suite, '--models', `mock-echo,${EMBEDDED_TEST_MODEL}`, '--runs', '2', '--json', json, '--html', html, ...common()]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(new RegExp(`${EMBEDDED_TEST_MODEL}\\s+4\\s`));
+    const run = JSON.parse(await readFile(json, 'utf8')) as RunJson;
+    const embedded = run.results[EMBEDDED_TEST_MODEL] as Figures;
+    // No line expects anything: there is no quality to score.
+    expect(embedded).toMatchObject({ requests: 4, errors: 0, quality_score: null, checks: { passed: 0, total: 0 } });
+    expect(embedded.ttft_ms?.p50).toBeGreaterThan(0);
+    expect(embedded.ttft_ms?.p99).toBeLessThanOrEqual(embedded.latency_ms?.p99 ?? 0);
+    expect(embedded.output_tokens_per_s).toBeGreaterThan(0);
+    // A model on the operator's own machine is recorded at no cost.
+    expect(embedded.cost_per_1k_requests_usd).toBe(0);
+    expect(await readFile(html, 'utf8')).toContain(EMBEDDED_TEST_MODEL);
+  }, 120_000);
 
   it('exits with code 1 when no request is answered', async () => {
     const out = await bench(['--suite', 'golden', '--models', 'mock-echo', '--base-url', platform.gateway.url, '--api-key', 'sk-not-a-key-000000000000']);

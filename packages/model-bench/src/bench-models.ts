@@ -5,7 +5,6 @@ import { fileSuite } from './file-suite';
 import { goldenSuite } from './golden-suite';
 import { parseBenchArgs, USAGE } from './parse-args';
 import { htmlReport } from './reports/html';
-import { storeRun } from './reports/store';
 import { tableOf } from './reports/table';
 import { type BenchmarkRun, runBenchmark } from './run-benchmark';
 
@@ -41,6 +40,8 @@ export async function benchModels(argv: string[], env: NodeJS.ProcessEnv): Promi
   if (args.json !== undefined) write(args.json, `${JSON.stringify(run, null, 2)}\n`);
   if (args.html !== undefined) write(args.html, htmlReport(run));
   if (args.databaseUrl !== undefined) {
+    // Loaded only when asked for: TypeORM and pg add a second to every start.
+    const { storeRun } = await import('./reports/store.js');
     await storeRun(args.databaseUrl, run);
     process.stderr.write(`Stored as ${run.id} in model_benchmark_runs.\n`);
   }
