@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { TASKS } from '@switchyard/tasks';
 import { writeTinyLlamaGguf } from '@switchyard/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchBrowser } from './browser';
 import { EMBEDDED_TEST_MODEL, type Platform, startPlatform, TEST_API_KEY } from './platform-harness';
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
 
@@ -121,6 +122,27 @@ describe('switchyard bench-models', () => {
     expect(body.data[0]).toMatchObject({ id: run.id, suite: 'golden', models: ['mock-echo', 'backup-echo'] });
     expect(body.data[0]?.results['mock-echo']).toStrictEqual(run.results['mock-echo']);
   }, 120_000);
+
+  it.skipIf(!hasChromium)("draws the HTML report's four charts offline, with no script error", async () => {
+    const html = join(dir, 'reports/golden.html');
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      page.on('request', (request) => {
+        if (!request.url().startsWith('file:')) errors.push(`fetched ${request.url()}`);
+      });
+      await page.goto(`file://${html}`);
+      await page.locator('.uplot canvas').nth(3).waitFor({ timeout: 5000 });
+      expect(await page.locator('.uplot').count()).toBe(4);
+      expect(await page.locator('#latency .u-legend').textContent()).toContain('backup-echo');
+      expect(await page.locator('#table').textContent()).toContain('mock-echo');
+      expect(errors).toStrictEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
 
   it('runs a JSONL suite, streamed, scoring exact / contains / json_schema and counting failed requests', async () => {
     const suite = join(dir, 'suite.jsonl');

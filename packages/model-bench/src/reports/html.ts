@@ -52,14 +52,18 @@ const curves = models.map((m) => {
 new uPlot({ width: 560, height: 300, scales: { x: { time: false } }, axes: [{ label: 'percentile' }, { label: 'ms' }],
   series: [{}, ...models.map((m, i) => ({ label: m, stroke: colours[i % colours.length], width: 2 }))] },
   [grid, ...curves], document.getElementById('latency'));
-function bars(id, values) {
+// Bars from zero, so two models' heights compare; quality has a fixed 0..100 scale.
+function bars(id, values, top) {
   const xs = models.map((_, i) => i + 1);
-  new uPlot({ width: 360, height: 240, scales: { x: { time: false, range: [0.5, models.length + 0.5] } },
-    axes: [{ values: (_, ticks) => ticks.map((t) => models[t - 1] ?? '') , splits: () => xs }, {}],
-    series: [{}, { label: id, fill: '#1f77b455', stroke: '#1f77b4', paths: uPlot.paths.bars({ size: [0.6] }), points: { show: false } }] },
+  const highest = Math.max(0, ...values.filter((v) => v !== null));
+  new uPlot({ width: 360, height: 240,
+    scales: { x: { time: false, range: [0.5, models.length + 0.5] }, y: { range: () => [0, top ?? (highest > 0 ? highest * 1.1 : 1)] } },
+    axes: [{ values: (_, ticks) => ticks.map((t) => models[t - 1] ?? ''), splits: () => xs }, {}],
+    series: [{ label: 'model', value: (_, x) => (x == null ? '--' : models[x - 1]) },
+      { label: id, fill: '#1f77b455', stroke: '#1f77b4', paths: uPlot.paths.bars({ size: [0.6] }), points: { show: false } }] },
     [xs, values], document.getElementById(id));
 }
-bars('quality', models.map((m) => run.results[m].quality_score === null ? null : run.results[m].quality_score * 100));
+bars('quality', models.map((m) => run.results[m].quality_score === null ? null : run.results[m].quality_score * 100), 100);
 bars('throughput', models.map((m) => run.results[m].output_tokens_per_s));
 bars('cost', models.map((m) => run.results[m].cost_per_1k_requests_usd));
 </script>
