@@ -13,7 +13,8 @@ import { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
 const exec = promisify(execFile);
 const ADMIN_KEY = 'sk-admin-switchyard-test-bench-0001';
 const ROOT = resolve(__dirname, '../../..');
-const CLI = join(ROOT, 'packages/model-bench/dist/cli.js');
+/** The `switchyard` bin, as `npx switchyard` runs it. */
+const CLI = join(ROOT, 'packages/model-bench/bin/switchyard.js');
 const GOLDEN_CASES = [...TASKS.values()].reduce((sum, task) => sum + task.golden.length, 0);
 
 interface Figures {
