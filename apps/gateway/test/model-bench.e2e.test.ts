@@ -108,6 +108,14 @@ describe('switchyard bench-models', () => {
     // The gateway's recorded cost: mock-echo is priced in the tests' routing config, backup-echo costs nothing.
     expect(run.results['mock-echo']?.cost_per_1k_requests_usd).toBeGreaterThan(0);
     expect(run.results['backup-echo']?.cost_per_1k_requests_usd).toBe(0);
+    // The same figure as the request rows give: this file's database holds only its own requests.
+    const rows = (await (await fetch(`${platform.gateway.url}/v1/requests?limit=500`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } })).json()) as {
+      data: { public_model: string; cost_usd: number }[];
+    };
+    const mockRows = rows.data.filter((row) => row.public_model === 'mock-echo');
+    expect(mockRows).toHaveLength(GOLDEN_CASES * 2);
+    const meanCost = mockRows.reduce((sum, row) => sum + Number(row.cost_usd), 0) / mockRows.length;
+    expect(run.results['mock-echo']?.cost_per_1k_requests_usd).toBeCloseTo(meanCost * 1000, 9);
 
     const page = await readFile(html, 'utf8');
     expect(page).toContain('<title>Switchyard model benchmark');
