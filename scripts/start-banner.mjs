@@ -14,6 +14,6 @@ export function readyBanner(port, apiKey = DEVELOPMENT_API_KEY) {
     `\n  Switchyard is up on http://127.0.0.1:${port}\n` +
     `  Try: curl http://127.0.0.1:${port}/v1/chat/completions -H "Authorization: Bearer ${shownKey}" \\\n` +
     `         -H "Content-Type: application/json" -d '{"model":"default","messages":[{"role":"user","content":"Hello"}]}'\n` +
-    `  API docs: http://127.0.0.1:${port}/docs   Metrics: http://127.0.0.1:${port}/metrics\n\n`
+    `  Console: http://127.0.0.1:${port}/console/   API docs: http://127.0.0.1:${port}/docs   Metrics: http://127.0.0.1:${port}/metrics\n\n`
   );
 }
