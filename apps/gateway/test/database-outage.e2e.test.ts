@@ -8,6 +8,7 @@ import { type PrivatePostgres, startPrivatePostgres } from './private-postgres';
 
 /** How long PostgreSQL stays down; `DB_OUTAGE_MS=60000` reruns the scenario at a minute. */
 const OUTAGE_MS = Number(process.env.DB_OUTAGE_MS ?? 20_000);
+const ADMIN_KEY = 'sk-admin-switchyard-outage-000001';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a PostgreSQL outage under traffic', () => {
@@ -29,7 +30,7 @@ describe('a PostgreSQL outage under traffic', () => {
       }),
     });
     // Keys are asked about again every second, so the outage outlasts the cached entries many times over.
-    platform = await startPlatform({ env: { DATABASE_URL: postgres.url, KEY_CACHE_MS: '1000' }, logger });
+    platform = await startPlatform({ env: { DATABASE_URL: postgres.url, KEY_CACHE_MS: '1000', SWITCHYARD_ADMIN_KEY: ADMIN_KEY }, logger });
     counter = createDataSource(postgres.url, { poolSize: 1 });
     await counter.initialize();
   }, 60_000);
@@ -70,6 +71,9 @@ describe('a PostgreSQL outage under traffic', () => {
     // What needs the database itself answers 503 too, not 500.
     const totals = await fetch(`${platform.gateway.url}/v1/usage`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
     const totalsBody = await totals.json();
+    // The admin key acting for a tenant needs the tenant looked up: retryable too.
+    const acting = await fetch(`${platform.gateway.url}/v1/jobs`, { headers: { authorization: `Bearer ${ADMIN_KEY}`, 'x-switchyard-tenant': 'default' } });
+    const actingBody = await acting.json();
     await sleep(OUTAGE_MS / 2);
     const sentDuringOutage = statuses.length - sentBeforeOutage;
     await postgres.start();
@@ -95,6 +99,8 @@ describe('a PostgreSQL outage under traffic', () => {
     expect(unseen.map((response) => response.status)).toStrictEqual([503, 503]);
     expect(totals.status).toBe(503);
     expect(totalsBody).toMatchObject({ error: { code: 'service_unavailable' } });
+    expect(acting.status).toBe(503);
+    expect(actingBody).toMatchObject({ error: { code: 'service_unavailable', type: 'service_unavailable_error' } });
     for (const body of unseenBodies) expect(body).toMatchObject({ error: { code: 'service_unavailable', type: 'service_unavailable_error' } });
     expect(counts.errors500).toBe(0);
     expect(counts.ok).toBe(counts.sent);

@@ -1,4 +1,4 @@
-import { ErrorCode, InvalidRequestError, NotFoundError, SwitchyardError } from '@switchyard/contracts';
+import { ErrorCode, InvalidRequestError, NotFoundError, ServiceUnavailableError, SwitchyardError } from '@switchyard/contracts';
 import type { FastifyRequest } from 'fastify';
 import type { AdminKey } from '../admin/admin-key';
 
@@ -39,6 +39,15 @@ export async function actingTenant(request: FastifyRequest, key: string, acting:
       `The admin key may only read for a tenant, cancel its jobs and batches and redeliver its webhooks; ${request.method} ${request.routeOptions.url ?? request.url} needs one of its own keys.`,
     );
   }
-  if (!(await acting.tenantExists(header))) throw new NotFoundError(`No tenant '${header}'.`);
+  if (!(await tenantKnown(acting, header))) throw new NotFoundError(`No tenant '${header}'.`);
   return header;
+}
+
+/** Tenants live in PostgreSQL: while it cannot be read, the request is refused as retryable (503), not failed (500). */
+async function tenantKnown(acting: AdminActing, tenant: string): Promise<boolean> {
+  try {
+    return await acting.tenantExists(tenant);
+  } catch (cause) {
+    throw new ServiceUnavailableError('Tenants cannot be read right now; try again shortly.', { cause });
+  }
 }
