@@ -31,6 +31,7 @@ describe('local model resources through GET /admin/local and the load/unload com
   let platform: Platform;
   let dir: string;
   let gguf: string;
+  let metricsUrl: string | undefined;
 
   const call = async (method: 'GET' | 'POST', path: string, key = ADMIN_KEY) => {
     const response = await fetch(`${platform.gateway.url}${path}`, { method, headers: { authorization: `Bearer ${key}` } });
@@ -49,7 +50,7 @@ describe('local model resources through GET /admin/local and the load/unload com
     platform = await startPlatform({
       embeddedModel: gguf,
       worker: false,
-      env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY },
+      env: { SWITCHYARD_ADMIN_KEY: ADMIN_KEY, METRICS_PORT: '0' },
       // Two llama-servers in router mode, each a mock of its own: one refuses past its budget, one evicts.
       extraProviders: ({ mock, fragile }) =>
         `  cpp:\n    kind: llamacpp\n    baseUrl: ${mock}\n    requiresKey: false\n    memoryBudgetBytes: ${BUDGET}\n` +
@@ -64,7 +65,7 @@ describe('local model resources through GET /admin/local and the load/unload com
 
   it('answers 504 at once when no worker of the provider is running', async () => {
     const { status, body } = await command('local', 'echo', 'load');
-    await platform.startLocalWorker();
+    metricsUrl = (await platform.startLocalWorker()).metricsUrl;
     expect(status).toBe(504);
     expect(body).toMatchObject({
       error: { message: "No worker of 'local' is running to carry out the command.", type: 'timeout_error', code: 'gateway_timeout', param: null },
@@ -98,6 +99,13 @@ describe('local model resources through GET /admin/local and the load/unload com
     expect(embedded?.models[0]).toMatchObject({ model: gguf, loaded: true, vram_bytes: 0 });
     expect(embedded?.models[0]?.size_bytes).toBeGreaterThan(0);
     expect(embedded?.models[0]?.ram_bytes).toBeGreaterThan(0);
+  });
+
+  it("serves the snapshot as gauges on worker-local's /metrics", async () => {
+    const text = await (await fetch(metricsUrl ?? '')).text();
+    expect(text).toContain('switchyard_local_model_bytes{provider="local",model="echo:latest",memory="vram"} 1000000');
+    expect(text).toContain('switchyard_local_slots{provider="cpp",state="total"} 4');
+    expect(text).toContain('switchyard_local_tokens_per_second{provider="cpp"} 42.5');
   });
 
   it('loads and unloads a model on Ollama, and the list shows it at once', async () => {
