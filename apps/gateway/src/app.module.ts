@@ -5,6 +5,8 @@ import { AdminKeyGuard } from './admin/admin-key.guard';
 import { AdminUsageController } from './admin/admin-usage.controller';
 import { ApiKeysController } from './admin/api-keys.controller';
 import { ApiKeysService } from './admin/api-keys.service';
+import { LocalModelsController } from './admin/local-models.controller';
+import { LocalModelsService } from './admin/local-models.service';
 import { ModelBenchmarksController } from './admin/model-benchmarks.controller';
 import { ProvidersController } from './admin/providers.controller';
 import { ProvidersService } from './admin/providers.service';
@@ -79,6 +81,7 @@ export class AppModule {
         ApiKeysController,
         AdminUsageController,
         ProvidersController,
+        LocalModelsController,
         ModelBenchmarksController,
         CallerController,
         UsageController,
@@ -132,6 +135,7 @@ export class AppModule {
         TenantsService,
         ApiKeysService,
         ProvidersService,
+        LocalModelsService,
         CallerService,
         UsageService,
         BatchesService,

@@ -83,6 +83,7 @@ function writeConfig(
   upstreamTimeoutMs: number,
   gateway: Record<string, number> = {},
   embeddedModel?: string,
+  extraProviders = '',
 ): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
   const path = join(dir, 'switchyard.yaml');
@@ -105,6 +106,7 @@ function writeConfig(
       (embeddedModel === undefined
         ? ''
         : `  embedded:\n    kind: embedded\n    threads: 1\n    contextSize: 8192\n    concurrency: 2\n    timeoutMs: ${upstreamTimeoutMs}\n    preload: ["${embeddedModel}"]\n`) +
+      extraProviders +
       `models:\n${models}\n` +
       (embeddedModel === undefined ? '' : `  - name: ${EMBEDDED_TEST_MODEL}\n    provider: embedded\n    model: "${embeddedModel}"\n`) +
       `auth:\n  keys:\n    - id: test-key\n      key: ${TEST_API_KEY}\n      tenant: acme\n    - id: other-key\n      key: ${OTHER_TENANT_KEY}\n      tenant: globex\n` +
@@ -148,6 +150,8 @@ export async function startPlatform(
     logger?: Logger;
     /** A `.gguf` file: adds the `embedded` provider (run by worker-local) serving it as EMBEDDED_TEST_MODEL. */
     embeddedModel?: string;
+    /** More entries of the routing file's `providers:` section (YAML, indented two spaces), given the mocks' URLs. */
+    extraProviders?: (urls: { mock: string; fragile: string }) => string;
   } = {},
 ): Promise<Platform> {
   const mock = await startMockUpstream();
@@ -164,6 +168,7 @@ export async function startPlatform(
       options.upstreamTimeoutMs ?? 5000,
       options.gateway,
       options.embeddedModel,
+      options.extraProviders?.({ mock: mock.url, fragile: fragile.url }),
     ),
     SWITCHYARD_KEY_PREFIX: prefix,
     HOST: '127.0.0.1',

@@ -23,6 +23,10 @@ const providerSchema = z
     keepAlive: z.union([z.string().regex(/^-?\d+(\.\d+)?(ms|s|m|h)?$/, 'a duration such as "10m", "90s" or "-1"'), z.number().int()]).optional(),
     /** Ollama and embedded only: models each worker loads when it starts, so the first request does not wait for the load. */
     preload: z.array(z.string().min(1)).default([]),
+    /** Local kinds only: memory the provider's loaded models may hold together; a load past it is refused (or evicts, see `evict`). */
+    memoryBudgetBytes: z.number().int().positive().optional(),
+    /** Local kinds only: `lru` unloads the least recently used models to make room under `memoryBudgetBytes` instead of refusing. */
+    evict: z.literal('lru').optional(),
     /** Embedded only: where `hf:` models are downloaded to; `SWITCHYARD_MODELS_DIR`, else `~/.cache/switchyard/models`. */
     modelsDir: z.string().min(1).optional(),
     /** Embedded only: CPU threads per model. Unset: min(2, available cores - 1), at least 1, since threads past the free cores spin instead of working. */

@@ -3,6 +3,7 @@ export { TINY_LLAMA_CHAT_TEMPLATE, TINY_LLAMA_WORDS, type TinyLlamaOptions, writ
 export { geminiStatusName } from './mock-upstream/gemini-protocol';
 export {
   LLAMACPP_LOADING_BODY,
+  LLAMACPP_MOCK_MODEL_BYTES,
   LLAMACPP_MOCK_N_CTX,
   LLAMACPP_MOCK_SLOTS,
 } from './mock-upstream/llamacpp-protocol';

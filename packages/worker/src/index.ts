@@ -2,6 +2,7 @@ export { LlmWorkerHost, type LlmWorkerHostOptions, type ProviderQueueLimit } fro
 export { type StartLlmWorkerOptions, startLlmWorker } from './host/start-llm-worker';
 export { type JobRunOutcome, WorkerMetrics } from './host/worker-metrics';
 export { ModelInventoryPublisher, type ProviderInventory, readModelInventories } from './inventory/model-inventory';
+export type { LocalModelReply } from './local-resources/local-model-control';
 export { createLlmJobHandlers, type LlmJobHandlers, type LlmJobProcessorDeps } from './processing/llm-job-processor';
 export { retryDelay } from './processing/retry-backoff';
 export { BackendHealth } from './provider-health/backend-health';

@@ -93,6 +93,16 @@ export function adminPaths(): Record<string, unknown> {
         responses: { 200: answer('The providers', 'ProviderStatusList'), ...errors(401, 403) },
       },
     },
+    '/admin/local': {
+      get: {
+        operationId: 'adminListLocalResources',
+        summary:
+          "Admin: each local provider's loaded models, their memory, slots, throughput and the node's GPUs, as its worker last gathered them (every ~5 s)",
+        security: admin,
+        responses: { 200: answer('The local providers', 'LocalProviderStateList'), ...errors(401, 403) },
+      },
+    },
+    ...localModelCommandPaths(),
     '/admin/model-benchmarks': {
       get: {
         operationId: 'adminListModelBenchmarks',
@@ -132,4 +142,21 @@ export function adminPaths(): Record<string, unknown> {
       },
     },
   };
+}
+
+/** Load and unload, carried out by the provider's worker; a load past the provider's memory budget is refused (409) or evicts (evict: lru). */
+function localModelCommandPaths(): Record<string, unknown> {
+  const path = (action: 'load' | 'unload') => ({
+    parameters: [pathParameter('provider', 'A local provider of the routing file.'), pathParameter('model', "The server's model name, URL-encoded.")],
+    post: {
+      operationId: action === 'load' ? 'adminLoadLocalModel' : 'adminUnloadLocalModel',
+      summary: action === 'load' ? 'Admin: load a model on a local provider, within its memory budget' : 'Admin: unload a model from a local provider',
+      security: admin,
+      responses: {
+        200: answer('What the worker did', 'LocalModelCommandResult'),
+        ...errors(400, 401, 403, 404, ...(action === 'load' ? ([409] as const) : []), 504),
+      },
+    },
+  });
+  return { '/admin/local/{provider}/models/{model}/load': path('load'), '/admin/local/{provider}/models/{model}/unload': path('unload') };
 }

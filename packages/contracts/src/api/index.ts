@@ -1,4 +1,5 @@
 export * from './admin-keys';
+export * from './admin-local';
 export * from './admin-providers';
 export * from './admin-queues-board';
 export * from './admin-tenants';

@@ -37,6 +37,7 @@ export const ErrorCode = {
   TaskOutputInvalid: 'task_output_invalid',
   CircuitOpen: 'circuit_open',
   GatewayTimeout: 'gateway_timeout',
+  MemoryBudgetExceeded: 'memory_budget_exceeded',
   JobExpired: 'job_expired',
   JobStalled: 'job_stalled',
   InvalidJob: 'invalid_job',

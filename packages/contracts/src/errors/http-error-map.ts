@@ -33,6 +33,7 @@ export const HTTP_ERROR_MAP: Readonly<Record<ErrorCode, HttpMapping>> = {
   [ErrorCode.AlreadyExists]: { status: 409, type: 'invalid_request_error' },
   [ErrorCode.SessionBusy]: { status: 409, type: 'invalid_request_error' },
   [ErrorCode.SessionEnded]: { status: 409, type: 'invalid_request_error' },
+  [ErrorCode.MemoryBudgetExceeded]: { status: 409, type: 'invalid_request_error' },
   [ErrorCode.RateLimited]: { status: 429, type: 'rate_limit_error' },
   // 402, not 429: clients (the OpenAI SDKs among them) retry a 429, and a spent budget does not come back in seconds.
   [ErrorCode.BudgetExceeded]: { status: 402, type: 'insufficient_quota' },

@@ -1,5 +1,6 @@
 export { ALL_ERROR_CODES, ErrorCode } from './error-codes';
 export { HTTP_ERROR_MAP, type OpenAIErrorType } from './http-error-map';
+export { LocalCommandTimeoutError, MemoryBudgetExceededError } from './local-model-errors';
 export {
   deserializeError,
   type HttpError,

@@ -29,6 +29,9 @@ const EVERY_FAMILY: Record<Exclude<Namer, 'llmQueueName' | 'deploymentKeyPattern
   providerBudgetKey: (prefix) => [keys.providerBudgetKey(prefix, 'openai', 'tpm', 29_000_000), keys.providerBudgetKey(prefix, 'openai', 'rpd', '2026-01-31')],
   circuitKeys: (prefix) => Object.values(keys.circuitKeys(prefix, 'openai', 'gpt-4o')),
   modelInventoryKey: (prefix) => [keys.modelInventoryKey(prefix, 'local')],
+  localResourcesKey: (prefix) => [keys.localResourcesKey(prefix, 'local')],
+  localControlChannel: (prefix) => [keys.localControlChannel(prefix, 'local')],
+  localControlReplyKey: (prefix) => [keys.localControlReplyKey(prefix, 'cmd-1')],
   sessionKeys: (prefix) => Object.values(keys.sessionKeys(prefix, 'sess_1')),
   sessionTurnStreamKey: (prefix) => [keys.sessionTurnStreamKey(prefix)],
 };

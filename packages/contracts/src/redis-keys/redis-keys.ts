@@ -163,6 +163,21 @@ export function modelInventoryKey(prefix: string, provider: string): string {
   return `${prefix}:inventory:${provider}`;
 }
 
+/** A local provider's resources (loaded models, slots, GPU) its worker last gathered (JSON), for `GET /admin/local`. */
+export function localResourcesKey(prefix: string, provider: string): string {
+  return `${prefix}:local:${provider}`;
+}
+
+/** The channel a local provider's workers take load/unload commands on. */
+export function localControlChannel(prefix: string, provider: string): string {
+  return `${prefix}:local-control:${provider}`;
+}
+
+/** Where a worker leaves its answer to one load/unload command, for the gateway to read. */
+export function localControlReplyKey(prefix: string, commandId: string): string {
+  return `${prefix}:local-reply:${commandId}`;
+}
+
 // ---- All of them ----
 
 /** The `SCAN`/`KEYS` pattern of every key of a deployment. */

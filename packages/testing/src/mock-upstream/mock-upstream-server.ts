@@ -97,6 +97,7 @@ class MockUpstreamServer implements MockUpstream {
   private readonly wires: readonly MockWire[] = [withLlamaCppEndpoints(createOpenAIWire()), createOllamaWire(), createGeminiWire(), createTgiWire()];
   private readonly chatTargets = new Map<string, ChatTarget>();
   private readonly getAnswers = new Map<string, () => WireAnswer>();
+  private readonly postAnswers = new Map<string, (body: unknown) => WireAnswer>();
 
   constructor(
     private readonly initialDefaults: MockBehaviour,
@@ -106,6 +107,7 @@ class MockUpstreamServer implements MockUpstream {
     for (const wire of this.wires) {
       for (const path of wire.chatPaths ?? []) this.chatTargets.set(path, { wire, route: NO_ROUTE });
       for (const [path, answer] of Object.entries(wire.getAnswers ?? {})) this.getAnswers.set(path, answer);
+      for (const [path, answer] of Object.entries(wire.postAnswers ?? {})) this.postAnswers.set(path, answer);
     }
     this.server = createServer(this.handle);
     this.server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -170,6 +172,11 @@ class MockUpstreamServer implements MockUpstream {
       const target = this.chatTargets.get(path) ?? this.matchChatPath(path, queryAt === -1 ? '' : rawUrl.slice(queryAt + 1));
       if (target !== undefined) {
         this.acceptChat(req, res, path, target);
+        return;
+      }
+      const answer = this.postAnswers.get(path);
+      if (answer !== undefined) {
+        readBody(req, MAX_BODY_CHARS, (text) => send(res, answer(parseJsonOrUndefined(text))));
         return;
       }
     } else if (req.method === 'GET') {
@@ -258,5 +265,13 @@ class MockUpstreamServer implements MockUpstream {
   private remember(recorded: RecordedRequest): void {
     this.requests.push(recorded);
     if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
+  }
+}
+
+function parseJsonOrUndefined(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

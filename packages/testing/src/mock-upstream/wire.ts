@@ -70,6 +70,8 @@ export interface MockWire {
   matchChatPath?(path: string, query: string): ChatRoute | undefined;
   /** GET endpoints other than chat, such as model lists; answered afresh on every call. */
   readonly getAnswers?: Readonly<Record<string, () => WireAnswer>>;
+  /** POST endpoints other than chat (a server's model loading), given the parsed JSON body (undefined when it is not JSON). */
+  readonly postAnswers?: Readonly<Record<string, (body: unknown) => WireAnswer>>;
   /** Reads a JSON body; the route adds what the URL carried. */
   parse(body: unknown, route: ChatRoute): ParsedChat;
   readonly invalidJson: WireAnswer;

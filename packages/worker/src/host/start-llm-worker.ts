@@ -9,6 +9,7 @@ import { SessionRepository, SessionState, SessionTurns, SessionTurnWriter } from
 import { warmTokenizers } from '@switchyard/tokens';
 import { WebhookProducer } from '@switchyard/webhooks';
 import { ModelInventoryPublisher } from '../inventory/model-inventory';
+import { startLocalResources } from '../local-resources/start-local-resources';
 import { createLlmJobHandlers } from '../processing/llm-job-processor';
 import { type UpstreamIdentity, upstreamIdentity } from '../processing/upstream-identity';
 import { BackendHealth } from '../provider-health/backend-health';
@@ -113,6 +114,18 @@ export async function startLlmWorker({
     }
   }
   const metrics = new WorkerMetrics();
+  // Local servers: what they hold, published for GET /admin/local, and the gateway's load/unload commands.
+  const localResources = publishInventory
+    ? await startLocalResources({
+        adapters,
+        catalog,
+        redis: publisher,
+        subscriber: createRedis(env.REDIS_URL, { name: `switchyard:${service}:local-control`, logger: log }),
+        prefix: env.SWITCHYARD_KEY_PREFIX,
+        registry: metrics.gauges,
+        logger: log,
+      })
+    : undefined;
   const host = new LlmWorkerHost({
     providers,
     metrics,
@@ -144,7 +157,13 @@ export async function startLlmWorker({
       budget: new ProviderBudget(publisher, env.SWITCHYARD_KEY_PREFIX, (name) => catalog.providers.get(name)?.limits),
       sessions: sessionTurns(publisher, env.SWITCHYARD_KEY_PREFIX, sessionRepository, env.SESSION_TURN_LEASE_MS),
       upstreams,
-      providerCalls: metrics,
+      providerCalls: {
+        providerCall: (outcome) => {
+          metrics.providerCall(outcome);
+          localResources?.use.used(outcome.upstream.provider, outcome.requestModel);
+        },
+        requestEnded: (end) => metrics.requestEnded(end),
+      },
       logger: log,
     }),
   });
@@ -165,6 +184,7 @@ export async function startLlmWorker({
     ...(metricsServer === undefined ? {} : { metricsUrl: metricsServer.url }),
     async close() {
       inventory?.stop();
+      await localResources?.stop();
       health.stop();
       await host.close();
       // Frees what the adapters hold (an embedded model's memory) once no job uses them.

@@ -52,6 +52,8 @@ interface CallAttributes {
  */
 export class WorkerMetrics implements ProviderCallMetrics {
   private readonly process = new Registry();
+  /** prom-client's registry behind `/metrics`, for gauges set from snapshots (worker-local's resources) rather than events. */
+  readonly gauges: Registry = this.process;
   private readonly meters: Meters = createMeters('switchyard.worker');
   /** What the worker's `/metrics` serves: the process metrics and every metric below. */
   readonly registry: MetricsSource = {
