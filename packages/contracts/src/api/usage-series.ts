@@ -79,3 +79,6 @@ export const usageSeriesSchema = z.object({
 });
 
 export type UsageSeries = z.infer<typeof usageSeriesSchema>;
+export type UsageSeriesPoint = z.infer<typeof usageSeriesPointSchema>;
+export type UsageSeriesGroup = (typeof SERIES_GROUPINGS)[number];
+export type UsageSeriesInterval = (typeof SERIES_INTERVALS)[number];

@@ -1,30 +1,14 @@
+import type { UsageSeries, UsageSeriesGroup, UsageSeriesInterval, UsageSeriesPoint } from '@switchyard/contracts';
 import type { DataSource } from 'typeorm';
 import { LATENCY_BUCKETS, latencyBucketBounds } from './latency-buckets';
 import type { TenantScope } from './usage-queries';
 
-/** What `usage_rollups` can group a series by (its `dimension`, besides 'all'). */
-export type SeriesGroup = 'model' | 'provider' | 'key' | 'user';
-export type SeriesInterval = 'hour' | 'day';
-
-/** One hour's or day's figures of one group. */
-export interface SeriesPoint {
-  t: string;
-  requests: number;
-  errors: number;
-  cache_hits: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-  avg_latency_ms: number | null;
-  p50_latency_ms: number | null;
-  p95_latency_ms: number | null;
-}
-
-export interface Series {
-  /** The group's value (null: requests without one, or no grouping); "other" sums the groups past the first `maxGroups`. */
-  group: string | null;
-  points: SeriesPoint[];
-}
+/** What `usage_rollups` can group a series by (its `dimension`, besides 'all'), and what a series holds: the API's own shapes. */
+export type SeriesGroup = UsageSeriesGroup;
+export type SeriesInterval = UsageSeriesInterval;
+export type SeriesPoint = UsageSeriesPoint;
+/** The group's value (null: requests without one, or no grouping); "other" sums the groups past the first `maxGroups`. */
+export type Series = UsageSeries['series'][number];
 
 export interface SeriesQuery {
   from: Date;

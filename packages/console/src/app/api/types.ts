@@ -22,32 +22,12 @@ export interface Me {
   limits: Record<string, number | undefined>;
 }
 
-export type SeriesInterval = 'hour' | 'day';
-export type SeriesGroup = 'model' | 'provider' | 'key' | 'user';
-
-export interface SeriesPoint {
-  /** The bucket's start, ISO 8601. */
-  t: string;
-  requests: number;
-  errors: number;
-  cache_hits: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_usd: number;
-  avg_latency_ms: number | null;
-  p50_latency_ms: number | null;
-  p95_latency_ms: number | null;
-}
-
-/** `GET /v1/usage/series`, `GET /admin/usage/series`: points only for buckets with requests. */
-export interface UsageSeries {
-  object: 'usage.series';
-  interval: SeriesInterval;
-  from: string;
-  to: string;
-  group_by: SeriesGroup | null;
-  series: { group: string | null; points: SeriesPoint[] }[];
-}
+export type {
+  UsageSeries,
+  UsageSeriesGroup as SeriesGroup,
+  UsageSeriesInterval as SeriesInterval,
+  UsageSeriesPoint as SeriesPoint,
+} from '@switchyard/contracts';
 
 /** A row of `GET /v1/requests` (and `/admin/requests`). */
 export interface RequestRow {
