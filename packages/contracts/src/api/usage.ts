@@ -101,3 +101,40 @@ export const adminRequestQuerySchema = z.object(adminTenantFilter);
 export type RequestsQuery = z.infer<typeof requestsQuerySchema>;
 export type AdminRequestsQuery = z.infer<typeof adminRequestsQuerySchema>;
 export type AdminRequestQuery = z.infer<typeof adminRequestQuerySchema>;
+
+/** One row of `GET /v1/requests`: what a request cost and how it went, never its text. */
+export interface RequestRow {
+  id: string;
+  request_id: string;
+  created_at: string;
+  tenant: string;
+  key_id: string | null;
+  user: string | null;
+  provider: string | null;
+  model: string | null;
+  public_model: string | null;
+  status: string;
+  error_code: string | null;
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  cost_usd: number | null;
+  latency_ms: number;
+  queue_wait_ms: number | null;
+  upstream_latency_ms: number | null;
+  first_token_ms: number | null;
+  cache_hit: boolean;
+  streamed: boolean;
+  attempts: number;
+  route_attempts: unknown;
+  /** The stored prompt the request was rendered from, so versions can be told apart row by row. */
+  prompt_name: string | null;
+  prompt_version: number | null;
+  prompt_variant: string | null;
+  /** How its structured answer was asked for and checked; null when it asked for none. */
+  structured_mode: string | null;
+  structured_repairs: number | null;
+  structured_valid: boolean | null;
+  /** The session the request was a turn of; null outside any session. */
+  session_id: string | null;
+}

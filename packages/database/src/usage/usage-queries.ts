@@ -1,4 +1,7 @@
-import type { UsageGroup } from '@switchyard/contracts';
+import type { RequestRow, UsageGroup } from '@switchyard/contracts';
+
+export type { RequestRow };
+
 import type { DataSource } from 'typeorm';
 
 /** The column each of the usage API's groupings groups by. */
@@ -32,43 +35,6 @@ export interface RequestFilter {
   user?: string;
   model?: string;
   status?: string;
-}
-
-/** One row of `GET /v1/requests`: what a request cost and how it went, never its text. */
-export interface RequestRow {
-  id: string;
-  request_id: string;
-  created_at: string;
-  tenant: string;
-  key_id: string | null;
-  user: string | null;
-  provider: string | null;
-  model: string | null;
-  public_model: string | null;
-  status: string;
-  error_code: string | null;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  cost_usd: number | null;
-  latency_ms: number;
-  queue_wait_ms: number | null;
-  upstream_latency_ms: number | null;
-  first_token_ms: number | null;
-  cache_hit: boolean;
-  streamed: boolean;
-  attempts: number;
-  route_attempts: unknown;
-  /** The stored prompt the request was rendered from, so versions can be told apart row by row. */
-  prompt_name: string | null;
-  prompt_version: number | null;
-  prompt_variant: string | null;
-  /** How its structured answer was asked for and checked; null when it asked for none. */
-  structured_mode: string | null;
-  structured_repairs: number | null;
-  structured_valid: boolean | null;
-  /** The session the request was a turn of; null outside any session. */
-  session_id: string | null;
 }
 
 const ROW_FIELDS = `job_id AS id, request_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, tenant, key_id, user_id AS "user",

@@ -2,7 +2,17 @@
 // only, nothing of it is bundled); the rest are written here as the gateway answers them.
 import type { ApiKey } from '@switchyard/contracts';
 
-export type { ApiKey, AsyncJobView, BatchView, CreatedApiKey, PromptDetailObject, PromptStats, PromptSummaryObject, Tenant } from '@switchyard/contracts';
+export type {
+  ApiKey,
+  AsyncJobView,
+  BatchView,
+  CreatedApiKey,
+  PromptDetailObject,
+  PromptStats,
+  PromptSummaryObject,
+  RequestRow,
+  Tenant,
+} from '@switchyard/contracts';
 
 export type KeyLimits = ApiKey['limits'];
 
@@ -28,40 +38,6 @@ export type {
   UsageSeriesInterval as SeriesInterval,
   UsageSeriesPoint as SeriesPoint,
 } from '@switchyard/contracts';
-
-/** A row of `GET /v1/requests` (and `/admin/requests`). */
-export interface RequestRow {
-  id: string;
-  request_id: string;
-  created_at: string;
-  tenant: string;
-  key_id: string | null;
-  user: string | null;
-  provider: string | null;
-  model: string | null;
-  public_model: string | null;
-  status: string;
-  error_code: string | null;
-  prompt_tokens: number;
-  completion_tokens: number;
-  total_tokens: number;
-  cost_usd: number | null;
-  latency_ms: number;
-  queue_wait_ms: number | null;
-  upstream_latency_ms: number | null;
-  first_token_ms: number | null;
-  cache_hit: boolean;
-  streamed: boolean;
-  attempts: number;
-  route_attempts: unknown;
-  prompt_name: string | null;
-  prompt_version: number | null;
-  prompt_variant: string | null;
-  structured_mode: string | null;
-  structured_repairs: number | null;
-  structured_valid: boolean | null;
-  session_id: string | null;
-}
 
 /** A row of `GET /v1/webhooks/dead-letters`. */
 export interface DeadLetter {
