@@ -5,16 +5,19 @@
 // the figure is accepting, not running; a job counts once its 202 (or its
 // bulk call) has returned, i.e. once it is in Redis.
 //   node bench/ingest/run.mjs [--duration 10] [--connections 64] [--jobs 100000] [--batch 1000]
+//   node bench/ingest/run.mjs --json figures.json   (also writes the key figures as JSON)
 //   GATEWAY_PROCESSES=2 node bench/ingest/run.mjs   (the gateway as two processes on one port)
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { figure, writeFigures } from '../lib/figures.mjs';
 import { fmt, runLoad } from '../lib/load.mjs';
-import { BENCH_KEY, startPlatformProcesses } from '../lib/platform-processes.mjs';
+import { BENCH_KEY, root, startPlatformProcesses } from '../lib/platform-processes.mjs';
 
 const require = createRequire(import.meta.url);
-const { DirectClient } = require('../../packages/client/dist/index.js');
+const { DirectClient } = require(join(root, 'packages/client/dist/index.js'));
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '100000' },
     batch: { type: 'string', default: '1000' },
     'log-level': { type: 'string', default: 'info' },
+    json: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -72,6 +76,13 @@ try {
   console.log('|---|---:|---:|---:|---:|---:|');
   console.log(`| POST /v1/jobs (${connections} connections, ${process.env.GATEWAY_PROCESSES ?? 1} gateway process${(process.env.GATEWAY_PROCESSES ?? '1') === '1' ? '' : 'es'}) | ${fmt(http.rps, 0)} | ${fmt(http.p50)} ms | ${fmt(http.p99)} ms | ${http.errors} | ≥ ${HTTP_GOAL} |`);
   console.log(`| enqueueBulk (${batch} per call) | ${fmt(bulkRate, 0)} | | | 0 | ≥ ${BULK_GOAL} |`);
+  writeFigures(values.json, 'ingest', {
+    'POST /v1/jobs accepted/s': figure(http.rps, 'jobs/s', 'higher'),
+    'POST /v1/jobs p50': figure(http.p50, 'ms', 'lower'),
+    'POST /v1/jobs p99': figure(http.p99, 'ms', 'lower'),
+    'POST /v1/jobs errors': figure(http.errors, 'count', 'lower'),
+    'enqueueBulk accepted/s': figure(bulkRate, 'jobs/s', 'higher'),
+  });
 } finally {
   await client?.close();
   process.kill(platform.pids['worker-cloud'], 'SIGCONT');

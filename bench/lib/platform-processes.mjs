@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// SWITCHYARD_BENCH_ROOT points the benches at another checkout's built dist
+// folders (bench/compare runs a base revision that way, with today's harness).
+export const root = process.env.SWITCHYARD_BENCH_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BENCH_KEY = 'sk-bench-switchyard-000000000';
 
 export function freePort() {

@@ -3,11 +3,12 @@
 // through Switchyard (gateway → BullMQ → worker-cloud → mock → Redis pub/sub
 // → gateway SSE), in one run; then many concurrent streams at once with the
 // gateway's resident memory sampled throughout.
-//   node bench/streaming/run.mjs [--duration 10] [--rate 100] [--streams 1000] [--words 40] [--tps 20]
+//   node bench/streaming/run.mjs [--duration 10] [--rate 100] [--streams 1000] [--words 40] [--tps 20] [--json figures.json]
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
+import { figure, writeFigures } from '../lib/figures.mjs';
 import { fmt } from '../lib/load.mjs';
 import { BENCH_KEY, startPlatformProcesses } from '../lib/platform-processes.mjs';
 
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     words: { type: 'string', default: '40' },
     tps: { type: 'string', default: '20' },
     'log-level': { type: 'string', default: 'info' },
+    json: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -131,6 +133,16 @@ try {
   console.log(`| streams (errors) | ${direct.total} (${direct.errors}) | ${via.total} (${via.errors}) | |`);
   console.log(`\n${streams} concurrent streams: ${whole} whole and in order, ${streams - whole} not, in ${fmt(wallS, 1)} s`);
   console.log(`gateway resident memory: ${fmt(idleMb, 0)} MB before, ${fmt(peakMb, 0)} MB at peak`);
+  writeFigures(values.json, 'streaming', {
+    'first token p50, through': figure(via.p50, 'ms', 'lower'),
+    'first token p99, through': figure(via.p99, 'ms', 'lower'),
+    'first token p50, added': figure(via.p50 - direct.p50, 'ms', 'lower'),
+    'first token p99, added': figure(via.p99 - direct.p99, 'ms', 'lower'),
+    'stream errors': figure(via.errors, 'count', 'lower'),
+    [`${streams} concurrent streams, not whole`]: figure(streams - whole, 'count', 'lower'),
+    [`${streams} concurrent streams, wall time`]: figure(wallS, 's', 'lower'),
+    'gateway memory at peak': figure(peakMb, 'MB', 'lower'),
+  });
 } finally {
   await platform.stop();
 }

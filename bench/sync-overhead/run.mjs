@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Sync request overhead: the same load against the mock upstream directly and
 // through Switchyard (gateway → BullMQ → worker-cloud → mock), in one run.
-//   node bench/sync-overhead/run.mjs [--duration 10] [--rate 200] [--connections 64]
+//   node bench/sync-overhead/run.mjs [--duration 10] [--rate 200] [--connections 64] [--json figures.json]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { figure, writeFigures } from '../lib/figures.mjs';
 import { fmt, ratio, runLoad } from '../lib/load.mjs';
 import { runOpenLoop } from '../lib/open-loop.mjs';
 import { BENCH_KEY, startPlatformProcesses } from '../lib/platform-processes.mjs';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     'log-level': { type: 'string', default: 'info' },
     'no-portkey': { type: 'boolean', default: false },
+    json: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -124,6 +126,17 @@ try {
       '',
     ].join('\n'),
   );
+  writeFigures(values.json, 'sync-overhead', {
+    'added p50': figure(summary.added.p50, 'ms', 'lower'),
+    'added p99': figure(summary.added.p99, 'ms', 'lower'),
+    [`Switchyard p50 @ ${rate}/s`]: figure(viaFixed.p50, 'ms', 'lower'),
+    [`Switchyard p99 @ ${rate}/s`]: figure(viaFixed.p99, 'ms', 'lower'),
+    [`Switchyard req/s, c=${saturation}`]: figure(viaMax.rps, 'req/s', 'higher'),
+    'throughput ratio': figure(summary.throughputRatio, '× direct', 'higher'),
+    'gateway CPU per request': figure(cpuMsPerRequest.gateway, 'ms', 'lower'),
+    'worker CPU per request': figure(cpuMsPerRequest.worker, 'ms', 'lower'),
+    'errors': figure(viaFixed.errors + viaMax.errors, 'count', 'lower'),
+  });
   const out = join(dirname(fileURLToPath(import.meta.url)), '..', 'results');
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `sync-overhead-${Date.now()}.json`), `${JSON.stringify(summary, null, 2)}\n`);
