@@ -1,20 +1,11 @@
-import { api } from '../api/client';
 import type { BenchmarkRun } from '../api/types';
 import { Status } from '../components/status';
-import { useLoad } from '../components/use-load';
+import { useAdminLoad } from '../components/use-admin-load';
 import { formatTime } from '../format';
-import { adminCredentials, isAdmin, useSession } from '../session/session';
 
 /** Runs of the model benchmark suites, newest as the API lists them. */
 export function BenchmarksPage() {
-  const session = useSession();
-  const runs = useLoad(
-    () =>
-      isAdmin(session)
-        ? api.get<{ data: BenchmarkRun[] }>(adminCredentials(session), '/admin/model-benchmarks')
-        : Promise.reject(new Error('Benchmark runs are shown to the admin key only.')),
-    [session.key],
-  );
+  const runs = useAdminLoad<{ data: BenchmarkRun[] }>('/admin/model-benchmarks', 'Benchmark runs are');
   return (
     <div>
       <h2>Benchmarks</h2>

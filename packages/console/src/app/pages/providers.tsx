@@ -1,9 +1,7 @@
-import { api } from '../api/client';
 import type { LimitInUse, ProviderState } from '../api/types';
 import { Status } from '../components/status';
-import { useLoad } from '../components/use-load';
+import { useAdminLoad } from '../components/use-admin-load';
 import { formatInteger, formatTime } from '../format';
-import { adminCredentials, isAdmin, useSession } from '../session/session';
 
 const inUse = (limit: LimitInUse | null) => (limit === null ? 'none' : `${formatInteger(limit.used)} / ${formatInteger(limit.limit)}`);
 
@@ -12,14 +10,7 @@ const modelName = (model: unknown) =>
 
 /** Each provider: its models' circuit breakers, its rate limits in use, and the models a local server has loaded. */
 export function ProvidersPage() {
-  const session = useSession();
-  const providers = useLoad(
-    () =>
-      isAdmin(session)
-        ? api.get<{ data: ProviderState[] }>(adminCredentials(session), '/admin/providers')
-        : Promise.reject(new Error('Providers are shown to the admin key only.')),
-    [session.key],
-  );
+  const providers = useAdminLoad<{ data: ProviderState[] }>('/admin/providers', 'Providers are');
   return (
     <div>
       <div class="toolbar">
