@@ -42,40 +42,39 @@ function failed(model: string, item: BenchCase, started: number, error: unknown)
 }
 
 /** Sends one case to one model through the gateway and measures it; a failed request is a sample too. */
+/** A case that got its answer: timed from `started`, its cost read later from its row (by the job id the gateway sent). */
+function answered(
+  model: string,
+  item: BenchCase,
+  started: number,
+  got: { ttftMs: number | null; outputTokens: number | null; response: Response; score: ReturnType<BenchCase['score']> },
+): Sample {
+  return {
+    model,
+    case: item.name,
+    ok: true,
+    error: null,
+    latencyMs: performance.now() - started,
+    ttftMs: got.ttftMs,
+    outputTokens: got.outputTokens,
+    jobId: got.response.headers.get('x-switchyard-job-id'),
+    costUsd: null,
+    ...got.score,
+  };
+}
+
 export async function runCase(client: OpenAI, model: string, item: BenchCase, stream: boolean): Promise<Sample> {
   const started = performance.now();
   try {
     if (item.kind === 'task') {
       const { data, response } = await client.post<TaskAnswer>(`/tasks/${item.task}`, { body: { input: item.input, model } }).withResponse();
       const score = item.score(data.output);
-      return {
-        model,
-        case: item.name,
-        ok: true,
-        error: null,
-        latencyMs: performance.now() - started,
-        ttftMs: null,
-        outputTokens: data.usage?.completion_tokens ?? null,
-        jobId: response.headers.get('x-switchyard-job-id'),
-        costUsd: null,
-        ...score,
-      };
+      return answered(model, item, started, { ttftMs: null, outputTokens: data.usage?.completion_tokens ?? null, response, score });
     }
     if (!stream || item.request.stream === false) {
       const { data, response } = await client.chat.completions.create({ ...item.request, model, stream: false }).withResponse();
       const score = item.score(data.choices[0]?.message.content ?? '');
-      return {
-        model,
-        case: item.name,
-        ok: true,
-        error: null,
-        latencyMs: performance.now() - started,
-        ttftMs: null,
-        outputTokens: data.usage?.completion_tokens ?? null,
-        jobId: response.headers.get('x-switchyard-job-id'),
-        costUsd: null,
-        ...score,
-      };
+      return answered(model, item, started, { ttftMs: null, outputTokens: data.usage?.completion_tokens ?? null, response, score });
     }
     const { data, response } = await client.chat.completions
       .create({ ...item.request, model, stream: true, stream_options: { include_usage: true } })
@@ -90,18 +89,7 @@ export async function runCase(client: OpenAI, model: string, item: BenchCase, st
       if (chunk.usage) outputTokens = chunk.usage.completion_tokens;
     }
     const score = item.score(text);
-    return {
-      model,
-      case: item.name,
-      ok: true,
-      error: null,
-      latencyMs: performance.now() - started,
-      ttftMs,
-      outputTokens,
-      jobId: response.headers.get('x-switchyard-job-id'),
-      costUsd: null,
-      ...score,
-    };
+    return answered(model, item, started, { ttftMs, outputTokens, response, score });
   } catch (error) {
     return failed(model, item, started, error);
   }
