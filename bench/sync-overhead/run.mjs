@@ -21,6 +21,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '64' },
     'log-level': { type: 'string', default: 'info' },
     'no-portkey': { type: 'boolean', default: false },
+    // The worker's jobs in flight (WORKER_CONCURRENCY); 1 shows what BullMQ's fetch-ahead costs the median (docs/benchmarks.md).
+    'worker-concurrency': { type: 'string', default: '64' },
     json: { type: 'string' },
   },
 });
@@ -55,7 +57,7 @@ function clientCommandsPerRequest(before, after, requests) {
   return perRequest;
 }
 
-const platform = await startPlatformProcesses({ logLevel: values['log-level'] });
+const platform = await startPlatformProcesses({ logLevel: values['log-level'], workerConcurrency: Number(values['worker-concurrency']) });
 // Portkey (no queue) on the same mock, same run: a peer's figure beside ours.
 const portkey = values['no-portkey'] ? undefined : await startPortkey();
 const viaPortkey = (url) => ({ url: `${url}/v1/chat/completions`, body: JSON.stringify({ model: 'echo', messages }), headers: portkey.headersFor(`${platform.mockUrl}/v1`) });
