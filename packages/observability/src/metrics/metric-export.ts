@@ -1,4 +1,4 @@
-import { type MetricReader, PeriodicExportingMetricReader, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { MetricReader, PushMetricExporter } from '@opentelemetry/sdk-metrics';
 
 /** Where this process's metrics go besides its `/metrics`: nowhere until an OTLP endpoint (or an exporter, in tests) is given. */
 interface MetricExport {
@@ -68,5 +68,6 @@ export function metricServiceName(): string {
 /** A fresh reader for each meter provider (a reader serves one provider only); none while export is off. */
 export function exportReaders(): MetricReader[] {
   if (metricExport === undefined) return [];
+  const { PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
   return [new PeriodicExportingMetricReader({ exporter: metricExport.exporter(), exportIntervalMillis: metricExport.intervalMs })];
 }
