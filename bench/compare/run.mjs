@@ -4,7 +4,7 @@
 // folder, installed and built, and each bench runs against both, alternating
 // base and current per round so machine noise hits both alike. The harness
 // (bench/) is always today's; only the platform under it differs.
-//   node bench/compare/run.mjs [--base HEAD~1] [--rounds 1] [--only sync-overhead,streaming,ingest]
+//   node bench/compare/run.mjs [--base HEAD~1] [--rounds 1] [--only sync-overhead,streaming,ingest,memory]
 //                              [--duration 10] [--threshold 0.10]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fmt } from '../lib/load.mjs';
 
-const BENCHES = ['sync-overhead', 'streaming', 'ingest'];
+const BENCHES = ['sync-overhead', 'streaming', 'ingest', 'memory'];
 const { values } = parseArgs({
   options: {
     base: { type: 'string', default: 'HEAD~1' },
@@ -59,7 +59,8 @@ function prepareBase() {
 /** One bench against one checkout; returns its figures. */
 function runBench(bench, side, root, round) {
   const file = join(work, `${bench}-${side}-${round}.json`);
-  const args = [join(current, 'bench', bench, 'run.mjs'), '--json', file, ...(values.duration ? ['--duration', values.duration] : [])];
+  // memory measures idle processes: it has no duration.
+  const args = [join(current, 'bench', bench, 'run.mjs'), '--json', file, ...(values.duration && bench !== 'memory' ? ['--duration', values.duration] : [])];
   process.stdout.write(`\n=== ${bench}, ${side}, round ${round + 1} of ${rounds} ===\n`);
   sh(process.execPath, args, { cwd: current, env: { ...process.env, SWITCHYARD_BENCH_ROOT: root } });
   return JSON.parse(readFileSync(file, 'utf8')).figures;

@@ -24,9 +24,10 @@ export function freePort() {
   });
 }
 
-function launch(name, script, env) {
-  const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
-  const child = spawn(process.execPath, [...flags, join(root, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts one of the platform's processes from its built entry file; `flags` go to node before BENCH_NODE_FLAGS. */
+export function launch(name, script, env, flags = []) {
+  const benchFlags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [];
+  const child = spawn(process.execPath, [...flags, ...benchFlags, join(root, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => {
     if (output.length < 100_000) output += chunk;
@@ -35,7 +36,7 @@ function launch(name, script, env) {
   return { name, child, output: () => output };
 }
 
-async function waitUntil(check, what, timeoutMs = 60_000) {
+export async function waitUntil(check, what, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check().catch(() => false)) return;

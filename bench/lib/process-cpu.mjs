@@ -18,3 +18,13 @@ export function cpuSeconds(pid) {
     return Number.NaN;
   }
 }
+
+/** A process's resident memory in MB, from /proc/<pid>/status (VmRSS); NaN once it has exited, or off Linux. */
+export function residentMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}

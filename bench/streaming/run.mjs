@@ -4,13 +4,13 @@
 // → gateway SSE), in one run; then many concurrent streams at once with the
 // gateway's resident memory sampled throughout.
 //   node bench/streaming/run.mjs [--duration 10] [--rate 100] [--streams 1000] [--words 40] [--tps 20] [--json figures.json]
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { figure, writeFigures } from '../lib/figures.mjs';
 import { fmt } from '../lib/load.mjs';
 import { BENCH_KEY, startPlatformProcesses } from '../lib/platform-processes.mjs';
+import { residentMb } from '../lib/process-cpu.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -87,12 +87,6 @@ async function timeToFirstToken(origin, path, payload, headers) {
   firstTokens.sort((a, b) => a - b);
   const at = (q) => firstTokens[Math.min(firstTokens.length - 1, Math.floor(q * firstTokens.length))];
   return { p50: at(0.5), p99: at(0.99), total, errors };
-}
-
-function residentMb(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
 }
 
 const platform = await startPlatformProcesses({

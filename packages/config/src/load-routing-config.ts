@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './config-error';
 import { interpolateEnv } from './interpolate-env';
@@ -57,6 +56,8 @@ function readRoutingFile(configPath: string): { path: string; document: unknown 
   } catch (cause) {
     throw new ConfigError(`Cannot read routing config ${path}: ${(cause as Error).message}`);
   }
+  // Loaded here, not at import: a process that never reads the routing file (the webhook dispatcher) does without it.
+  const { parse } = require('yaml') as typeof import('yaml');
   try {
     return { path, document: parse(text) };
   } catch (cause) {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ModelCatalog, PlatformEnv } from '@switchyard/config';
 import { circuitKeys, LOCAL_KINDS, llmQueueKey, type ProviderStatus, type ProviderStatusList, providerBudgetKey } from '@switchyard/contracts';
 import type { Redis } from '@switchyard/queue';
-import { readModelInventories } from '@switchyard/worker';
+import { readModelInventories } from '@switchyard/worker/inventory';
 import { MODEL_CATALOG, PLATFORM_ENV, REDIS } from '../tokens';
 
 const MINUTE_MS = 60_000;

@@ -3,7 +3,7 @@ import type { ModelCatalog, PlatformEnv } from '@switchyard/config';
 import { LOCAL_KINDS, type ModelList } from '@switchyard/contracts';
 import type { Logger } from '@switchyard/observability';
 import type { Redis } from '@switchyard/queue';
-import { type ProviderInventory, readModelInventories } from '@switchyard/worker';
+import { type ProviderInventory, readModelInventories } from '@switchyard/worker/inventory';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { LOGGER, METRICS, MODEL_CATALOG, PLATFORM_ENV, REDIS } from '../tokens';
 

@@ -1,9 +1,8 @@
 import type { Meter } from '@opentelemetry/api';
-import { detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { exportReaders, metricServiceName } from './metric-export';
-import { PrometheusReader } from './prometheus-reader';
+import { newPrometheusReader } from './prometheus-reader';
 
 /** A component's metrics: defined once on `meter`, scraped on `/metrics` and, when configured, exported over OTLP. */
 export interface Meters {
@@ -22,7 +21,10 @@ const live = new Set<MeterProvider>();
  * `/metrics`), read by a Prometheus reader and by the OTLP reader when export is on.
  */
 export function createMeters(scope: string): Meters {
-  const prometheus = new PrometheusReader();
+  // The metrics SDK loads with the first component's meters, not at import (see newPrometheusReader).
+  const { detectResources, envDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const { MeterProvider } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+  const prometheus = newPrometheusReader();
   const resource = detectResources({ detectors: [envDetector] }).merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: metricServiceName() }));
   const provider = new MeterProvider({ resource, readers: [prometheus, ...exportReaders()] });
   live.add(provider);

@@ -1,5 +1,4 @@
-import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 
 /** The unit suffixes of the OTLP → Prometheus translation this process's units need. */
 const UNIT_SUFFIXES: Readonly<Record<string, string>> = { s: '_seconds', USD: '_usd', By: '_bytes' };
@@ -29,20 +28,37 @@ function withPrometheusNames(resourceMetrics: ResourceMetrics): ResourceMetrics 
   };
 }
 
+/** Reads a meter provider's metrics in the Prometheus text format when `/metrics` is scraped. */
+export interface PrometheusReader extends MetricReader {
+  text(): Promise<string>;
+}
+
+let readerClass: (new () => PrometheusReader) | undefined;
+
 /**
- * Reads a meter provider's metrics when `/metrics` is scraped, in the Prometheus text
- * format, without scope labels or `target_info`: the series look as if prom-client had
+ * A reader without scope labels or `target_info`: the series look as if prom-client had
  * made them, so dashboards see one set of names whichever way a metric is exported.
+ * The metrics SDK it extends is loaded with the first one, not at import: a process
+ * that makes no meters (the webhook dispatcher) never loads it.
  */
-export class PrometheusReader extends MetricReader {
-  private readonly serializer = new PrometheusSerializer('', false, undefined, true, true);
+export function newPrometheusReader(): PrometheusReader {
+  readerClass ??= definePrometheusReader();
+  return new readerClass();
+}
 
-  async text(): Promise<string> {
-    const { resourceMetrics } = await this.collect();
-    return this.serializer.serialize(withPrometheusNames(resourceMetrics));
-  }
+function definePrometheusReader(): new () => PrometheusReader {
+  const { MetricReader } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+  const { PrometheusSerializer } = require('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
+  return class extends MetricReader implements PrometheusReader {
+    private readonly serializer = new PrometheusSerializer('', false, undefined, true, true);
 
-  protected override async onForceFlush(): Promise<void> {}
+    async text(): Promise<string> {
+      const { resourceMetrics } = await this.collect();
+      return this.serializer.serialize(withPrometheusNames(resourceMetrics));
+    }
 
-  protected override async onShutdown(): Promise<void> {}
+    protected override async onForceFlush(): Promise<void> {}
+
+    protected override async onShutdown(): Promise<void> {}
+  };
 }

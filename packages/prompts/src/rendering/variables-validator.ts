@@ -1,8 +1,14 @@
 import { InvalidRequestError, PromptVariableError } from '@switchyard/contracts';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 
 // useDefaults: a variable the caller left out takes the schema's `default`, so a template may use an optional variable.
-const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true });
+let ajv: Ajv | undefined;
+
+/** Made with the first prompt schema compiled, not at import: Ajv is some 70 modules and 9 MB a process may never need. */
+function ajvInstance(): Ajv {
+  ajv ??= new (require('ajv') as typeof import('ajv')).Ajv({ allErrors: false, strict: false, useDefaults: true });
+  return ajv;
+}
 
 /** Compiling is the slow part of Ajv; versions are immutable, so one compile per distinct schema lasts. */
 const compiled = new Map<string, ValidateFunction>();
@@ -12,7 +18,7 @@ function compile(schema: Record<string, unknown>): ValidateFunction {
   const key = JSON.stringify(schema);
   const cached = compiled.get(key);
   if (cached !== undefined) return cached;
-  const validate = ajv.compile(schema);
+  const validate = ajvInstance().compile(schema);
   // Oldest first out: a Map iterates in insertion order.
   if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value as string);
   compiled.set(key, validate);

@@ -1,4 +1,4 @@
-import { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
 import type { ChatCompletion, ChatCompletionChunk } from '@switchyard/contracts';
 import { deadlineSignal } from '../deadline-signal';
 import { createNodeHttpFetch } from '../http/node-http-fetch';
@@ -6,6 +6,7 @@ import type { GenerateParams, ProviderAdapter, ProviderCapabilities } from '../p
 import { upstreamEvents } from '../upstream-events';
 import { fromGeminiResponse } from './from-gemini-response';
 import { geminiStreamChunks } from './gemini-stream-chunks';
+import { genai } from './genai-sdk';
 import { mapGeminiError } from './map-gemini-error';
 import { toGeminiRequest } from './to-gemini-request';
 
@@ -29,7 +30,7 @@ export class GeminiAdapter implements ProviderAdapter {
   constructor(settings: GeminiAdapterSettings) {
     this.provider = settings.provider;
     this.timeoutMs = settings.timeoutMs ?? 60_000;
-    this.client = new GoogleGenAI({
+    this.client = new (genai().GoogleGenAI)({
       apiKey: settings.apiKey ?? 'not-needed',
       httpOptions: {
         ...(settings.baseUrl ? { baseUrl: settings.baseUrl } : {}),

@@ -1,6 +1,9 @@
-import { ApiError } from '@google/genai';
 import { describe, expect, it } from 'vitest';
+import { genai } from './genai-sdk';
 import { mapGeminiError } from './map-gemini-error';
+
+// The SDK build the adapter loads (genai-sdk.ts), so its errors are the ones thrown in production.
+const { ApiError } = genai();
 
 const apiError = (status: number, error: unknown) => new ApiError({ message: JSON.stringify({ error }), status });
 

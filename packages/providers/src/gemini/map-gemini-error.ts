@@ -1,6 +1,6 @@
-import { ApiError } from '@google/genai';
 import { ProviderError, ProviderErrorKind } from '@switchyard/contracts';
 import { mapTransportError } from '../map-transport-error';
+import { genai } from './genai-sdk';
 
 const AUTH_REASONS = new Set(['API_KEY_INVALID', 'API_KEY_EXPIRED', 'ACCESS_TOKEN_EXPIRED']);
 
@@ -30,7 +30,7 @@ function googleErrorBody(message: string): GoogleErrorFacts {
 
 /** `@google/genai` throws `ApiError` (HTTP status + Google's message) or fetch and abort errors. */
 export function mapGeminiError(provider: string, error: unknown, timedOut: boolean): ProviderError {
-  if (!timedOut && error instanceof ApiError) {
+  if (!timedOut && error instanceof genai().ApiError) {
     const body = googleErrorBody(error.message);
     // Google answers a bad or revoked key with 400 API_KEY_INVALID: ours to fix, not the caller's.
     const kind = body.reasons.some((reason) => AUTH_REASONS.has(reason)) ? ProviderErrorKind.Auth : ProviderError.kindFromStatus(error.status);

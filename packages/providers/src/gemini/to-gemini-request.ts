@@ -1,14 +1,7 @@
-import {
-  type Content,
-  FunctionCallingConfigMode,
-  type FunctionDeclaration,
-  type GenerateContentConfig,
-  type GenerateContentParameters,
-  type Part,
-  type ToolConfig,
-} from '@google/genai';
+import type { Content, FunctionDeclaration, GenerateContentConfig, GenerateContentParameters, Part, ToolConfig } from '@google/genai';
 import { type ChatCompletionRequest, type ChatMessage, InvalidRequestError } from '@switchyard/contracts';
 import type { GenerateParams } from '../provider-adapter';
+import { genai } from './genai-sdk';
 import { toGeminiSchema } from './to-gemini-schema';
 
 const DATA_URL = /^data:([a-z]+\/[a-z0-9+.-]+);base64,(.+)$/i;
@@ -122,6 +115,7 @@ function responseFormatConfig(format: ChatCompletionRequest['response_format']):
 function toToolConfig(request: ChatCompletionRequest): ToolConfig | undefined {
   const choice = request.tool_choice;
   if (choice === undefined || request.tools === undefined) return undefined;
+  const { FunctionCallingConfigMode } = genai();
   if (choice === 'auto') return { functionCallingConfig: { mode: FunctionCallingConfigMode.AUTO } };
   if (choice === 'none') return { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } };
   if (choice === 'required') return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY } };

@@ -1,4 +1,5 @@
-import { type Schema, Type } from '@google/genai';
+import type { Schema, Type } from '@google/genai';
+import { genai } from './genai-sdk';
 
 /**
  * Why `responseSchema` and not `responseJsonSchema`: Gemini accepts
@@ -26,21 +27,25 @@ class Unexpressible extends Error {}
 
 type JsonSchema = Record<string, unknown>;
 
-const TYPES: Record<string, Type> = {
-  string: Type.STRING,
-  number: Type.NUMBER,
-  integer: Type.INTEGER,
-  boolean: Type.BOOLEAN,
-  array: Type.ARRAY,
-  object: Type.OBJECT,
-};
+interface SchemaTypes {
+  /** JSON Schema's type names as Gemini's. */
+  byName: Record<string, Type>;
+  /** The formats Gemini accepts for each type; it refuses a request naming any other. */
+  formats: Partial<Record<Type, readonly string[]>>;
+}
+let schemaTypes: SchemaTypes | undefined;
 
-// Gemini refuses a request naming any other format.
-const FORMATS: Partial<Record<Type, readonly string[]>> = {
-  [Type.STRING]: ['date-time', 'enum'],
-  [Type.NUMBER]: ['float', 'double'],
-  [Type.INTEGER]: ['int32', 'int64'],
-};
+/** Built at the first conversion: the values are the SDK's, and the SDK is loaded only for Gemini (genai-sdk.ts). */
+function typesOf(): SchemaTypes {
+  if (schemaTypes === undefined) {
+    const { Type } = genai();
+    schemaTypes = {
+      byName: { string: Type.STRING, number: Type.NUMBER, integer: Type.INTEGER, boolean: Type.BOOLEAN, array: Type.ARRAY, object: Type.OBJECT },
+      formats: { [Type.STRING]: ['date-time', 'enum'], [Type.NUMBER]: ['float', 'double'], [Type.INTEGER]: ['int32', 'int64'] },
+    };
+  }
+  return schemaTypes;
+}
 
 /**
  * Inlining references can multiply a schema (a definition used twice, whose
@@ -121,7 +126,9 @@ class GeminiSchemaWriter {
   }
 
   private convertSingle(node: JsonSchema): Schema {
-    const type = TYPES[String(node.type ?? inferType(node))];
+    const { byName, formats } = typesOf();
+    const { Type } = genai();
+    const type = byName[String(node.type ?? inferType(node))];
     if (type === undefined) throw new Unexpressible('a schema without a type');
     const out: Schema = { type, ...describe(node) };
     const strings = stringEnum(node);
@@ -129,7 +136,7 @@ class GeminiSchemaWriter {
       out.enum = strings.values;
       if (strings.nullable) out.nullable = true;
     }
-    if (typeof node.format === 'string' && FORMATS[type]?.includes(node.format)) out.format = node.format;
+    if (typeof node.format === 'string' && formats[type]?.includes(node.format)) out.format = node.format;
     switch (type) {
       case Type.OBJECT:
         Object.assign(out, this.objectFields(node));

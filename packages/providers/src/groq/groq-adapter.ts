@@ -1,4 +1,3 @@
-import Groq from 'groq-sdk';
 import type { ProviderCapabilities } from '../provider-adapter';
 import { type ChatSdkClient, SdkChatAdapter, sdkClientOptions } from '../sdk-chat-adapter';
 
@@ -19,6 +18,8 @@ export class GroqAdapter extends SdkChatAdapter {
   readonly capabilities: ProviderCapabilities = CAPABILITIES;
 
   constructor(settings: GroqAdapterSettings) {
+    // Loaded at the first Groq adapter, not at import: a process without a Groq provider never needs the SDK.
+    const { Groq } = require('groq-sdk') as typeof import('groq-sdk');
     const client = new Groq(sdkClientOptions(settings, GROQ_DEFAULT_BASE_URL));
     super(settings.provider, client as unknown as ChatSdkClient, Groq, settings.timeoutMs);
   }

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { mapSdkError } from '../map-sdk-error';
 import type { ProviderCapabilities } from '../provider-adapter';
 import { type ChatSdkClient, SdkChatAdapter, sdkClientOptions } from '../sdk-chat-adapter';
@@ -10,11 +10,15 @@ const CAPABILITIES: ProviderCapabilities = { streaming: true, tools: true, jsonM
 export class OpenAIAdapter extends SdkChatAdapter {
   readonly capabilities: ProviderCapabilities = CAPABILITIES;
   private readonly client: OpenAI;
+  private readonly sdk: typeof OpenAI;
 
   constructor(settings: OpenAIAdapterSettings) {
-    const client = new OpenAI(sdkClientOptions(settings, OPENAI_DEFAULT_BASE_URL));
-    super(settings.provider, client as unknown as ChatSdkClient, OpenAI, settings.timeoutMs);
+    // Loaded at the first adapter, not at import: the SDK is some 150 modules and 12 MB that a process serving no OpenAI-style provider never uses.
+    const { OpenAI: Sdk } = require('openai') as typeof import('openai');
+    const client = new Sdk(sdkClientOptions(settings, OPENAI_DEFAULT_BASE_URL));
+    super(settings.provider, client as unknown as ChatSdkClient, Sdk, settings.timeoutMs);
     this.client = client;
+    this.sdk = Sdk;
   }
 
   async listModels(): Promise<string[]> {
@@ -22,7 +26,7 @@ export class OpenAIAdapter extends SdkChatAdapter {
     try {
       for await (const model of this.client.models.list()) ids.push(model.id);
     } catch (error) {
-      throw mapSdkError(this.provider, error, OpenAI);
+      throw mapSdkError(this.provider, error, this.sdk);
     }
     return ids;
   }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { usageStreamKey } from '@switchyard/contracts';
-import { describeDatabaseError, isDataError, type LlmRequestRecord, UsageRecorder, type UsageRepository, type UsageSink } from '@switchyard/database';
+import type { UsageRepository } from '@switchyard/database';
+import { describeDatabaseError, isDataError, type LlmRequestRecord, UsageRecorder, type UsageSink } from '@switchyard/database/usage-recording';
 import type { Logger } from '@switchyard/observability';
 import type { Redis } from 'ioredis';
 

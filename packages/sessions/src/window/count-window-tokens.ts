@@ -1,8 +1,17 @@
 import type { ChatCompletionRequest, ChatMessage } from '@switchyard/contracts';
 import { countPromptTokens } from '@switchyard/tokens';
 
-/** What every request carries beyond its messages: the reply priming of the chat format. */
-const REPLY_PRIMING = countPromptTokens({ model: 'x', messages: [] }, 'x').tokens;
+let replyPrimingTokens: number | undefined;
+
+/**
+ * What every request carries beyond its messages: the reply priming of the chat format.
+ * Counted at first use, not at import: counting loads a tokenizer encoding (15-35 MB of
+ * heap), which the gateway and any process that never windows a session do without.
+ */
+function replyPriming(): number {
+  replyPrimingTokens ??= countPromptTokens({ model: 'x', messages: [] }, 'x').tokens;
+  return replyPrimingTokens;
+}
 
 /**
  * A turn's messages' tokens, with the model's tokenizer: the chat format's
@@ -10,7 +19,7 @@ const REPLY_PRIMING = countPromptTokens({ model: 'x', messages: [] }, 'x').token
  * `fixedTokens`, the same figure as counting the whole request at once.
  */
 export function turnTokens(messages: readonly ChatMessage[], model: string): number {
-  return countPromptTokens({ model, messages: [...messages] }, model).tokens - REPLY_PRIMING;
+  return countPromptTokens({ model, messages: [...messages] }, model).tokens - replyPriming();
 }
 
 /** Tokens of what every call of a turn carries whatever the window: system prompt, new input, tool definitions, reply priming. */

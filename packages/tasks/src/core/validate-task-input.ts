@@ -1,9 +1,15 @@
 import { InvalidRequestError } from '@switchyard/contracts';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { JsonSchema } from './task-definition';
 
 // useDefaults: an option left out takes its schema's `default`, so prompts and steps see one value for it.
-const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true });
+let ajv: Ajv | undefined;
+
+/** Made with the first task schema compiled, not at import: Ajv is some 70 modules and 9 MB a process may never need. */
+function ajvInstance(): Ajv {
+  ajv ??= new (require('ajv') as typeof import('ajv')).Ajv({ allErrors: false, strict: false, useDefaults: true });
+  return ajv;
+}
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
 /**
@@ -14,7 +20,7 @@ const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 export function validateTaskInput<I>(schema: JsonSchema, input: unknown): I {
   let validate = compiled.get(schema);
   if (validate === undefined) {
-    validate = ajv.compile(schema);
+    validate = ajvInstance().compile(schema);
     compiled.set(schema, validate);
   }
   const copy = structuredClone(input);

@@ -1,4 +1,8 @@
-import validator from 'validator';
+// Only the four checks used, not the package's index: that is some 110 modules every gateway would load at start.
+import isCreditCard from 'validator/lib/isCreditCard';
+import isEmail from 'validator/lib/isEmail';
+import isIBAN from 'validator/lib/isIBAN';
+import isIP from 'validator/lib/isIP';
 import type { PiiSpan, PiiType } from './pii-types';
 
 interface Recognizer {
@@ -19,17 +23,17 @@ const digits = (text: string) => text.replace(/\D/g, '');
  * also a phone number).
  */
 const RECOGNIZERS: Recognizer[] = [
-  { type: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, confirm: (m) => validator.isEmail(m) },
+  { type: 'email', pattern: /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, confirm: (m) => isEmail(m) },
   {
     type: 'iban',
     pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g,
-    confirm: (m) => validator.isIBAN(m.replace(/ /g, '')),
+    confirm: (m) => isIBAN(m.replace(/ /g, '')),
   },
-  { type: 'credit_card', pattern: /\b\d(?:[ -]?\d){12,18}\b/g, confirm: (m) => validator.isCreditCard(digits(m)) },
+  { type: 'credit_card', pattern: /\b\d(?:[ -]?\d){12,18}\b/g, confirm: (m) => isCreditCard(digits(m)) },
   // US Social Security numbers and ids written the same way (3-2-4 digits); 000, 666 and 9xx areas are never issued.
   { type: 'national_id', pattern: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g },
-  { type: 'ip_address', pattern: /\b(?:\d{1,3}\.){3}\d{1,3}\b/g, confirm: (m) => validator.isIP(m, 4) },
-  { type: 'ip_address', pattern: /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{1,4})*(?![\w:])/g, confirm: (m) => validator.isIP(m, 6) },
+  { type: 'ip_address', pattern: /\b(?:\d{1,3}\.){3}\d{1,3}\b/g, confirm: (m) => isIP(m, 4) },
+  { type: 'ip_address', pattern: /(?<![\w:])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{1,4})*(?![\w:])/g, confirm: (m) => isIP(m, 6) },
   // International (+44 20 7946 0958), an area code in brackets ((030) 1234 5678) or North American (555-123-4567): 7 to 15 digits.
   // Looser shapes (a bare run of digit groups) are left to the model: they are as often order or invoice numbers.
   {
