@@ -9,8 +9,10 @@
 // MONITOR slows Redis a little, so read the hops against each other (and one
 // run against another), not as the platform's latency: bench/sync-overhead
 // gives that.
-//   node bench/hops/run.mjs [--requests 300] [--gap-ms 5] [--worker-concurrency 64] [--show 0]
+//   node bench/hops/run.mjs [--requests 300] [--gap-ms 5] [--worker-concurrency 64] [--show 0] [--stream]
 //   --show N prints the commands of N requests from the middle of the run.
+//   --stream asks for a streamed answer: `done` is then the first content
+//   chunk at the client and the PUBLISH the stream's first part.
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -23,10 +25,12 @@ const { values } = parseArgs({
     'gap-ms': { type: 'string', default: '5' },
     'worker-concurrency': { type: 'string', default: '64' },
     show: { type: 'string', default: '0' },
+    stream: { type: 'boolean', default: false },
   },
 });
 const requestCount = Number(values.requests);
 const gapMs = Number(values['gap-ms']);
+const stream = values.stream;
 
 const nowUs = () => (performance.timeOrigin + performance.now()) * 1000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,8 +51,8 @@ function hopsOf(request, commands) {
   return {
     'client → add reaches Redis (gateway in)': add.us - request.sent,
     'add → moveToActive (worker wakes, takes the job)': take.us - add.us,
-    'moveToActive → PUBLISH (worker: job, upstream call, reply)': reply.us - take.us,
-    'PUBLISH → client has the answer (gateway out)': request.done - reply.us,
+    [stream ? 'moveToActive → first PUBLISH (worker: job, upstream stream opened, first part)' : 'moveToActive → PUBLISH (worker: job, upstream call, reply)']: reply.us - take.us,
+    [stream ? 'first PUBLISH → client has the first token (gateway out)' : 'PUBLISH → client has the answer (gateway out)']: request.done - reply.us,
     total: request.done - request.sent,
   };
 }
@@ -57,16 +61,32 @@ const platform = await startPlatformProcesses({ workerConcurrency: Number(values
 const monitorClient = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 try {
   const pool = new Pool(platform.gatewayUrl, { connections: 1 });
-  const body = JSON.stringify({ model: 'mock-echo', messages: [{ role: 'user', content: 'Summarise the benchmark in one line.' }] });
-  const send = async () => {
+
+  const body = JSON.stringify({ model: 'mock-echo', stream, messages: [{ role: 'user', content: 'Summarise the benchmark in one line.' }] });
+  /** Resolves when the answer (or, streamed, its first content chunk) is in; the rest is read after. */
+  const send = async (onFirst = () => {}) => {
     const response = await pool.request({
       path: '/v1/chat/completions',
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
       body,
     });
-    await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
+    if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}: ${await response.body.text()}`);
+    if (!stream) {
+      await response.body.text();
+      onFirst();
+      return;
+    }
+    let seen = '';
+    for await (const chunk of response.body) {
+      if (seen !== undefined) {
+        seen += chunk;
+        if (seen.includes('"content":"')) {
+          onFirst();
+          seen = undefined;
+        }
+      }
+    }
   };
   process.stdout.write('warming up…\n');
   for (let i = 0; i < 200; i++) await send();
@@ -82,8 +102,11 @@ try {
   const requests = [];
   for (let i = 0; i < requestCount; i++) {
     const sent = nowUs();
-    await send();
-    requests.push({ sent, done: nowUs() });
+    let done = 0;
+    await send(() => {
+      done = nowUs();
+    });
+    requests.push({ sent, done });
     await sleep(gapMs);
   }
   await sleep(200);
