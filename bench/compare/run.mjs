@@ -5,7 +5,7 @@
 // base and current per round so machine noise hits both alike. The harness
 // (bench/) is always today's; only the platform under it differs.
 //   node bench/compare/run.mjs [--base HEAD~1] [--rounds 1] [--only sync-overhead,streaming,ingest,memory]
-//                              [--duration 10] [--threshold 0.10]
+//                              [--duration 10] [--threshold 0.10] [--no-portkey]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     only: { type: 'string', default: BENCHES.join(',') },
     duration: { type: 'string' },
     threshold: { type: 'string', default: '0.10' },
+    // Portkey's figures are the same on both sides (its code does not change): skipping it halves sync-overhead's time.
+    'no-portkey': { type: 'boolean', default: false },
   },
 });
 const rounds = Number(values.rounds);
@@ -60,7 +62,13 @@ function prepareBase() {
 function runBench(bench, side, root, round) {
   const file = join(work, `${bench}-${side}-${round}.json`);
   // memory measures idle processes: it has no duration.
-  const args = [join(current, 'bench', bench, 'run.mjs'), '--json', file, ...(values.duration && bench !== 'memory' ? ['--duration', values.duration] : [])];
+  const args = [
+    join(current, 'bench', bench, 'run.mjs'),
+    '--json',
+    file,
+    ...(values.duration && bench !== 'memory' ? ['--duration', values.duration] : []),
+    ...(values['no-portkey'] && bench === 'sync-overhead' ? ['--no-portkey'] : []),
+  ];
   process.stdout.write(`\n=== ${bench}, ${side}, round ${round + 1} of ${rounds} ===\n`);
   sh(process.execPath, args, { cwd: current, env: { ...process.env, SWITCHYARD_BENCH_ROOT: root } });
   return JSON.parse(readFileSync(file, 'utf8')).figures;
