@@ -1,6 +1,7 @@
 import { api, segment } from '../api/client';
 import type { AsyncJobView, BatchView, DeadLetter, List } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
+import { DataTable } from '../components/data-table';
 import { NeedsTenant, Status } from '../components/status';
 import { useLoad } from '../components/use-load';
 import { formatTime } from '../format';
@@ -36,57 +37,40 @@ function Jobs() {
       </div>
       <Status loaded={jobs}>
         {(list) => (
-          <table>
-            <thead>
-              <tr>
-                <th>id</th>
-                <th>model</th>
-                <th>status</th>
-                <th>provider</th>
-                <th>created</th>
-                <th>finished</th>
-                <th class="num">attempts</th>
-                <th />
+          <DataTable
+            columns={['id', 'model', 'status', 'provider', 'created', 'finished', { label: 'attempts', numeric: true }, '']}
+            rows={list.data}
+            empty="No jobs."
+          >
+            {(job) => (
+              <tr key={job.id} data-testid="job-row" data-id={job.id}>
+                <td class="mono">{job.id}</td>
+                <td>{job.model}</td>
+                <td>
+                  <span class={`badge ${job.status}`} data-testid="job-status">
+                    {job.status}
+                  </span>
+                </td>
+                <td>{job.provider ?? '–'}</td>
+                <td>{formatTime(job.created_at)}</td>
+                <td>{formatTime(job.finished_at)}</td>
+                <td class="num">{job.attempts}</td>
+                <td>
+                  <ConfirmButton
+                    testId="job-cancel"
+                    question={`Cancel job ${job.id}?`}
+                    disabled={!CANCELLABLE.has(job.status)}
+                    onConfirm={async () => {
+                      await api.delete(credentials, `/v1/jobs/${segment(job.id)}`);
+                      jobs.reload();
+                    }}
+                  >
+                    Cancel
+                  </ConfirmButton>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.data.length === 0 && (
-                <tr>
-                  <td colSpan={8} class="muted">
-                    No jobs.
-                  </td>
-                </tr>
-              )}
-              {list.data.map((job) => (
-                <tr key={job.id} data-testid="job-row" data-id={job.id}>
-                  <td class="mono">{job.id}</td>
-                  <td>{job.model}</td>
-                  <td>
-                    <span class={`badge ${job.status}`} data-testid="job-status">
-                      {job.status}
-                    </span>
-                  </td>
-                  <td>{job.provider ?? '–'}</td>
-                  <td>{formatTime(job.created_at)}</td>
-                  <td>{formatTime(job.finished_at)}</td>
-                  <td class="num">{job.attempts}</td>
-                  <td>
-                    <ConfirmButton
-                      testId="job-cancel"
-                      question={`Cancel job ${job.id}?`}
-                      disabled={!CANCELLABLE.has(job.status)}
-                      onConfirm={async () => {
-                        await api.delete(credentials, `/v1/jobs/${segment(job.id)}`);
-                        jobs.reload();
-                      }}
-                    >
-                      Cancel
-                    </ConfirmButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          </DataTable>
         )}
       </Status>
     </section>
@@ -101,43 +85,25 @@ function Batches() {
       <h3>Batches</h3>
       <Status loaded={batches}>
         {(list) => (
-          <table>
-            <thead>
-              <tr>
-                <th>id</th>
-                <th>status</th>
-                <th>progress</th>
-                <th>created</th>
-                <th>expires</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.length === 0 && (
-                <tr>
-                  <td colSpan={5} class="muted">
-                    No batches.
+          <DataTable columns={['id', 'status', 'progress', 'created', 'expires']} rows={list.data} empty="No batches.">
+            {(batch) => {
+              const { total, completed, failed } = batch.request_counts;
+              return (
+                <tr key={batch.id} data-testid="batch-row" data-id={batch.id}>
+                  <td class="mono">{batch.id}</td>
+                  <td>
+                    <span class={`badge ${batch.status}`}>{batch.status}</span>
                   </td>
+                  <td>
+                    <progress max={Math.max(total, 1)} value={completed + failed} /> {completed + failed}/{total}
+                    {failed > 0 && <span class="error"> ({failed} failed)</span>}
+                  </td>
+                  <td>{formatTime(batch.created_at)}</td>
+                  <td>{formatTime(batch.expires_at)}</td>
                 </tr>
-              )}
-              {list.data.map((batch) => {
-                const { total, completed, failed } = batch.request_counts;
-                return (
-                  <tr key={batch.id} data-testid="batch-row" data-id={batch.id}>
-                    <td class="mono">{batch.id}</td>
-                    <td>
-                      <span class={`badge ${batch.status}`}>{batch.status}</span>
-                    </td>
-                    <td>
-                      <progress max={Math.max(total, 1)} value={completed + failed} /> {completed + failed}/{total}
-                      {failed > 0 && <span class="error"> ({failed} failed)</span>}
-                    </td>
-                    <td>{formatTime(batch.created_at)}</td>
-                    <td>{formatTime(batch.expires_at)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+              );
+            }}
+          </DataTable>
         )}
       </Status>
     </section>
@@ -153,52 +119,35 @@ function DeadLetters() {
       <h3>Dead-lettered webhooks</h3>
       <Status loaded={letters}>
         {(list) => (
-          <table>
-            <thead>
-              <tr>
-                <th>event</th>
-                <th>job</th>
-                <th>type</th>
-                <th>url</th>
-                <th>failed</th>
-                <th class="num">attempts</th>
-                <th>last error</th>
-                <th />
+          <DataTable
+            columns={['event', 'job', 'type', 'url', 'failed', { label: 'attempts', numeric: true }, 'last error', '']}
+            rows={list.data}
+            empty="No dead letters."
+          >
+            {(letter) => (
+              <tr key={letter.eventId} data-testid="dead-letter-row" data-id={letter.eventId}>
+                <td class="mono">{letter.eventId}</td>
+                <td class="mono">{letter.jobId}</td>
+                <td>{letter.type}</td>
+                <td class="mono">{letter.url}</td>
+                <td>{formatTime(letter.failedAt)}</td>
+                <td class="num">{letter.attempts}</td>
+                <td>{letter.lastError}</td>
+                <td>
+                  <ConfirmButton
+                    testId="dead-letter-redeliver"
+                    question="Send this event again?"
+                    onConfirm={async () => {
+                      await api.post(credentials, `/v1/webhooks/dead-letters/${segment(letter.eventId)}/redeliver`);
+                      letters.reload();
+                    }}
+                  >
+                    Redeliver
+                  </ConfirmButton>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {list.data.length === 0 && (
-                <tr>
-                  <td colSpan={8} class="muted">
-                    No dead letters.
-                  </td>
-                </tr>
-              )}
-              {list.data.map((letter) => (
-                <tr key={letter.eventId} data-testid="dead-letter-row" data-id={letter.eventId}>
-                  <td class="mono">{letter.eventId}</td>
-                  <td class="mono">{letter.jobId}</td>
-                  <td>{letter.type}</td>
-                  <td class="mono">{letter.url}</td>
-                  <td>{formatTime(letter.failedAt)}</td>
-                  <td class="num">{letter.attempts}</td>
-                  <td>{letter.lastError}</td>
-                  <td>
-                    <ConfirmButton
-                      testId="dead-letter-redeliver"
-                      question="Send this event again?"
-                      onConfirm={async () => {
-                        await api.post(credentials, `/v1/webhooks/dead-letters/${segment(letter.eventId)}/redeliver`);
-                        letters.reload();
-                      }}
-                    >
-                      Redeliver
-                    </ConfirmButton>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          </DataTable>
         )}
       </Status>
     </section>

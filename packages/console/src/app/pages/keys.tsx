@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, segment } from '../api/client';
 import type { CreatedApiKey, KeyLimits, KeyWithUsage, List, Tenant } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
+import { DataTable } from '../components/data-table';
 import { Status } from '../components/status';
 import { useLoad } from '../components/use-load';
 import { formatInteger, formatTime, formatUsd } from '../format';
@@ -31,32 +32,9 @@ export function KeysPage({ tenants, onTenantsChanged }: { tenants: Tenant[]; onT
         <h3>{session.tenant === '' ? 'Every tenant’s keys' : `Keys of ${session.tenant}`}</h3>
         <Status loaded={keys}>
           {(list) => (
-            <table>
-              <thead>
-                <tr>
-                  <th>name</th>
-                  <th>tenant</th>
-                  <th>prefix</th>
-                  <th>state</th>
-                  <th>limits</th>
-                  <th>in use</th>
-                  <th>created</th>
-                  <th />
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.length === 0 && (
-                  <tr>
-                    <td colSpan={8} class="muted">
-                      No keys.
-                    </td>
-                  </tr>
-                )}
-                {list.data.map((key) => (
-                  <KeyRow key={key.id} apiKey={key} onChanged={keys.reload} />
-                ))}
-              </tbody>
-            </table>
+            <DataTable columns={['name', 'tenant', 'prefix', 'state', 'limits', 'in use', 'created', '']} rows={list.data} empty="No keys.">
+              {(key) => <KeyRow key={key.id} apiKey={key} onChanged={keys.reload} />}
+            </DataTable>
           )}
         </Status>
       </section>

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { SeriesGroup, UsageSeries } from '../api/types';
 import { Chart } from '../components/chart';
+import { DataTable } from '../components/data-table';
 import { Status } from '../components/status';
 import { useLoad } from '../components/use-load';
 import { formatInteger, formatMs, formatNumber, formatPercent, formatUsd, formatUsdTick } from '../format';
@@ -116,39 +117,32 @@ function Breakdown({ answer }: { answer: UsageSeries }) {
   return (
     <section class="scroll">
       <h3>By {answer.group_by}</h3>
-      <table data-testid={`breakdown-${answer.group_by}`}>
-        <thead>
-          <tr>
-            <th>{answer.group_by}</th>
-            <th class="num">requests</th>
-            <th class="num">errors</th>
-            <th class="num">cache hits</th>
-            <th class="num">tokens</th>
-            <th class="num">cost</th>
-            <th class="num">avg latency</th>
+      <DataTable
+        columns={[
+          answer.group_by,
+          { label: 'requests', numeric: true },
+          { label: 'errors', numeric: true },
+          { label: 'cache hits', numeric: true },
+          { label: 'tokens', numeric: true },
+          { label: 'cost', numeric: true },
+          { label: 'avg latency', numeric: true },
+        ]}
+        rows={rows}
+        empty="No requests in this range."
+        testid={`breakdown-${answer.group_by}`}
+      >
+        {({ group, total }) => (
+          <tr key={group} data-group={group}>
+            <td>{group}</td>
+            <td class="num">{formatInteger(total.requests)}</td>
+            <td class="num">{formatInteger(total.errors)}</td>
+            <td class="num">{formatNumber(total.cacheHits)}</td>
+            <td class="num">{formatInteger(total.promptTokens + total.completionTokens)}</td>
+            <td class="num">{formatUsd(total.costUsd)}</td>
+            <td class="num">{formatMs(total.avgLatencyMs)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 && (
-            <tr>
-              <td colSpan={7} class="muted">
-                No requests in this range.
-              </td>
-            </tr>
-          )}
-          {rows.map(({ group, total }) => (
-            <tr key={group} data-group={group}>
-              <td>{group}</td>
-              <td class="num">{formatInteger(total.requests)}</td>
-              <td class="num">{formatInteger(total.errors)}</td>
-              <td class="num">{formatNumber(total.cacheHits)}</td>
-              <td class="num">{formatInteger(total.promptTokens + total.completionTokens)}</td>
-              <td class="num">{formatUsd(total.costUsd)}</td>
-              <td class="num">{formatMs(total.avgLatencyMs)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        )}
+      </DataTable>
     </section>
   );
 }

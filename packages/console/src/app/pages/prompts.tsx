@@ -1,5 +1,6 @@
 import { api, segment } from '../api/client';
 import type { List, PromptDetailObject, PromptStats, PromptSummaryObject } from '../api/types';
+import { DataTable } from '../components/data-table';
 import { NeedsTenant, Status } from '../components/status';
 import { useLoad } from '../components/use-load';
 import { formatInteger, formatMs, formatNumber, formatPercent, formatTime, formatUsd } from '../format';
@@ -25,47 +26,29 @@ export function PromptsPage({ selected }: { selected: string }) {
       <h2>Prompts</h2>
       <Status loaded={prompts}>
         {(list) => (
-          <table>
-            <thead>
-              <tr>
-                <th>name</th>
-                <th class="num">latest</th>
-                <th>labels</th>
-                <th>source</th>
-                <th>created</th>
+          <DataTable columns={['name', { label: 'latest', numeric: true }, 'labels', 'source', 'created']} rows={list.data} empty="No prompts.">
+            {(prompt) => (
+              <tr
+                key={prompt.name}
+                data-testid="prompt-row"
+                data-id={prompt.name}
+                class={prompt.name === selected ? 'clickable selected' : 'clickable'}
+                onClick={() => {
+                  location.hash = hrefOf('prompts', prompt.name);
+                }}
+              >
+                <td>{prompt.name}</td>
+                <td class="num">v{prompt.latest_version}</td>
+                <td>
+                  {Object.entries(prompt.labels)
+                    .map(([label, split]) => `${label}: ${labelText(split)}`)
+                    .join(', ') || '–'}
+                </td>
+                <td>{prompt.source}</td>
+                <td>{formatTime(prompt.created_at)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {list.data.length === 0 && (
-                <tr>
-                  <td colSpan={5} class="muted">
-                    No prompts.
-                  </td>
-                </tr>
-              )}
-              {list.data.map((prompt) => (
-                <tr
-                  key={prompt.name}
-                  data-testid="prompt-row"
-                  data-id={prompt.name}
-                  class={prompt.name === selected ? 'clickable selected' : 'clickable'}
-                  onClick={() => {
-                    location.hash = hrefOf('prompts', prompt.name);
-                  }}
-                >
-                  <td>{prompt.name}</td>
-                  <td class="num">v{prompt.latest_version}</td>
-                  <td>
-                    {Object.entries(prompt.labels)
-                      .map(([label, split]) => `${label}: ${labelText(split)}`)
-                      .join(', ') || '–'}
-                  </td>
-                  <td>{prompt.source}</td>
-                  <td>{formatTime(prompt.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            )}
+          </DataTable>
         )}
       </Status>
       {selected !== '' && <PromptDetail name={selected} />}

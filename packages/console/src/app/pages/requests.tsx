@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, segment } from '../api/client';
 import type { List, RequestRow } from '../api/types';
+import { DataTable } from '../components/data-table';
 import { Status } from '../components/status';
 import { useLoad } from '../components/use-load';
 import { formatInteger, formatMs, formatTime, formatUsd } from '../format';
@@ -65,51 +66,43 @@ export function RequestsPage({ selected }: { selected: string }) {
       <Status loaded={page}>
         {(list) => (
           <>
-            <table>
-              <thead>
-                <tr>
-                  <th>time</th>
-                  <th>model</th>
-                  <th>provider</th>
-                  <th>status</th>
-                  <th>user</th>
-                  <th class="num">tokens</th>
-                  <th class="num">cost</th>
-                  <th class="num">latency</th>
+            <DataTable
+              columns={[
+                'time',
+                'model',
+                'provider',
+                'status',
+                'user',
+                { label: 'tokens', numeric: true },
+                { label: 'cost', numeric: true },
+                { label: 'latency', numeric: true },
+              ]}
+              rows={list.data}
+              empty="No requests."
+            >
+              {(row) => (
+                <tr
+                  key={row.id}
+                  data-testid="request-row"
+                  data-id={row.id}
+                  class={row.id === selected ? 'clickable selected' : 'clickable'}
+                  onClick={() => {
+                    location.hash = hrefOf('requests', row.id);
+                  }}
+                >
+                  <td>{formatTime(row.created_at)}</td>
+                  <td>{row.public_model ?? row.model ?? '–'}</td>
+                  <td>{row.provider ?? '–'}</td>
+                  <td>
+                    <span class={`badge ${row.status}`}>{row.status}</span>
+                  </td>
+                  <td>{row.user ?? '–'}</td>
+                  <td class="num">{formatInteger(row.total_tokens)}</td>
+                  <td class="num">{formatUsd(row.cost_usd)}</td>
+                  <td class="num">{formatMs(row.latency_ms)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {list.data.length === 0 && (
-                  <tr>
-                    <td colSpan={8} class="muted">
-                      No requests.
-                    </td>
-                  </tr>
-                )}
-                {list.data.map((row) => (
-                  <tr
-                    key={row.id}
-                    data-testid="request-row"
-                    data-id={row.id}
-                    class={row.id === selected ? 'clickable selected' : 'clickable'}
-                    onClick={() => {
-                      location.hash = hrefOf('requests', row.id);
-                    }}
-                  >
-                    <td>{formatTime(row.created_at)}</td>
-                    <td>{row.public_model ?? row.model ?? '–'}</td>
-                    <td>{row.provider ?? '–'}</td>
-                    <td>
-                      <span class={`badge ${row.status}`}>{row.status}</span>
-                    </td>
-                    <td>{row.user ?? '–'}</td>
-                    <td class="num">{formatInteger(row.total_tokens)}</td>
-                    <td class="num">{formatUsd(row.cost_usd)}</td>
-                    <td class="num">{formatMs(row.latency_ms)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              )}
+            </DataTable>
             <div class="pager">
               <button type="button" data-testid="requests-prev" disabled={cursors.length < 2} onClick={() => setCursors(cursors.slice(0, -1))}>
                 Newer
