@@ -3,7 +3,7 @@ import type { AsyncJobView, BatchView, DeadLetter, List } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
 import { DataTable } from '../components/data-table';
 import { NeedsTenant, Status } from '../components/status';
-import { useLoad } from '../components/use-load';
+import { useTenantLoad } from '../components/use-tenant-load';
 import { formatTime } from '../format';
 import { hasTenantScope, tenantCredentials, useSession } from '../session/session';
 
@@ -26,7 +26,7 @@ export function JobsPage() {
 function Jobs() {
   const session = useSession();
   const credentials = tenantCredentials(session);
-  const jobs = useLoad(() => api.get<List<AsyncJobView>>(credentials, '/v1/jobs', { limit: 100 }), [session.key, session.tenant]);
+  const jobs = useTenantLoad<List<AsyncJobView>>('/v1/jobs', { limit: 100 });
   return (
     <section>
       <div class="toolbar">
@@ -78,8 +78,7 @@ function Jobs() {
 }
 
 function Batches() {
-  const session = useSession();
-  const batches = useLoad(() => api.get<List<BatchView>>(tenantCredentials(session), '/v1/batches', { limit: 100 }), [session.key, session.tenant]);
+  const batches = useTenantLoad<List<BatchView>>('/v1/batches', { limit: 100 });
   return (
     <section>
       <h3>Batches</h3>
@@ -113,7 +112,7 @@ function Batches() {
 function DeadLetters() {
   const session = useSession();
   const credentials = tenantCredentials(session);
-  const letters = useLoad(() => api.get<List<DeadLetter>>(credentials, '/v1/webhooks/dead-letters', { limit: 100 }), [session.key, session.tenant]);
+  const letters = useTenantLoad<List<DeadLetter>>('/v1/webhooks/dead-letters', { limit: 100 });
   return (
     <section>
       <h3>Dead-lettered webhooks</h3>

@@ -3,6 +3,7 @@ import type { List, PromptDetailObject, PromptStats, PromptSummaryObject } from 
 import { DataTable } from '../components/data-table';
 import { NeedsTenant, Status } from '../components/status';
 import { useLoad } from '../components/use-load';
+import { useTenantLoad } from '../components/use-tenant-load';
 import { formatInteger, formatMs, formatNumber, formatPercent, formatTime, formatUsd } from '../format';
 import { hrefOf } from '../router';
 import { hasTenantScope, tenantCredentials, useSession } from '../session/session';
@@ -57,10 +58,8 @@ export function PromptsPage({ selected }: { selected: string }) {
 }
 
 function PromptDetail({ name }: { name: string }) {
-  const session = useSession();
-  const credentials = tenantCredentials(session);
-  const detail = useLoad(() => api.get<PromptDetailObject>(credentials, `/v1/prompts/${segment(name)}`), [session.key, session.tenant, name]);
-  const stats = useLoad(() => api.get<PromptStats>(credentials, `/v1/prompts/${segment(name)}/stats`), [session.key, session.tenant, name]);
+  const detail = useTenantLoad<PromptDetailObject>(`/v1/prompts/${segment(name)}`);
+  const stats = useTenantLoad<PromptStats>(`/v1/prompts/${segment(name)}/stats`);
   return (
     <section class="detail" data-testid="prompt-detail">
       <div class="toolbar">
