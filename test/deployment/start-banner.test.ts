@@ -1,20 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '@switchyard/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEVELOPMENT_API_KEY, readyBanner } from '../../scripts/start-banner.mjs';
 
 const root = join(__dirname, '..', '..');
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 describe('npm start banner', () => {
   let platform: ChildProcess | undefined;

@@ -2,22 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeTinyLlamaGguf } from '@switchyard/testing';
+import { freePort, writeTinyLlamaGguf } from '@switchyard/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..');
 const PROVIDER_KEYS = ['OPENAI_API_KEY', 'GROQ_API_KEY', 'GEMINI_API_KEY'];
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 describe('npm start without a provider key', () => {
   let platform: ChildProcess | undefined;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runMigrations } from '@switchyard/database';
-import { freePort } from './free-port';
+import { freePort } from '@switchyard/testing';
 
 const exec = promisify(execFile);
 /** PostgreSQL refuses to run as root: as root, its commands run as the `postgres` user, owner of the folder. */

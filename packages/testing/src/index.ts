@@ -1,3 +1,4 @@
+export { freePort } from './free-port';
 export { encodeGguf, type GgufArray, type GgufTensor, type GgufTyped, type GgufValue, writeGguf } from './gguf/gguf-writer';
 export { TINY_LLAMA_CHAT_TEMPLATE, TINY_LLAMA_WORDS, type TinyLlamaOptions, writeTinyLlamaGguf } from './gguf/tiny-llama-gguf';
 export { geminiStatusName } from './mock-upstream/gemini-protocol';
