@@ -28,6 +28,32 @@ describe('createNodeHttpFetch', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
   });
 
+  it('reads a whole answer as fetch does: once, by any of the body readers', async () => {
+    const viaFetch = (await (
+      await fetch(`${mock.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'one two three' }] }),
+      })
+    ).json()) as { choices: unknown };
+
+    const response = await post('echo');
+    const copy = response.clone();
+    expect(response.bodyUsed).toBe(false);
+    expect(((await response.json()) as { choices: unknown }).choices).toEqual(viaFetch.choices);
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.text()).rejects.toThrow(TypeError);
+    expect(() => response.clone()).toThrow(TypeError);
+    expect(new TextDecoder().decode(await copy.arrayBuffer())).toContain('"chat.completion"');
+
+    const streamed = await post('echo');
+    const reader = (streamed.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain('"choices"');
+    expect(streamed.bodyUsed).toBe(true);
+    await expect(streamed.json()).rejects.toThrow(TypeError);
+  });
+
   it('passes an event stream through chunk by chunk', async () => {
     const response = await post('echo@tps=200', { stream: true });
     expect(response.headers.get('content-type')).toContain('text/event-stream');

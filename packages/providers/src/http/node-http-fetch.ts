@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { bufferedResponse } from './buffered-response';
 
 export interface NodeHttpFetchOptions {
   /** Sockets kept per upstream host; the busiest providers need about as many as the worker's concurrency. */
@@ -90,7 +91,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
         response.once('end', () => {
           cleanup();
           const nullBody = init.status === 204 || init.status === 304 || request.method === 'HEAD';
-          resolve(new Response(nullBody ? null : Buffer.concat(chunks), init));
+          resolve(nullBody ? new Response(null, init) : bufferedResponse(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), init));
         });
         response.once('error', (error) => {
           cleanup();
