@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { intFromEnv } from './env-values';
+import { flagFromEnv, intFromEnv } from './env-values';
 import { loadPlatformEnv, parseEnv } from './platform-env';
 
 const schema = z.object({ COUNT: intFromEnv(64), PORT: intFromEnv(8080, { min: 0, max: 65_535 }) });
@@ -24,6 +24,22 @@ describe('intFromEnv', () => {
   ])('refuses %s, naming the variable', (_label, source, variable) => {
     expect(() => parseEnv(schema, source)).toThrow(ConfigError);
     expect(() => parseEnv(schema, source)).toThrow(variable);
+  });
+});
+
+describe('flagFromEnv', () => {
+  const flags = z.object({ WARM: flagFromEnv(false), ON: flagFromEnv(true) });
+
+  it.each([
+    ['unset', {}, { WARM: false, ON: true }],
+    ['empty, as compose passes an unset variable', { WARM: '', ON: '' }, { WARM: false, ON: true }],
+    ['true and false', { WARM: 'true', ON: 'false' }, { WARM: true, ON: false }],
+  ])('reads %s', (_label, source, expected) => {
+    expect(parseEnv(flags, source)).toStrictEqual(expected);
+  });
+
+  it.each([['yes'], ['1'], ['TRUE']])('refuses %s, naming the variable and the values it takes', (value) => {
+    expect(() => parseEnv(flags, { WARM: value })).toThrow(/WARM: must be true or false/);
   });
 });
 

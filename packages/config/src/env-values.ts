@@ -15,3 +15,9 @@ export function intFromEnv(fallback: number, { min, max }: IntRange = {}) {
   const floored = min === undefined ? whole.positive() : whole.min(min);
   return z.preprocess(unsetIfEmpty, (max === undefined ? floored : floored.max(max)).default(fallback));
 }
+
+/** `true` or `false` from the environment, `fallback` when the variable is unset or empty. */
+export function flagFromEnv(fallback: boolean) {
+  const flag = z.enum(['true', 'false'], { error: 'must be true or false' });
+  return z.preprocess(unsetIfEmpty, flag.default(fallback ? 'true' : 'false')).transform((value) => value === 'true');
+}

@@ -74,8 +74,8 @@ export async function startLlmWorker({
     // An embedded model decodes `concurrency` requests at once; more jobs taken would wait in this process's memory.
     if (provider.kind === 'embedded') concurrencyOf.set(name, Math.min(provider.concurrency ?? 1, env.WORKER_CONCURRENCY));
   }
-  // A job whose upstream reports no usage has its prompt counted here: load the encodings before the first job, not during one.
-  warmTokenizers(catalog.models.filter((model) => providers.includes(model.provider)).map((model) => model.model));
+  // A job whose upstream reports no usage has its prompt counted here; WORKER_WARM_TOKENIZERS loads the encodings before the first job, not during one.
+  if (env.WORKER_WARM_TOKENIZERS) warmTokenizers(catalog.models.filter((model) => providers.includes(model.provider)).map((model) => model.model));
 
   const dataSource = createDataSource(env.DATABASE_URL);
   await dataSource.initialize();
