@@ -19,7 +19,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 /** Swagger UI and the document itself: the docs plugin's own routes, not the API. */
 const DOCS_ROUTES = /^\/docs(\/|$)/;
 /** The queues board's pages, assets and own API: a web app, not the API (its sign-in is described). */
-const BOARD_ROUTES = /^\/admin\/queues(\/(?!session$)|$)/;
+const BOARD_ROUTES = /^\/admin\/queues(\*|\/(?!session$)|$)/;
 const isBoardPage = (method: string, path: string) => BOARD_ROUTES.test(path) || (path === '/admin/queues/session' && method === 'GET');
 /** The console's page and assets: a web app that calls the API, not part of it. */
 const CONSOLE_ROUTES = /^\/console(\/|$)/;
