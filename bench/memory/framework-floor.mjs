@@ -6,6 +6,7 @@
 // queue connected to Redis), waits, and reports its RSS and V8 heap. Read a
 // process's idle RSS from bench/memory/run.mjs against the row of the stack it
 // is built on: the difference is what Switchyard itself loads and holds.
+// A lower bound: no BullMQ Worker (its blocking connection), no pg pool open.
 //   node bench/memory/framework-floor.mjs [--settle 3]
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -46,8 +47,9 @@ const load = (name) => require(require.resolve(name, { paths: JSON.parse(process
   }
   if (names.includes('bullmq')) {
     const { Queue } = load('bullmq');
-    const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-    const queue = new Queue('switchyard-floor-probe', { connection: { host: url.hostname, port: Number(url.port || 6379) } });
+    const { Redis } = load('ioredis');
+    const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    const queue = new Queue('switchyard-floor-probe', { connection });
     await queue.waitUntilReady();
   }
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.FLOOR_SETTLE_MS)));
@@ -63,10 +65,12 @@ console.log('|---|---:|---:|---:|');
 for (const [label, packages] of ROWS) {
   const run = spawnSync(process.execPath, ['-e', probe], {
     cwd: root,
+    // Redis not answering would leave the queue waiting for ever.
+    timeout: 30_000 + Number(values.settle) * 1000,
     encoding: 'utf8',
     env: { ...process.env, FLOOR_PACKAGES: JSON.stringify(packages), FLOOR_PATHS: JSON.stringify(searchPaths), FLOOR_SETTLE_MS: String(Number(values.settle) * 1000) },
   });
-  if (run.status !== 0) throw new Error(`${label}: ${run.stderr}`);
+  if (run.status !== 0) throw new Error(`${label}: ${run.error?.message ?? run.stderr}`);
   const { rss, heapUsed, heapTotal } = JSON.parse(run.stdout.trim().split('\n').at(-1));
   console.log(`| ${label} | ${Math.round(rss / MB)} MB | ${Math.round(heapUsed / MB)} MB | ${Math.round(heapTotal / MB)} MB |`);
 }

@@ -129,6 +129,10 @@ describe('the queues board at /admin/queues', () => {
     const stylesheet = /href="(static\/css\/[^"]+\.css)"/.exec(html)?.[1] ?? 'missing';
     expect((await board(`/${stylesheet}`, asAdmin)).status).toBe(200);
     expect((await board(`/${stylesheet}`)).status).toBe(401);
+    // HEAD tells the length a GET would send.
+    const head = await board('', asAdmin, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get('content-length'))).toBe(Buffer.byteLength(html));
   });
 
   it('refuses the pages and the API without the admin key, as the admin API does', async () => {

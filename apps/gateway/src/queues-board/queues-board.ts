@@ -16,8 +16,10 @@ export interface BoardQueues {
 /** The methods Bull Board's pages and API use (HEAD comes with GET). */
 const BOARD_METHODS: HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-/** Headers the gateway's own reply sets for itself; the board's copies would contradict them. */
-const OWN_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'date']);
+/** Headers of one connection, not of the request or answer: each side of the hand-over sets its own. */
+const HOP_HEADERS = ['content-length', 'transfer-encoding', 'connection', 'keep-alive'];
+/** The board's answer headers the gateway's reply sets for itself. */
+const OWN_HEADERS = new Set([...HOP_HEADERS, 'date']);
 
 /** The board on a Fastify instance of its own, not listening: requests reach it through `inject`. */
 async function buildBoard(queues: BoardQueues): Promise<FastifyInstance> {
@@ -59,9 +61,12 @@ export async function mountQueuesBoard(fastify: FastifyInstance, queues: BoardQu
       throw error;
     });
     const headers = { ...request.headers };
-    delete headers['content-length'];
+    for (const name of HOP_HEADERS) delete headers[name];
+    // The gateway has parsed the body already; without one, no type is claimed for it.
+    if (request.body === undefined) delete headers['content-type'];
     const answer = await (await board).inject({
-      method: request.method as HTTPMethods,
+      // Fastify answers HEAD from the GET's body (its length, no bytes): the board is asked for that body.
+      method: (request.method === 'HEAD' ? 'GET' : request.method) as HTTPMethods,
       url: request.url,
       headers,
       ...(request.body === undefined ? {} : { payload: request.body as string | object }),

@@ -44,6 +44,10 @@ describe('createNodeHttpFetch', () => {
     expect(response.bodyUsed).toBe(true);
     await expect(response.text()).rejects.toThrow(TypeError);
     expect(() => response.clone()).toThrow(TypeError);
+    // Its body is then a spent stream (as util.inspect or a logger would see it), and still cannot be read again.
+    expect(await (response.body as ReadableStream<Uint8Array>).getReader().read()).toEqual({ done: true, value: undefined });
+    expect(response.bodyUsed).toBe(true);
+    await expect(response.arrayBuffer()).rejects.toThrow(TypeError);
     expect(new TextDecoder().decode(await copy.arrayBuffer())).toContain('"chat.completion"');
 
     const streamed = await post('echo');

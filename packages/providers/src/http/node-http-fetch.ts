@@ -90,7 +90,7 @@ export function createNodeHttpFetch(options: NodeHttpFetchOptions = {}): typeof 
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.once('end', () => {
           cleanup();
-          const nullBody = init.status === 204 || init.status === 304 || request.method === 'HEAD';
+          const nullBody = init.status === 204 || init.status === 205 || init.status === 304 || request.method === 'HEAD';
           resolve(nullBody ? new Response(null, init) : bufferedResponse(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks), init));
         });
         response.once('error', (error) => {
