@@ -10,7 +10,11 @@ describe('a session turn whose worker dies mid-turn', () => {
   beforeAll(async () => {
     // Short locks so a dead worker's job is noticed in about a second; callers wait out a replacement worker's start on a busy machine.
     // A 1 s lock: tokenizers load at start, so a first prompt count cannot pause a worker into a lost lock.
-    platform = await startPlatform({ worker: false, requestTimeoutMs: 30_000, env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500', WORKER_WARM_TOKENIZERS: 'true' } });
+    platform = await startPlatform({
+      worker: false,
+      requestTimeoutMs: 30_000,
+      env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500', WORKER_WARM_TOKENIZERS: 'true' },
+    });
   });
 
   afterAll(async () => {

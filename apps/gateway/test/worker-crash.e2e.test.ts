@@ -11,7 +11,11 @@ describe('a worker process that dies or stops mid-job', () => {
   beforeAll(async () => {
     // Short locks so a dead worker's job is noticed in about a second; callers wait out a replacement worker's start on a busy machine.
     // A 1 s lock: tokenizers load at start, so a first prompt count cannot pause a worker into a lost lock.
-    platform = await startPlatform({ worker: false, requestTimeoutMs: 30_000, env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500', WORKER_WARM_TOKENIZERS: 'true' } });
+    platform = await startPlatform({
+      worker: false,
+      requestTimeoutMs: 30_000,
+      env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500', WORKER_WARM_TOKENIZERS: 'true' },
+    });
   });
 
   afterEach(() => {
@@ -62,7 +66,10 @@ describe('a job whose workers keep dying', () => {
 
   beforeAll(async () => {
     // No second chances: the first lost worker fails the job.
-    platform = await startPlatform({ worker: false, env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500', WORKER_WARM_TOKENIZERS: 'true', WORKER_MAX_STALLED: '0' } });
+    platform = await startPlatform({
+      worker: false,
+      env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500', WORKER_WARM_TOKENIZERS: 'true', WORKER_MAX_STALLED: '0' },
+    });
   });
 
   afterAll(async () => {

@@ -14,7 +14,10 @@ describe('usage rows of a worker killed under load', () => {
   beforeAll(async () => {
     // A long flush interval: a worker that kept rows in memory until its next flush would lose a second's worth.
     // A 1 s lock: tokenizers load at start, so a first prompt count cannot pause a worker into a lost lock.
-    platform = await startPlatform({ worker: false, env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500', WORKER_WARM_TOKENIZERS: 'true', USAGE_FLUSH_MS: '1000' } });
+    platform = await startPlatform({
+      worker: false,
+      env: { WORKER_LOCK_MS: '1000', WORKER_STALLED_CHECK_MS: '500', WORKER_WARM_TOKENIZERS: 'true', USAGE_FLUSH_MS: '1000' },
+    });
     database = createDataSource(platform.env.DATABASE_URL ?? '', { poolSize: 1 });
     await database.initialize();
   });
