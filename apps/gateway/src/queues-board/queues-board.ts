@@ -77,6 +77,9 @@ export async function mountQueuesBoard(fastify: FastifyInstance, queues: BoardQu
     return reply.status(answer.statusCode).send(answer.rawPayload);
   };
 
+  fastify.addHook('onClose', async () => {
+    await (await board?.catch(() => undefined))?.close();
+  });
   registerBoardSession(fastify, adminKey);
   // Its own context, so the hook guards the board's pages, assets and API and nothing else.
   await fastify.register(async (scope) => {
