@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { hrefOf, type Page } from '../router';
 
 /** A column's heading: its label, or the label of a right-aligned numeric column. */
 export type ColumnHead = ComponentChildren | { label: ComponentChildren; numeric: true };
@@ -50,5 +51,33 @@ export function DataTable<T>({
         {rows.map(children)}
       </tbody>
     </table>
+  );
+}
+
+/** A list row that opens its item's detail (`#/<page>/<id>`) when clicked, and is marked while that item is open. */
+export function OpenableRow({
+  page,
+  id,
+  selected,
+  testid,
+  children,
+}: {
+  page: Page;
+  id: string;
+  selected: string;
+  testid: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <tr
+      data-testid={testid}
+      data-id={id}
+      class={id === selected ? 'clickable selected' : 'clickable'}
+      onClick={() => {
+        location.hash = hrefOf(page, id);
+      }}
+    >
+      {children}
+    </tr>
   );
 }

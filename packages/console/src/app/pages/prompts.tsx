@@ -1,6 +1,6 @@
 import { api, segment } from '../api/client';
 import type { List, PromptDetailObject, PromptStats, PromptSummaryObject } from '../api/types';
-import { DataTable } from '../components/data-table';
+import { DataTable, OpenableRow } from '../components/data-table';
 import { NeedsTenant, Status } from '../components/status';
 import { useLoad } from '../components/use-load';
 import { useTenantLoad } from '../components/use-tenant-load';
@@ -29,15 +29,7 @@ export function PromptsPage({ selected }: { selected: string }) {
         {(list) => (
           <DataTable columns={['name', { label: 'latest', numeric: true }, 'labels', 'source', 'created']} rows={list.data} empty="No prompts.">
             {(prompt) => (
-              <tr
-                key={prompt.name}
-                data-testid="prompt-row"
-                data-id={prompt.name}
-                class={prompt.name === selected ? 'clickable selected' : 'clickable'}
-                onClick={() => {
-                  location.hash = hrefOf('prompts', prompt.name);
-                }}
-              >
+              <OpenableRow key={prompt.name} page="prompts" id={prompt.name} selected={selected} testid="prompt-row">
                 <td>{prompt.name}</td>
                 <td class="num">v{prompt.latest_version}</td>
                 <td>
@@ -47,7 +39,7 @@ export function PromptsPage({ selected }: { selected: string }) {
                 </td>
                 <td>{prompt.source}</td>
                 <td>{formatTime(prompt.created_at)}</td>
-              </tr>
+              </OpenableRow>
             )}
           </DataTable>
         )}

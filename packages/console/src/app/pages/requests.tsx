@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, segment } from '../api/client';
 import type { List, RequestRow } from '../api/types';
-import { DataTable } from '../components/data-table';
+import { DataTable, OpenableRow } from '../components/data-table';
 import { Status } from '../components/status';
 import { useLoad } from '../components/use-load';
 import { formatInteger, formatMs, formatTime, formatUsd } from '../format';
@@ -81,15 +81,7 @@ export function RequestsPage({ selected }: { selected: string }) {
               empty="No requests."
             >
               {(row) => (
-                <tr
-                  key={row.id}
-                  data-testid="request-row"
-                  data-id={row.id}
-                  class={row.id === selected ? 'clickable selected' : 'clickable'}
-                  onClick={() => {
-                    location.hash = hrefOf('requests', row.id);
-                  }}
-                >
+                <OpenableRow key={row.id} page="requests" id={row.id} selected={selected} testid="request-row">
                   <td>{formatTime(row.created_at)}</td>
                   <td>{row.public_model ?? row.model ?? '–'}</td>
                   <td>{row.provider ?? '–'}</td>
@@ -100,7 +92,7 @@ export function RequestsPage({ selected }: { selected: string }) {
                   <td class="num">{formatInteger(row.total_tokens)}</td>
                   <td class="num">{formatUsd(row.cost_usd)}</td>
                   <td class="num">{formatMs(row.latency_ms)}</td>
-                </tr>
+                </OpenableRow>
               )}
             </DataTable>
             <div class="pager">
